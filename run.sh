@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# callbridge launcher.
+#   ./run.sh            build target/callbridge.jar when it is missing or older than the sources, then serve
+#   ./run.sh test       run the whole test suite
+#   ./run.sh ARGS...    build if needed, then run the jar with ARGS (e.g. ./run.sh talk --to +34...)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+readonly MIN_JAVA=21
+readonly JAR=target/callbridge.jar
+
+# Prints the feature release of a java binary (17, 21, 25...), or nothing when it does not run.
+java_release() {
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p'
+}
+
+# A JDK >= 21: JAVA_HOME first, then java on PATH, then Debian's JVM directory (newest first).
+find_jdk() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  if command -v javac >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  fi
+  local dir
+  for dir in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do candidates+=("${dir%/}"); done
+  for dir in "${candidates[@]}"; do
+    if [ -x "$dir/bin/java" ] && [ -x "$dir/bin/javac" ]; then
+      local release
+      release=$(java_release "$dir/bin/java")
+      if [ -n "$release" ] && [ "$release" -ge "$MIN_JAVA" ]; then
+        echo "$dir"
+        return 0
+      fi
+    fi
+  done
+  return 1
+}
+
+if ! JDK=$(find_jdk); then
+  cat >&2 <<MSG
+callbridge needs a JDK $MIN_JAVA or newer (java and javac), and none was found in JAVA_HOME, on PATH
+or under /usr/lib/jvm. Install one, for example:
+  sudo apt-get install openjdk-21-jdk-headless        (Debian 13 / Ubuntu 24.04)
+  or Eclipse Temurin 21+ from https://adoptium.net
+then run ./run.sh again, or point JAVA_HOME at it.
+MSG
+  exit 1
+fi
+export JAVA_HOME="$JDK"
+JAVA="$JDK/bin/java"
+# Maven 3.8's own Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build (JEP 498).
+if [ "$(java_release "$JAVA")" -ge 24 ]; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi
+
+need_maven() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "callbridge builds with Apache Maven 3.8.7 or newer: sudo apt-get install maven" >&2
+    exit 1
+  fi
+}
+
+build_if_stale() {
+  if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+    need_maven
+    echo "Building $JAR with $("$JAVA" -version 2>&1 | head -n 1)..." >&2
+    mvn -B -q -ntp -Dstyle.color=never -DskipTests package >&2
+  fi
+}
+
+case "${1:-serve}" in
+  test)
+    need_maven
+    shift
+    exec mvn -B -ntp -Dstyle.color=never test "$@"
+    ;;
+  *)
+    build_if_stale
+    [ $# -eq 0 ] && set -- serve
+    exec "$JAVA" -jar "$JAR" "$@"
+    ;;
+esac

@@ -1,0 +1,79 @@
+package callbridge;
+
+import callbridge.config.Config;
+import callbridge.config.ConfigException;
+import callbridge.server.CallbridgeServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
+
+/**
+ * callbridge: bridges a live Twilio phone call to a text turn-taking HTTP API.
+ *
+ * <p>Data flow of one call: Twilio POSTs the voice webhook and gets TwiML that opens a media stream;
+ * Twilio then streams the caller's audio (8 kHz mu-law, 20 ms frames) over the {@code /media} WebSocket;
+ * a WebRTC VAD finds the end of each spoken turn; ElevenLabs transcribes it; {@code GET /generate} hands
+ * the text to whoever drives the conversation and speaks their answer back into the call.
+ *
+ * <p>Commands: {@code serve} (default) runs the server.
+ */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger("callbridge");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        configureLogging();
+        String command = args.length == 0 ? "serve" : args[0];
+        int exitCode = switch (command) {
+            case "serve" -> serve();
+            case "help", "-h", "--help" -> usage(0);
+            default -> usage(2);
+        };
+        System.exit(exitCode);
+    }
+
+    private static int serve() throws IOException, InterruptedException {
+        Config config;
+        try {
+            config = Config.load();
+        } catch (ConfigException e) {
+            System.err.println("callbridge: configuration error: " + e.getMessage());
+            return 2;
+        }
+        Config.Server settings = config.server();
+        CallbridgeServer server = CallbridgeServer.start(new InetSocketAddress(settings.port()), Map.of(), Map.of(),
+                settings.mediaIdleTimeout(), settings.maxConnections());
+        LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", server.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.startDraining();
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static int usage(int exitCode) {
+        (exitCode == 0 ? System.out : System.err).println("""
+                usage: java -jar callbridge.jar [serve]
+                  serve   run the server (the default); settings come from the environment and ./.env""");
+        return exitCode;
+    }
+
+    /** One line per log record, from {@code /logging.properties} in the jar. */
+    private static void configureLogging() throws IOException {
+        try (InputStream properties = Main.class.getResourceAsStream("/logging.properties")) {
+            if (properties != null) {
+                LogManager.getLogManager().readConfiguration(properties);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package callbridge.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything callbridge is told from outside, read once at start-up and never changed. Values come from
+ * the environment, then from a {@code .env} file in the working directory (the environment wins). Every
+ * value is validated here, so a typo stops start-up with a message naming the variable, not a call later.
+ *
+ * @param server     where and how the server listens
+ * @param twilio     Twilio credentials and call control
+ * @param elevenLabs ElevenLabs speech-to-text and text-to-speech
+ * @param turns      turn detection and call idle timeout
+ * @param apiKey     the key {@code /generate} callers send as {@code X-API-KEY}; empty when not configured
+ */
+public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns turns, Optional<Secret> apiKey) {
+
+    /** One 20 ms media frame: the unit Twilio streams and the VAD judges. */
+    public static final Duration FRAME = Duration.ofMillis(20);
+
+    public Config {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(twilio, "twilio");
+        Objects.requireNonNull(elevenLabs, "elevenLabs");
+        Objects.requireNonNull(turns, "turns");
+        Objects.requireNonNull(apiKey, "apiKey");
+    }
+
+    /**
+     * @param port             public port for HTTP and the {@code /media} WebSocket (0 picks a free one)
+     * @param publicUrl        the URL Twilio uses to reach us (ngrok, load balancer); empty: taken from requests
+     * @param maxConnections   open connections allowed at once on the public port
+     * @param mediaIdleTimeout a {@code /media} WebSocket that receives nothing for this long is closed
+     * @param shutdownGrace    how long a SIGTERM may take to end calls before the process exits anyway
+     */
+    public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration mediaIdleTimeout,
+                         Duration shutdownGrace) {
+    }
+
+    /**
+     * @param accountSid         Twilio account SID (AC...)
+     * @param authToken          signs webhooks and authenticates REST calls
+     * @param apiBaseUrl         Twilio's REST API, or a proxy or stand-in
+     * @param validateSignatures check {@code X-Twilio-Signature} on the webhook and the {@code /media} upgrade
+     */
+    public record Twilio(Optional<String> accountSid, Optional<Secret> authToken, URI apiBaseUrl,
+                         boolean validateSignatures) {
+    }
+
+    /** ElevenLabs API access and the models, languages and voice used for both directions of speech. */
+    public record ElevenLabs(Optional<Secret> apiKey, URI baseUrl, String sttModel, String sttLanguage,
+                             String ttsModel, String ttsVoiceId, String ttsLanguage) {
+    }
+
+    /**
+     * @param vadMode       WebRTC VAD aggressiveness, 0 (least) to 3 (most eager to call audio silence)
+     * @param silenceFrames this many silent 20 ms frames after speech end a turn
+     * @param talkTimeout   a call with no far-end speech and no {@code /generate} activity this long is ended
+     */
+    public record Turns(int vadMode, int silenceFrames, Duration talkTimeout) {
+        public Duration silence() {
+            return FRAME.multipliedBy(silenceFrames);
+        }
+    }
+
+    /** Reads the process environment over {@code ./.env}. */
+    public static Config load() {
+        return fromSources(System.getenv(), DotEnv.read(Path.of(".env")));
+    }
+
+    /** Builds the config from explicit sources; {@code environment} wins over {@code dotEnv}. */
+    public static Config fromSources(Map<String, String> environment, Map<String, String> dotEnv) {
+        Map<String, String> merged = new HashMap<>(dotEnv);
+        merged.putAll(environment);
+        return from(new Settings(merged));
+    }
+
+    private static Config from(Settings s) {
+        Server server = new Server(
+                s.integer("PORT", 8001, 0, 65_535),
+                s.url("PUBLIC_URL", Set.of("http", "https")),
+                s.integer("MAX_CONNECTIONS", 1_000, 1, 100_000),
+                s.seconds("MEDIA_IDLE_TIMEOUT", 60, 1, 3_600),
+                s.seconds("SHUTDOWN_GRACE", 10, 1, 300));
+        Twilio twilio = new Twilio(
+                s.optional("TWILIO_ACCOUNT_SID"),
+                s.secret("TWILIO_AUTH_TOKEN"),
+                s.url("TWILIO_API_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.twilio.com")),
+                s.bool("TWILIO_VALIDATE_SIGNATURES", true));
+        ElevenLabs elevenLabs = new ElevenLabs(
+                s.secret("ELEVENLABS_API_KEY").or(() -> s.secret("ELEVENLABS_API_KEY_GAL")),
+                s.url("ELEVENLABS_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.elevenlabs.io")),
+                s.string("STT_MODEL", "scribe_v1"),
+                s.string("STT_LANGUAGE", "es"),
+                s.string("TTS_MODEL", "eleven_flash_v2_5"),
+                s.string("TTS_VOICE_ID", "21m00Tcm4TlvDq8ikWAM"),
+                s.string("TTS_LANGUAGE", "es"));
+        Turns turns = new Turns(
+                s.integer("VAD_MODE", 3, 0, 3),
+                silenceFrames(s),
+                s.seconds("TALK_TIMEOUT", 50, 1, 86_400));
+        return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"));
+    }
+
+    /** The silence that ends a turn: {@code SILENCE_CHUNKS_TRIGGER} frames, or {@code SILENCE_MS}, not both. */
+    private static int silenceFrames(Settings s) {
+        int frameMillis = (int) FRAME.toMillis();
+        if (s.optional("SILENCE_MS").isPresent()) {
+            if (s.optional("SILENCE_CHUNKS_TRIGGER").isPresent()) {
+                throw new ConfigException("set SILENCE_CHUNKS_TRIGGER or SILENCE_MS, not both");
+            }
+            int millis = s.integer("SILENCE_MS", 0, frameMillis, 60_000);
+            return Math.ceilDiv(millis, frameMillis);
+        }
+        return s.integer("SILENCE_CHUNKS_TRIGGER", 140, 1, 3_000);
+    }
+}

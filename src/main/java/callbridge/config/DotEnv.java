@@ -1,0 +1,67 @@
+package callbridge.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a {@code .env} file: one {@code NAME=value} a line, {@code #} comments, blank lines, an optional
+ * {@code export } prefix, and values optionally wrapped in single or double quotes. No variable
+ * expansion: what is written is what you get. A line that is none of these stops start-up with its number.
+ */
+public final class DotEnv {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private DotEnv() {
+    }
+
+    /** The file's settings, or an empty map when the file does not exist. */
+    public static Map<String, String> read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            return parse(Files.readAllLines(file, StandardCharsets.UTF_8), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    static Map<String, String> parse(List<String> lines, String source) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring("export ".length()).strip();
+            }
+            int equals = line.indexOf('=');
+            String name = equals < 0 ? "" : line.substring(0, equals).strip();
+            if (!NAME.matcher(name).matches()) {
+                throw new ConfigException(source + " line " + (i + 1) + ": expected NAME=value");
+            }
+            settings.put(name, unquote(line.substring(equals + 1).strip(), source, i + 1));
+        }
+        return settings;
+    }
+
+    private static String unquote(String value, String source, int lineNumber) {
+        if (value.startsWith("\"") || value.startsWith("'")) {
+            char quote = value.charAt(0);
+            if (value.length() < 2 || value.charAt(value.length() - 1) != quote) {
+                throw new ConfigException(source + " line " + lineNumber + ": unterminated " + quote + " quote");
+            }
+            return value.substring(1, value.length() - 1);
+        }
+        int comment = value.indexOf(" #");
+        return comment < 0 ? value : value.substring(0, comment).strip();
+    }
+}

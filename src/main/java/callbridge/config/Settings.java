@@ -1,0 +1,86 @@
+package callbridge.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Raw settings by name with typed, validated reads. Each read names the variable in its error, so a bad
+ * value is fixed at once. Empty values count as unset (a {@code .env} line {@code NAME=} means "default").
+ */
+final class Settings {
+    private final Map<String, String> values;
+
+    Settings(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    Optional<String> optional(String name) {
+        return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    String string(String name, String defaultValue) {
+        return optional(name).orElse(defaultValue);
+    }
+
+    Optional<Secret> secret(String name) {
+        return optional(name).map(Secret::new);
+    }
+
+    int integer(String name, int defaultValue, int min, int max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the allowed range
+        }
+        throw new ConfigException(name + " must be a whole number from " + min + " to " + max
+                + ", got '" + raw.get() + "'");
+    }
+
+    Duration seconds(String name, int defaultSeconds, int minSeconds, int maxSeconds) {
+        return Duration.ofSeconds(integer(name, defaultSeconds, minSeconds, maxSeconds));
+    }
+
+    boolean bool(String name, boolean defaultValue) {
+        Optional<String> raw = optional(name).map(v -> v.toLowerCase(Locale.ROOT));
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (raw.get()) {
+            case "true", "yes", "1", "on" -> true;
+            case "false", "no", "0", "off" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got '" + raw.get() + "'");
+        };
+    }
+
+    /** An absolute URL with one of the given schemes and a host; a trailing slash is dropped. */
+    Optional<URI> url(String name, Set<String> schemes) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        String text = raw.get().endsWith("/") ? raw.get().substring(0, raw.get().length() - 1) : raw.get();
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() != null && schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT))
+                    && uri.getHost() != null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new ConfigException(name + " must be an absolute " + String.join(" or ", schemes.stream().sorted().toList())
+                + " URL with a host and no query, got '" + raw.get() + "'");
+    }
+}

@@ -1,0 +1,70 @@
+package callbridge.server;
+
+import callbridge.websocket.WebSocketEndpoint;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The two halves of the server started together: the loopback {@link HttpRoutes} and the public
+ * {@link FrontDoor} that relays to it and serves WebSockets itself.
+ */
+public final class CallbridgeServer implements AutoCloseable {
+    private final HttpRoutes routes;
+    private final FrontDoor frontDoor;
+    private final AtomicBoolean draining;
+
+    private CallbridgeServer(HttpRoutes routes, FrontDoor frontDoor, AtomicBoolean draining) {
+        this.routes = routes;
+        this.frontDoor = frontDoor;
+        this.draining = draining;
+    }
+
+    /**
+     * @param address        the public address to bind (port 0 picks a free port)
+     * @param httpHandlers   plain-HTTP routes by path prefix, besides {@code /health}
+     * @param webSockets     WebSocket endpoints by exact path
+     * @param mediaIdle      a WebSocket that receives nothing this long is closed
+     * @param maxConnections open connections allowed on the public port
+     */
+    public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
+                                         Map<String, WebSocketEndpoint> webSockets, Duration mediaIdle,
+                                         int maxConnections) throws IOException {
+        AtomicBoolean draining = new AtomicBoolean();
+        HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get);
+        try {
+            FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, mediaIdle, maxConnections);
+            return new CallbridgeServer(routes, frontDoor, draining);
+        } catch (IOException e) {
+            routes.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return frontDoor.port();
+    }
+
+    public FrontDoor frontDoor() {
+        return frontDoor;
+    }
+
+    /** From now on {@code /health} answers 503, telling load balancers to send no new work. */
+    public void startDraining() {
+        draining.set(true);
+    }
+
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    @Override
+    public void close() {
+        frontDoor.close();
+        routes.close();
+    }
+}

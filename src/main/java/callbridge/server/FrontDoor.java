@@ -1,0 +1,256 @@
+package callbridge.server;
+
+import callbridge.http.HeadTooLargeException;
+import callbridge.http.MalformedRequestException;
+import callbridge.http.RequestHead;
+import callbridge.http.RequestHeadReader;
+import callbridge.http.SimpleResponse;
+import callbridge.websocket.CloseCodes;
+import callbridge.websocket.Handshake;
+import callbridge.websocket.WebSocketConnection;
+import callbridge.websocket.WebSocketEndpoint;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The public port. Twilio reaches callbridge through one URL, so plain HTTP (the webhook, /generate,
+ * /health) and the /media WebSocket must share one port. {@code com.sun.net.httpserver} cannot hand a
+ * connection over after a 101 Switching Protocols (its exchange closes the socket), so it cannot serve
+ * WebSockets. Instead this front door owns the port: a virtual thread per connection reads each request
+ * head; a WebSocket upgrade is answered right here and the thread becomes that WebSocket's read loop;
+ * any other request is relayed byte for byte to the {@code HttpServer} on a loopback port.
+ */
+public final class FrontDoor implements AutoCloseable {
+    /** A request head must arrive whole within this time (slow-loris protection). */
+    public static final Duration HEAD_DEADLINE = Duration.ofSeconds(10);
+
+    /** After an error answer, unread input is drained for up to this long (and this many bytes). */
+    private static final Duration LINGER = Duration.ofSeconds(1);
+    private static final long MAX_LINGER_BYTES = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
+
+    private final ServerSocket listener;
+    private final InetSocketAddress backend;
+    private final Map<String, WebSocketEndpoint> webSocketEndpoints;
+    private final Duration webSocketIdleTimeout;
+    private final Semaphore connectionPermits;
+    private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+    private final Set<WebSocketConnection> openWebSockets = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+
+    private FrontDoor(ServerSocket listener, InetSocketAddress backend, Map<String, WebSocketEndpoint> webSocketEndpoints,
+                      Duration webSocketIdleTimeout, int maxConnections) {
+        this.listener = listener;
+        this.backend = backend;
+        this.webSocketEndpoints = Map.copyOf(webSocketEndpoints);
+        this.webSocketIdleTimeout = webSocketIdleTimeout;
+        this.connectionPermits = new Semaphore(maxConnections);
+        this.acceptor = Thread.ofPlatform().name("front-door-accept").daemon(false).unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Binds {@code address} and starts accepting.
+     *
+     * @param backend            the loopback address of the {@code HttpServer} that answers plain HTTP
+     * @param webSocketEndpoints paths that accept a WebSocket upgrade
+     * @param maxConnections     connections beyond this are answered 503 and closed
+     */
+    public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
+                                  Map<String, WebSocketEndpoint> webSocketEndpoints, Duration webSocketIdleTimeout,
+                                  int maxConnections) throws IOException {
+        ServerSocket listener = new ServerSocket();
+        listener.setReuseAddress(true);
+        listener.bind(address);
+        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, webSocketIdleTimeout, maxConnections);
+        door.acceptor.start();
+        return door;
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Open connections on the public port, of every kind. */
+    public int openConnections() {
+        return openSockets.size();
+    }
+
+    /** Stops taking new connections; open ones carry on. */
+    public void stopAccepting() {
+        try {
+            listener.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the listener: {0}", e.toString());
+        }
+    }
+
+    /** Starts the closing handshake on every open WebSocket with 1001 Going Away. */
+    public void closeWebSockets(String reason) {
+        openWebSockets.forEach(ws -> ws.close(CloseCodes.GOING_AWAY, reason));
+    }
+
+    /** Stops accepting and drops every connection still open. */
+    @Override
+    public void close() {
+        stopAccepting();
+        openSockets.forEach(FrontDoor::closeQuietly);
+        try {
+            acceptor.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            Socket socket;
+            try {
+                socket = listener.accept();
+            } catch (IOException e) {
+                if (!listener.isClosed()) {
+                    LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+                }
+                continue;
+            }
+            if (!connectionPermits.tryAcquire()) {
+                // Answered on the accept thread, so without lingering: a full server must stay cheap to refuse.
+                try (socket) {
+                    SimpleResponse.error(503, "Service Unavailable", "too many open connections").writeTo(socket.getOutputStream());
+                } catch (IOException e) {
+                    LOG.log(Level.DEBUG, "could not refuse {0}: {1}", socket.getRemoteSocketAddress(), e.toString());
+                }
+                LOG.log(Level.WARNING, "connection limit reached: refused {0}", socket.getRemoteSocketAddress());
+                continue;
+            }
+            openSockets.add(socket);
+            Thread.ofVirtual().name("conn " + socket.getRemoteSocketAddress()).start(() -> {
+                try {
+                    serve(socket);
+                } finally {
+                    openSockets.remove(socket);
+                    closeQuietly(socket);
+                    connectionPermits.release();
+                }
+            });
+        }
+    }
+
+    /** One connection, start to end: a sequence of relayed HTTP requests, possibly ending in a WebSocket. */
+    private void serve(Socket socket) {
+        HttpRelay relay = null;
+        try {
+            socket.setTcpNoDelay(true);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            RequestHeadReader heads = new RequestHeadReader(socket, in);
+            while (true) {
+                // The first request must come promptly. Between keep-alive requests we wait without a limit
+                // of our own: the HttpServer closes idle connections, and the relay then closes this one.
+                Duration idleLimit = relay == null ? HEAD_DEADLINE : Duration.ZERO;
+                Optional<RequestHead> next = heads.read(idleLimit, HEAD_DEADLINE);
+                if (next.isEmpty()) {
+                    return;
+                }
+                RequestHead head = next.get();
+                if (webSocketEndpoints.containsKey(head.path()) || head.hasToken("Upgrade", "websocket")) {
+                    if (relay != null) {
+                        relay.close();
+                        relay = null;
+                    }
+                    upgrade(socket, in, head);
+                    return;
+                }
+                if (relay == null) {
+                    relay = HttpRelay.open(socket, backend);
+                }
+                relay.forward(head, in);
+            }
+        } catch (HeadTooLargeException e) {
+            answerAndClose(socket, relay, SimpleResponse.error(431, "Request Header Fields Too Large", e.getMessage()));
+        } catch (MalformedRequestException e) {
+            answerAndClose(socket, relay, SimpleResponse.error(400, "Bad Request", e.getMessage()));
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.DEBUG, "dropping {0}: {1}", socket.getRemoteSocketAddress(), e.getMessage());
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "connection {0} ended: {1}", socket.getRemoteSocketAddress(), e.toString());
+        } finally {
+            if (relay != null) {
+                relay.close();
+            }
+        }
+    }
+
+    private void upgrade(Socket socket, InputStream in, RequestHead head) throws IOException {
+        WebSocketEndpoint endpoint = webSocketEndpoints.get(head.path());
+        if (endpoint == null) {
+            refuse(socket, SimpleResponse.error(404, "Not Found", "no WebSocket at " + head.path()));
+            return;
+        }
+        Handshake.Outcome outcome = Handshake.evaluate(head);
+        if (outcome instanceof Handshake.Rejected rejected) {
+            refuse(socket, rejected.response());
+            return;
+        }
+        Optional<SimpleResponse> refusal = endpoint.refusal(head);
+        if (refusal.isPresent()) {
+            refuse(socket, refusal.get());
+            return;
+        }
+        socket.getOutputStream().write(((Handshake.Accepted) outcome).response());
+        socket.getOutputStream().flush();
+        WebSocketConnection connection = new WebSocketConnection(socket, in, webSocketIdleTimeout,
+                WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
+        openWebSockets.add(connection);
+        try {
+            connection.serve(endpoint.open(connection, head));
+        } finally {
+            openWebSockets.remove(connection);
+        }
+    }
+
+    /** Answers an error; a relay still in use is stopped first so two writers never share the socket. */
+    private static void answerAndClose(Socket socket, HttpRelay relay, SimpleResponse response) {
+        if (relay != null) {
+            relay.close();
+        }
+        refuse(socket, response);
+    }
+
+    /**
+     * Writes the answer, half-closes, and reads what the client still sends for a moment before closing:
+     * closing with unread input makes TCP send a reset, which can destroy the answer before it is read.
+     */
+    private static void refuse(Socket socket, SimpleResponse response) {
+        try {
+            response.writeTo(socket.getOutputStream());
+            socket.shutdownOutput();
+            socket.setSoTimeout((int) LINGER.toMillis());
+            socket.getInputStream().skip(MAX_LINGER_BYTES);
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "could not answer {0}: {1}", socket.getRemoteSocketAddress(), e.toString());
+        } finally {
+            closeQuietly(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "close failed: {0}", e.toString());
+        }
+    }
+}

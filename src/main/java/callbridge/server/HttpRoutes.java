@@ -1,0 +1,93 @@
+package callbridge.server;
+
+import callbridge.http.Json;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The plain-HTTP side: a {@code com.sun.net.httpserver.HttpServer} on a loopback port that only the
+ * {@link FrontDoor} talks to. Each exchange runs on its own virtual thread, so a long poll costs no
+ * platform thread.
+ */
+public final class HttpRoutes implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(HttpRoutes.class.getName());
+
+    private final HttpServer server;
+
+    private HttpRoutes(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts the loopback server with {@code /health} and the given handlers.
+     *
+     * @param draining true once a shutdown has begun: {@code /health} then answers 503
+     */
+    public static HttpRoutes start(Map<String, HttpHandler> handlers, BooleanSupplier draining) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/health", guarded(exchange -> health(exchange, draining)));
+        handlers.forEach((path, handler) -> server.createContext(path, guarded(handler)));
+        server.createContext("/", guarded(exchange ->
+                sendJson(exchange, 404, Json.object("error", "no route for " + exchange.getRequestURI().getPath()))));
+        server.start();
+        return new HttpRoutes(server);
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** Writes a complete JSON answer. */
+    public static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static void health(HttpExchange exchange, BooleanSupplier draining) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            sendJson(exchange, 405, Json.object("error", "use GET"));
+        } else if (draining.getAsBoolean()) {
+            sendJson(exchange, 503, Json.object("status", "draining"));
+        } else {
+            sendJson(exchange, 200, Json.object("status", "ok"));
+        }
+    }
+
+    /** Turns an escaped exception into a 500 and a log line, instead of a connection the JDK drops silently. */
+    private static HttpHandler guarded(HttpHandler handler) {
+        return exchange -> {
+            try {
+                handler.handle(exchange);
+            } catch (RuntimeException | IOException e) {
+                LOG.log(Level.ERROR, "handler for " + exchange.getRequestURI().getPath() + " failed", e);
+                if (exchange.getResponseCode() < 0) {
+                    sendJson(exchange, 500, Json.object("error", "internal error"));
+                }
+            } finally {
+                exchange.close();
+            }
+        };
+    }
+}

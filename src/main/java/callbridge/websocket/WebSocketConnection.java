@@ -1,0 +1,222 @@
+package callbridge.websocket;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The server end of one WebSocket connection after its handshake: a blocking read loop on the
+ * connection's own (virtual) thread, and sends that are safe from any thread.
+ *
+ * <p>This server speaks a text-only protocol (Twilio media streams), so a binary message is refused with
+ * 1003. Sends are serialized with a {@link ReentrantLock} rather than {@code synchronized}: on JDK 21 a
+ * virtual thread blocked in a socket write inside {@code synchronized} would pin its carrier thread.
+ */
+public final class WebSocketConnection {
+    /** Twilio's largest messages (start, with custom parameters) are a few KiB. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
+    /** How long we wait for the peer's close frame once we sent ours (RFC 6455 7.1.1). */
+    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final Duration idleTimeout;
+    private final int maxMessageBytes;
+    private final String name;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    /** The close frame we sent, once we sent one; after that nothing else may be sent (RFC 6455 5.5.1). */
+    private final AtomicReference<CloseFrame> sentClose = new AtomicReference<>();
+
+    /**
+     * @param socket          the upgraded connection
+     * @param in              its input, buffered: it may already hold the first frames
+     * @param idleTimeout     with nothing received for this long, we close with 1001
+     * @param maxMessageBytes larger messages are refused with 1009
+     */
+    public WebSocketConnection(Socket socket, InputStream in, Duration idleTimeout, int maxMessageBytes) throws IOException {
+        this.socket = socket;
+        this.in = in;
+        this.out = socket.getOutputStream();
+        this.idleTimeout = idleTimeout;
+        this.maxMessageBytes = maxMessageBytes;
+        this.name = "ws-" + IDS.incrementAndGet() + " " + socket.getRemoteSocketAddress();
+    }
+
+    public void sendText(String text) throws IOException {
+        send(Frame.of(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Starts the closing handshake (RFC 6455 7.1.2); the read loop finishes it when the peer answers, or
+     * drops the connection if it does not answer in time. Safe to call more than once, from any thread.
+     */
+    public void close(int code, String reason) {
+        if (sendClose(new CloseFrame(code, reason))) {
+            Thread.ofVirtual().name(name + " close timer").start(this::dropAfterCloseTimeout);
+        }
+    }
+
+    public boolean isOpen() {
+        return sentClose.get() == null && !socket.isClosed();
+    }
+
+    /** Reads until the connection ends, passing messages to {@code listener}; returns when it is closed. */
+    public void serve(WebSocketListener listener) {
+        CloseFrame status = readUntilClosed(listener);
+        closeSocket();
+        LOG.log(Level.DEBUG, "{0} closed: {1} {2}", name, status.code(), status.reason());
+        listener.onClose(this, status);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private CloseFrame readUntilClosed(WebSocketListener listener) {
+        FrameReader reader = new FrameReader(in, maxMessageBytes);
+        MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
+        try {
+            socket.setSoTimeout((int) idleTimeout.toMillis());
+            while (true) {
+                Frame frame;
+                try {
+                    frame = reader.read();
+                } catch (SocketTimeoutException idle) {
+                    close(CloseCodes.GOING_AWAY, "idle timeout");
+                    continue; // wait for the peer's close; the close timer ends this otherwise
+                }
+                switch (frame.opcode()) {
+                    case PING -> {
+                        // RFC 6455 5.5.2: answer with a pong carrying the same payload, unless closing.
+                        if (sentClose.get() == null) {
+                            send(Frame.of(Opcode.PONG, frame.payload()));
+                        }
+                    }
+                    case PONG -> {
+                        // RFC 6455 5.5.3: an unsolicited pong is allowed and needs no answer.
+                    }
+                    case CLOSE -> {
+                        CloseFrame peerClose = CloseFrame.parse(frame.payload());
+                        sendClose(new CloseFrame(peerClose.code(), "")); // 5.5.1: echo the status code
+                        return peerClose;
+                    }
+                    case BINARY -> throw new ProtocolException(CloseCodes.UNSUPPORTED_DATA, "binary messages are not accepted");
+                    default -> {
+                        var message = assembler.accept(frame);
+                        // After we sent close, data may still arrive; RFC 6455 7.1.2 lets us discard it.
+                        if (message.isPresent() && sentClose.get() == null) {
+                            deliver(listener, message.get());
+                        }
+                    }
+                }
+            }
+        } catch (ProtocolException violation) {
+            LOG.log(Level.INFO, "{0}: {1}, closing with {2}", name, violation.getMessage(), violation.closeCode());
+            failConnection(violation.closeCode(), violation.getMessage());
+            return new CloseFrame(violation.closeCode(), violation.getMessage());
+        } catch (IOException dropped) {
+            CloseFrame ours = sentClose.get();
+            if (ours != null) {
+                return ours;
+            }
+            if (!(dropped instanceof EOFException)) {
+                LOG.log(Level.DEBUG, "{0} dropped: {1}", name, dropped.toString());
+            }
+            return new CloseFrame(CloseCodes.ABNORMAL, "connection dropped without a close frame");
+        }
+    }
+
+    private void deliver(WebSocketListener listener, String message) {
+        try {
+            listener.onText(this, message);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, name + ": message handler failed", e);
+            close(CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    /** Sends our close frame unless one was sent already; true if this call sent it. */
+    private boolean sendClose(CloseFrame close) {
+        if (!sentClose.compareAndSet(null, close)) {
+            return false;
+        }
+        try {
+            write(Frame.of(Opcode.CLOSE, close.toPayload()));
+        } catch (IOException e) {
+            closeSocket(); // the peer is gone; the read loop will notice
+        }
+        return true;
+    }
+
+    private void send(Frame frame) throws IOException {
+        if (sentClose.get() != null) {
+            throw new IOException(name + " is closing; nothing more may be sent");
+        }
+        write(frame);
+    }
+
+    private void write(Frame frame) throws IOException {
+        byte[] bytes = FrameWriter.encode(frame);
+        sendLock.lock();
+        try {
+            out.write(bytes);
+            out.flush();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * RFC 6455 7.1.7 "Fail the WebSocket Connection": send the close frame, then close TCP. We half-close
+     * and read what is still in flight for a moment first: closing a socket with unread input makes TCP
+     * send a reset, which can destroy our close frame before the client has read it.
+     */
+    private void failConnection(int code, String reason) {
+        sendClose(new CloseFrame(code, reason));
+        try {
+            socket.shutdownOutput();
+            long deadline = System.nanoTime() + CLOSE_HANDSHAKE_TIMEOUT.toNanos();
+            byte[] discard = new byte[4096];
+            long remaining;
+            while ((remaining = Duration.ofNanos(deadline - System.nanoTime()).toMillis()) > 0) {
+                socket.setSoTimeout((int) remaining);
+                if (in.read(discard) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // timed out or reset: either way we are done with this connection
+        }
+    }
+
+    private void dropAfterCloseTimeout() {
+        try {
+            Thread.sleep(CLOSE_HANDSHAKE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeSocket();
+    }
+
+    private void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: close failed: {1}", name, e.toString());
+        }
+    }
+}
