@@ -2,13 +2,16 @@ package callbridge;
 
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
-import callbridge.server.CallbridgeServer;
+import callbridge.speech.ElevenLabsSpeechToText;
+import callbridge.speech.SpeechToText;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.Map;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
@@ -47,18 +50,34 @@ public final class Main {
             System.err.println("callbridge: configuration error: " + e.getMessage());
             return 2;
         }
-        Config.Server settings = config.server();
-        CallbridgeServer server = CallbridgeServer.start(new InetSocketAddress(settings.port()), Map.of(), Map.of(),
-                settings.mediaIdleTimeout(), settings.maxConnections());
-        LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", server.port());
+        warnAboutMissingSettings(config);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        SpeechToText speechToText = ElevenLabsSpeechToText.create(http, config.elevenLabs());
+        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()),
+                new Callbridge.Services(speechToText, Clock.systemUTC()));
+        LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
+        LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
+                .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)
+                .orElse("https://<your public host>" + Callbridge.VOICE_WEBHOOK_PATH + " (set PUBLIC_URL to print it)"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.startDraining();
-            server.close();
+            app.close();
             stopped.countDown();
         }, "shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** Settings that may be missing on purpose during local work, but never silently. */
+    private static void warnAboutMissingSettings(Config config) {
+        if (config.twilio().authToken().isEmpty()) {
+            LOG.log(Level.WARNING, "TWILIO_AUTH_TOKEN is not set: Twilio signatures are not checked");
+        } else if (!config.twilio().validateSignatures()) {
+            LOG.log(Level.WARNING, "TWILIO_VALIDATE_SIGNATURES=false: anyone can open calls on this server");
+        }
+        if (config.elevenLabs().apiKey().isEmpty()) {
+            LOG.log(Level.WARNING, "ELEVENLABS_API_KEY is not set: turns cannot be transcribed");
+        }
     }
 
     private static int usage(int exitCode) {

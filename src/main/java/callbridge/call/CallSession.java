@@ -1,0 +1,165 @@
+package callbridge.call;
+
+import callbridge.audio.Turn;
+import callbridge.audio.TurnSegmenter;
+import callbridge.speech.SpeechException;
+import callbridge.speech.SpeechToText;
+import callbridge.twilio.MediaStreamEvent;
+import callbridge.websocket.CloseCodes;
+import callbridge.websocket.WebSocketConnection;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything about one live call: its media stream, its turn detection, its transcriptions and its
+ * queue of utterances. Audio arrives on the stream's thread; turns are transcribed on the session's own
+ * transcription thread, one after another, so utterances queue in the order they were spoken.
+ */
+public final class CallSession {
+    private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
+
+    private final MediaStreamEvent.Start start;
+    private final WebSocketConnection stream;
+    private final SpeechToText speechToText;
+    private final Clock clock;
+    private final Instant startedAt;
+    /** Guards the segmenter: audio arrives on the stream thread, but the call may be ended from any thread. */
+    private final ReentrantLock audioLock = new ReentrantLock();
+    private final TurnSegmenter segmenter;
+    private final ExecutorService transcriber;
+    private final UtteranceQueue utterances = new UtteranceQueue();
+    private final AtomicInteger turnsDetected = new AtomicInteger();
+    private final List<String> marksEchoed = new CopyOnWriteArrayList<>();
+    private final List<String> digits = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    CallSession(MediaStreamEvent.Start start, WebSocketConnection stream, TurnSegmenter segmenter,
+                SpeechToText speechToText, Clock clock) {
+        this.start = start;
+        this.stream = stream;
+        this.segmenter = segmenter;
+        this.speechToText = speechToText;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.transcriber = Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("stt " + start.callSid()).factory());
+    }
+
+    public String callSid() {
+        return start.callSid();
+    }
+
+    public String streamSid() {
+        return start.streamSid();
+    }
+
+    public String accountSid() {
+        return start.accountSid();
+    }
+
+    /** The {@code <Parameter>} values from our TwiML (From, To, Direction). */
+    public Map<String, String> customParameters() {
+        return start.customParameters();
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public UtteranceQueue utterances() {
+        return utterances;
+    }
+
+    /** Names of the marks Twilio has echoed, oldest first. */
+    public List<String> marksEchoed() {
+        return List.copyOf(marksEchoed);
+    }
+
+    /** DTMF digits the caller pressed, in order. */
+    public List<String> digits() {
+        return List.copyOf(digits);
+    }
+
+    public boolean hasEnded() {
+        return ended.get();
+    }
+
+    /** Inbound audio: any finished turn goes off to be transcribed. */
+    void onAudio(byte[] mulaw) {
+        Instant now = clock.instant();
+        audioLock.lock();
+        try {
+            if (ended.get()) {
+                return;
+            }
+            segmenter.accept(mulaw, now).forEach(this::transcribeLater);
+        } finally {
+            audioLock.unlock();
+        }
+    }
+
+    void onMark(String name) {
+        marksEchoed.add(name);
+    }
+
+    void onDtmf(String digit) {
+        digits.add(digit);
+        LOG.log(Level.INFO, "call {0}: DTMF {1}", callSid(), digit);
+    }
+
+    /**
+     * Ends the session once; later calls do nothing and return false. A turn in progress is finished and
+     * transcribed, queued transcriptions complete, and only then is the utterance queue closed with the
+     * reason, so a waiter sees every utterance before it learns the call has ended.
+     */
+    boolean end(String reason) {
+        audioLock.lock();
+        try {
+            if (!ended.compareAndSet(false, true)) {
+                return false;
+            }
+            segmenter.finish(clock.instant()).ifPresent(this::transcribeLater);
+            segmenter.close();
+        } finally {
+            audioLock.unlock();
+        }
+        transcriber.execute(() -> utterances.close(reason));
+        transcriber.shutdown();
+        stream.close(CloseCodes.NORMAL, "call ended");
+        LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid(), reason, turnsDetected.get());
+        return true;
+    }
+
+    private void transcribeLater(Turn turn) {
+        int number = turnsDetected.incrementAndGet();
+        LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, {3})", callSid(), number,
+                turn.speechDuration().toMillis(), turn.ending());
+        transcriber.execute(() -> utterances.add(transcribe(number, turn)));
+    }
+
+    private Utterance transcribe(int number, Turn turn) {
+        try {
+            String text = speechToText.transcribe(turn);
+            return Utterance.transcribed(number, turn, text, clock.instant());
+        } catch (SpeechException | RuntimeException e) {
+            LOG.log(Level.WARNING, "call {0}: turn {1} not transcribed: {2}", callSid(), number, e.getMessage());
+            return Utterance.failed(number, turn, Optional.ofNullable(e.getMessage()).orElse(e.toString()), clock.instant());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "call " + callSid() + " stream " + streamSid();
+    }
+}

@@ -1,0 +1,70 @@
+package callbridge.call;
+
+import callbridge.audio.TurnDetector;
+import callbridge.audio.TurnSegmenter;
+import callbridge.audio.WebRtcVad;
+import callbridge.config.Config;
+import callbridge.http.RequestHead;
+import callbridge.http.SimpleResponse;
+import callbridge.speech.SpeechToText;
+import callbridge.twilio.PublicAddress;
+import callbridge.twilio.SignatureCheck;
+import callbridge.websocket.WebSocketConnection;
+import callbridge.websocket.WebSocketEndpoint;
+import callbridge.websocket.WebSocketListener;
+
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /media}: the WebSocket Twilio streams a call's audio to. The upgrade is refused with 403 when
+ * its signature does not match; each accepted connection gets a {@link MediaStreamListener} that turns
+ * the stream's messages into a {@link CallSession}.
+ */
+public final class MediaStreamEndpoint implements WebSocketEndpoint {
+    private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
+
+    private final SessionManager sessions;
+    private final SpeechToText speechToText;
+    private final Config.Turns turns;
+    private final Optional<URI> publicUrl;
+    private final SignatureCheck signatures;
+    private final Clock clock;
+
+    public MediaStreamEndpoint(SessionManager sessions, SpeechToText speechToText, Config.Turns turns,
+                               Optional<URI> publicUrl, SignatureCheck signatures, Clock clock) {
+        this.sessions = sessions;
+        this.speechToText = speechToText;
+        this.turns = turns;
+        this.publicUrl = publicUrl;
+        this.signatures = signatures;
+        this.clock = clock;
+    }
+
+    /**
+     * Twilio signs the upgrade request over the exact stream URL from our TwiML, with no parameters
+     * (https://www.twilio.com/docs/voice/media-streams#websocket-security).
+     */
+    @Override
+    public Optional<SimpleResponse> refusal(RequestHead request) {
+        String streamUrl = PublicAddress.of(publicUrl, request::header).mediaStream();
+        return signatures.problem(streamUrl, Map.of(), request.header(SignatureCheck.HEADER)).map(problem -> {
+            LOG.log(Level.WARNING, "media stream refused (403): {0}", problem);
+            return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
+        });
+    }
+
+    @Override
+    public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
+        return new MediaStreamListener(sessions, this::newSession);
+    }
+
+    private CallSession newSession(callbridge.twilio.MediaStreamEvent.Start start, WebSocketConnection connection) {
+        TurnSegmenter segmenter = new TurnSegmenter(WebRtcVad.create(turns.vadMode()),
+                TurnDetector.Settings.withSilence(turns.silenceFrames()));
+        return new CallSession(start, connection, segmenter, speechToText, clock);
+    }
+}

@@ -1,0 +1,100 @@
+package callbridge.call;
+
+import callbridge.twilio.MalformedMessageException;
+import callbridge.twilio.MediaStreamCodec;
+import callbridge.twilio.MediaStreamEvent;
+import callbridge.websocket.CloseFrame;
+import callbridge.websocket.WebSocketConnection;
+import callbridge.websocket.WebSocketListener;
+
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * One media-stream connection: decodes Twilio's messages and drives the call's session. Before
+ * {@code start} there is no session; media arriving then is counted and dropped (Twilio always sends
+ * {@code start} first, so this only happens with a broken client). A malformed message is counted and
+ * logged with the call id, and the call goes on.
+ */
+final class MediaStreamListener implements WebSocketListener {
+    private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
+
+    private final SessionManager sessions;
+    private final BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory;
+    private CallSession session;
+    private int malformedMessages;
+    private int mediaBeforeStart;
+
+    MediaStreamListener(SessionManager sessions,
+                        BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory) {
+        this.sessions = sessions;
+        this.sessionFactory = sessionFactory;
+    }
+
+    @Override
+    public void onText(WebSocketConnection connection, String message) {
+        Optional<MediaStreamEvent> decoded;
+        try {
+            decoded = MediaStreamCodec.decode(message);
+        } catch (MalformedMessageException e) {
+            malformedMessages++;
+            LOG.log(Level.WARNING, "{0}: malformed message #{1} ignored: {2}", who(connection), malformedMessages, e.getMessage());
+            return;
+        }
+        decoded.ifPresent(event -> handle(connection, event));
+    }
+
+    @Override
+    public void onClose(WebSocketConnection connection, CloseFrame status) {
+        if (session != null) {
+            sessions.end(session, "media stream closed (" + status.code() + (status.reason().isEmpty() ? "" : " " + status.reason()) + ")");
+        }
+    }
+
+    private void handle(WebSocketConnection connection, MediaStreamEvent event) {
+        switch (event) {
+            case MediaStreamEvent.Connected connected ->
+                    LOG.log(Level.DEBUG, "{0}: connected ({1} {2})", connection, connected.protocol(), connected.version());
+            case MediaStreamEvent.Start start -> begin(connection, start);
+            case MediaStreamEvent.Media media -> {
+                if (session != null) {
+                    session.onAudio(media.payload());
+                } else if (mediaBeforeStart++ == 0) {
+                    LOG.log(Level.WARNING, "{0}: media before start is dropped", connection);
+                }
+            }
+            case MediaStreamEvent.Mark mark -> {
+                if (session != null) {
+                    session.onMark(mark.name());
+                }
+            }
+            case MediaStreamEvent.Dtmf dtmf -> {
+                if (session != null) {
+                    session.onDtmf(dtmf.digit());
+                }
+            }
+            case MediaStreamEvent.Stop stop -> {
+                if (session != null) {
+                    sessions.end(session, "call hung up");
+                }
+            }
+        }
+    }
+
+    private void begin(WebSocketConnection connection, MediaStreamEvent.Start start) {
+        if (session != null) {
+            LOG.log(Level.WARNING, "{0}: second start ignored", session);
+            return;
+        }
+        session = sessionFactory.apply(start, connection);
+        sessions.add(session);
+        LOG.log(Level.INFO, "call {0}: stream {1} started (from {2} to {3}){4}", start.callSid(), start.streamSid(),
+                start.customParameters().getOrDefault("From", "?"), start.customParameters().getOrDefault("To", "?"),
+                mediaBeforeStart > 0 ? "; " + mediaBeforeStart + " media message(s) before start were dropped" : "");
+    }
+
+    private String who(WebSocketConnection connection) {
+        return session != null ? session.toString() : connection.toString();
+    }
+}

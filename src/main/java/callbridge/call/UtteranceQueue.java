@@ -1,0 +1,111 @@
+package callbridge.call;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A call's utterances in the order they were spoken, waiting to be collected. Once the call has ended the
+ * queue is closed with the reason: waiters wake, and whatever was still queued is handed out first.
+ */
+public final class UtteranceQueue {
+    /** What a wait for the next utterance came back with. */
+    public sealed interface Next {
+    }
+
+    public record Heard(Utterance utterance) implements Next {
+    }
+
+    public record Ended(String reason) implements Next {
+    }
+
+    public record NothingYet() implements Next {
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Utterance> queued = new ArrayDeque<>();
+    private String endReason;
+
+    void add(Utterance utterance) {
+        lock.lock();
+        try {
+            queued.addLast(utterance);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more utterances will come; the first reason given is kept. */
+    void close(String reason) {
+        lock.lock();
+        try {
+            if (endReason == null) {
+                endReason = reason;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next utterance, waiting up to {@code timeout}; {@link Ended} once closed and empty. */
+    public Next take(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (queued.isEmpty() && endReason == null) {
+                if (nanos <= 0) {
+                    return new NothingYet();
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return queued.isEmpty() ? new Ended(endReason) : new Heard(queued.removeFirst());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Everything queued now, removed from the queue, without waiting. */
+    public List<Utterance> drain() {
+        lock.lock();
+        try {
+            List<Utterance> all = new ArrayList<>(queued);
+            queued.clear();
+            return all;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Optional<String> endReason() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(endReason);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until the queue is closed (for tests and shutdown). */
+    boolean awaitClosed(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (endReason == null) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package callbridge.speech;
+
+import callbridge.config.Config;
+import callbridge.config.Secret;
+import callbridge.http.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What both ElevenLabs clients share: the base URL and key, timeouts, the retry of 429 and 5xx answers
+ * with growing pauses, and turning error answers into messages a user can act on
+ * (https://elevenlabs.io/docs/api-reference/introduction: 401 bad key, 422 bad request, 429 too many
+ * requests or concurrent requests).
+ */
+final class ElevenLabsApi {
+    private static final System.Logger LOG = System.getLogger(ElevenLabsApi.class.getName());
+    /** Error bodies are short JSON; more than this is not worth reading. */
+    private static final int MAX_ERROR_BODY = 8 * 1024;
+
+    /**
+     * @param attempts     tries in all for a 429, a 5xx or a refused connection
+     * @param firstBackoff pause before the second try; it doubles before each later one
+     */
+    record Retries(int attempts, Duration firstBackoff) {
+        static final Retries DEFAULT = new Retries(3, Duration.ofMillis(500));
+    }
+
+    private final HttpClient http;
+    private final URI baseUrl;
+    private final Optional<Secret> apiKey;
+    private final Duration requestTimeout;
+    private final Retries retries;
+
+    ElevenLabsApi(HttpClient http, Config.ElevenLabs settings, Duration requestTimeout, Retries retries) {
+        this.http = http;
+        this.baseUrl = settings.baseUrl();
+        this.apiKey = settings.apiKey();
+        this.requestTimeout = requestTimeout;
+        this.retries = retries;
+    }
+
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + pathAndQuery)).timeout(requestTimeout);
+    }
+
+    /**
+     * Sends the request, retrying what may pass on a second try, and returns the body stream of a 2xx
+     * answer (the caller closes it). Every failure becomes a {@link SpeechException} naming the service.
+     */
+    InputStream send(String service, HttpRequest.Builder request) throws SpeechException {
+        Secret key = apiKey.orElseThrow(() ->
+                new SpeechException("ElevenLabs " + service + ": no API key: set ELEVENLABS_API_KEY"));
+        HttpRequest built = request.header("xi-api-key", key.value()).build();
+        Duration backoff = retries.firstBackoff();
+        for (int attempt = 1; ; attempt++) {
+            boolean lastAttempt = attempt == retries.attempts();
+            try {
+                HttpResponse<InputStream> response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    return response.body();
+                }
+                String detail = errorDetail(response.body());
+                if ((status == 429 || status >= 500) && !lastAttempt) {
+                    LOG.log(Level.INFO, "ElevenLabs {0}: HTTP {1} ({2}), trying again in {3} ms", service, status, detail, backoff.toMillis());
+                } else {
+                    throw failure(service, status, detail);
+                }
+            } catch (HttpTimeoutException e) {
+                throw new SpeechException("ElevenLabs " + service + ": no answer within " + requestTimeout.toSeconds() + " s", e);
+            } catch (ConnectException e) {
+                if (lastAttempt) {
+                    throw new SpeechException("ElevenLabs " + service + ": cannot connect to " + baseUrl, e);
+                }
+                LOG.log(Level.INFO, "ElevenLabs {0}: cannot connect, trying again in {1} ms", service, backoff.toMillis());
+            } catch (IOException e) {
+                throw new SpeechException("ElevenLabs " + service + ": " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SpeechException("ElevenLabs " + service + ": interrupted", e);
+            }
+            sleep(backoff);
+            backoff = backoff.multipliedBy(2);
+        }
+    }
+
+    private static SpeechException failure(String service, int status, String detail) {
+        String prefix = "ElevenLabs " + service + ": HTTP " + status + ": ";
+        return switch (status) {
+            case 401 -> new SpeechException(prefix + "the API key was rejected (check ELEVENLABS_API_KEY): " + detail);
+            case 429 -> new SpeechException(prefix + "too many requests, still after retries: " + detail);
+            default -> new SpeechException(prefix + detail);
+        };
+    }
+
+    /**
+     * ElevenLabs errors carry {@code {"detail": {"status": ..., "message": ...}}}, or for 422 a list of
+     * {@code {"loc": ..., "msg": ...}}; anything else is shown as text.
+     */
+    static String errorDetail(InputStream body) {
+        String text;
+        try (body) {
+            text = new String(body.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "(error body unreadable: " + e.getMessage() + ")";
+        }
+        try {
+            JsonNode detail = Json.MAPPER.readTree(text).path("detail");
+            if (detail.isTextual()) {
+                return detail.asText();
+            }
+            if (detail.hasNonNull("message")) {
+                return detail.get("message").asText();
+            }
+            if (detail.isArray() && !detail.isEmpty()) {
+                return detail.get(0).path("msg").asText(detail.toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: shown as it came
+        }
+        return text.isEmpty() ? "(no details)" : text;
+    }
+
+    private static void sleep(Duration pause) throws SpeechException {
+        try {
+            Thread.sleep(pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpeechException("interrupted", e);
+        }
+    }
+}

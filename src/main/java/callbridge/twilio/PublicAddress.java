@@ -1,0 +1,56 @@
+package callbridge.twilio;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The address Twilio uses to reach us, which is not the one the server sees: ngrok or a load balancer
+ * terminates TLS and forwards plain HTTP. {@code PUBLIC_URL} says it outright; otherwise it is rebuilt
+ * from the request: {@code X-Forwarded-Proto} and {@code X-Forwarded-Host} (set by proxies), else
+ * {@code Host} over plain HTTP. Signatures are computed over this public URL, so it must be exact.
+ */
+public final class PublicAddress {
+    /** The WebSocket path Twilio streams audio to. */
+    public static final String MEDIA_PATH = "/media";
+
+    private final URI base;
+
+    private PublicAddress(URI base) {
+        this.base = base;
+    }
+
+    /**
+     * @param publicUrl configured {@code PUBLIC_URL}, if any
+     * @param header    the request's header values by name
+     */
+    public static PublicAddress of(Optional<URI> publicUrl, Function<String, Optional<String>> header) {
+        if (publicUrl.isPresent()) {
+            return new PublicAddress(publicUrl.get());
+        }
+        String proto = header.apply("X-Forwarded-Proto").map(PublicAddress::firstOfList)
+                .map(p -> p.toLowerCase(Locale.ROOT)).filter(p -> p.equals("https") || p.equals("http")).orElse("http");
+        String host = header.apply("X-Forwarded-Host").map(PublicAddress::firstOfList)
+                .or(() -> header.apply("Host")).map(String::strip).orElse("localhost");
+        return new PublicAddress(URI.create(proto + "://" + host));
+    }
+
+    /** The public URL of a request target such as {@code /twilio-voice?x=1}. */
+    public String http(String rawPathAndQuery) {
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        return base.getScheme() + "://" + base.getRawAuthority() + basePath + rawPathAndQuery;
+    }
+
+    /** The {@code wss://} (or {@code ws://} behind plain HTTP) URL of the media stream, as put in TwiML. */
+    public String mediaStream() {
+        String scheme = base.getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
+        String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+        return scheme + "://" + base.getRawAuthority() + basePath + MEDIA_PATH;
+    }
+
+    private static String firstOfList(String value) {
+        int comma = value.indexOf(',');
+        return (comma < 0 ? value : value.substring(0, comma)).strip();
+    }
+}

@@ -1,0 +1,48 @@
+package callbridge.twilio;
+
+import callbridge.config.Config;
+import com.twilio.security.RequestValidator;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks {@code X-Twilio-Signature} (https://www.twilio.com/docs/usage/security#validating-requests):
+ * base64 of HMAC-SHA1, keyed with the auth token, over the full public URL followed by each POST
+ * parameter's name and value sorted by name. The Twilio SDK's {@link RequestValidator} does the
+ * arithmetic. Off when no auth token is configured or {@code TWILIO_VALIDATE_SIGNATURES=false}.
+ */
+public final class SignatureCheck {
+    public static final String HEADER = "X-Twilio-Signature";
+
+    private final Optional<RequestValidator> validator;
+
+    private SignatureCheck(Optional<RequestValidator> validator) {
+        this.validator = validator;
+    }
+
+    public static SignatureCheck from(Config.Twilio twilio) {
+        return new SignatureCheck(twilio.validateSignatures()
+                ? twilio.authToken().map(token -> new RequestValidator(token.value()))
+                : Optional.empty());
+    }
+
+    public boolean enabled() {
+        return validator.isPresent();
+    }
+
+    /** Why the request fails the check, or empty when it passes (or checking is off). */
+    public Optional<String> problem(String publicUrl, Map<String, String> postParameters, Optional<String> signature) {
+        if (validator.isEmpty()) {
+            return Optional.empty();
+        }
+        if (signature.isEmpty() || signature.get().isBlank()) {
+            return Optional.of("missing " + HEADER);
+        }
+        if (!validator.get().validate(publicUrl, postParameters, signature.get())) {
+            return Optional.of(HEADER + " does not match " + publicUrl
+                    + " (is PUBLIC_URL the address Twilio calls, and TWILIO_AUTH_TOKEN this account's?)");
+        }
+        return Optional.empty();
+    }
+}

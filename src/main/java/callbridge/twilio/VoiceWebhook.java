@@ -1,0 +1,110 @@
+package callbridge.twilio;
+
+import callbridge.http.Json;
+import callbridge.server.HttpRoutes;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /twilio-voice} (GET works too): Twilio asks what to do with a call, and we answer with
+ * TwiML that streams the call's audio to {@code /media}. The caller and callee numbers and the direction
+ * go along as stream parameters, so the session knows them when the stream starts.
+ */
+public final class VoiceWebhook implements HttpHandler {
+    private static final System.Logger LOG = System.getLogger(VoiceWebhook.class.getName());
+    /** Twilio's webhook forms are a few hundred bytes; anything near this is not Twilio. */
+    private static final int MAX_FORM_BYTES = 64 * 1024;
+    /** Webhook fields passed on to the stream, under the same names. */
+    private static final String[] FORWARDED_FIELDS = {"From", "To", "Direction"};
+
+    private final Optional<URI> publicUrl;
+    private final SignatureCheck signatures;
+
+    public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures) {
+        this.publicUrl = publicUrl;
+        this.signatures = signatures;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!method.equals("POST") && !method.equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET, POST");
+            HttpRoutes.sendJson(exchange, 405, Json.object("error", "use POST (or GET)"));
+            return;
+        }
+        Optional<Map<String, String>> form;
+        try {
+            form = method.equals("POST") ? readForm(exchange.getRequestBody()) : Optional.of(Map.of());
+        } catch (IllegalArgumentException e) {
+            HttpRoutes.sendJson(exchange, 400, Json.object("error", "malformed form body: " + e.getMessage()));
+            return;
+        }
+        if (form.isEmpty()) {
+            HttpRoutes.sendJson(exchange, 413, Json.object("error", "form body too large"));
+            return;
+        }
+        PublicAddress address = PublicAddress.of(publicUrl, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        String signedUrl = address.http(exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
+        Optional<String> problem = signatures.problem(signedUrl, form.get(),
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
+        if (problem.isPresent()) {
+            LOG.log(Level.WARNING, "webhook refused (403): {0}", problem.get());
+            HttpRoutes.sendJson(exchange, 403, Json.object("error", "invalid Twilio signature"));
+            return;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(form.get());
+        if (rawQuery != null) {
+            try {
+                parseForm(rawQuery).forEach(fields::putIfAbsent);
+            } catch (IllegalArgumentException e) {
+                HttpRoutes.sendJson(exchange, 400, Json.object("error", "malformed query: " + e.getMessage()));
+                return;
+            }
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        for (String field : FORWARDED_FIELDS) {
+            Optional.ofNullable(fields.get(field)).ifPresent(value -> parameters.put(field, value));
+        }
+        LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", fields.getOrDefault("CallSid", "?"),
+                fields.getOrDefault("CallStatus", "?"), address.mediaStream());
+        byte[] twiml = TwiML.connectStream(address.mediaStream(), parameters).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");
+        exchange.sendResponseHeaders(200, twiml.length);
+        exchange.getResponseBody().write(twiml);
+    }
+
+    private static Optional<Map<String, String>> readForm(InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_FORM_BYTES + 1);
+        if (bytes.length > MAX_FORM_BYTES) {
+            return Optional.empty();
+        }
+        return Optional.of(parseForm(new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    /** application/x-www-form-urlencoded: {@code a=1&b=x+y}; the first value of a repeated name wins. */
+    static Map<String, String> parseForm(String encoded) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : encoded.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            fields.putIfAbsent(name, value);
+        }
+        return fields;
+    }
+}
