@@ -1,17 +1,17 @@
 package callbridge;
 
+import callbridge.call.CallServices;
+import callbridge.call.GenerateHandler;
 import callbridge.call.MediaStreamEndpoint;
 import callbridge.call.SessionManager;
 import callbridge.config.Config;
 import callbridge.server.CallbridgeServer;
-import callbridge.speech.SpeechToText;
 import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.VoiceWebhook;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -20,10 +20,7 @@ import java.util.Map;
  */
 public final class Callbridge implements AutoCloseable {
     public static final String VOICE_WEBHOOK_PATH = "/twilio-voice";
-
-    /** The services callbridge talks to, and its clock. */
-    public record Services(SpeechToText speechToText, Clock clock) {
-    }
+    public static final String GENERATE_PATH = "/generate";
 
     private final CallbridgeServer server;
     private final SessionManager sessions;
@@ -33,13 +30,13 @@ public final class Callbridge implements AutoCloseable {
         this.sessions = sessions;
     }
 
-    public static Callbridge start(Config config, InetSocketAddress address, Services services) throws IOException {
-        SessionManager sessions = new SessionManager();
+    public static Callbridge start(Config config, InetSocketAddress address, CallServices services) throws IOException {
+        SessionManager sessions = new SessionManager(services.clock());
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
-        var media = new MediaStreamEndpoint(sessions, services.speechToText(), config.turns(),
-                config.server().publicUrl(), signatures, services.clock());
+        var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures);
         var webhook = new VoiceWebhook(config.server().publicUrl(), signatures);
-        CallbridgeServer server = CallbridgeServer.start(address, Map.of(VOICE_WEBHOOK_PATH, webhook),
+        var generate = new GenerateHandler(sessions, config.apiKey(), services.clock());
+        CallbridgeServer server = CallbridgeServer.start(address, Map.of(VOICE_WEBHOOK_PATH, webhook, GENERATE_PATH, generate),
                 Map.of(PublicAddress.MEDIA_PATH, media), config.server().mediaIdleTimeout(),
                 config.server().maxConnections());
         return new Callbridge(server, sessions);
@@ -57,6 +54,7 @@ public final class Callbridge implements AutoCloseable {
     public void close() {
         server.startDraining();
         sessions.all().forEach(session -> sessions.end(session, "server shutting down"));
+        sessions.close();
         server.close();
     }
 }

@@ -2,8 +2,9 @@ package callbridge;
 
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
+import callbridge.call.CallServices;
 import callbridge.speech.ElevenLabsSpeechToText;
-import callbridge.speech.SpeechToText;
+import callbridge.speech.ElevenLabsTextToSpeech;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,9 +53,9 @@ public final class Main {
         }
         warnAboutMissingSettings(config);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        SpeechToText speechToText = ElevenLabsSpeechToText.create(http, config.elevenLabs());
-        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()),
-                new Callbridge.Services(speechToText, Clock.systemUTC()));
+        CallServices services = new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
+                ElevenLabsTextToSpeech.create(http, config.elevenLabs()), Clock.systemUTC());
+        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services);
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
                 .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)

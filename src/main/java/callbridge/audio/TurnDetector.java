@@ -96,6 +96,11 @@ public final class TurnDetector {
         return turnAudio == null ? Optional.empty() : finish(now, Turn.Ending.STREAM_END);
     }
 
+    /** True while a turn is in progress: the far end is speaking, or paused for less than the window. */
+    public boolean inTurn() {
+        return turnAudio != null;
+    }
+
     /** Audio received so far, on the stream's timeline. */
     public Duration position() {
         return FRAME.multipliedBy(framesSeen);

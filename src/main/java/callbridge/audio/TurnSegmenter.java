@@ -35,8 +35,9 @@ public final class TurnSegmenter implements AutoCloseable {
         return detector.finishStream(now);
     }
 
-    public java.time.Duration position() {
-        return detector.position();
+    /** True while the far end is speaking (or pausing within a turn). */
+    public boolean inTurn() {
+        return detector.inTurn();
     }
 
     @Override

@@ -4,12 +4,15 @@ import callbridge.audio.Turn;
 import callbridge.audio.TurnSegmenter;
 import callbridge.speech.SpeechException;
 import callbridge.speech.SpeechToText;
+import callbridge.speech.TextToSpeech;
 import callbridge.twilio.MediaStreamEvent;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.WebSocketConnection;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,8 @@ public final class CallSession {
     private final MediaStreamEvent.Start start;
     private final WebSocketConnection stream;
     private final SpeechToText speechToText;
+    private final TextToSpeech textToSpeech;
+    private final Playback playback;
     private final Clock clock;
     private final Instant startedAt;
     /** Guards the segmenter: audio arrives on the stream thread, but the call may be ended from any thread. */
@@ -43,15 +48,23 @@ public final class CallSession {
     private final List<String> marksEchoed = new CopyOnWriteArrayList<>();
     private final List<String> digits = new CopyOnWriteArrayList<>();
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** One /generate at a time per call: a second one gets 409 Conflict. */
+    private final AtomicBoolean turnInProgress = new AtomicBoolean();
+    private volatile Instant lastActivity;
+    private volatile Duration talkTimeout;
 
     CallSession(MediaStreamEvent.Start start, WebSocketConnection stream, TurnSegmenter segmenter,
-                SpeechToText speechToText, Clock clock) {
+                SpeechToText speechToText, TextToSpeech textToSpeech, Duration talkTimeout, Clock clock) {
         this.start = start;
         this.stream = stream;
         this.segmenter = segmenter;
         this.speechToText = speechToText;
+        this.textToSpeech = textToSpeech;
+        this.playback = new Playback(stream, start.streamSid(), clock);
+        this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.lastActivity = startedAt;
         this.transcriber = Executors.newSingleThreadExecutor(
                 Thread.ofVirtual().name("stt " + start.callSid()).factory());
     }
@@ -104,6 +117,9 @@ public final class CallSession {
                 return;
             }
             segmenter.accept(mulaw, now).forEach(this::transcribeLater);
+            if (segmenter.inTurn()) {
+                lastActivity = now;
+            }
         } finally {
             audioLock.unlock();
         }
@@ -111,6 +127,45 @@ public final class CallSession {
 
     void onMark(String name) {
         marksEchoed.add(name);
+        playback.onMarkEchoed(name);
+    }
+
+    /** Speaks {@code text} into the call; the answer's outcome completes when Twilio has played it. */
+    Playback.Sent speak(String text) throws SpeechException, IOException {
+        touch();
+        Playback.Sent sent = playback.speak(textToSpeech, text);
+        touch();
+        return sent;
+    }
+
+    /** Claims the call for one /generate; false if another one holds it. */
+    boolean beginTurn() {
+        touch();
+        return turnInProgress.compareAndSet(false, true);
+    }
+
+    void endTurn() {
+        touch();
+        turnInProgress.set(false);
+    }
+
+    /** Sets how long the call may go without far-end speech or /generate activity. */
+    void setTalkTimeout(Duration timeout) {
+        talkTimeout = timeout;
+        touch();
+    }
+
+    /** True when neither side has done anything for the talk timeout. */
+    boolean isIdle(Instant now) {
+        return Duration.between(lastActivity, now).compareTo(talkTimeout) > 0;
+    }
+
+    Duration talkTimeout() {
+        return talkTimeout;
+    }
+
+    private void touch() {
+        lastActivity = clock.instant();
     }
 
     void onDtmf(String digit) {
@@ -134,6 +189,7 @@ public final class CallSession {
         } finally {
             audioLock.unlock();
         }
+        playback.endAll();
         transcriber.execute(() -> utterances.close(reason));
         transcriber.shutdown();
         stream.close(CloseCodes.NORMAL, "call ended");

@@ -6,7 +6,6 @@ import callbridge.audio.WebRtcVad;
 import callbridge.config.Config;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
-import callbridge.speech.SpeechToText;
 import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
 import callbridge.websocket.WebSocketConnection;
@@ -15,7 +14,6 @@ import callbridge.websocket.WebSocketListener;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,20 +26,18 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
 
     private final SessionManager sessions;
-    private final SpeechToText speechToText;
+    private final CallServices services;
     private final Config.Turns turns;
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
-    private final Clock clock;
 
-    public MediaStreamEndpoint(SessionManager sessions, SpeechToText speechToText, Config.Turns turns,
-                               Optional<URI> publicUrl, SignatureCheck signatures, Clock clock) {
+    public MediaStreamEndpoint(SessionManager sessions, CallServices services, Config.Turns turns,
+                               Optional<URI> publicUrl, SignatureCheck signatures) {
         this.sessions = sessions;
-        this.speechToText = speechToText;
+        this.services = services;
         this.turns = turns;
         this.publicUrl = publicUrl;
         this.signatures = signatures;
-        this.clock = clock;
     }
 
     /**
@@ -65,6 +61,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private CallSession newSession(callbridge.twilio.MediaStreamEvent.Start start, WebSocketConnection connection) {
         TurnSegmenter segmenter = new TurnSegmenter(WebRtcVad.create(turns.vadMode()),
                 TurnDetector.Settings.withSilence(turns.silenceFrames()));
-        return new CallSession(start, connection, segmenter, speechToText, clock);
+        return new CallSession(start, connection, segmenter, services.speechToText(), services.textToSpeech(),
+                turns.talkTimeout(), services.clock());
     }
 }

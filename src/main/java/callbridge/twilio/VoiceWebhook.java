@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.http.FormData;
 import callbridge.http.Json;
 import callbridge.server.HttpRoutes;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,7 +67,7 @@ public final class VoiceWebhook implements HttpHandler {
         Map<String, String> fields = new LinkedHashMap<>(form.get());
         if (rawQuery != null) {
             try {
-                parseForm(rawQuery).forEach(fields::putIfAbsent);
+                FormData.parse(rawQuery).forEach(fields::putIfAbsent);
             } catch (IllegalArgumentException e) {
                 HttpRoutes.sendJson(exchange, 400, Json.object("error", "malformed query: " + e.getMessage()));
                 return;
@@ -90,21 +90,6 @@ public final class VoiceWebhook implements HttpHandler {
         if (bytes.length > MAX_FORM_BYTES) {
             return Optional.empty();
         }
-        return Optional.of(parseForm(new String(bytes, StandardCharsets.UTF_8)));
-    }
-
-    /** application/x-www-form-urlencoded: {@code a=1&b=x+y}; the first value of a repeated name wins. */
-    static Map<String, String> parseForm(String encoded) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String pair : encoded.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-            fields.putIfAbsent(name, value);
-        }
-        return fields;
+        return Optional.of(FormData.parse(new String(bytes, StandardCharsets.UTF_8)));
     }
 }

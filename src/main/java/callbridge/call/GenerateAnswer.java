@@ -1,0 +1,97 @@
+package callbridge.call;
+
+import callbridge.http.Json;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The JSON body of a 200 from {@code /generate}. {@code response} is the seed's field and keeps its
+ * meaning (the utterance, or the reason the call ended); everything else is added alongside:
+ * <pre>
+ * {"response": "...", "kind": "utterance" | "transcription_failed" | "call_ended",
+ *  "call_sid": "CA...", "error": "..." (transcription_failed only),
+ *  "utterance": {"number", "speech_start_ms", "speech_end_ms", "speech_started_at", "speech_ended_at",
+ *                "detected_at", "text_ready_at"},
+ *  "heard_before": [{"number", "text", "error"?, ...}],   utterances heard while nobody was asking
+ *  "playback": {"mark", "audio_ms", "outcome", "ended_at"},
+ *  "response_latency_ms": far end's speech start minus our playback end}
+ * </pre>
+ */
+final class GenerateAnswer {
+    private GenerateAnswer() {
+    }
+
+    static ObjectNode of(String callSid, UtteranceQueue.Next next, List<Utterance> heardBefore,
+                         Optional<GenerateHandler.PlaybackReport> playback) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        switch (next) {
+            case UtteranceQueue.Heard heard -> {
+                Utterance utterance = heard.utterance();
+                answer.put("response", utterance.text());
+                answer.put("kind", utterance.isTranscribed() ? "utterance" : "transcription_failed");
+                utterance.error().ifPresent(error -> answer.put("error", error));
+                answer.set("utterance", describe(utterance));
+                playback.flatMap(GenerateHandler.PlaybackReport::playedAt).ifPresent(playedAt ->
+                        answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
+            }
+            case UtteranceQueue.Ended ended -> {
+                answer.put("response", ended.reason());
+                answer.put("kind", "call_ended");
+            }
+            case UtteranceQueue.NothingYet nothing -> throw new IllegalArgumentException("nothing to answer: that is a 204");
+        }
+        answer.put("call_sid", callSid);
+        answer.set("heard_before", list(heardBefore));
+        playback.ifPresent(report -> answer.set("playback", describe(report)));
+        return answer;
+    }
+
+    /** The 502 body: speech failed, the call goes on; earlier utterances are still handed out. */
+    static ObjectNode speechFailed(String reason, List<Utterance> heardBefore) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        answer.put("error", "text-to-speech failed: " + reason);
+        answer.set("heard_before", list(heardBefore));
+        return answer;
+    }
+
+    private static ArrayNode list(List<Utterance> utterances) {
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        utterances.forEach(utterance -> list.add(describe(utterance)));
+        return list;
+    }
+
+    private static ObjectNode describe(Utterance utterance) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("number", utterance.number());
+        node.put("text", utterance.text());
+        utterance.error().ifPresent(error -> node.put("error", error));
+        node.put("speech_start_ms", utterance.speechStart().toMillis());
+        node.put("speech_end_ms", utterance.speechEnd().toMillis());
+        putInstant(node, "speech_started_at", utterance.startedAt());
+        putInstant(node, "speech_ended_at", utterance.endedAt());
+        putInstant(node, "detected_at", utterance.detectedAt());
+        putInstant(node, "text_ready_at", utterance.textReadyAt());
+        return node;
+    }
+
+    private static ObjectNode describe(GenerateHandler.PlaybackReport report) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        report.mark().ifPresent(mark -> node.put("mark", mark));
+        node.put("audio_ms", report.audio().toMillis());
+        node.put("outcome", report.outcome().name().toLowerCase(Locale.ROOT));
+        report.playedAt().ifPresent(at -> putInstant(node, "ended_at", at));
+        return node;
+    }
+
+    private static void putInstant(ObjectNode node, String field, Instant instant) {
+        if (instant != null) {
+            node.put(field, instant.toString());
+        }
+    }
+}

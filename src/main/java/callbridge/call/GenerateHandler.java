@@ -1,0 +1,159 @@
+package callbridge.call;
+
+import callbridge.config.Secret;
+import callbridge.http.FormData;
+import callbridge.http.Json;
+import callbridge.server.HttpRoutes;
+import callbridge.speech.SpeechException;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code GET /generate}: one turn of the conversation, for whoever drives it (the seed's contract).
+ * With {@code input}, the text is spoken into the call and, once Twilio has played it, the far end's
+ * next utterance is awaited; with {@code first=true} (or neither), only the next utterance is awaited.
+ * Answers: 200 with the utterance, or with the reason when the call has ended; 204 when nothing came in
+ * time; 400 bad parameter; 403 wrong key; 409 another /generate holds the call; 502 text-to-speech failed;
+ * 503 no API key configured.
+ */
+public final class GenerateHandler implements HttpHandler {
+    public static final String API_KEY_HEADER = "X-API-KEY";
+    private static final System.Logger LOG = System.getLogger(GenerateHandler.class.getName());
+    /** Twilio echoes a mark when playback reaches it; past the audio's length plus this, we stop waiting. */
+    private static final Duration MARK_GRACE = Duration.ofSeconds(10);
+
+    private final SessionManager sessions;
+    private final Optional<Secret> apiKey;
+    private final Clock clock;
+
+    public GenerateHandler(SessionManager sessions, Optional<Secret> apiKey, Clock clock) {
+        this.sessions = sessions;
+        this.apiKey = apiKey;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            HttpRoutes.sendJson(exchange, 405, Json.object("error", "use GET"));
+            return;
+        }
+        if (apiKey.isEmpty()) {
+            HttpRoutes.sendJson(exchange, 503, Json.object("error", "API_KEY is not configured on the server"));
+            return;
+        }
+        if (!keyMatches(exchange.getRequestHeaders().getFirst(API_KEY_HEADER))) {
+            HttpRoutes.sendJson(exchange, 403, Json.object("error", "missing or wrong " + API_KEY_HEADER));
+            return;
+        }
+        GenerateRequest request;
+        try {
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            request = GenerateRequest.parse(rawQuery == null ? Map.of() : FormData.parse(rawQuery));
+        } catch (GenerateRequest.BadParameter | IllegalArgumentException e) {
+            HttpRoutes.sendJson(exchange, 400, Json.object("error", e.getMessage()));
+            return;
+        }
+        try {
+            respond(exchange, request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            HttpRoutes.sendJson(exchange, 503, Json.object("error", "server shutting down"));
+        }
+    }
+
+    private void respond(HttpExchange exchange, GenerateRequest request) throws IOException, InterruptedException {
+        Instant deadline = clock.instant().plus(request.timeout());
+        Optional<CallSession> found = sessions.awaitCall(request.sid(), request.timeout());
+        if (found.isEmpty()) {
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
+        CallSession session = found.get();
+        if (!session.beginTurn()) {
+            HttpRoutes.sendJson(exchange, 409, Json.object("error", "another /generate is in progress for " + request.sid()));
+            return;
+        }
+        try {
+            request.talkTimeout().ifPresent(session::setTalkTimeout);
+            List<Utterance> heardBefore = List.of();
+            Optional<PlaybackReport> playback = Optional.empty();
+            if (request.input().isPresent()) {
+                heardBefore = session.utterances().drain();
+                try {
+                    playback = Optional.of(play(session, request.input().get()));
+                } catch (SpeechException e) {
+                    HttpRoutes.sendJson(exchange, 502, Json.write(GenerateAnswer.speechFailed(e.getMessage(), heardBefore)));
+                    return;
+                }
+                // The wait for the answer starts when our speech has been played.
+                deadline = clock.instant().plus(request.timeout());
+            }
+            Duration wait = Duration.between(clock.instant(), deadline);
+            UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait);
+            if (next instanceof UtteranceQueue.NothingYet) {
+                // Nothing to report: earlier utterances go back to be answered with the next one.
+                session.utterances().putBack(heardBefore);
+                exchange.sendResponseHeaders(204, -1);
+                return;
+            }
+            HttpRoutes.sendJson(exchange, 200, Json.write(GenerateAnswer.of(session.callSid(), next, heardBefore, playback)));
+        } finally {
+            session.endTurn();
+        }
+    }
+
+    /** Speaks, then waits for Twilio to echo the mark (or the call to end). */
+    private PlaybackReport play(CallSession session, String text) throws SpeechException, InterruptedException {
+        Playback.Sent sent;
+        try {
+            sent = session.speak(text);
+        } catch (IOException e) {
+            // The media stream is gone: the call is ending, and the utterance wait reports why.
+            return new PlaybackReport(Optional.empty(), Duration.ZERO, Playback.Outcome.CALL_ENDED, Optional.empty());
+        }
+        Playback.Outcome outcome;
+        try {
+            outcome = sent.outcome().get(sent.audio().plus(MARK_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(Level.WARNING, "call {0}: Twilio did not echo {1} within {2} ms", session.callSid(), sent.mark(),
+                    sent.audio().plus(MARK_GRACE).toMillis());
+            return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), Playback.Outcome.NOT_ECHOED, Optional.empty());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("mark outcomes complete normally", e);
+        }
+        Optional<Instant> playedAt = outcome == Playback.Outcome.PLAYED ? Optional.of(clock.instant()) : Optional.empty();
+        return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), outcome, playedAt);
+    }
+
+    /** Constant-time comparison, so response timing reveals nothing about the key. */
+    private boolean keyMatches(String offered) {
+        return offered != null && MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8),
+                apiKey.orElseThrow().value().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What became of our speech.
+     *
+     * @param mark     the mark that followed it (empty when the stream was gone before it was sent)
+     * @param audio    how much audio was sent
+     * @param playedAt when Twilio reported the end of playback
+     */
+    record PlaybackReport(Optional<String> mark, Duration audio, Playback.Outcome outcome, Optional<Instant> playedAt) {
+    }
+}

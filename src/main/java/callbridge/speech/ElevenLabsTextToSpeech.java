@@ -1,0 +1,70 @@
+package callbridge.speech;
+
+import callbridge.config.Config;
+import callbridge.http.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * ElevenLabs streaming text-to-speech (https://elevenlabs.io/docs/api-reference/text-to-speech/stream):
+ * {@code POST /v1/text-to-speech/{voice_id}/stream?output_format=ulaw_8000} with a JSON body. Asking for
+ * {@code ulaw_8000} gets exactly what Twilio plays, so the bytes go on untouched, chunk by chunk.
+ */
+public final class ElevenLabsTextToSpeech implements TextToSpeech {
+    /** Time to the first audio byte; flash models answer in well under a second. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    private static final int READ_BUFFER = 4 * 1024;
+
+    private final ElevenLabsApi api;
+    private final String voiceId;
+    private final String model;
+    private final String language;
+
+    ElevenLabsTextToSpeech(ElevenLabsApi api, String voiceId, String model, String language) {
+        this.api = api;
+        this.voiceId = voiceId;
+        this.model = model;
+        this.language = language;
+    }
+
+    public static ElevenLabsTextToSpeech create(HttpClient http, Config.ElevenLabs settings) {
+        return new ElevenLabsTextToSpeech(new ElevenLabsApi(http, settings, REQUEST_TIMEOUT, ElevenLabsApi.Retries.DEFAULT),
+                settings.ttsVoiceId(), settings.ttsModel(), settings.ttsLanguage());
+    }
+
+    @Override
+    public void synthesize(String text, AudioSink audio) throws SpeechException, IOException {
+        String body = Json.write(Map.of("text", text, "model_id", model, "language_code", language));
+        HttpRequest.Builder request = api.request("/v1/text-to-speech/" + URLEncoder.encode(voiceId, StandardCharsets.UTF_8)
+                        + "/stream?output_format=ulaw_8000")
+                .header("Content-Type", "application/json")
+                .header("Accept", "audio/basic")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        // Closing the body stream (also when audio.accept throws) cancels the HTTP exchange.
+        try (InputStream stream = api.send("text-to-speech", request)) {
+            byte[] buffer = new byte[READ_BUFFER];
+            int n;
+            while ((n = read(stream, buffer)) >= 0) {
+                if (n > 0) {
+                    audio.accept(Arrays.copyOf(buffer, n));
+                }
+            }
+        }
+    }
+
+    private static int read(InputStream stream, byte[] buffer) throws SpeechException {
+        try {
+            return stream.read(buffer);
+        } catch (IOException e) {
+            throw new SpeechException("ElevenLabs text-to-speech: audio stream broke off: " + e.getMessage(), e);
+        }
+    }
+}
