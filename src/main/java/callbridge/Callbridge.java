@@ -11,7 +11,10 @@ import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.VoiceWebhook;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -21,6 +24,7 @@ import java.util.Map;
 public final class Callbridge implements AutoCloseable {
     public static final String VOICE_WEBHOOK_PATH = "/twilio-voice";
     public static final String GENERATE_PATH = "/generate";
+    private static final System.Logger LOG = System.getLogger(Callbridge.class.getName());
 
     private final CallbridgeServer server;
     private final SessionManager sessions;
@@ -31,7 +35,7 @@ public final class Callbridge implements AutoCloseable {
     }
 
     public static Callbridge start(Config config, InetSocketAddress address, CallServices services) throws IOException {
-        SessionManager sessions = new SessionManager(services.clock());
+        SessionManager sessions = new SessionManager(services.callControl(), services.clock());
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
         var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures);
         var webhook = new VoiceWebhook(config.server().publicUrl(), signatures);
@@ -50,11 +54,39 @@ public final class Callbridge implements AutoCloseable {
         return sessions;
     }
 
+    /**
+     * The graceful shutdown a SIGTERM asks for: {@code /health} turns 503 and no new connections are taken;
+     * every live call is ended (waiting {@code /generate} calls get the reason, media streams close with
+     * 1001) and completed at Twilio in parallel; answers still on their way are let out; then everything
+     * closes. Returns within about {@code grace}.
+     */
+    public void shutdown(Duration grace) {
+        Instant deadline = Instant.now().plus(grace);
+        int calls = sessions.size();
+        LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} s grace", calls, grace.toSeconds());
+        server.startDraining();
+        server.frontDoor().stopAccepting();
+        sessions.endAll("server shutting down");
+        server.frontDoor().closeWebSockets("server shutting down");
+        try {
+            if (!sessions.awaitCompletions(remaining(deadline))) {
+                LOG.log(Level.WARNING, "shutdown grace ran out before every call was completed at Twilio");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sessions.close();
+        server.close(remaining(deadline));
+        LOG.log(Level.INFO, "shut down");
+    }
+
     @Override
     public void close() {
-        server.startDraining();
-        sessions.all().forEach(session -> sessions.end(session, "server shutting down"));
-        sessions.close();
-        server.close();
+        shutdown(Duration.ZERO);
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 }

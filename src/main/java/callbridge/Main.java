@@ -5,6 +5,8 @@ import callbridge.config.ConfigException;
 import callbridge.call.CallServices;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
+import callbridge.twilio.CallControl;
+import callbridge.twilio.TwilioCallControl;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,18 +56,16 @@ public final class Main {
         warnAboutMissingSettings(config);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         CallServices services = new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
-                ElevenLabsTextToSpeech.create(http, config.elevenLabs()), Clock.systemUTC());
+                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
+        CountDownLatch stopRequested = ShutdownSignals.install();
         Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services);
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
                 .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)
                 .orElse("https://<your public host>" + Callbridge.VOICE_WEBHOOK_PATH + " (set PUBLIC_URL to print it)"));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        stopRequested.await();
+        app.shutdown(config.server().shutdownGrace());
         return 0;
     }
 
@@ -76,8 +76,14 @@ public final class Main {
         } else if (!config.twilio().validateSignatures()) {
             LOG.log(Level.WARNING, "TWILIO_VALIDATE_SIGNATURES=false: anyone can open calls on this server");
         }
+        if (config.twilio().accountSid().isEmpty() || config.twilio().authToken().isEmpty()) {
+            LOG.log(Level.WARNING, "TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: ended calls are not completed at Twilio");
+        }
+        if (config.apiKey().isEmpty()) {
+            LOG.log(Level.WARNING, "API_KEY is not set: /generate answers 503 until it is");
+        }
         if (config.elevenLabs().apiKey().isEmpty()) {
-            LOG.log(Level.WARNING, "ELEVENLABS_API_KEY is not set: turns cannot be transcribed");
+            LOG.log(Level.WARNING, "ELEVENLABS_API_KEY is not set: nothing can be transcribed or spoken");
         }
     }
 

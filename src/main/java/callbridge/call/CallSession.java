@@ -178,7 +178,7 @@ public final class CallSession {
      * transcribed, queued transcriptions complete, and only then is the utterance queue closed with the
      * reason, so a waiter sees every utterance before it learns the call has ended.
      */
-    boolean end(String reason) {
+    boolean end(String reason, int closeCode) {
         audioLock.lock();
         try {
             if (!ended.compareAndSet(false, true)) {
@@ -192,7 +192,7 @@ public final class CallSession {
         playback.endAll();
         transcriber.execute(() -> utterances.close(reason));
         transcriber.shutdown();
-        stream.close(CloseCodes.NORMAL, "call ended");
+        stream.close(closeCode, closeCode == CloseCodes.GOING_AWAY ? "server shutting down" : "call ended");
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid(), reason, turnsDetected.get());
         return true;
     }

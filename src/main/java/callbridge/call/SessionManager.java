@@ -1,20 +1,30 @@
 package callbridge.call;
 
+import callbridge.twilio.CallControl;
+import callbridge.twilio.CallControlException;
+import callbridge.websocket.CloseCodes;
+
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The live calls, by Twilio CallSid and by media-stream StreamSid. Every way a call ends goes through
- * {@link #end}: the session leaves both maps and is ended exactly once. A watchdog ends calls that have
- * been idle past their talk timeout.
+ * The live calls, by Twilio CallSid and by media-stream StreamSid. Every way a call ends (stop, stream
+ * closed, talk timeout, error, shutdown) goes through {@link #end}: the session leaves both maps, is ended
+ * exactly once (waiters woken with the reason, WebSocket closed), and the call is completed at Twilio once,
+ * on its own thread, retrying failures that may pass. A watchdog ends calls idle past their talk timeout.
  */
 public final class SessionManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SessionManager.class.getName());
@@ -26,10 +36,18 @@ public final class SessionManager implements AutoCloseable {
     /** Signalled whenever a session is added, for /generate requests waiting for their call to appear. */
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
+    /** Completing at Twilio: tries in all, and the pause before the second (doubling after). */
+    static final int COMPLETION_ATTEMPTS = 3;
+    static final Duration COMPLETION_BACKOFF = Duration.ofMillis(500);
+
+    private final Optional<CallControl> callControl;
+    private final Set<CompletableFuture<Void>> completions = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final Thread watchdog;
 
-    public SessionManager(Clock clock) {
+    /** @param callControl empty when Twilio credentials are missing: calls are then not completed at Twilio */
+    public SessionManager(Optional<CallControl> callControl, Clock clock) {
+        this.callControl = callControl;
         this.clock = clock;
         this.watchdog = Thread.ofVirtual().name("talk-timeout watchdog").start(this::watchForIdleCalls);
     }
@@ -40,7 +58,7 @@ public final class SessionManager implements AutoCloseable {
         byStreamSid.put(session.streamSid(), session);
         if (previous != null && previous != session) {
             byStreamSid.remove(previous.streamSid(), previous);
-            previous.end("replaced by a new media stream");
+            end(previous, "replaced by a new media stream", CloseCodes.NORMAL);
         }
         arrivalLock.lock();
         try {
@@ -86,9 +104,70 @@ public final class SessionManager implements AutoCloseable {
 
     /** Ends the call for {@code reason}; true if this call ended it, false if it had already ended. */
     public boolean end(CallSession session, String reason) {
+        return end(session, reason, CloseCodes.NORMAL);
+    }
+
+    /** Ends every live call (server shutdown), closing their streams with 1001 Going Away. */
+    public void endAll(String reason) {
+        byCallSid.values().forEach(session -> end(session, reason, CloseCodes.GOING_AWAY));
+    }
+
+    /** Waits for completions at Twilio still under way; false if some were still running at the timeout. */
+    public boolean awaitCompletions(Duration timeout) throws InterruptedException {
+        try {
+            CompletableFuture.allOf(completions.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("completion tasks handle their own failures", e);
+        }
+    }
+
+    private boolean end(CallSession session, String reason, int closeCode) {
         byCallSid.remove(session.callSid(), session);
         byStreamSid.remove(session.streamSid(), session);
-        return session.end(reason);
+        if (!session.end(reason, closeCode)) {
+            return false;
+        }
+        completeAtTwilio(session.callSid());
+        return true;
+    }
+
+    private void completeAtTwilio(String callSid) {
+        if (callControl.isEmpty()) {
+            LOG.log(Level.WARNING, "call {0}: not completed at Twilio: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set", callSid);
+            return;
+        }
+        CompletableFuture<Void> completion = CompletableFuture.runAsync(() -> completeWithRetries(callControl.get(), callSid),
+                runnable -> Thread.ofVirtual().name("complete " + callSid).start(runnable));
+        completions.add(completion);
+        completion.whenComplete((ignored, error) -> completions.remove(completion));
+    }
+
+    private static void completeWithRetries(CallControl control, String callSid) {
+        Duration backoff = COMPLETION_BACKOFF;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                control.complete(callSid);
+                LOG.log(Level.INFO, "call {0}: completed at Twilio", callSid);
+                return;
+            } catch (CallControlException e) {
+                if (!e.retryable() || attempt == COMPLETION_ATTEMPTS) {
+                    LOG.log(Level.ERROR, "call {0}: could not be completed at Twilio after {1} attempt(s): {2}",
+                            callSid, attempt, e.getMessage());
+                    return;
+                }
+                LOG.log(Level.INFO, "call {0}: completing failed ({1}), trying again in {2} ms", callSid, e.getMessage(), backoff.toMillis());
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                LOG.log(Level.ERROR, "call {0}: completion at Twilio abandoned (interrupted)", callSid);
+                return;
+            }
+            backoff = backoff.multipliedBy(2);
+        }
     }
 
     /** Stops the watchdog; live sessions are left to the caller. */

@@ -62,9 +62,18 @@ public final class CallbridgeServer implements AutoCloseable {
         return draining.get();
     }
 
+    /**
+     * Lets requests in progress finish for up to {@code patience} (their answers still pass through the
+     * front door), then drops every connection.
+     */
+    public void close(Duration patience) {
+        frontDoor.stopAccepting();
+        routes.close(patience);
+        frontDoor.close();
+    }
+
     @Override
     public void close() {
-        frontDoor.close();
-        routes.close();
+        close(Duration.ZERO);
     }
 }

@@ -49,6 +49,11 @@ public final class HttpRoutes implements AutoCloseable {
         return server.getAddress();
     }
 
+    /** Stops; exchanges in progress get up to {@code patience} (whole seconds, as the JDK counts) to finish. */
+    public void close(java.time.Duration patience) {
+        server.stop((int) Math.ceil(patience.toMillis() / 1000.0));
+    }
+
     @Override
     public void close() {
         server.stop(0);
