@@ -1,0 +1,243 @@
+package callbridge.testing;
+
+import callbridge.audio.Wav;
+import callbridge.http.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+/**
+ * A stand-in for the ElevenLabs API on loopback, strict about what callbridge sends: the key header, the
+ * multipart fields, a valid WAV; the TTS path, query and JSON body. It answers with scripted failures
+ * first, then with {@code transcriber} / {@code voice}. Every request is recorded for assertions.
+ */
+public final class FakeElevenLabs implements AutoCloseable {
+    public static final String API_KEY = "test-elevenlabs-key";
+    /** TTS audio is streamed in chunks of this size, like a real streaming answer. */
+    public static final int TTS_CHUNK_BYTES = 1_000;
+
+    /** One speech-to-text request as received. */
+    public record SttRequest(String model, String language, String fileName, String fileContentType, short[] pcm) {
+    }
+
+    /** One text-to-speech request as received; {@code firstByteNanos} is when its first audio byte left. */
+    public record TtsRequest(String voiceId, String outputFormat, JsonNode body, long firstByteNanos) {
+    }
+
+    /** A scripted answer, used once, before the default behaviour. */
+    public sealed interface Reply {
+    }
+
+    /** Answer {@code status} with an ElevenLabs-style error body carrying {@code message}. */
+    public record Fail(int status, String message) implements Reply {
+    }
+
+    /** Answer normally, but only after {@code delay}. */
+    public record Slow(Duration delay) implements Reply {
+    }
+
+    /** Start a normal TTS answer, then drop the connection after {@code bytes} bytes of audio. */
+    public record CutAfter(int bytes) implements Reply {
+    }
+
+    private final HttpServer server;
+    private final Function<short[], String> transcriber;
+    private final Function<String, byte[]> voice;
+    private final Deque<Reply> sttScript = new ArrayDeque<>();
+    private final Deque<Reply> ttsScript = new ArrayDeque<>();
+    private final List<SttRequest> sttRequests = new CopyOnWriteArrayList<>();
+    private final List<TtsRequest> ttsRequests = new CopyOnWriteArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+
+    private FakeElevenLabs(HttpServer server, Function<short[], String> transcriber, Function<String, byte[]> voice) {
+        this.server = server;
+        this.transcriber = transcriber;
+        this.voice = voice;
+    }
+
+    /**
+     * @param transcriber the text for a turn's samples
+     * @param voice       the mu-law audio for a text
+     */
+    public static FakeElevenLabs start(Function<short[], String> transcriber, Function<String, byte[]> voice) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        FakeElevenLabs fake = new FakeElevenLabs(server, transcriber, voice);
+        server.createContext("/v1/speech-to-text", fake::speechToText);
+        server.createContext("/v1/text-to-speech/", fake::textToSpeech);
+        server.start();
+        return fake;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public synchronized void scriptSpeechToText(Reply... replies) {
+        sttScript.addAll(List.of(replies));
+    }
+
+    public synchronized void scriptTextToSpeech(Reply... replies) {
+        ttsScript.addAll(List.of(replies));
+    }
+
+    public List<SttRequest> sttRequests() {
+        return List.copyOf(sttRequests);
+    }
+
+    public List<TtsRequest> ttsRequests() {
+        return List.copyOf(ttsRequests);
+    }
+
+    /** Requests that broke the API's rules (wrong key, missing field, bad WAV...); empty when all were right. */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private void speechToText(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!checkKeyAndMethod(exchange)) {
+                return;
+            }
+            Reply reply = next(sttScript);
+            if (reply instanceof Fail fail) {
+                sendError(exchange, fail);
+                return;
+            }
+            if (reply instanceof Slow slow) {
+                sleep(slow.delay());
+            }
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            Map<String, MultipartParser.Part> parts;
+            try {
+                parts = MultipartParser.parse(contentType, exchange.getRequestBody().readAllBytes());
+            } catch (IllegalArgumentException e) {
+                reject(exchange, "bad multipart body: " + e.getMessage());
+                return;
+            }
+            MultipartParser.Part file = parts.get("file");
+            if (!parts.containsKey("model_id") || file == null) {
+                reject(exchange, "model_id and file are required, got " + parts.keySet());
+                return;
+            }
+            short[] pcm;
+            try {
+                pcm = Wav.readPcm(file.content());
+            } catch (IllegalArgumentException e) {
+                reject(exchange, "file is not a valid WAV: " + e.getMessage());
+                return;
+            }
+            String language = parts.containsKey("language_code") ? parts.get("language_code").text() : null;
+            sttRequests.add(new SttRequest(parts.get("model_id").text(), language, file.fileName(), file.contentType(), pcm));
+            send(exchange, 200, Json.write(Map.of("language_code", String.valueOf(language), "text", transcriber.apply(pcm))));
+        }
+    }
+
+    private void textToSpeech(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!checkKeyAndMethod(exchange)) {
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String query = String.valueOf(exchange.getRequestURI().getQuery());
+            if (!path.endsWith("/stream") || !query.contains("output_format=ulaw_8000")) {
+                reject(exchange, "expected /v1/text-to-speech/{voice}/stream?output_format=ulaw_8000, got " + path + "?" + query);
+                return;
+            }
+            String voiceId = path.substring("/v1/text-to-speech/".length(), path.length() - "/stream".length());
+            JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody());
+            if (body == null || !body.hasNonNull("text") || !body.hasNonNull("model_id")) {
+                reject(exchange, "JSON body needs text and model_id");
+                return;
+            }
+            Reply reply = next(ttsScript);
+            if (reply instanceof Fail fail) {
+                sendError(exchange, fail);
+                return;
+            }
+            if (reply instanceof Slow slow) {
+                sleep(slow.delay());
+            }
+            byte[] audio = voice.apply(body.get("text").asText());
+            int limit = reply instanceof CutAfter cut ? Math.min(cut.bytes(), audio.length) : audio.length;
+            exchange.getResponseHeaders().set("Content-Type", "audio/basic");
+            exchange.sendResponseHeaders(200, 0); // chunked, as ElevenLabs streams
+            OutputStream out = exchange.getResponseBody();
+            long firstByte = 0;
+            for (int offset = 0; offset < limit; offset += TTS_CHUNK_BYTES) {
+                out.write(Arrays.copyOfRange(audio, offset, Math.min(limit, offset + TTS_CHUNK_BYTES)));
+                out.flush();
+                if (firstByte == 0) {
+                    firstByte = System.nanoTime();
+                }
+                sleep(Duration.ofMillis(5));
+            }
+            ttsRequests.add(new TtsRequest(voiceId, "ulaw_8000", body, firstByte));
+            if (reply instanceof CutAfter) {
+                // Escaping the handler makes the JDK server drop the connection mid-body.
+                throw new IOException("connection cut on purpose after " + limit + " bytes");
+            }
+        }
+    }
+
+    private boolean checkKeyAndMethod(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            reject(exchange, "method " + exchange.getRequestMethod());
+            return false;
+        }
+        if (!API_KEY.equals(exchange.getRequestHeaders().getFirst("xi-api-key"))) {
+            sendError(exchange, new Fail(401, "Invalid API key"));
+            return false;
+        }
+        return true;
+    }
+
+    private synchronized Reply next(Deque<Reply> script) {
+        return script.pollFirst();
+    }
+
+    private void reject(HttpExchange exchange, String problem) throws IOException {
+        problems.add(problem);
+        sendError(exchange, new Fail(400, problem));
+    }
+
+    private static void sendError(HttpExchange exchange, Fail fail) throws IOException {
+        send(exchange, fail.status(), Json.write(Map.of("detail", Map.of("status", "error", "message", fail.message()))));
+    }
+
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

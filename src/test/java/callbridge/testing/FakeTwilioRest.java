@@ -1,0 +1,152 @@
+package callbridge.testing;
+
+import callbridge.http.FormData;
+import callbridge.http.Json;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A stand-in for Twilio's REST API on loopback: the call update ({@code POST
+ * /2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}.json}), with Basic auth checked. Scripted answers
+ * (per call, used once each) come first: an HTTP error, Twilio's 404/20404, or never answering.
+ */
+public final class FakeTwilioRest implements AutoCloseable {
+    public static final String ACCOUNT_SID = "AC00000000000000000000000000000000";
+    public static final String AUTH_TOKEN = "test-twilio-token";
+    private static final Pattern CALL_PATH = Pattern.compile("/2010-04-01/Accounts/(AC\\w+)/Calls/(CA\\w+)\\.json");
+
+    /** One request to update a call. */
+    public record CallUpdate(String callSid, Map<String, String> form, long atNanos) {
+    }
+
+    public sealed interface Reply {
+    }
+
+    /** Answer with this HTTP status and a Twilio error body carrying {@code code}. */
+    public record Error(int status, int code) implements Reply {
+    }
+
+    /** Never answer (until the server stops). */
+    public record Hang() implements Reply {
+    }
+
+    private final HttpServer server;
+    private final Map<String, Deque<Reply>> scripts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<CallUpdate> updates = new CopyOnWriteArrayList<>();
+    private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+
+    private FakeTwilioRest(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeTwilioRest start() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        FakeTwilioRest fake = new FakeTwilioRest(server);
+        server.createContext("/", fake::handle);
+        server.start();
+        return fake;
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://localhost:" + server.getAddress().getPort());
+    }
+
+    /** Answers for {@code callSid}'s next requests, in order; afterwards it answers 200. */
+    public void script(String callSid, Reply... replies) {
+        scripts.computeIfAbsent(callSid, sid -> new java.util.concurrent.ConcurrentLinkedDeque<>()).addAll(List.of(replies));
+    }
+
+    public List<CallUpdate> updates() {
+        return List.copyOf(updates);
+    }
+
+    public List<CallUpdate> updatesFor(String callSid) {
+        return updates.stream().filter(update -> update.callSid().equals(callSid)).toList();
+    }
+
+    /** Waits until at least {@code count} update requests have arrived. */
+    public void awaitUpdates(int count, Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (updates.size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException(updates.size() + " of " + count + " call updates arrived");
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    @Override
+    public void close() {
+        stopped.countDown();
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Matcher path = CALL_PATH.matcher(exchange.getRequestURI().getPath());
+            String expectedAuth = "Basic " + Base64.getEncoder().encodeToString(
+                    (ACCOUNT_SID + ":" + AUTH_TOKEN).getBytes(StandardCharsets.UTF_8));
+            if (!exchange.getRequestMethod().equals("POST") || !path.matches() || !path.group(1).equals(ACCOUNT_SID)) {
+                problems.add("unexpected " + exchange.getRequestMethod() + " " + exchange.getRequestURI());
+                send(exchange, 404, Map.of("code", 20404, "message", "not found", "status", 404));
+                return;
+            }
+            if (!expectedAuth.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                problems.add("bad Authorization header");
+                send(exchange, 401, Map.of("code", 20003, "message", "Authenticate", "status", 401));
+                return;
+            }
+            String callSid = path.group(2);
+            Map<String, String> form = FormData.parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            updates.add(new CallUpdate(callSid, form, System.nanoTime()));
+            Deque<Reply> script = scripts.get(callSid);
+            Reply reply = script == null ? null : script.pollFirst();
+            switch (reply) {
+                case Error error -> send(exchange, error.status(),
+                        Map.of("code", error.code(), "message", "scripted error", "status", error.status()));
+                case Hang hang -> awaitStop();
+                case null -> send(exchange, 200, Map.of("sid", callSid, "account_sid", ACCOUNT_SID,
+                        "status", form.getOrDefault("Status", "in-progress")));
+            }
+        }
+    }
+
+    private void awaitStop() {
+        try {
+            stopped.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}
