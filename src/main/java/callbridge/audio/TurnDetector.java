@@ -130,13 +130,20 @@ public final class TurnDetector {
     private Optional<Turn> finish(Instant now, Turn.Ending ending) {
         byte[] audio = turnAudio.toByteArray();
         turnAudio = null;
-        if (speechFrames < settings.minSpeechFrames()) {
-            return Optional.empty();
-        }
+        boolean blip = speechFrames < settings.minSpeechFrames();
         // Keep pre-roll worth of audio after the last speech frame too (word endings are soft), not the
         // whole silence that ended the turn.
-        long keepFrames = Math.min(speechEndFrame + settings.preRollFrames(), framesSeen) - turnStartFrame;
-        byte[] trimmed = Arrays.copyOf(audio, (int) keepFrames * FRAME_BYTES);
+        long keepEnd = blip ? turnStartFrame : Math.min(speechEndFrame + settings.preRollFrames(), framesSeen);
+        // Fixed: the frames the turn does not keep are the next turn's pre-roll. Without them, speech that
+        // resumed just after a turn ended (or after a dropped blip) lost its first 200 ms.
+        for (long frame = Math.max(keepEnd, framesSeen - settings.preRollFrames()); frame < framesSeen; frame++) {
+            int from = (int) (frame - turnStartFrame) * FRAME_BYTES;
+            rememberForPreRoll(Arrays.copyOfRange(audio, from, from + FRAME_BYTES));
+        }
+        if (blip) {
+            return Optional.empty();
+        }
+        byte[] trimmed = Arrays.copyOf(audio, (int) (keepEnd - turnStartFrame) * FRAME_BYTES);
         return Optional.of(new Turn(trimmed, FRAME.multipliedBy(turnStartFrame), FRAME.multipliedBy(speechStartFrame),
                 FRAME.multipliedBy(speechEndFrame), speechStartedAt, speechEndedAt, now, ending));
     }

@@ -5,6 +5,7 @@ import io.github.givimad.libfvadjni.VoiceActivityDetector.SampleRate;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * WebRTC's voice activity detector, through libfvad (a standalone build of it) and its JNI binding.
@@ -12,6 +13,9 @@ import java.io.UncheckedIOException;
  * Frames must be 10, 20 or 30 ms; callbridge always uses 20 ms.
  */
 public final class WebRtcVad implements VoiceActivityDetector {
+    /** libfvad-jni's loader (extract the library from the jar, then load it) is not thread-safe. */
+    private static final ReentrantLock LOADING = new ReentrantLock();
+
     private final io.github.givimad.libfvadjni.VoiceActivityDetector detector;
 
     private WebRtcVad(io.github.givimad.libfvadjni.VoiceActivityDetector detector) {
@@ -24,6 +28,8 @@ public final class WebRtcVad implements VoiceActivityDetector {
             throw new IllegalArgumentException("VAD mode is 0-3, got " + mode);
         }
         try {
+            // Fixed: newInstance() fails with "Native library is unavailable" until the library is loaded.
+            loadNativeLibrary();
             var detector = io.github.givimad.libfvadjni.VoiceActivityDetector.newInstance();
             try {
                 detector.setSampleRate(SampleRate.S8000);
@@ -35,6 +41,16 @@ public final class WebRtcVad implements VoiceActivityDetector {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the WebRTC VAD native library", e);
+        }
+    }
+
+    /** Loads the native library on first use; later calls return at once. */
+    private static void loadNativeLibrary() throws IOException {
+        LOADING.lock();
+        try {
+            io.github.givimad.libfvadjni.VoiceActivityDetector.loadLibrary();
+        } finally {
+            LOADING.unlock();
         }
     }
 

@@ -1,6 +1,7 @@
 package callbridge.twilio;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,6 +25,7 @@ public final class PublicAddress {
     /**
      * @param publicUrl configured {@code PUBLIC_URL}, if any
      * @param header    the request's header values by name
+     * @throws IllegalArgumentException when the request's host header cannot be part of a URL
      */
     public static PublicAddress of(Optional<URI> publicUrl, Function<String, Optional<String>> header) {
         if (publicUrl.isPresent()) {
@@ -31,9 +33,14 @@ public final class PublicAddress {
         }
         String proto = header.apply("X-Forwarded-Proto").map(PublicAddress::firstOfList)
                 .map(p -> p.toLowerCase(Locale.ROOT)).filter(p -> p.equals("https") || p.equals("http")).orElse("http");
-        String host = header.apply("X-Forwarded-Host").map(PublicAddress::firstOfList)
-                .or(() -> header.apply("Host")).map(String::strip).orElse("localhost");
-        return new PublicAddress(URI.create(proto + "://" + host));
+        // Fixed: an empty X-Forwarded-Host (or Host) made "http://", which URI.create rejects; skip it instead.
+        String host = header.apply("X-Forwarded-Host").map(PublicAddress::firstOfList).filter(h -> !h.isEmpty())
+                .or(() -> header.apply("Host").map(String::strip).filter(h -> !h.isEmpty())).orElse("localhost");
+        try {
+            return new PublicAddress(new URI(proto + "://" + host));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("unusable host in request headers: '" + host + "'", e);
+        }
     }
 
     /** The public URL of a request target such as {@code /twilio-voice?x=1}. */

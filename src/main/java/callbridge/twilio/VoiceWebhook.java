@@ -54,7 +54,14 @@ public final class VoiceWebhook implements HttpHandler {
             HttpRoutes.sendJson(exchange, 413, Json.object("error", "form body too large"));
             return;
         }
-        PublicAddress address = PublicAddress.of(publicUrl, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+        PublicAddress address;
+        try {
+            address = PublicAddress.of(publicUrl, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
+        } catch (IllegalArgumentException e) {
+            // Fixed: a malformed Host header is the client's mistake (400), not a server error (500).
+            HttpRoutes.sendJson(exchange, 400, Json.object("error", e.getMessage()));
+            return;
+        }
         String rawQuery = exchange.getRequestURI().getRawQuery();
         String signedUrl = address.http(exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
         Optional<String> problem = signatures.problem(signedUrl, form.get(),

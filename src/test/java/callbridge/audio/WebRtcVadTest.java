@@ -1,0 +1,126 @@
+package callbridge.audio;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real libfvad through JNI, on synthetic audio. */
+class WebRtcVadTest {
+    private static final int FRAME = VoiceActivityDetector.FRAME_SAMPLES;
+    /** About -10 dBFS: a caller speaking up close to the phone. */
+    private static final double LOUD = 10_000;
+
+    @ParameterizedTest(name = "mode {0}")
+    @ValueSource(ints = {0, 1, 2, 3})
+    void isSpeech_digitalSilence_isNeverSpeech(int mode) {
+        try (WebRtcVad vad = WebRtcVad.create(mode)) {
+            for (int frame = 0; frame < 100; frame++) {
+                assertFalse(vad.isSpeech(new short[FRAME]), "frame " + frame);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "mode {0}")
+    @ValueSource(ints = {0, 1, 2, 3})
+    void isSpeech_voicedSignal_isSpeechAfterAFewFrames(int mode) {
+        try (WebRtcVad vad = WebRtcVad.create(mode)) {
+            boolean[] speech = judge(vad, SyntheticVoice.pcm(2_000, LOUD));
+            int settled = 0;
+            for (int frame = 5; frame < speech.length; frame++) {
+                settled += speech[frame] ? 1 : 0;
+            }
+            int judged = speech.length - 5;
+            assertTrue(settled >= judged * 9 / 10, settled + " of " + judged + " frames judged speech");
+        }
+    }
+
+    @Test
+    void isSpeech_afterVoiceStops_fallsSilentWithinItsHangover() {
+        try (WebRtcVad vad = WebRtcVad.create(0)) { // mode 0 holds on to speech longest
+            judge(vad, SyntheticVoice.pcm(1_000, LOUD));
+            boolean[] after = judge(vad, new short[50 * FRAME]);
+            for (int frame = 15; frame < after.length; frame++) { // 300 ms is plenty
+                assertFalse(after[frame], "silent frame " + frame);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "mode {0}")
+    @ValueSource(ints = {-1, 4, 100})
+    void create_modeOutsideZeroToThree_isRejected(int mode) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WebRtcVad.create(mode));
+        assertTrue(e.getMessage().contains("0-3"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} samples")
+    @ValueSource(ints = {0, 159, 161})
+    void isSpeech_frameOfNoValidLength_isRejected(int samples) {
+        try (WebRtcVad vad = WebRtcVad.create(3)) {
+            assertThrows(IllegalArgumentException.class, () -> vad.isSpeech(new short[samples]));
+        }
+    }
+
+    @Test
+    void close_twice_isHarmlessAndLaterUseFailsCleanly() {
+        WebRtcVad vad = WebRtcVad.create(3);
+        vad.close();
+        vad.close();
+        assertThrows(UncheckedIOException.class, () -> vad.isSpeech(new short[FRAME]));
+    }
+
+    @Test
+    void create_fiftyAtOnce_eachJudgesOnItsOwn() throws Exception {
+        short[] voice = SyntheticVoice.pcm(400, LOUD);
+        int detectors = 50;
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService threads = Executors.newFixedThreadPool(detectors)) {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < detectors; i++) {
+                int mode = i % 4;
+                results.add(threads.submit(() -> {
+                    start.await();
+                    try (WebRtcVad vad = WebRtcVad.create(mode)) {
+                        boolean[] silence = judge(vad, new short[10 * FRAME]);
+                        boolean[] speech = judge(vad, voice);
+                        return count(silence) + " silent frames judged speech, "
+                                + (speech[speech.length - 1] ? "voice heard" : "voice missed");
+                    }
+                }));
+            }
+            start.countDown();
+            for (Future<String> result : results) {
+                assertEquals("0 silent frames judged speech, voice heard", result.get());
+            }
+        }
+    }
+
+    private static boolean[] judge(VoiceActivityDetector vad, short[] pcm) {
+        boolean[] speech = new boolean[pcm.length / FRAME];
+        for (int frame = 0; frame < speech.length; frame++) {
+            speech[frame] = vad.isSpeech(Arrays.copyOfRange(pcm, frame * FRAME, (frame + 1) * FRAME));
+        }
+        return speech;
+    }
+
+    private static int count(boolean[] flags) {
+        int count = 0;
+        for (boolean flag : flags) {
+            count += flag ? 1 : 0;
+        }
+        return count;
+    }
+}
