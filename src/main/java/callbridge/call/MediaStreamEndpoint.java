@@ -46,7 +46,12 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
      */
     @Override
     public Optional<SimpleResponse> refusal(RequestHead request) {
-        String streamUrl = PublicAddress.of(publicUrl, request::header).mediaStream();
+        String streamUrl;
+        try {
+            streamUrl = PublicAddress.of(publicUrl, request::header).mediaStream();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
+        }
         return signatures.problem(streamUrl, Map.of(), request.header(SignatureCheck.HEADER)).map(problem -> {
             LOG.log(Level.WARNING, "media stream refused (403): {0}", problem);
             return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");

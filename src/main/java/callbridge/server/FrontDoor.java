@@ -186,6 +186,9 @@ public final class FrontDoor implements AutoCloseable {
             LOG.log(Level.DEBUG, "dropping {0}: {1}", socket.getRemoteSocketAddress(), e.getMessage());
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "connection {0} ended: {1}", socket.getRemoteSocketAddress(), e.toString());
+        } catch (RuntimeException e) {
+            // A bug must cost one connection, never the server: log it loudly and drop the connection.
+            LOG.log(Level.ERROR, "connection " + socket.getRemoteSocketAddress() + " failed", e);
         } finally {
             if (relay != null) {
                 relay.close();

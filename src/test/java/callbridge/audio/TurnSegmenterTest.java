@@ -34,7 +34,6 @@ class TurnSegmenterTest {
             assertEquals(turn.speechStart().minusMillis(200), turn.audioStart());
             int from = (int) turn.audioStart().toMillis() * 8; // 8 mu-law bytes a millisecond
             assertArrayEquals(Arrays.copyOfRange(stream, from, from + turn.mulaw().length), turn.mulaw());
-            assertEquals(Duration.ofMillis(5_500), segmenter.position());
             assertEquals(Optional.empty(), segmenter.finish(T0));
         }
     }

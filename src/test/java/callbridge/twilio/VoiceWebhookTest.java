@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.http.FormData;
 import callbridge.server.HttpRoutes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,7 @@ class VoiceWebhookTest {
     private static final String TOKEN = "test-auth-token";
     private static final String FORM = "CallSid=CA0001&AccountSid=AC0001&From=%2B34600111222&To=%2B34900333444"
             + "&CallStatus=ringing&Direction=outbound-api";
-    private static final Map<String, String> FIELDS = VoiceWebhook.parseForm(FORM);
+    private static final Map<String, String> FIELDS = FormData.parse(FORM);
     private static final Map<String, String> STREAM_PARAMETERS = orderedMap(
             "From", "+34600111222", "To", "+34900333444", "Direction", "outbound-api");
 
@@ -52,18 +53,18 @@ class VoiceWebhookTest {
     @ParameterizedTest(name = "\"{0}\"")
     @MethodSource("forms")
     void parseForm_decodesNamesAndValues(String encoded, Map<String, String> fields) {
-        assertEquals(fields, VoiceWebhook.parseForm(encoded));
+        assertEquals(fields, FormData.parse(encoded));
     }
 
     @Test
     void parseForm_keepsTheOrderFieldsCameIn() {
-        assertEquals(List.of("z", "a", "m"), List.copyOf(VoiceWebhook.parseForm("z=1&a=2&m=3").keySet()));
+        assertEquals(List.of("z", "a", "m"), List.copyOf(FormData.parse("z=1&a=2&m=3").keySet()));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"a=%G1", "a=%", "a=%4", "%zz=1"})
     void parseForm_brokenPercentEscape_isRejected(String encoded) {
-        assertThrows(IllegalArgumentException.class, () -> VoiceWebhook.parseForm(encoded));
+        assertThrows(IllegalArgumentException.class, () -> FormData.parse(encoded));
     }
 
     @Test
