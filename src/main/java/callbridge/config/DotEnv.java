@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class DotEnv {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A value in single or double quotes, then optionally whitespace and a comment. */
+    private static final Pattern QUOTED = Pattern.compile("([\"'])(.*)\\1(\\s+#.*)?");
 
     private DotEnv() {
     }
@@ -55,11 +58,14 @@ public final class DotEnv {
 
     private static String unquote(String value, String source, int lineNumber) {
         if (value.startsWith("\"") || value.startsWith("'")) {
-            char quote = value.charAt(0);
-            if (value.length() < 2 || value.charAt(value.length() - 1) != quote) {
-                throw new ConfigException(source + " line " + lineNumber + ": unterminated " + quote + " quote");
+            // A comment may follow the closing quote (KEY="value" # why), as in other .env readers:
+            // looking only at the line's last character refused that common line and stopped start-up.
+            Matcher quoted = QUOTED.matcher(value);
+            if (!quoted.matches()) {
+                throw new ConfigException(source + " line " + lineNumber + ": unterminated " + value.charAt(0)
+                        + " quote (only a # comment may follow the closing quote)");
             }
-            return value.substring(1, value.length() - 1);
+            return quoted.group(2);
         }
         int comment = value.indexOf(" #");
         return comment < 0 ? value : value.substring(0, comment).strip();

@@ -32,11 +32,18 @@ public record RequestHead(String method, String target, String version, Map<Stri
     /**
      * Parses a complete head (RFC 9112): request line, then {@code name: value} lines, then an empty line.
      * Lines may end in CRLF or a bare LF (RFC 9112 2.2 allows accepting both); empty lines before the
-     * request line are skipped. Folded lines and whitespace before the colon are rejected (RFC 9112 5.1, 5.2):
-     * both have been used to smuggle requests past proxies.
+     * request line are skipped. Folded lines, whitespace before the colon and bare CRs are rejected
+     * (RFC 9112 5.1, 5.2, 2.2): all have been used to smuggle requests past proxies.
      */
     public static RequestHead parse(byte[] raw) throws MalformedRequestException {
-        List<String> lines = new ArrayList<>(List.of(new String(raw, StandardCharsets.ISO_8859_1).split("\\r?\\n", -1)));
+        String text = new String(raw, StandardCharsets.ISO_8859_1);
+        // RFC 9112 2.2 and RFC 9110 5.5: a CR that does not end a line, or a NUL, is invalid. The HttpServer
+        // behind the relay ends a header line at a bare CR, so "X: a<CR>Content-Length: 5" would be one
+        // header to us and two to it: the request's length would differ between the two.
+        if (text.replace("\r\n", "\n").indexOf('\r') >= 0 || text.indexOf('\0') >= 0) {
+            throw new MalformedRequestException("bare CR or NUL in the request head");
+        }
+        List<String> lines = new ArrayList<>(List.of(text.split("\\r?\\n", -1)));
         while (!lines.isEmpty() && lines.getFirst().isEmpty()) {
             lines.removeFirst();
         }

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * How far a request body reaches (RFC 9112 section 6), so the relay can copy exactly the body and then
@@ -36,37 +37,48 @@ sealed interface BodyFraming {
         }
     }
 
-    /** RFC 9112 7.1: chunks of {@code size-in-hex CRLF data CRLF}, a zero chunk, trailer lines, an empty line. */
+    /**
+     * RFC 9112 7.1: chunks of {@code size-in-hex CRLF data CRLF}, a zero chunk, trailer lines, an empty line.
+     * Passed on as sent, except trailer lines (see {@link #copy}).
+     */
     record Chunked() implements BodyFraming {
+        /** Hex digits only, at most 2^31 - 1: the HttpServer's chunk reader takes no sign or space and sizes in an int. */
+        private static final Pattern CHUNK_SIZE = Pattern.compile("[0-9A-Fa-f]{1,8}");
+
         @Override
         public void copy(InputStream from, OutputStream to) throws IOException {
             while (true) {
-                String sizeLine = copyLine(from, to);
+                String sizeLine = readLine(from);
                 long size = chunkSize(sizeLine);
+                writeLine(to, sizeLine);
                 if (size == 0) {
-                    while (!copyLine(from, to).isEmpty()) {
-                        // trailer fields, passed on as they are
+                    // Trailer fields are read but not passed on: the HttpServer expects CRLF right after the
+                    // last chunk, fails the request on a trailer and then reads the rest as a new request.
+                    while (!readLine(from).isEmpty()) {
+                        // skipped
                     }
+                    writeLine(to, "");
                     return;
                 }
                 copyExactly(from, to, size);
-                if (!copyLine(from, to).isEmpty()) {
+                if (!readLine(from).isEmpty()) {
                     throw new MalformedRequestException("chunk data longer than its size");
                 }
+                writeLine(to, "");
             }
         }
 
         private static long chunkSize(String line) throws MalformedRequestException {
             int extension = line.indexOf(';');
-            String hex = (extension < 0 ? line : line.substring(0, extension)).strip();
-            if (hex.isEmpty() || hex.length() > 15) {
+            String hex = extension < 0 ? line : line.substring(0, extension);
+            if (!CHUNK_SIZE.matcher(hex).matches()) {
                 throw new MalformedRequestException("bad chunk size");
             }
-            try {
-                return Long.parseLong(hex, 16);
-            } catch (NumberFormatException e) {
-                throw new MalformedRequestException("bad chunk size");
+            long size = Long.parseLong(hex, 16);
+            if (size > Integer.MAX_VALUE) {
+                throw new MalformedRequestException("chunk too large");
             }
+            return size;
         }
     }
 
@@ -106,20 +118,33 @@ sealed interface BodyFraming {
         }
     }
 
-    /** Copies one CRLF-terminated line and returns it without the line break. */
-    private static String copyLine(InputStream from, OutputStream to) throws IOException {
+    /**
+     * Reads one chunk line and returns it without its CRLF. Only CRLF ends it (RFC 9112 7.1; the bare-LF
+     * leniency of 2.2 covers the head, not chunk lines): the HttpServer's chunk reader ignores a bare LF, so
+     * after {@code 5;ext LF} it would see a different chunk boundary than we do and read part of the next
+     * request as body.
+     */
+    private static String readLine(InputStream from) throws IOException {
         StringBuilder line = new StringBuilder();
-        int b;
-        while ((b = from.read()) != '\n') {
+        while (true) {
+            int b = from.read();
             if (b < 0 || line.length() > MAX_CHUNK_LINE) {
                 throw new MalformedRequestException("bad chunked body");
             }
-            to.write(b);
-            if (b != '\r') {
-                line.append((char) b);
+            if (b == '\r') {
+                if (from.read() != '\n') {
+                    throw new MalformedRequestException("chunk line not ended by CRLF");
+                }
+                return line.toString();
             }
+            if (b == '\n') {
+                throw new MalformedRequestException("chunk line ended by a bare LF");
+            }
+            line.append((char) b);
         }
-        to.write(b);
-        return line.toString();
+    }
+
+    private static void writeLine(OutputStream to, String line) throws IOException {
+        to.write((line + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 }

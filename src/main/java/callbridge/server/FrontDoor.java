@@ -162,6 +162,11 @@ public final class FrontDoor implements AutoCloseable {
                 Duration idleLimit = relay == null ? HEAD_DEADLINE : Duration.ZERO;
                 Optional<RequestHead> next = heads.read(idleLimit, HEAD_DEADLINE);
                 if (next.isEmpty()) {
+                    if (relay != null) {
+                        // The client has finished sending (a half-close after its last request is allowed),
+                        // but answers may still be on their way: closing the relay now would drop them.
+                        relay.awaitAnswers();
+                    }
                     return;
                 }
                 RequestHead head = next.get();

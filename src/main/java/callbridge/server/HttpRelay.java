@@ -3,6 +3,7 @@ package callbridge.server;
 import callbridge.http.RequestHead;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +13,8 @@ import java.net.Socket;
 import java.time.Duration;
 
 /**
- * Passes one client connection's plain HTTP requests to the loopback {@code HttpServer}, byte for byte.
+ * Passes one client connection's plain HTTP requests to the loopback {@code HttpServer}, byte for byte
+ * (save what that server cannot read: bare-LF line ends, see {@link #withCrlfLineEnds}, and chunked trailers).
  * Requests go up one at a time (the front door reads each head, then {@link BodyFraming} copies exactly
  * its body); answers come back through a pump thread that copies whatever the backend writes: fixed or
  * chunked, right away or after a long poll of minutes. When the backend closes its side (it ends idle
@@ -52,10 +54,46 @@ final class HttpRelay implements AutoCloseable {
     /** Sends one request, head and body, to the backend. */
     void forward(RequestHead head, InputStream fromClient) throws IOException {
         BodyFraming framing = BodyFraming.of(head); // before anything is sent: a bad request goes nowhere
-        toBackend.write(head.raw());
+        toBackend.write(withCrlfLineEnds(head.raw()));
+        if (head.hasToken("Expect", "100-continue")) {
+            // RFC 9110 10.1.1: the client holds its body back until it hears 100 Continue, which the backend
+            // sends once it has the head. Left in the buffer, the head never gets there and both sides wait.
+            toBackend.flush();
+        }
         client.setSoTimeout((int) BODY_READ_TIMEOUT.toMillis());
         framing.copy(fromClient, toBackend);
         toBackend.flush();
+    }
+
+    /**
+     * The client will send nothing more: passes that on to the backend, which answers what it has been
+     * sent and then closes, and waits until the pump has copied those answers to the client.
+     */
+    void awaitAnswers() throws IOException {
+        toBackend.flush();
+        backend.shutdownOutput();
+        try {
+            pump.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The head with every line ended by CRLF. RFC 9112 2.2 lets the front door accept lines ended by a bare
+     * LF, but the HttpServer ends its request line only at CRLF and would wait for one forever. Bare CRs
+     * never get this far ({@link RequestHead#parse} refuses them), so adding the missing CRs changes nothing
+     * else; a head already in CRLF form is passed on as it is.
+     */
+    static byte[] withCrlfLineEnds(byte[] raw) {
+        ByteArrayOutputStream lines = new ByteArrayOutputStream(raw.length + 16);
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) {
+                lines.write('\r');
+            }
+            lines.write(raw[i]);
+        }
+        return lines.toByteArray();
     }
 
     /** Stops relaying (the connection is being upgraded, or is done): the client connection stays open. */
