@@ -89,9 +89,11 @@ sealed interface BodyFraming {
             if (!lengths.isEmpty()) {
                 throw new MalformedRequestException("both Transfer-Encoding and Content-Length");
             }
-            // RFC 9112 6.3: if chunked is not the final coding the length cannot be known: 400.
-            if (!transferCodings.getLast().equalsIgnoreCase("chunked")) {
-                throw new MalformedRequestException("Transfer-Encoding must end with chunked");
+            // RFC 9112 6.3: if chunked is not the final coding the length cannot be known: 400. Codings
+            // before it (gzip, chunked) are refused too: the HttpServer cannot decode them, and JDK versions
+            // differ in whether they then read a body, which would let the two sides disagree on its end.
+            if (transferCodings.size() != 1 || !transferCodings.getFirst().equalsIgnoreCase("chunked")) {
+                throw new MalformedRequestException("only Transfer-Encoding: chunked is supported");
             }
             return new Chunked();
         }

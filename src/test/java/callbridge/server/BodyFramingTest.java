@@ -42,6 +42,7 @@ class BodyFramingTest {
             "Content-Length: 1234567890123456789",   // 19 digits: past what a long safely holds
             "Transfer-Encoding: gzip",
             "Transfer-Encoding: chunked, gzip",
+            "Transfer-Encoding: gzip, chunked",
     })
     void of_ambiguousOrBadFraming_refused(String headerLines) {
         assertThrows(MalformedRequestException.class, () -> BodyFraming.of(head(headerLines)));
