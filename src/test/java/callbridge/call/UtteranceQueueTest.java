@@ -1,0 +1,68 @@
+package callbridge.call;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+class UtteranceQueueTest {
+    private static Utterance utterance(int number) {
+        Instant t = Instant.EPOCH;
+        return new Utterance(number, "u" + number, Optional.empty(), Duration.ZERO, Duration.ZERO, t, t, t, t);
+    }
+
+    @Test
+    void take_returnsInSpokenOrder() throws Exception {
+        UtteranceQueue queue = new UtteranceQueue();
+        queue.add(utterance(1));
+        queue.add(utterance(2));
+        assertEquals(1, ((UtteranceQueue.Heard) queue.take(Duration.ZERO)).utterance().number());
+        assertEquals(2, ((UtteranceQueue.Heard) queue.take(Duration.ZERO)).utterance().number());
+        assertInstanceOf(UtteranceQueue.NothingYet.class, queue.take(Duration.ofMillis(20)));
+    }
+
+    @Test
+    void take_wakesWhenAnUtteranceArrives() throws Exception {
+        UtteranceQueue queue = new UtteranceQueue();
+        CompletableFuture<UtteranceQueue.Next> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return queue.take(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        assertFalse(waiting.isDone());
+        queue.add(utterance(7));
+        assertEquals(7, ((UtteranceQueue.Heard) waiting.get(5, TimeUnit.SECONDS)).utterance().number());
+    }
+
+    @Test
+    void close_queuedUtterancesComeFirst_thenTheReason() throws Exception {
+        UtteranceQueue queue = new UtteranceQueue();
+        queue.add(utterance(1));
+        queue.close("call hung up");
+        queue.close("a later reason is ignored");
+        assertInstanceOf(UtteranceQueue.Heard.class, queue.take(Duration.ZERO));
+        assertEquals(new UtteranceQueue.Ended("call hung up"), queue.take(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void putBack_restoresDrainedUtterancesInOrder() throws Exception {
+        UtteranceQueue queue = new UtteranceQueue();
+        queue.add(utterance(1));
+        queue.add(utterance(2));
+        List<Utterance> drained = queue.drain();
+        queue.add(utterance(3));
+        queue.putBack(drained);
+        assertEquals(List.of(1, 2, 3), queue.drain().stream().map(Utterance::number).toList());
+    }
+}
