@@ -1,0 +1,130 @@
+package callbridge.testing;
+
+import callbridge.Callbridge;
+import callbridge.call.CallServices;
+import callbridge.call.CallSession;
+import callbridge.config.Config;
+import callbridge.speech.ElevenLabsSpeechToText;
+import callbridge.speech.ElevenLabsTextToSpeech;
+import callbridge.twilio.CallControl;
+import callbridge.twilio.TwilioCallControl;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The real callbridge on a loopback port, wired to the ElevenLabs and Twilio REST stand-ins through its
+ * ordinary configuration (ELEVENLABS_BASE_URL, TWILIO_API_BASE_URL), plus a client for its HTTP API.
+ */
+public final class TestCallbridge implements AutoCloseable {
+    public static final String API_KEY = "test-api-key";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Callbridge app;
+    private final FakeElevenLabs elevenLabs;
+    private final FakeTwilioRest twilioRest;
+
+    private TestCallbridge(Callbridge app, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest) {
+        this.app = app;
+        this.elevenLabs = elevenLabs;
+        this.twilioRest = twilioRest;
+    }
+
+    /** Starts with defaults plus {@code settings} (environment-style names; an empty value removes one). */
+    public static TestCallbridge start(Map<String, String> settings) throws IOException {
+        FakeElevenLabs elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, TestCallbridge::voiceFor);
+        FakeTwilioRest twilioRest = FakeTwilioRest.start();
+        Map<String, String> environment = new HashMap<>(Map.of(
+                "API_KEY", API_KEY,
+                "ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY,
+                "ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString(),
+                "TWILIO_ACCOUNT_SID", FakeTwilioRest.ACCOUNT_SID,
+                "TWILIO_AUTH_TOKEN", FakeTwilioRest.AUTH_TOKEN,
+                "TWILIO_API_BASE_URL", twilioRest.baseUrl().toString(),
+                "TWILIO_VALIDATE_SIGNATURES", "false"));
+        environment.putAll(settings);
+        environment.values().removeIf(String::isEmpty);
+        Config config = Config.fromSources(environment, Map.of());
+        CallServices services = new CallServices(ElevenLabsSpeechToText.create(HTTP, config.elevenLabs()),
+                ElevenLabsTextToSpeech.create(HTTP, config.elevenLabs()),
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
+        Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), services);
+        return new TestCallbridge(app, elevenLabs, twilioRest);
+    }
+
+    /** What the TTS stand-in says for {@code text}: 40 ms of a tone a character, distinct per text. */
+    public static byte[] voiceFor(String text) {
+        byte[] audio = new byte[Math.max(1, text.length()) * 320];
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = (byte) (0x80 + (i * 7 + text.charAt(i % text.length())) % 0x60);
+        }
+        return audio;
+    }
+
+    public Callbridge app() {
+        return app;
+    }
+
+    public FakeElevenLabs elevenLabs() {
+        return elevenLabs;
+    }
+
+    public FakeTwilioRest twilioRest() {
+        return twilioRest;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public URI mediaUri() {
+        return URI.create("ws://127.0.0.1:" + port() + "/media");
+    }
+
+    /** Opens a fake Twilio media stream for a new call. */
+    public FakeTwilioCall call() throws IOException {
+        return FakeTwilioCall.connect(mediaUri());
+    }
+
+    /** The session of a call that has connected (waits for it briefly). */
+    public CallSession session(String callSid) throws InterruptedException {
+        return app.sessions().awaitCall(callSid, Duration.ofSeconds(5))
+                .orElseThrow(() -> new AssertionError("no session for " + callSid));
+    }
+
+    /** {@code GET /generate} with the right key and these query parameters. */
+    public HttpResponse<String> generate(Map<String, String> query) throws IOException, InterruptedException {
+        return generate(query, API_KEY);
+    }
+
+    public HttpResponse<String> generate(Map<String, String> query, String apiKey) throws IOException, InterruptedException {
+        String encoded = query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/generate?" + encoded))
+                .timeout(Duration.ofSeconds(120));
+        if (apiKey != null) {
+            request.header("X-API-KEY", apiKey);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        app.close();
+        elevenLabs.close();
+        twilioRest.close();
+    }
+}
