@@ -303,6 +303,13 @@ public final class FakeTwilioCall implements AutoCloseable {
         return "FakeTwilioCall[" + callSid + " " + streamSid + "]";
     }
 
+    /** Drops the connection without {@code stop} or a close frame, as a network failure would. */
+    public void abortWithoutClose() {
+        closing.set(true);
+        abandon();
+        closed.complete(ABNORMAL_CLOSURE);
+    }
+
     /** Undoes a connect that failed half way. */
     private void abandon() {
         playback.stop();
