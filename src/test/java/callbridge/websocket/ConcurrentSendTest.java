@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Sends from many threads at once, as the call code does (media from one thread, marks and clears from
- * another): frames must never interleave, and nothing may follow the close frame (RFC 6455 5.5.1).
+ * Sends from many threads at once, which {@link WebSocketConnection} allows: frames must never interleave,
+ * and nothing may follow the close frame (RFC 6455 5.5.1).
  */
 class ConcurrentSendTest {
     private static final int THREADS = 8;
@@ -72,7 +72,7 @@ class ConcurrentSendTest {
      * Threads send without pause while the server closes (as on a hang-up or at shutdown): the close frame
      * must be the last frame. A send that passed its "not closing" check just before the close frame went
      * out must not slip in behind it; the server waits for the client's close, so such a frame would show.
-     * It is a race, caught in a fraction of the rounds, so there are many rounds.
+     * It is a race, so there are many rounds; without the fix it showed within the first few.
      */
     @Test
     void sendsRacingTheServersClose_neverFollowTheCloseFrame() throws Exception {

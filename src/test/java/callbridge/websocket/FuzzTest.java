@@ -19,12 +19,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -146,7 +148,7 @@ class FuzzTest {
             byte[] answer;
             try {
                 answer = received.get(RawClient.READ_TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 if (e.getCause() instanceof SocketTimeoutException) {
                     problems.add("connection " + number + ": server kept it open after our end of stream");
                 }
@@ -336,7 +338,7 @@ class FuzzTest {
     private static Set<Integer> liveConnectionThreads(Path file, Set<Integer> ports) throws IOException {
         ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
                 .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-        Set<Integer> live = new java.util.HashSet<>();
+        Set<Integer> live = new HashSet<>();
         Matcher matcher = CONNECTION_THREAD.matcher(Files.readString(file));
         while (matcher.find()) {
             int port = Integer.parseInt(matcher.group(1));

@@ -89,6 +89,15 @@ class HandshakeTest {
         assertEquals(400, rejected.response().status());
     }
 
+    /** RFC 6455 4.2.1 (2) lists Host among the handshake's fields; RFC 9112 3.2 answers its absence with 400. */
+    @Test
+    void evaluate_withoutHost_is400() throws Exception {
+        String raw = "GET /echo HTTP/1.1\r\n" + String.join("\r\n", RawClient.UPGRADE_HEADERS) + "\r\n\r\n";
+        Handshake.Rejected rejected = assertInstanceOf(Handshake.Rejected.class,
+                Handshake.evaluate(RequestHead.parse(raw.getBytes(StandardCharsets.ISO_8859_1))));
+        assertEquals(400, rejected.response().status());
+    }
+
     /** The valid upgrade lines with {@code original} replaced, or removed when {@code replacement} is null. */
     private static List<String> replace(String original, String replacement) {
         List<String> lines = new ArrayList<>(RawClient.UPGRADE_HEADERS);

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +89,17 @@ class UpgradeTest {
     void upgrade_missingUpgradeHeader_is400() throws Exception {
         List<String> lines = RawClient.UPGRADE_HEADERS.stream().filter(line -> !line.startsWith("Upgrade:")).toList();
         assertEquals(400, answer("GET", "/echo", lines).status());
+    }
+
+    /** RFC 6455 4.2.1 (2): the handshake carries Host; RFC 9112 3.2: an HTTP/1.1 request without one is a 400. */
+    @Test
+    void upgrade_withoutHost_is400() throws Exception {
+        try (RawClient client = RawClient.connect(server.port())) {
+            client.write(("GET /echo HTTP/1.1\r\n" + String.join("\r\n", RawClient.UPGRADE_HEADERS) + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(400, client.readHttpAnswer().status());
+            client.expectEndOfStream();
+        }
     }
 
     @Test
