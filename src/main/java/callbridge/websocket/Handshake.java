@@ -47,6 +47,10 @@ public final class Handshake {
         if (!request.version().equals("HTTP/1.1")) {
             return reject(400, "Bad Request", "a WebSocket upgrade needs HTTP/1.1", Map.of());
         }
+        // RFC 6455 4.2.1 (2): the handshake names the server in Host; RFC 9112 3.2: without it, 400.
+        if (request.header("Host").isEmpty()) {
+            return reject(400, "Bad Request", "a WebSocket upgrade needs a Host header", Map.of());
+        }
         if (!request.hasToken("Upgrade", "websocket") || !request.hasToken("Connection", "Upgrade")) {
             return reject(400, "Bad Request", "expected Upgrade: websocket and Connection: Upgrade", Map.of());
         }

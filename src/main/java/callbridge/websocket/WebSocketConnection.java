@@ -102,9 +102,7 @@ public final class WebSocketConnection {
                 switch (frame.opcode()) {
                     case PING -> {
                         // RFC 6455 5.5.2: answer with a pong carrying the same payload, unless closing.
-                        if (sentClose.get() == null) {
-                            send(Frame.of(Opcode.PONG, frame.payload()));
-                        }
+                        sendUnlessClosing(Frame.of(Opcode.PONG, frame.payload()));
                     }
                     case PONG -> {
                         // RFC 6455 5.5.3: an unsolicited pong is allowed and needs no answer.
@@ -151,33 +149,51 @@ public final class WebSocketConnection {
 
     /** Sends our close frame unless one was sent already; true if this call sent it. */
     private boolean sendClose(CloseFrame close) {
-        if (!sentClose.compareAndSet(null, close)) {
-            return false;
-        }
-        try {
-            write(Frame.of(Opcode.CLOSE, close.toPayload()));
-        } catch (IOException e) {
-            closeSocket(); // the peer is gone; the read loop will notice
-        }
-        return true;
-    }
-
-    private void send(Frame frame) throws IOException {
-        if (sentClose.get() != null) {
-            throw new IOException(name + " is closing; nothing more may be sent");
-        }
-        write(frame);
-    }
-
-    private void write(Frame frame) throws IOException {
-        byte[] bytes = FrameWriter.encode(frame);
+        byte[] bytes = FrameWriter.encode(Frame.of(Opcode.CLOSE, close.toPayload()));
         sendLock.lock();
         try {
-            out.write(bytes);
-            out.flush();
+            if (!sentClose.compareAndSet(null, close)) {
+                return false;
+            }
+            try {
+                writeLocked(bytes);
+            } catch (IOException e) {
+                closeSocket(); // the peer is gone; the read loop will notice
+            }
+            return true;
         } finally {
             sendLock.unlock();
         }
+    }
+
+    private void send(Frame frame) throws IOException {
+        if (!sendUnlessClosing(frame)) {
+            throw new IOException(name + " is closing; nothing more may be sent");
+        }
+    }
+
+    /** Sends the frame, or nothing (and false) once our close frame has gone out. */
+    private boolean sendUnlessClosing(Frame frame) throws IOException {
+        byte[] bytes = FrameWriter.encode(frame);
+        sendLock.lock();
+        try {
+            // RFC 6455 5.5.1: nothing may follow our close frame. Checked under the lock the close frame is
+            // sent under: checked before taking it, a send could pass the check, wait for the lock while the
+            // close frame goes out, and then write behind it.
+            if (sentClose.get() != null) {
+                return false;
+            }
+            writeLocked(bytes);
+            return true;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Writes one encoded frame whole; {@link #sendLock} must be held, so frames never interleave. */
+    private void writeLocked(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
     }
 
     /**

@@ -1,0 +1,96 @@
+package callbridge.websocket;
+
+import callbridge.server.CallbridgeServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A connection that receives nothing for the idle timeout is closed by the server with 1001 Going Away;
+ * the server then waits for the client's close (RFC 6455 7.1.2) at most {@code CLOSE_HANDSHAKE_TIMEOUT}.
+ */
+class IdleTimeoutTest {
+    private static final Duration IDLE = Duration.ofMillis(300);
+    private static final EchoEndpoint ECHO = new EchoEndpoint();
+    private static CallbridgeServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
+                Map.of("/echo", ECHO), IDLE, 32);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void idle_closesWith1001_andTheClientsReplyEndsTheConnection() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/echo?id=idle")) {
+            long start = System.nanoTime();
+            client.expectCloseFrame(CloseCodes.GOING_AWAY);
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(waited.compareTo(IDLE.minusMillis(50)) >= 0, "closed after only " + waited);
+            client.sendClose(Hex.bytes("03 e9"));
+            client.expectEndOfStream();
+        }
+        assertEquals(CloseCodes.GOING_AWAY, ECHO.awaitEnding("idle").code());
+        assertEquals(1, ECHO.closeCalls("idle"));
+    }
+
+    /** RFC 6455 7.1.1: a peer that never answers the close is dropped after the close handshake timeout. */
+    @Test
+    void idle_withoutAReply_isDroppedAfterTheCloseHandshakeTimeout() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/echo")) {
+            client.expectCloseFrame(CloseCodes.GOING_AWAY);
+            long start = System.nanoTime();
+            client.expectEndOfStream();
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(waited.compareTo(WebSocketConnection.CLOSE_HANDSHAKE_TIMEOUT.minusMillis(200)) >= 0,
+                    "dropped after only " + waited);
+        }
+    }
+
+    @Test
+    void traffic_keepsTheConnectionOpenPastTheIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/echo")) {
+            for (int i = 0; i < 5; i++) { // 5 x 150 ms: well past one idle timeout in total
+                Thread.sleep(IDLE.dividedBy(2));
+                client.sendText("still here " + i);
+                client.expectText("still here " + i);
+            }
+            client.write(Hex.bytes("89 80 37 fa 21 3d")); // a ping counts as traffic too
+            assertEquals("8a 00", Hex.of(client.readFrameBytes()));
+            Thread.sleep(IDLE.dividedBy(2));
+            client.sendText("last");
+            client.expectText("last");
+            client.expectCloseFrame(CloseCodes.GOING_AWAY);
+            client.sendClose(Hex.bytes("03 e9"));
+            client.expectEndOfStream();
+        }
+    }
+
+    /**
+     * Once the server has sent its close it sends nothing else (RFC 6455 5.5.1): a message or ping that
+     * crosses the close on the wire is discarded, and the client's close ends the connection.
+     */
+    @Test
+    void afterTheServersClose_dataAndPingsAreNotAnswered() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/echo")) {
+            client.expectCloseFrame(CloseCodes.GOING_AWAY);
+            client.sendText("late");
+            client.send(Frame.of(Opcode.PING, new byte[] {1}));
+            client.sendClose(Hex.bytes("03 e9"));
+            client.expectEndOfStream();
+        }
+    }
+}
