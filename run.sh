@@ -2,6 +2,7 @@
 # callbridge launcher.
 #   ./run.sh            build target/callbridge.jar when it is missing or older than the sources, then serve
 #   ./run.sh test       run the whole test suite
+#   ./run.sh bench      run the benchmarks (JUnit tests tagged "benchmark"), printing their measurements
 #   ./run.sh ARGS...    build if needed, then run the jar with ARGS (e.g. ./run.sh talk --to +34...)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -74,6 +75,11 @@ case "${1:-serve}" in
     need_maven
     shift
     exec mvn -B -ntp -Dstyle.color=never test "$@"
+    ;;
+  bench)
+    need_maven
+    shift
+    exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false "$@"
     ;;
   *)
     build_if_stale

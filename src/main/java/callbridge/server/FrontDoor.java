@@ -9,6 +9,7 @@ import callbridge.websocket.CloseCodes;
 import callbridge.websocket.Handshake;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
+import callbridge.websocket.WebSocketListener;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -223,7 +224,15 @@ public final class FrontDoor implements AutoCloseable {
                 WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
         openWebSockets.add(connection);
         try {
-            connection.serve(endpoint.open(connection, head));
+            WebSocketListener listener;
+            try {
+                listener = endpoint.open(connection, head);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "WebSocket endpoint " + head.path() + " failed to open", e);
+                connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+                return;
+            }
+            connection.serve(listener);
         } finally {
             openWebSockets.remove(connection);
         }

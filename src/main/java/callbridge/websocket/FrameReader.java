@@ -3,6 +3,7 @@ package callbridge.websocket;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 
 /**
  * Decodes frames sent by a client from a blocking stream (RFC 6455 section 5.2) and enforces the rules a
@@ -29,7 +30,16 @@ final class FrameReader {
 
     /** Blocks for the next frame; {@link EOFException} when the stream ends, even mid-frame. */
     Frame read() throws IOException, ProtocolException {
-        int first = readByte();
+        int first = readByte(); // a timeout here means the connection is idle: the caller decides
+        try {
+            return readAfter(first);
+        } catch (SocketTimeoutException e) {
+            // A timeout inside a frame leaves the stream out of step: the connection cannot go on.
+            throw new IOException("the peer stopped sending in the middle of a frame", e);
+        }
+    }
+
+    private Frame readAfter(int first) throws IOException, ProtocolException {
         int second = readByte();
         boolean fin = (first & 0x80) != 0;
         int rsv = (first >> 4) & 0x07;

@@ -19,6 +19,11 @@ final class MessageAssembler {
         this.maxMessageBytes = maxMessageBytes;
     }
 
+    /** True between the first and the final frame of a fragmented message. */
+    boolean inMessage() {
+        return partial != null;
+    }
+
     /** Takes a TEXT or CONTINUATION frame; the message text once its final frame has arrived. */
     Optional<String> accept(Frame frame) throws ProtocolException {
         switch (frame.opcode()) {

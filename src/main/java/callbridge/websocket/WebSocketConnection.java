@@ -112,7 +112,9 @@ public final class WebSocketConnection {
                         sendClose(new CloseFrame(peerClose.code(), "")); // 5.5.1: echo the status code
                         return peerClose;
                     }
-                    case BINARY -> throw new ProtocolException(CloseCodes.UNSUPPORTED_DATA, "binary messages are not accepted");
+                    case BINARY -> throw assembler.inMessage()
+                            ? new ProtocolException(CloseCodes.PROTOCOL_ERROR, "new message started inside a fragmented one")
+                            : new ProtocolException(CloseCodes.UNSUPPORTED_DATA, "binary messages are not accepted");
                     default -> {
                         var message = assembler.accept(frame);
                         // After we sent close, data may still arrive; RFC 6455 7.1.2 lets us discard it.
