@@ -108,6 +108,40 @@ class WebRtcVadTest {
         }
     }
 
+    /**
+     * Calls start and end all the time, each on its own thread. The JNI binding's detector registry is not
+     * thread-safe; without WebRtcVad's lock this crashed the JVM (SIGSEGV) or left threads spinning forever
+     * in the corrupted registry. The threads are daemons and the wait is bounded, so a regression fails here.
+     */
+    @Test
+    void createJudgeClose_onManyThreadsAtOnce_neverCorruptsTheRegistry() throws Exception {
+        short[] frame = Arrays.copyOf(SyntheticVoice.pcm(400, LOUD), FRAME);
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+        ExecutorService threads = Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().factory());
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(threads.submit(() -> {
+                    int cycles = 0;
+                    while (System.nanoTime() < deadline) {
+                        try (WebRtcVad vad = WebRtcVad.create(cycles % 4)) {
+                            for (int i = 0; i < 5; i++) {
+                                vad.isSpeech(frame);
+                            }
+                        }
+                        cycles++;
+                    }
+                    return cycles;
+                }));
+            }
+            for (Future<Integer> result : results) {
+                assertTrue(result.get(20, java.util.concurrent.TimeUnit.SECONDS) > 0);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
     private static boolean[] judge(VoiceActivityDetector vad, short[] pcm) {
         boolean[] speech = new boolean[pcm.length / FRAME];
         for (int frame = 0; frame < speech.length; frame++) {
