@@ -79,7 +79,7 @@ final class ElevenLabsApi {
                     throw failure(service, status, detail);
                 }
             } catch (HttpTimeoutException e) {
-                throw new SpeechException("ElevenLabs " + service + ": no answer within " + requestTimeout.toSeconds() + " s", e);
+                throw new SpeechException("ElevenLabs " + service + ": no answer within " + describe(requestTimeout), e);
             } catch (ConnectException e) {
                 if (lastAttempt) {
                     throw new SpeechException("ElevenLabs " + service + ": cannot connect to " + baseUrl, e);
@@ -131,6 +131,12 @@ final class ElevenLabsApi {
             // not JSON: shown as it came
         }
         return text.isEmpty() ? "(no details)" : text;
+    }
+
+    /** "15 s", or "700 ms" when whole seconds would misstate it (toSeconds() made 700 ms "0 s"). */
+    private static String describe(Duration timeout) {
+        long millis = timeout.toMillis();
+        return millis % 1_000 == 0 ? millis / 1_000 + " s" : millis + " ms";
     }
 
     private static void sleep(Duration pause) throws SpeechException {

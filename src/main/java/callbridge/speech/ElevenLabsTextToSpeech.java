@@ -43,8 +43,7 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech {
     @Override
     public void synthesize(String text, AudioSink audio) throws SpeechException, IOException {
         String body = Json.write(Map.of("text", text, "model_id", model, "language_code", language));
-        HttpRequest.Builder request = api.request("/v1/text-to-speech/" + URLEncoder.encode(voiceId, StandardCharsets.UTF_8)
-                        + "/stream?output_format=ulaw_8000")
+        HttpRequest.Builder request = api.request("/v1/text-to-speech/" + pathSegment(voiceId) + "/stream?output_format=ulaw_8000")
                 .header("Content-Type", "application/json")
                 .header("Accept", "audio/basic")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -58,6 +57,14 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech {
                 }
             }
         }
+    }
+
+    /**
+     * URLEncoder writes form encoding, where a space is "+"; in a path "+" is a plus (RFC 3986 3.3), so
+     * spaces become %20. A plus in the input was already written as %2B.
+     */
+    private static String pathSegment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static int read(InputStream stream, byte[] buffer) throws SpeechException {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -32,11 +33,15 @@ public final class FakeElevenLabs implements AutoCloseable {
     /** TTS audio is streamed in chunks of this size, like a real streaming answer. */
     public static final int TTS_CHUNK_BYTES = 1_000;
 
-    /** One speech-to-text request as received. */
-    public record SttRequest(String model, String language, String fileName, String fileContentType, short[] pcm) {
+    /** One speech-to-text request as received; {@code wav} is the file part's bytes as they came. */
+    public record SttRequest(String model, String language, String fileName, String fileContentType, short[] pcm,
+                             byte[] wav) {
     }
 
-    /** One text-to-speech request as received; {@code firstByteNanos} is when its first audio byte left. */
+    /**
+     * One text-to-speech request as received, recorded once its answer was sent; {@code firstByteNanos}
+     * ({@link System#nanoTime()}) is when its first audio chunk was handed to the connection.
+     */
     public record TtsRequest(String voiceId, String outputFormat, JsonNode body, long firstByteNanos) {
     }
 
@@ -56,6 +61,10 @@ public final class FakeElevenLabs implements AutoCloseable {
     public record CutAfter(int bytes) implements Reply {
     }
 
+    /** Answer a speech-to-text request 200 with this body as it is, whatever it holds. */
+    public record Answer(String body) implements Reply {
+    }
+
     private final HttpServer server;
     private final Function<short[], String> transcriber;
     private final Function<String, byte[]> voice;
@@ -64,6 +73,8 @@ public final class FakeElevenLabs implements AutoCloseable {
     private final List<SttRequest> sttRequests = new CopyOnWriteArrayList<>();
     private final List<TtsRequest> ttsRequests = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    private final AtomicInteger sttAttempts = new AtomicInteger();
+    private final AtomicInteger ttsAttempts = new AtomicInteger();
 
     private FakeElevenLabs(HttpServer server, Function<short[], String> transcriber, Function<String, byte[]> voice) {
         this.server = server;
@@ -105,6 +116,16 @@ public final class FakeElevenLabs implements AutoCloseable {
         return List.copyOf(ttsRequests);
     }
 
+    /** Requests that reached the speech-to-text endpoint, however they were answered (retries included). */
+    public int sttAttempts() {
+        return sttAttempts.get();
+    }
+
+    /** Requests that reached the text-to-speech endpoint, however they were answered (retries included). */
+    public int ttsAttempts() {
+        return ttsAttempts.get();
+    }
+
     /** Requests that broke the API's rules (wrong key, missing field, bad WAV...); empty when all were right. */
     public List<String> problems() {
         return List.copyOf(problems);
@@ -116,6 +137,7 @@ public final class FakeElevenLabs implements AutoCloseable {
     }
 
     private void speechToText(HttpExchange exchange) throws IOException {
+        sttAttempts.incrementAndGet();
         try (exchange) {
             if (!checkKeyAndMethod(exchange)) {
                 return;
@@ -127,6 +149,11 @@ public final class FakeElevenLabs implements AutoCloseable {
             }
             if (reply instanceof Slow slow) {
                 sleep(slow.delay());
+            }
+            if (reply instanceof Answer answer) {
+                exchange.getRequestBody().readAllBytes();
+                send(exchange, 200, answer.body());
+                return;
             }
             String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
             Map<String, MultipartParser.Part> parts;
@@ -149,56 +176,71 @@ public final class FakeElevenLabs implements AutoCloseable {
                 return;
             }
             String language = parts.containsKey("language_code") ? parts.get("language_code").text() : null;
-            sttRequests.add(new SttRequest(parts.get("model_id").text(), language, file.fileName(), file.contentType(), pcm));
+            sttRequests.add(new SttRequest(parts.get("model_id").text(), language, file.fileName(), file.contentType(), pcm,
+                    file.content()));
             send(exchange, 200, Json.write(Map.of("language_code", String.valueOf(language), "text", transcriber.apply(pcm))));
         }
     }
 
     private void textToSpeech(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!checkKeyAndMethod(exchange)) {
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            String query = String.valueOf(exchange.getRequestURI().getQuery());
-            if (!path.endsWith("/stream") || !query.contains("output_format=ulaw_8000")) {
-                reject(exchange, "expected /v1/text-to-speech/{voice}/stream?output_format=ulaw_8000, got " + path + "?" + query);
-                return;
-            }
-            String voiceId = path.substring("/v1/text-to-speech/".length(), path.length() - "/stream".length());
-            JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody());
-            if (body == null || !body.hasNonNull("text") || !body.hasNonNull("model_id")) {
-                reject(exchange, "JSON body needs text and model_id");
-                return;
-            }
-            Reply reply = next(ttsScript);
-            if (reply instanceof Fail fail) {
-                sendError(exchange, fail);
-                return;
-            }
-            if (reply instanceof Slow slow) {
-                sleep(slow.delay());
-            }
-            byte[] audio = voice.apply(body.get("text").asText());
-            int limit = reply instanceof CutAfter cut ? Math.min(cut.bytes(), audio.length) : audio.length;
-            exchange.getResponseHeaders().set("Content-Type", "audio/basic");
-            exchange.sendResponseHeaders(200, 0); // chunked, as ElevenLabs streams
-            OutputStream out = exchange.getResponseBody();
-            long firstByte = 0;
-            for (int offset = 0; offset < limit; offset += TTS_CHUNK_BYTES) {
-                out.write(Arrays.copyOfRange(audio, offset, Math.min(limit, offset + TTS_CHUNK_BYTES)));
-                out.flush();
-                if (firstByte == 0) {
-                    firstByte = System.nanoTime();
-                }
-                sleep(Duration.ofMillis(5));
-            }
-            ttsRequests.add(new TtsRequest(voiceId, "ulaw_8000", body, firstByte));
-            if (reply instanceof CutAfter) {
-                // Escaping the handler makes the JDK server drop the connection mid-body.
-                throw new IOException("connection cut on purpose after " + limit + " bytes");
+        ttsAttempts.incrementAndGet();
+        boolean cut = false;
+        try {
+            cut = answerTextToSpeech(exchange);
+        } finally {
+            if (!cut) {
+                exchange.close();
             }
         }
+        if (cut) {
+            // Escaping the handler with the exchange still open makes the JDK server drop the connection
+            // mid-body. Closing the exchange would not do: it ends a chunked body cleanly, with its last chunk.
+            throw new IOException("connection cut on purpose");
+        }
+    }
+
+    /** Answers a text-to-speech request; true when the script says to cut the connection now. */
+    private boolean answerTextToSpeech(HttpExchange exchange) throws IOException {
+        if (!checkKeyAndMethod(exchange)) {
+            return false;
+        }
+        String path = exchange.getRequestURI().getPath();
+        String query = String.valueOf(exchange.getRequestURI().getQuery());
+        if (!path.endsWith("/stream") || !query.contains("output_format=ulaw_8000")) {
+            reject(exchange, "expected /v1/text-to-speech/{voice}/stream?output_format=ulaw_8000, got " + path + "?" + query);
+            return false;
+        }
+        String voiceId = path.substring("/v1/text-to-speech/".length(), path.length() - "/stream".length());
+        JsonNode body = Json.MAPPER.readTree(exchange.getRequestBody());
+        if (body == null || !body.hasNonNull("text") || !body.hasNonNull("model_id")) {
+            reject(exchange, "JSON body needs text and model_id");
+            return false;
+        }
+        Reply reply = next(ttsScript);
+        if (reply instanceof Fail fail) {
+            sendError(exchange, fail);
+            return false;
+        }
+        if (reply instanceof Slow slow) {
+            sleep(slow.delay());
+        }
+        byte[] audio = voice.apply(body.get("text").asText());
+        int limit = reply instanceof CutAfter cut ? Math.min(cut.bytes(), audio.length) : audio.length;
+        exchange.getResponseHeaders().set("Content-Type", "audio/basic");
+        exchange.sendResponseHeaders(200, 0); // chunked, as ElevenLabs streams
+        OutputStream out = exchange.getResponseBody();
+        long firstByte = 0;
+        for (int offset = 0; offset < limit; offset += TTS_CHUNK_BYTES) {
+            if (firstByte == 0) {
+                // Taken before the write: taken after it, a reader that raced ahead seemed to get the audio early.
+                firstByte = System.nanoTime();
+            }
+            out.write(Arrays.copyOfRange(audio, offset, Math.min(limit, offset + TTS_CHUNK_BYTES)));
+            out.flush();
+            sleep(Duration.ofMillis(5));
+        }
+        ttsRequests.add(new TtsRequest(voiceId, "ulaw_8000", body, firstByte));
+        return reply instanceof CutAfter;
     }
 
     private boolean checkKeyAndMethod(HttpExchange exchange) throws IOException {

@@ -61,6 +61,10 @@ public final class FakeTwilioCall implements AutoCloseable {
     private static final int NORMAL_CLOSURE = 1000;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A message from the server and when its last frame was read ({@link System#nanoTime()}), for latency figures. */
+    public record Timed(JsonNode message, long arrivedNanos) {
+    }
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .executor(Executors.newVirtualThreadPerTaskExecutor())
             .connectTimeout(CONNECT_TIMEOUT)
@@ -250,6 +254,11 @@ public final class FakeTwilioCall implements AutoCloseable {
         return received.await(condition, timeout);
     }
 
+    /** As {@link #messages}, each with its arrival time. */
+    public List<Timed> timedMessages() {
+        return received.timedSnapshot();
+    }
+
     /** The decoded payloads of the media messages the server has sent, in order. */
     public List<byte[]> receivedAudio() {
         return received.snapshot().stream()
@@ -354,7 +363,7 @@ public final class FakeTwilioCall implements AutoCloseable {
         }
     }
 
-    private void onMessage(String text) {
+    private void onMessage(String text, long arrivedNanos) {
         JsonNode message;
         try {
             message = JSON.readTree(text);
@@ -373,7 +382,7 @@ public final class FakeTwilioCall implements AutoCloseable {
                 // anything else is only recorded
             }
         }
-        received.add(message);
+        received.add(message, arrivedNanos);
     }
 
     /** Base64 encodes 3 bytes as 4 characters, so the size is known without decoding. */
@@ -404,9 +413,10 @@ public final class FakeTwilioCall implements AutoCloseable {
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                long arrivedNanos = System.nanoTime();
                 String text = partial.toString();
                 partial.setLength(0);
-                onMessage(text);
+                onMessage(text, arrivedNanos);
             }
             socket.request(1);
             return null;

@@ -19,14 +19,21 @@ final class ReceivedMessages {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<JsonNode> messages = new ArrayList<>();
+    /** When each message arrived ({@link System#nanoTime()}), parallel to {@link #messages}. */
+    private final List<Long> arrivals = new ArrayList<>();
     /** Indexes of messages already returned by {@link #await}: each is handed out once. */
     private final BitSet handedOut = new BitSet();
     private String endedBecause;
 
     void add(JsonNode message) {
+        add(message, System.nanoTime());
+    }
+
+    void add(JsonNode message, long arrivedNanos) {
         lock.lock();
         try {
             messages.add(message);
+            arrivals.add(arrivedNanos);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -50,6 +57,19 @@ final class ReceivedMessages {
         lock.lock();
         try {
             return List.copyOf(messages);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<FakeTwilioCall.Timed> timedSnapshot() {
+        lock.lock();
+        try {
+            List<FakeTwilioCall.Timed> timed = new ArrayList<>(messages.size());
+            for (int i = 0; i < messages.size(); i++) {
+                timed.add(new FakeTwilioCall.Timed(messages.get(i), arrivals.get(i)));
+            }
+            return timed;
         } finally {
             lock.unlock();
         }

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +45,12 @@ public final class TestCallbridge implements AutoCloseable {
 
     /** Starts with defaults plus {@code settings} (environment-style names; an empty value removes one). */
     public static TestCallbridge start(Map<String, String> settings) throws IOException {
-        FakeElevenLabs elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, TestCallbridge::voiceFor);
+        return start(settings, TestCallbridge::voiceFor);
+    }
+
+    /** As {@link #start(Map)}, with {@code voice} as the mu-law audio the TTS stand-in speaks for a text. */
+    public static TestCallbridge start(Map<String, String> settings, Function<String, byte[]> voice) throws IOException {
+        FakeElevenLabs elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, voice);
         FakeTwilioRest twilioRest = FakeTwilioRest.start();
         Map<String, String> environment = new HashMap<>(Map.of(
                 "API_KEY", API_KEY,
