@@ -132,6 +132,11 @@ public final class CallSession {
 
     /** Speaks {@code text} into the call; the answer's outcome completes when Twilio has played it. */
     Playback.Sent speak(String text) throws SpeechException, IOException {
+        if (ended.get()) {
+            // A /generate may find a call that has just ended (SessionManager keeps them a while): nobody
+            // would hear it, so the text-to-speech request is not made at all.
+            throw new IOException("call " + callSid() + " has ended");
+        }
         touch();
         Playback.Sent sent = playback.speak(textToSpeech, text);
         touch();

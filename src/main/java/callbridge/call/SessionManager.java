@@ -7,6 +7,7 @@ import callbridge.websocket.CloseCodes;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * closed, talk timeout, error, shutdown) goes through {@link #end}: the session leaves both maps, is ended
  * exactly once (waiters woken with the reason, WebSocket closed), and the call is completed at Twilio once,
  * on its own thread, retrying failures that may pass. A watchdog ends calls idle past their talk timeout.
+ * Ended calls are remembered for a while, so a {@code /generate} that comes after the end learns why.
  */
 public final class SessionManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SessionManager.class.getName());
@@ -39,8 +41,20 @@ public final class SessionManager implements AutoCloseable {
     /** Completing at Twilio: tries in all, and the pause before the second (doubling after). */
     static final int COMPLETION_ATTEMPTS = 3;
     static final Duration COMPLETION_BACKOFF = Duration.ofMillis(500);
+    /**
+     * How long an ended call is still found by {@link #awaitCall}. Without this, a {@code /generate} that
+     * arrived after the end (the far end hung up between two turns; a request in flight at shutdown) waited
+     * its whole timeout for a call that could not come, got 204, and its client polled on, never told.
+     */
+    static final Duration ENDED_RETENTION = Duration.ofMinutes(5);
+
+    private record Ended(CallSession session, Instant at) {
+    }
 
     private final Optional<CallControl> callControl;
+    private final ConcurrentMap<String, Ended> recentlyEnded = new ConcurrentHashMap<>();
+    /** Set by {@link #endAll}: no call will appear any more, so nobody should wait for one. */
+    private volatile boolean shuttingDown;
     private final Set<CompletableFuture<Void>> completions = ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final Thread watchdog;
@@ -76,14 +90,18 @@ public final class SessionManager implements AutoCloseable {
         return Optional.ofNullable(byStreamSid.get(streamSid));
     }
 
-    /** The call's session, waiting up to {@code timeout} for it to appear (its stream may not have started yet). */
+    /**
+     * The call's session, waiting up to {@code timeout} for it to appear (its stream may not have started
+     * yet). A call that ended lately is found too, already ended, its utterance queue closed with the reason.
+     * Empty at once when the server is shutting down.
+     */
     public Optional<CallSession> awaitCall(String callSid, Duration timeout) throws InterruptedException {
         long nanos = timeout.toNanos();
         arrivalLock.lock();
         try {
             CallSession session;
-            while ((session = byCallSid.get(callSid)) == null) {
-                if (nanos <= 0) {
+            while ((session = liveOrLatelyEnded(callSid)) == null) {
+                if (nanos <= 0 || shuttingDown) {
                     return Optional.empty();
                 }
                 nanos = arrived.awaitNanos(nanos);
@@ -92,6 +110,15 @@ public final class SessionManager implements AutoCloseable {
         } finally {
             arrivalLock.unlock();
         }
+    }
+
+    private CallSession liveOrLatelyEnded(String callSid) {
+        CallSession live = byCallSid.get(callSid);
+        if (live != null) {
+            return live;
+        }
+        Ended ended = recentlyEnded.get(callSid);
+        return ended == null ? null : ended.session();
     }
 
     public Collection<CallSession> all() {
@@ -109,7 +136,16 @@ public final class SessionManager implements AutoCloseable {
 
     /** Ends every live call (server shutdown), closing their streams with 1001 Going Away. */
     public void endAll(String reason) {
+        shuttingDown = true;
         byCallSid.values().forEach(session -> end(session, reason, CloseCodes.GOING_AWAY));
+        // A /generate waiting for a call that has not appeared would otherwise hold the shutdown for the
+        // whole grace period and then lose its connection unanswered.
+        arrivalLock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            arrivalLock.unlock();
+        }
     }
 
     /** Waits for completions at Twilio still under way; false if some were still running at the timeout. */
@@ -125,6 +161,10 @@ public final class SessionManager implements AutoCloseable {
     }
 
     private boolean end(CallSession session, String reason, int closeCode) {
+        // Remembered before it leaves the live map, so awaitCall always finds one or the other. Of two
+        // sessions of one call (its stream restarted), the later one is kept.
+        recentlyEnded.merge(session.callSid(), new Ended(session, clock.instant()),
+                (kept, next) -> next.session().startedAt().isBefore(kept.session().startedAt()) ? kept : next);
         byCallSid.remove(session.callSid(), session);
         byStreamSid.remove(session.streamSid(), session);
         if (!session.end(reason, closeCode)) {
@@ -184,6 +224,7 @@ public final class SessionManager implements AutoCloseable {
                 return;
             }
             var now = clock.instant();
+            recentlyEnded.values().removeIf(ended -> ended.at().plus(ENDED_RETENTION).isBefore(now));
             for (CallSession session : byCallSid.values()) {
                 if (session.isIdle(now)) {
                     LOG.log(Level.INFO, "call {0}: no speech and no /generate for {1} s", session.callSid(),

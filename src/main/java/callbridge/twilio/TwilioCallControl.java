@@ -55,7 +55,12 @@ public final class TwilioCallControl implements CallControl {
                 return;
             }
             Integer status = e.getStatusCode();
-            boolean retryable = status == null || status >= 500 || status == 429;
+            if (status == null) {
+                // The SDK's NetworkHttpClient reports I/O failures (refused, timed out) as an ApiException
+                // without a status, not as ApiConnectionException: Twilio never answered, so it refused nothing.
+                throw new CallControlException("cannot reach Twilio to complete " + callSid + ": " + e.getMessage(), true, e);
+            }
+            boolean retryable = status >= 500 || status == 429;
             throw new CallControlException("Twilio refused to complete " + callSid + ": HTTP " + status
                     + (e.getCode() == null ? "" : " code " + e.getCode()) + ": " + e.getMessage(), retryable, e);
         } catch (ApiConnectionException e) {
