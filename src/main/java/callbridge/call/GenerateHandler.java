@@ -78,7 +78,7 @@ public final class GenerateHandler implements HttpHandler {
     }
 
     private void respond(HttpExchange exchange, GenerateRequest request) throws IOException, InterruptedException {
-        Instant deadline = clock.instant().plus(request.timeout());
+        Instant deadline = clock.instant().plus(request.timeout()); // waiting for the call counts too
         Optional<CallSession> found = sessions.awaitCall(request.sid(), request.timeout());
         if (found.isEmpty()) {
             exchange.sendResponseHeaders(204, -1);
@@ -89,33 +89,47 @@ public final class GenerateHandler implements HttpHandler {
             HttpRoutes.sendJson(exchange, 409, Json.object("error", "another /generate is in progress for " + request.sid()));
             return;
         }
+        Reply reply;
         try {
-            request.talkTimeout().ifPresent(session::setTalkTimeout);
-            List<Utterance> heardBefore = List.of();
-            Optional<PlaybackReport> playback = Optional.empty();
-            if (request.input().isPresent()) {
-                heardBefore = session.utterances().drain();
-                try {
-                    playback = Optional.of(play(session, request.input().get()));
-                } catch (SpeechException e) {
-                    HttpRoutes.sendJson(exchange, 502, Json.write(GenerateAnswer.speechFailed(e.getMessage(), heardBefore)));
-                    return;
-                }
-                // The wait for the answer starts when our speech has been played.
-                deadline = clock.instant().plus(request.timeout());
-            }
-            Duration wait = Duration.between(clock.instant(), deadline);
-            UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait);
-            if (next instanceof UtteranceQueue.NothingYet) {
-                // Nothing to report: earlier utterances go back to be answered with the next one.
-                session.utterances().putBack(heardBefore);
-                exchange.sendResponseHeaders(204, -1);
-                return;
-            }
-            HttpRoutes.sendJson(exchange, 200, Json.write(GenerateAnswer.of(session.callSid(), next, heardBefore, playback)));
+            reply = takeTurn(session, request, deadline);
         } finally {
+            // Released before the answer is written: a driver that asks again the moment it has the
+            // answer must find the call free, not get 409.
             session.endTurn();
         }
+        if (reply.json().isEmpty()) {
+            exchange.sendResponseHeaders(reply.status(), -1);
+        } else {
+            HttpRoutes.sendJson(exchange, reply.status(), reply.json().get());
+        }
+    }
+
+    /** An answer decided, not yet written. */
+    private record Reply(int status, Optional<String> json) {
+    }
+
+    private Reply takeTurn(CallSession session, GenerateRequest request, Instant deadline) throws InterruptedException {
+        request.talkTimeout().ifPresent(session::setTalkTimeout);
+        List<Utterance> heardBefore = List.of();
+        Optional<PlaybackReport> playback = Optional.empty();
+        if (request.input().isPresent()) {
+            heardBefore = session.utterances().drain();
+            try {
+                playback = Optional.of(play(session, request.input().get()));
+            } catch (SpeechException e) {
+                return new Reply(502, Optional.of(Json.write(GenerateAnswer.speechFailed(e.getMessage(), heardBefore))));
+            }
+            // The wait for the answer starts when our speech has been played.
+            deadline = clock.instant().plus(request.timeout());
+        }
+        Duration wait = Duration.between(clock.instant(), deadline);
+        UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait);
+        if (next instanceof UtteranceQueue.NothingYet) {
+            // Nothing to report: earlier utterances go back to be answered with the next one.
+            session.utterances().putBack(heardBefore);
+            return new Reply(204, Optional.empty());
+        }
+        return new Reply(200, Optional.of(Json.write(GenerateAnswer.of(session.callSid(), next, heardBefore, playback))));
     }
 
     /** Speaks, then waits for Twilio to echo the mark (or the call to end). */

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -67,8 +68,11 @@ public final class CallbridgeServer implements AutoCloseable {
      * front door), then drops every connection.
      */
     public void close(Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
         frontDoor.stopAccepting();
         routes.close(patience);
+        // The last answers may still be on their way through the relays: let them out before dropping.
+        frontDoor.awaitNoConnections(Duration.between(Instant.now(), deadline));
         frontDoor.close();
     }
 

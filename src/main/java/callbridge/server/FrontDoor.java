@@ -42,6 +42,8 @@ public final class FrontDoor implements AutoCloseable {
     private static final Duration LINGER = Duration.ofSeconds(1);
     private static final long MAX_LINGER_BYTES = 64 * 1024;
 
+    private static final Duration DRAIN_POLL = Duration.ofMillis(20);
+
     private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
 
     private final ServerSocket listener;
@@ -88,6 +90,22 @@ public final class FrontDoor implements AutoCloseable {
     /** Open connections on the public port, of every kind. */
     public int openConnections() {
         return openSockets.size();
+    }
+
+    /**
+     * Waits until every connection has ended by itself, or {@code timeout} has passed; relays end once the
+     * HttpServer behind them has stopped and their last answers are out.
+     */
+    public void awaitNoConnections(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!openSockets.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(DRAIN_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /** Stops taking new connections; open ones carry on. */

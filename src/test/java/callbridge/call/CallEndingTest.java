@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,7 +30,6 @@ import java.util.logging.SimpleFormatter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -338,15 +335,8 @@ class CallEndingTest {
             long tookMillis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(tookMillis < 2_000, "shutdown took " + tookMillis + " ms: it waited for a call that cannot come");
             assertEquals(Optional.empty(), lookup.get(1, TimeUnit.SECONDS));
-            try {
-                assertEquals(204, answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
-            } catch (ExecutionException e) {
-                // Known, not fixed here: FrontDoor.close() drops client connections as soon as the HttpServer
-                // has stopped, and an answer its relay has not copied yet is lost (the JDK client then retries
-                // the GET and finds the port closed). With no completions at Twilio to wait for, that happens
-                // to about one such answer in seven.
-                assertInstanceOf(ConnectException.class, e.getCause(), e.toString());
-            }
+            // The answer gets out: the front door lets relays finish before it drops connections.
+            assertEquals(204, answer.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
         }
     }
 

@@ -98,12 +98,15 @@ final class AudioPump {
                     current = queue.poll();
                     if (current == null && !silenceWhenIdle) {
                         current = queue.take(); // nothing to say: the stream pauses until there is
-                        long now = System.nanoTime();
-                        if (now - lastDue > 0) {
-                            lastDue = now; // a new stretch starts now (nanoTime values compare by difference)
-                        }
                     }
                     if (current != null) {
+                        // A pump running late does not catch up into new audio: the new stretch starts
+                        // now at the earliest, so no frame of it leaves before its time (nanoTime values
+                        // compare by difference).
+                        long now = System.nanoTime();
+                        if (now - lastDue > 0) {
+                            lastDue = now;
+                        }
                         offset = 0;
                         continue; // an empty segment completes at once
                     }
