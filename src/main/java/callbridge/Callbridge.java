@@ -66,17 +66,19 @@ public final class Callbridge implements AutoCloseable {
         LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} s grace", calls, grace.toSeconds());
         server.startDraining();
         server.frontDoor().stopAccepting();
-        sessions.endAll("server shutting down");
-        server.frontDoor().closeWebSockets("server shutting down");
         try {
+            sessions.endAll("server shutting down");
+            server.frontDoor().closeWebSockets("server shutting down");
             if (!sessions.awaitCompletions(remaining(deadline))) {
                 LOG.log(Level.WARNING, "shutdown grace ran out before every call was completed at Twilio");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // Whatever went wrong above, the server must close, or its threads keep the process alive.
+            sessions.close();
+            server.close(remaining(deadline));
         }
-        sessions.close();
-        server.close(remaining(deadline));
         LOG.log(Level.INFO, "shut down");
     }
 

@@ -126,6 +126,7 @@ public final class CallSession {
     }
 
     void onMark(String name) {
+        touch(); // the end of our playback
         marksEchoed.add(name);
         playback.onMarkEchoed(name);
     }
@@ -139,7 +140,8 @@ public final class CallSession {
         }
         touch();
         Playback.Sent sent = playback.speak(textToSpeech, text);
-        touch();
+        // Sending is faster than real time: the call is busy until Twilio has played it all.
+        lastActivity = clock.instant().plus(sent.audio());
         return sent;
     }
 
@@ -160,7 +162,11 @@ public final class CallSession {
         touch();
     }
 
-    /** True when neither side has done anything for the talk timeout. */
+    /**
+     * True when, for the talk timeout, the far end has not spoken, no {@code /generate} has come or gone,
+     * and none of our speech has been playing. Waiting for the far end does not count: that silence is
+     * what the timeout is for.
+     */
     boolean isIdle(Instant now) {
         return Duration.between(lastActivity, now).compareTo(talkTimeout) > 0;
     }
@@ -194,10 +200,12 @@ public final class CallSession {
         } finally {
             audioLock.unlock();
         }
+        // The stream first: a speech being sent now then fails, and its waiter hears the call ended,
+        // instead of registering a mark after endAll that nobody would ever complete.
+        stream.close(closeCode, closeCode == CloseCodes.GOING_AWAY ? "server shutting down" : "call ended");
         playback.endAll();
         transcriber.execute(() -> utterances.close(reason));
         transcriber.shutdown();
-        stream.close(closeCode, closeCode == CloseCodes.GOING_AWAY ? "server shutting down" : "call ended");
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid(), reason, turnsDetected.get());
         return true;
     }

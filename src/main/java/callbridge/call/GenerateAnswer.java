@@ -28,7 +28,7 @@ final class GenerateAnswer {
     }
 
     static ObjectNode of(String callSid, UtteranceQueue.Next next, List<Utterance> heardBefore,
-                         Optional<GenerateHandler.PlaybackReport> playback) {
+                         Optional<PlaybackReport> playback) {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         switch (next) {
             case UtteranceQueue.Heard heard -> {
@@ -37,7 +37,7 @@ final class GenerateAnswer {
                 answer.put("kind", utterance.isTranscribed() ? "utterance" : "transcription_failed");
                 utterance.error().ifPresent(error -> answer.put("error", error));
                 answer.set("utterance", describe(utterance));
-                playback.flatMap(GenerateHandler.PlaybackReport::playedAt).ifPresent(playedAt ->
+                playback.flatMap(PlaybackReport::playedAt).ifPresent(playedAt ->
                         answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
             }
             case UtteranceQueue.Ended ended -> {
@@ -80,7 +80,7 @@ final class GenerateAnswer {
         return node;
     }
 
-    private static ObjectNode describe(GenerateHandler.PlaybackReport report) {
+    private static ObjectNode describe(PlaybackReport report) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         report.mark().ifPresent(mark -> node.put("mark", mark));
         node.put("audio_ms", report.audio().toMillis());

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -110,26 +111,43 @@ public final class GenerateHandler implements HttpHandler {
 
     private Reply takeTurn(CallSession session, GenerateRequest request, Instant deadline) throws InterruptedException {
         request.talkTimeout().ifPresent(session::setTalkTimeout);
-        List<Utterance> heardBefore = List.of();
-        Optional<PlaybackReport> playback = Optional.empty();
-        if (request.input().isPresent()) {
-            heardBefore = session.utterances().drain();
-            try {
-                playback = Optional.of(play(session, request.input().get()));
-            } catch (SpeechException e) {
-                return new Reply(502, Optional.of(Json.write(GenerateAnswer.speechFailed(e.getMessage(), heardBefore))));
+        List<Utterance> heardBefore = new ArrayList<>();
+        boolean delivered = false;
+        try {
+            Optional<PlaybackReport> playback = Optional.empty();
+            if (request.input().isPresent()) {
+                heardBefore.addAll(session.utterances().drain());
+                try {
+                    playback = Optional.of(play(session, request.input().get()));
+                } catch (SpeechException e) {
+                    delivered = true;
+                    return new Reply(502, Optional.of(Json.write(GenerateAnswer.speechFailed(e.getMessage(), heardBefore))));
+                }
+                // The wait for the answer starts when our speech has been played.
+                deadline = clock.instant().plus(request.timeout());
             }
-            // The wait for the answer starts when our speech has been played.
-            deadline = clock.instant().plus(request.timeout());
+            Optional<Instant> weSpokeAt = playback.flatMap(PlaybackReport::startedAt);
+            while (true) {
+                Duration wait = Duration.between(clock.instant(), deadline);
+                UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait);
+                if (next instanceof UtteranceQueue.Heard heard && weSpokeAt.isPresent()
+                        && heard.utterance().startedAt().isBefore(weSpokeAt.get())) {
+                    // Begun before our speech was (its transcription was still running when we drained):
+                    // not an answer to it.
+                    heardBefore.add(heard.utterance());
+                    continue;
+                }
+                if (next instanceof UtteranceQueue.NothingYet) {
+                    return new Reply(204, Optional.empty()); // what was heard before waits for the next answer
+                }
+                delivered = true;
+                return new Reply(200, Optional.of(Json.write(GenerateAnswer.of(session.callSid(), next, heardBefore, playback))));
+            }
+        } finally {
+            if (!delivered) {
+                session.utterances().putBack(heardBefore); // nothing heard is lost, whatever happened
+            }
         }
-        Duration wait = Duration.between(clock.instant(), deadline);
-        UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait);
-        if (next instanceof UtteranceQueue.NothingYet) {
-            // Nothing to report: earlier utterances go back to be answered with the next one.
-            session.utterances().putBack(heardBefore);
-            return new Reply(204, Optional.empty());
-        }
-        return new Reply(200, Optional.of(Json.write(GenerateAnswer.of(session.callSid(), next, heardBefore, playback))));
     }
 
     /** Speaks, then waits for Twilio to echo the mark (or the call to end). */
@@ -139,7 +157,7 @@ public final class GenerateHandler implements HttpHandler {
             sent = session.speak(text);
         } catch (IOException e) {
             // The media stream is gone: the call is ending, and the utterance wait reports why.
-            return new PlaybackReport(Optional.empty(), Duration.ZERO, Playback.Outcome.CALL_ENDED, Optional.empty());
+            return new PlaybackReport(Optional.empty(), Duration.ZERO, Playback.Outcome.CALL_ENDED, Optional.empty(), Optional.empty());
         }
         Playback.Outcome outcome;
         try {
@@ -147,27 +165,18 @@ public final class GenerateHandler implements HttpHandler {
         } catch (TimeoutException e) {
             LOG.log(Level.WARNING, "call {0}: Twilio did not echo {1} within {2} ms", session.callSid(), sent.mark(),
                     sent.audio().plus(MARK_GRACE).toMillis());
-            return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), Playback.Outcome.NOT_ECHOED, Optional.empty());
+            return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), Playback.Outcome.NOT_ECHOED,
+                    Optional.ofNullable(sent.firstAudioAt()), Optional.empty());
         } catch (ExecutionException e) {
             throw new IllegalStateException("mark outcomes complete normally", e);
         }
         Optional<Instant> playedAt = outcome == Playback.Outcome.PLAYED ? Optional.of(clock.instant()) : Optional.empty();
-        return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), outcome, playedAt);
+        return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), outcome, Optional.ofNullable(sent.firstAudioAt()), playedAt);
     }
 
     /** Constant-time comparison, so response timing reveals nothing about the key. */
     private boolean keyMatches(String offered) {
         return offered != null && MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8),
                 apiKey.orElseThrow().value().getBytes(StandardCharsets.UTF_8));
-    }
-
-    /**
-     * What became of our speech.
-     *
-     * @param mark     the mark that followed it (empty when the stream was gone before it was sent)
-     * @param audio    how much audio was sent
-     * @param playedAt when Twilio reported the end of playback
-     */
-    record PlaybackReport(Optional<String> mark, Duration audio, Playback.Outcome outcome, Optional<Instant> playedAt) {
     }
 }

@@ -47,10 +47,9 @@ final class Playback {
      * @param mark         the mark that follows it
      * @param audio        how much audio was sent
      * @param firstAudioAt when the first media message went out (null when the speech had no audio)
-     * @param sentAt       when the last of it (and the mark) went out
      * @param outcome completes when Twilio echoes the mark, or the call ends
      */
-    record Sent(String mark, Duration audio, Instant firstAudioAt, Instant sentAt, CompletableFuture<Outcome> outcome) {
+    record Sent(String mark, Duration audio, Instant firstAudioAt, CompletableFuture<Outcome> outcome) {
     }
 
     private final WebSocketConnection stream;
@@ -85,7 +84,7 @@ final class Playback {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         pendingMarks.put(mark, outcome);
         stream.sendText(MediaStreamCodec.mark(streamSid, mark));
-        return new Sent(mark, Duration.ofMillis(aligner.bytesSent / 8), aligner.firstAudioAt, clock.instant(), outcome);
+        return new Sent(mark, Duration.ofMillis(aligner.bytesSent / 8), aligner.firstAudioAt, outcome);
     }
 
     /** Twilio echoed a mark. */

@@ -66,13 +66,18 @@ public final class SessionManager implements AutoCloseable {
         this.watchdog = Thread.ofVirtual().name("talk-timeout watchdog").start(this::watchForIdleCalls);
     }
 
-    /** Adds a new session; a session already holding its CallSid (a stream restarted) is ended first. */
+    /**
+     * Adds a new session. A session already holding its CallSid means the call's stream restarted: the old
+     * stream is closed, but the call goes on, so it is not completed at Twilio, and what the old session
+     * heard and nobody collected moves to the new one.
+     */
     void add(CallSession session) {
         CallSession previous = byCallSid.put(session.callSid(), session);
         byStreamSid.put(session.streamSid(), session);
         if (previous != null && previous != session) {
             byStreamSid.remove(previous.streamSid(), previous);
-            end(previous, "replaced by a new media stream", CloseCodes.NORMAL);
+            previous.end("replaced by a new media stream", CloseCodes.NORMAL);
+            session.utterances().putBack(previous.utterances().drain());
         }
         arrivalLock.lock();
         try {
@@ -192,6 +197,9 @@ public final class SessionManager implements AutoCloseable {
                 control.complete(callSid);
                 LOG.log(Level.INFO, "call {0}: completed at Twilio", callSid);
                 return;
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "call " + callSid + ": completing at Twilio failed unexpectedly", e);
+                return;
             } catch (CallControlException e) {
                 if (!e.retryable() || attempt == COMPLETION_ATTEMPTS) {
                     LOG.log(Level.ERROR, "call {0}: could not be completed at Twilio after {1} attempt(s): {2}",
@@ -226,10 +234,15 @@ public final class SessionManager implements AutoCloseable {
             var now = clock.instant();
             recentlyEnded.values().removeIf(ended -> ended.at().plus(ENDED_RETENTION).isBefore(now));
             for (CallSession session : byCallSid.values()) {
-                if (session.isIdle(now)) {
-                    LOG.log(Level.INFO, "call {0}: no speech and no /generate for {1} s", session.callSid(),
-                            session.talkTimeout().toSeconds());
-                    end(session, "talk timeout: no speech and no /generate for " + session.talkTimeout().toSeconds() + " s");
+                try {
+                    if (session.isIdle(now)) {
+                        LOG.log(Level.INFO, "call {0}: no speech and no /generate for {1} s", session.callSid(),
+                                session.talkTimeout().toSeconds());
+                        end(session, "talk timeout: no speech and no /generate for " + session.talkTimeout().toSeconds() + " s");
+                    }
+                } catch (RuntimeException e) {
+                    // One call's failure must not stop the watchdog, which every other call relies on.
+                    LOG.log(Level.ERROR, "call " + session.callSid() + ": ending it after its talk timeout failed", e);
                 }
             }
         }

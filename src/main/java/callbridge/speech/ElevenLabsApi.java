@@ -68,11 +68,13 @@ final class ElevenLabsApi {
             boolean lastAttempt = attempt == retries.attempts();
             try {
                 HttpResponse<InputStream> response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+                // The request timeout covered the wait for headers; the guard covers the body.
+                InputStream body = new StallGuard(response.body(), requestTimeout, service);
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    return response.body();
+                    return body;
                 }
-                String detail = errorDetail(response.body());
+                String detail = errorDetail(body);
                 if ((status == 429 || status >= 500) && !lastAttempt) {
                     LOG.log(Level.INFO, "ElevenLabs {0}: HTTP {1} ({2}), trying again in {3} ms", service, status, detail, backoff.toMillis());
                 } else {

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -149,10 +150,25 @@ public final class WebSocketConnection {
         }
     }
 
-    /** Sends our close frame unless one was sent already; true if this call sent it. */
+    /**
+     * Sends our close frame unless one was sent already; true if this call sent it. The lock is awaited for
+     * a bounded time only: a send stuck on a peer that stopped reading holds it, and socket writes have no
+     * timeout. Closing the socket then is the only way out, and it also frees the stuck sender.
+     */
     private boolean sendClose(CloseFrame close) {
         byte[] bytes = FrameWriter.encode(Frame.of(Opcode.CLOSE, close.toPayload()));
-        sendLock.lock();
+        try {
+            if (!sendLock.tryLock(CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                boolean first = sentClose.compareAndSet(null, close);
+                LOG.log(Level.INFO, "{0}: peer not reading; dropping the connection", name);
+                closeSocket();
+                return first;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeSocket();
+            return sentClose.compareAndSet(null, close);
+        }
         try {
             if (!sentClose.compareAndSet(null, close)) {
                 return false;

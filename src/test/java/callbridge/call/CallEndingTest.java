@@ -3,6 +3,7 @@ package callbridge.call;
 import callbridge.http.Json;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
 import callbridge.websocket.CloseCodes;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -207,6 +208,43 @@ class CallEndingTest {
             server.twilioRest().awaitUpdates(1, WAIT);
             Thread.sleep(SETTLE.toMillis());
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
+        }
+    }
+
+    /** A new stream for a live call (Twilio reconnected) replaces the old one; the call itself goes on. */
+    @Test
+    void streamRestarted_callNotCompleted_andWhatWasHeardMovesToTheNewStream() throws Exception {
+        TestCallbridge server = start();
+        String sid = FakeTwilioCall.newCallSid();
+        try (FakeTwilioCall first = FakeTwilioCall.connect(server.mediaUri(), sid, FakeTwilioCall.newStreamSid(), Map.of(), Map.of())) {
+            first.silence(Duration.ofMillis(200));
+            first.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
+            first.silence(Duration.ofMillis(3_300)); // the turn ends; nobody collects it
+            Thread.sleep(500); // its transcription lands in the old session's queue
+            try (FakeTwilioCall second = FakeTwilioCall.connect(server.mediaUri(), sid, FakeTwilioCall.newStreamSid(), Map.of(), Map.of())) {
+                assertEquals(CloseCodes.NORMAL, first.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                HttpResponse<String> answer = server.generate(Map.of("sid", sid, "first", "true", "timeout", "5"));
+                assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), Json.MAPPER.readTree(answer.body()).path("response").asText(),
+                        answer.body());
+                Thread.sleep(SETTLE.toMillis());
+                assertEquals(List.of(), server.twilioRest().updatesFor(sid), "the call was hung up");
+                assertFalse(server.session(sid).hasEnded());
+            }
+        }
+    }
+
+    /** Our own speech playing is not idleness: a talk timeout shorter than it must not cut it off. */
+    @Test
+    void talkTimeout_doesNotRunWhileOurSpeechPlays() throws Exception {
+        TestCallbridge server = start(Map.of("TALK_TIMEOUT", "2"));
+        try (FakeTwilioCall call = server.call()) {
+            call.echoMarksAfterPlayback(true);
+            String text = "x".repeat(100); // 4 s of audio from the stand-in voice
+            HttpResponse<String> answer = server.generate(Map.of("sid", call.callSid(), "input", text, "timeout", "30"));
+            JsonNode body = Json.MAPPER.readTree(answer.body());
+            assertEquals("played", body.path("playback").path("outcome").asText(), answer.body());
+            assertEquals("call_ended", body.path("kind").asText(), answer.body());
+            assertTrue(body.path("response").asText().startsWith("talk timeout"), answer.body());
         }
     }
 

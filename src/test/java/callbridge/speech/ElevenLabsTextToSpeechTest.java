@@ -222,6 +222,22 @@ class ElevenLabsTextToSpeechTest {
         assertEquals(1, fake.ttsAttempts()); // audio already handed on cannot be taken back: no retry
     }
 
+    /** Headers and some audio, then silence from the server: the read is abandoned, not left blocked forever. */
+    @Test
+    void synthesize_serverStallsMidStream_failsAfterTheTimeout_afterHandingOnWhatCame() {
+        fake.scriptTextToSpeech(new FakeElevenLabs.StallAfter(2_000, Duration.ofSeconds(20)));
+        Recorder sink = new Recorder();
+        long started = System.nanoTime();
+
+        SpeechException e = assertTimeoutPreemptively(TEST_LIMIT,
+                () -> assertThrows(SpeechException.class, () -> client().synthesize(LONG_TEXT, sink)));
+
+        long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+        assertContains(e, "text-to-speech", "no data for 700 ms");
+        assertTrue(elapsedMillis < 5_000, "gave up after " + elapsedMillis + " ms");
+        assertArrayEquals(Arrays.copyOf(TestCallbridge.voiceFor(LONG_TEXT), 2_000), sink.audio());
+    }
+
     /**
      * The call hung up: the sink's IOException ends the synthesis at once and reaches the caller as it is.
      * The stand-in, still sending when the client gave up, never gets to finish its answer.

@@ -61,6 +61,10 @@ public final class FakeElevenLabs implements AutoCloseable {
     public record CutAfter(int bytes) implements Reply {
     }
 
+    /** Start a normal TTS answer, send {@code bytes} bytes of audio, then send nothing for {@code stall}. */
+    public record StallAfter(int bytes, Duration stall) implements Reply {
+    }
+
     /** Answer a speech-to-text request 200 with this body as it is, whatever it holds. */
     public record Answer(String body) implements Reply {
     }
@@ -237,7 +241,8 @@ public final class FakeElevenLabs implements AutoCloseable {
             }
             out.write(Arrays.copyOfRange(audio, offset, Math.min(limit, offset + TTS_CHUNK_BYTES)));
             out.flush();
-            sleep(Duration.ofMillis(5));
+            sleep(reply instanceof StallAfter stall && offset < stall.bytes() && offset + TTS_CHUNK_BYTES >= stall.bytes()
+                    ? stall.stall() : Duration.ofMillis(5));
         }
         ttsRequests.add(new TtsRequest(voiceId, "ulaw_8000", body, firstByte));
         return reply instanceof CutAfter;
