@@ -7,7 +7,7 @@ import java.util.function.Consumer;
  * 160-byte payloads today, but nothing in its protocol promises that, and the VAD only takes whole frames.
  */
 public final class FrameSplitter {
-    private final byte[] pending = new byte[VoiceActivityDetector.FRAME_SAMPLES];
+    private final byte[] pending = new byte[Frames.SAMPLES];
     private int filled;
 
     /** Adds bytes; each completed frame is handed to {@code frames} (as a fresh array it may keep). */

@@ -36,7 +36,7 @@ public record Turn(byte[] mulaw, Duration audioStart, Duration speechStart, Dura
     }
 
     public Duration audioDuration() {
-        return Duration.ofMillis(mulaw.length / 8L);
+        return Frames.durationOf(mulaw.length);
     }
 
     public Duration speechDuration() {

@@ -20,8 +20,8 @@ import java.util.Optional;
  * a word before it calls it speech: they become the start of the turn's audio.
  */
 public final class TurnDetector {
-    private static final int FRAME_BYTES = VoiceActivityDetector.FRAME_SAMPLES;
-    private static final Duration FRAME = Duration.ofMillis(20);
+    private static final int FRAME_BYTES = Frames.SAMPLES;
+    private static final Duration FRAME = Frames.DURATION;
 
     /**
      * @param preRollFrames   frames kept before the first speech frame, and after the last one
@@ -134,7 +134,7 @@ public final class TurnDetector {
         // Keep pre-roll worth of audio after the last speech frame too (word endings are soft), not the
         // whole silence that ended the turn.
         long keepEnd = blip ? turnStartFrame : Math.min(speechEndFrame + settings.preRollFrames(), framesSeen);
-        // Fixed: the frames the turn does not keep are the next turn's pre-roll. Without them, speech that
+        // The frames the turn does not keep are the next turn's pre-roll. Without them, speech that
         // resumed just after a turn ended (or after a dropped blip) lost its first 200 ms.
         for (long frame = Math.max(keepEnd, framesSeen - settings.preRollFrames()); frame < framesSeen; frame++) {
             int from = (int) (frame - turnStartFrame) * FRAME_BYTES;

@@ -7,13 +7,14 @@ import java.util.Optional;
 
 /**
  * A call's inbound audio path, payload to turns: re-frame into 20 ms, decode mu-law to PCM, ask the VAD,
- * and let the {@link TurnDetector} decide where turns begin and end. Runs on the media thread; one per call.
+ * and let the {@link TurnDetector} decide where turns begin and end. One per call; not thread-safe
+ * ({@code CallSession} guards it: audio arrives on the stream thread, the end may come from any other).
  */
 public final class TurnSegmenter implements AutoCloseable {
     private final FrameSplitter splitter = new FrameSplitter();
     private final VoiceActivityDetector vad;
     private final TurnDetector detector;
-    private final short[] pcm = new short[VoiceActivityDetector.FRAME_SAMPLES];
+    private final short[] pcm = new short[Frames.SAMPLES];
 
     public TurnSegmenter(VoiceActivityDetector vad, TurnDetector.Settings settings) {
         this.vad = vad;

@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
  * numbers little-endian.
  */
 public final class Wav {
-    public static final int SAMPLE_RATE = 8_000;
+    private static final int SAMPLE_RATE = Frames.SAMPLE_RATE;
     public static final int HEADER_BYTES = 44;
     private static final short PCM_FORMAT = 1;
     private static final short CHANNELS = 1;

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -75,15 +74,6 @@ public final class CallSession {
 
     public String streamSid() {
         return start.streamSid();
-    }
-
-    public String accountSid() {
-        return start.accountSid();
-    }
-
-    /** The {@code <Parameter>} values from our TwiML (From, To, Direction). */
-    public Map<String, String> customParameters() {
-        return start.customParameters();
     }
 
     public Instant startedAt() {

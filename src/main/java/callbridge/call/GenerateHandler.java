@@ -3,7 +3,7 @@ package callbridge.call;
 import callbridge.config.Secret;
 import callbridge.http.FormData;
 import callbridge.http.Json;
-import callbridge.server.HttpRoutes;
+import callbridge.http.JsonAnswers;
 import callbridge.speech.SpeechException;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -51,15 +51,15 @@ public final class GenerateHandler implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET");
-            HttpRoutes.sendJson(exchange, 405, Json.object("error", "use GET"));
+            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
             return;
         }
         if (apiKey.isEmpty()) {
-            HttpRoutes.sendJson(exchange, 503, Json.object("error", "API_KEY is not configured on the server"));
+            JsonAnswers.send(exchange, 503, Json.object("error", "API_KEY is not configured on the server"));
             return;
         }
         if (!keyMatches(exchange.getRequestHeaders().getFirst(API_KEY_HEADER))) {
-            HttpRoutes.sendJson(exchange, 403, Json.object("error", "missing or wrong " + API_KEY_HEADER));
+            JsonAnswers.send(exchange, 403, Json.object("error", "missing or wrong " + API_KEY_HEADER));
             return;
         }
         GenerateRequest request;
@@ -67,14 +67,14 @@ public final class GenerateHandler implements HttpHandler {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             request = GenerateRequest.parse(rawQuery == null ? Map.of() : FormData.parse(rawQuery));
         } catch (GenerateRequest.BadParameter | IllegalArgumentException e) {
-            HttpRoutes.sendJson(exchange, 400, Json.object("error", e.getMessage()));
+            JsonAnswers.send(exchange, 400, Json.object("error", e.getMessage()));
             return;
         }
         try {
             respond(exchange, request);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            HttpRoutes.sendJson(exchange, 503, Json.object("error", "server shutting down"));
+            JsonAnswers.send(exchange, 503, Json.object("error", "server shutting down"));
         }
     }
 
@@ -87,7 +87,7 @@ public final class GenerateHandler implements HttpHandler {
         }
         CallSession session = found.get();
         if (!session.beginTurn()) {
-            HttpRoutes.sendJson(exchange, 409, Json.object("error", "another /generate is in progress for " + request.sid()));
+            JsonAnswers.send(exchange, 409, Json.object("error", "another /generate is in progress for " + request.sid()));
             return;
         }
         Reply reply;
@@ -101,7 +101,7 @@ public final class GenerateHandler implements HttpHandler {
         if (reply.json().isEmpty()) {
             exchange.sendResponseHeaders(reply.status(), -1);
         } else {
-            HttpRoutes.sendJson(exchange, reply.status(), reply.json().get());
+            JsonAnswers.send(exchange, reply.status(), reply.json().get());
         }
     }
 

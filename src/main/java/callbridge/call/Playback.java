@@ -1,5 +1,6 @@
 package callbridge.call;
 
+import callbridge.audio.Frames;
 import callbridge.audio.MuLaw;
 import callbridge.speech.SpeechException;
 import callbridge.speech.TextToSpeech;
@@ -27,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Playback {
     /** The seed's mark name, numbered per utterance so an echo is matched to the speech it ends. */
     static final String MARK_PREFIX = "endOfPlayback-";
-    private static final int FRAME_BYTES = 160;
+    private static final int FRAME_BYTES = Frames.SAMPLES;
 
     /** How a mark's wait ended. */
     enum Outcome {
@@ -84,7 +85,7 @@ final class Playback {
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         pendingMarks.put(mark, outcome);
         stream.sendText(MediaStreamCodec.mark(streamSid, mark));
-        return new Sent(mark, Duration.ofMillis(aligner.bytesSent / 8), aligner.firstAudioAt, outcome);
+        return new Sent(mark, Frames.durationOf(aligner.bytesSent), aligner.firstAudioAt, outcome);
     }
 
     /** Twilio echoed a mark. */

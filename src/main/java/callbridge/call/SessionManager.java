@@ -8,8 +8,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -124,10 +122,6 @@ public final class SessionManager implements AutoCloseable {
         }
         Ended ended = recentlyEnded.get(callSid);
         return ended == null ? null : ended.session();
-    }
-
-    public Collection<CallSession> all() {
-        return List.copyOf(byCallSid.values());
     }
 
     public int size() {

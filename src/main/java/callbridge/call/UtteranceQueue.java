@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -91,32 +90,6 @@ public final class UtteranceQueue {
                 queued.addFirst(utterances.get(i));
             }
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public Optional<String> endReason() {
-        lock.lock();
-        try {
-            return Optional.ofNullable(endReason);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until the queue is closed (for tests and shutdown). */
-    boolean awaitClosed(Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            while (endReason == null) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = changed.awaitNanos(nanos);
-            }
-            return true;
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,7 @@
 package callbridge.config;
 
+import callbridge.audio.Frames;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,6 @@ import java.util.Set;
  * @param apiKey     the key {@code /generate} callers send as {@code X-API-KEY}; empty when not configured
  */
 public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns turns, Optional<Secret> apiKey) {
-
-    /** One 20 ms media frame: the unit Twilio streams and the VAD judges. */
-    public static final Duration FRAME = Duration.ofMillis(20);
 
     public Config {
         Objects.requireNonNull(server, "server");
@@ -66,7 +65,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      */
     public record Turns(int vadMode, int silenceFrames, Duration talkTimeout) {
         public Duration silence() {
-            return FRAME.multipliedBy(silenceFrames);
+            return Frames.DURATION.multipliedBy(silenceFrames);
         }
     }
 
@@ -111,7 +110,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** The silence that ends a turn: {@code SILENCE_CHUNKS_TRIGGER} frames, or {@code SILENCE_MS}, not both. */
     private static int silenceFrames(Settings s) {
-        int frameMillis = (int) FRAME.toMillis();
+        int frameMillis = (int) Frames.DURATION.toMillis();
         if (s.optional("SILENCE_MS").isPresent()) {
             if (s.optional("SILENCE_CHUNKS_TRIGGER").isPresent()) {
                 throw new ConfigException("set SILENCE_CHUNKS_TRIGGER or SILENCE_MS, not both");

@@ -58,8 +58,7 @@ public final class DotEnv {
 
     private static String unquote(String value, String source, int lineNumber) {
         if (value.startsWith("\"") || value.startsWith("'")) {
-            // A comment may follow the closing quote (KEY="value" # why), as in other .env readers:
-            // looking only at the line's last character refused that common line and stopped start-up.
+            // A comment may follow the closing quote (KEY="value" # why), as in other .env readers.
             Matcher quoted = QUOTED.matcher(value);
             if (!quoted.matches()) {
                 throw new ConfigException(source + " line " + lineNumber + ": unterminated " + value.charAt(0)

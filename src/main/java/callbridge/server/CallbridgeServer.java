@@ -54,13 +54,12 @@ public final class CallbridgeServer implements AutoCloseable {
         return frontDoor;
     }
 
-    /** From now on {@code /health} answers 503, telling load balancers to send no new work. */
+    /**
+     * From now on {@code /health} answers 503: a load balancer polling over a connection it keeps open
+     * learns to send no new work (new connections are refused once the front door stops accepting).
+     */
     public void startDraining() {
         draining.set(true);
-    }
-
-    public boolean isDraining() {
-        return draining.get();
     }
 
     /**

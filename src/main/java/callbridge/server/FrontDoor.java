@@ -1,6 +1,7 @@
 package callbridge.server;
 
 import callbridge.http.HeadTooLargeException;
+import callbridge.http.Linger;
 import callbridge.http.MalformedRequestException;
 import callbridge.http.RequestHead;
 import callbridge.http.RequestHeadReader;
@@ -43,6 +44,7 @@ public final class FrontDoor implements AutoCloseable {
     private static final long MAX_LINGER_BYTES = 64 * 1024;
 
     private static final Duration DRAIN_POLL = Duration.ofMillis(20);
+    private static final Duration ACCEPT_ERROR_PAUSE = Duration.ofMillis(100);
 
     private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
 
@@ -141,7 +143,9 @@ public final class FrontDoor implements AutoCloseable {
                 socket = listener.accept();
             } catch (IOException e) {
                 if (!listener.isClosed()) {
+                    // Out of file descriptors, say: pause rather than spin on an error that will recur.
                     LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+                    pause(ACCEPT_ERROR_PAUSE);
                 }
                 continue;
             }
@@ -271,13 +275,19 @@ public final class FrontDoor implements AutoCloseable {
     private static void refuse(Socket socket, SimpleResponse response) {
         try {
             response.writeTo(socket.getOutputStream());
-            socket.shutdownOutput();
-            socket.setSoTimeout((int) LINGER.toMillis());
-            socket.getInputStream().skip(MAX_LINGER_BYTES);
+            Linger.drain(socket, socket.getInputStream(), LINGER, MAX_LINGER_BYTES);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "could not answer {0}: {1}", socket.getRemoteSocketAddress(), e.toString());
         } finally {
             closeQuietly(socket);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,6 +1,7 @@
 package callbridge.server;
 
 import callbridge.http.Json;
+import callbridge.http.JsonAnswers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -40,7 +41,7 @@ public final class HttpRoutes implements AutoCloseable {
         server.createContext("/health", guarded(exchange -> health(exchange, draining)));
         handlers.forEach((path, handler) -> server.createContext(path, guarded(handler)));
         server.createContext("/", guarded(exchange ->
-                sendJson(exchange, 404, Json.object("error", "no route for " + exchange.getRequestURI().getPath()))));
+                JsonAnswers.send(exchange, 404, Json.object("error", "no route for " + exchange.getRequestURI().getPath()))));
         server.start();
         return new HttpRoutes(server);
     }
@@ -59,24 +60,14 @@ public final class HttpRoutes implements AutoCloseable {
         server.stop(0);
     }
 
-    /** Writes a complete JSON answer. */
-    public static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
     private static void health(HttpExchange exchange, BooleanSupplier draining) throws IOException {
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET");
-            sendJson(exchange, 405, Json.object("error", "use GET"));
+            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
         } else if (draining.getAsBoolean()) {
-            sendJson(exchange, 503, Json.object("status", "draining"));
+            JsonAnswers.send(exchange, 503, Json.object("status", "draining"));
         } else {
-            sendJson(exchange, 200, Json.object("status", "ok"));
+            JsonAnswers.send(exchange, 200, Json.object("status", "ok"));
         }
     }
 
@@ -88,7 +79,7 @@ public final class HttpRoutes implements AutoCloseable {
             } catch (RuntimeException | IOException e) {
                 LOG.log(Level.ERROR, "handler for " + exchange.getRequestURI().getPath() + " failed", e);
                 if (exchange.getResponseCode() < 0) {
-                    sendJson(exchange, 500, Json.object("error", "internal error"));
+                    JsonAnswers.send(exchange, 500, Json.object("error", "internal error"));
                 }
             } finally {
                 exchange.close();

@@ -135,7 +135,7 @@ final class ElevenLabsApi {
         return text.isEmpty() ? "(no details)" : text;
     }
 
-    /** "15 s", or "700 ms" when whole seconds would misstate it (toSeconds() made 700 ms "0 s"). */
+    /** "15 s", or "700 ms" when whole seconds would misstate it. */
     private static String describe(Duration timeout) {
         long millis = timeout.toMillis();
         return millis % 1_000 == 0 ? millis / 1_000 + " s" : millis + " ms";

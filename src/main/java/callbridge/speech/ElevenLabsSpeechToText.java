@@ -18,7 +18,7 @@ import java.time.Duration;
  * a WAV file (16-bit PCM, 8 kHz, mono); the answer's {@code text} is the transcript.
  */
 public final class ElevenLabsSpeechToText implements SpeechToText {
-    /** A turn is at most 30 s of audio; transcription takes a fraction of that. */
+    /** Turns are cut at 30 s of audio by default; transcription takes a fraction of that. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final ElevenLabsApi api;

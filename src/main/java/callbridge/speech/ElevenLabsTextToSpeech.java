@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code ulaw_8000} gets exactly what Twilio plays, so the bytes go on untouched, chunk by chunk.
  */
 public final class ElevenLabsTextToSpeech implements TextToSpeech {
-    /** Time to the first audio byte; flash models answer in well under a second. */
+    /** Longest wait for the answer to begin, and for more audio inside it; flash models start in well under a second. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final int READ_BUFFER = 4 * 1024;
 

@@ -33,7 +33,7 @@ public final class PublicAddress {
         }
         String proto = header.apply("X-Forwarded-Proto").map(PublicAddress::firstOfList)
                 .map(p -> p.toLowerCase(Locale.ROOT)).filter(p -> p.equals("https") || p.equals("http")).orElse("http");
-        // Fixed: an empty X-Forwarded-Host (or Host) made "http://", which URI.create rejects; skip it instead.
+        // An empty X-Forwarded-Host (or Host) is skipped: it would make "http://", which is no URL.
         String host = header.apply("X-Forwarded-Host").map(PublicAddress::firstOfList).filter(h -> !h.isEmpty())
                 .or(() -> header.apply("Host").map(String::strip).filter(h -> !h.isEmpty())).orElse("localhost");
         try {

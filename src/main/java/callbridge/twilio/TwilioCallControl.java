@@ -37,15 +37,6 @@ public final class TwilioCallControl implements CallControl {
         return Optional.of(new TwilioCallControl(client, accountSid));
     }
 
-    /** The SDK client, for other Twilio requests (placing calls). */
-    public TwilioRestClient client() {
-        return client;
-    }
-
-    public String accountSid() {
-        return accountSid;
-    }
-
     @Override
     public void complete(String callSid) throws CallControlException {
         try {

@@ -2,7 +2,7 @@ package callbridge.twilio;
 
 import callbridge.http.FormData;
 import callbridge.http.Json;
-import callbridge.server.HttpRoutes;
+import callbridge.http.JsonAnswers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -40,26 +40,26 @@ public final class VoiceWebhook implements HttpHandler {
         String method = exchange.getRequestMethod();
         if (!method.equals("POST") && !method.equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET, POST");
-            HttpRoutes.sendJson(exchange, 405, Json.object("error", "use POST (or GET)"));
+            JsonAnswers.send(exchange, 405, Json.object("error", "use POST (or GET)"));
             return;
         }
         Optional<Map<String, String>> form;
         try {
             form = method.equals("POST") ? readForm(exchange.getRequestBody()) : Optional.of(Map.of());
         } catch (IllegalArgumentException e) {
-            HttpRoutes.sendJson(exchange, 400, Json.object("error", "malformed form body: " + e.getMessage()));
+            JsonAnswers.send(exchange, 400, Json.object("error", "malformed form body: " + e.getMessage()));
             return;
         }
         if (form.isEmpty()) {
-            HttpRoutes.sendJson(exchange, 413, Json.object("error", "form body too large"));
+            JsonAnswers.send(exchange, 413, Json.object("error", "form body too large"));
             return;
         }
         PublicAddress address;
         try {
             address = PublicAddress.of(publicUrl, name -> Optional.ofNullable(exchange.getRequestHeaders().getFirst(name)));
         } catch (IllegalArgumentException e) {
-            // Fixed: a malformed Host header is the client's mistake (400), not a server error (500).
-            HttpRoutes.sendJson(exchange, 400, Json.object("error", e.getMessage()));
+            // A Host header that cannot be part of a URL is the client's mistake: 400, not 500.
+            JsonAnswers.send(exchange, 400, Json.object("error", e.getMessage()));
             return;
         }
         String rawQuery = exchange.getRequestURI().getRawQuery();
@@ -68,7 +68,7 @@ public final class VoiceWebhook implements HttpHandler {
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
         if (problem.isPresent()) {
             LOG.log(Level.WARNING, "webhook refused (403): {0}", problem.get());
-            HttpRoutes.sendJson(exchange, 403, Json.object("error", "invalid Twilio signature"));
+            JsonAnswers.send(exchange, 403, Json.object("error", "invalid Twilio signature"));
             return;
         }
         Map<String, String> fields = new LinkedHashMap<>(form.get());
@@ -76,7 +76,7 @@ public final class VoiceWebhook implements HttpHandler {
             try {
                 FormData.parse(rawQuery).forEach(fields::putIfAbsent);
             } catch (IllegalArgumentException e) {
-                HttpRoutes.sendJson(exchange, 400, Json.object("error", "malformed query: " + e.getMessage()));
+                JsonAnswers.send(exchange, 400, Json.object("error", "malformed query: " + e.getMessage()));
                 return;
             }
         }

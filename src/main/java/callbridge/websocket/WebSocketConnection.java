@@ -1,5 +1,7 @@
 package callbridge.websocket;
 
+import callbridge.http.Linger;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -215,26 +217,12 @@ public final class WebSocketConnection {
     }
 
     /**
-     * RFC 6455 7.1.7 "Fail the WebSocket Connection": send the close frame, then close TCP. We half-close
-     * and read what is still in flight for a moment first: closing a socket with unread input makes TCP
-     * send a reset, which can destroy our close frame before the client has read it.
+     * RFC 6455 7.1.7 "Fail the WebSocket Connection": send the close frame, then close TCP, after letting
+     * what is still in flight arrive (see {@link Linger}).
      */
     private void failConnection(int code, String reason) {
         sendClose(new CloseFrame(code, reason));
-        try {
-            socket.shutdownOutput();
-            long deadline = System.nanoTime() + CLOSE_HANDSHAKE_TIMEOUT.toNanos();
-            byte[] discard = new byte[4096];
-            long remaining;
-            while ((remaining = Duration.ofNanos(deadline - System.nanoTime()).toMillis()) > 0) {
-                socket.setSoTimeout((int) remaining);
-                if (in.read(discard) < 0) {
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            // timed out or reset: either way we are done with this connection
-        }
+        Linger.drain(socket, in, CLOSE_HANDSHAKE_TIMEOUT, maxMessageBytes);
     }
 
     private void dropAfterCloseTimeout() {

@@ -228,14 +228,14 @@ class TurnDetectorTest {
     }
 
     private static byte[] frame(int index) {
-        return ByteBuffer.allocate(VoiceActivityDetector.FRAME_SAMPLES).putInt(index).array();
+        return ByteBuffer.allocate(Frames.SAMPLES).putInt(index).array();
     }
 
     private static List<Integer> framesIn(Turn turn) {
-        assertEquals(0, turn.mulaw().length % VoiceActivityDetector.FRAME_SAMPLES, "whole frames");
+        assertEquals(0, turn.mulaw().length % Frames.SAMPLES, "whole frames");
         ByteBuffer audio = ByteBuffer.wrap(turn.mulaw());
-        return IntStream.range(0, turn.mulaw().length / VoiceActivityDetector.FRAME_SAMPLES)
-                .mapToObj(i -> audio.getInt(i * VoiceActivityDetector.FRAME_SAMPLES)).toList();
+        return IntStream.range(0, turn.mulaw().length / Frames.SAMPLES)
+                .mapToObj(i -> audio.getInt(i * Frames.SAMPLES)).toList();
     }
 
     private static List<Integer> range(int from, int to) {

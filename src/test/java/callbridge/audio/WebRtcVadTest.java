@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real libfvad through JNI, on synthetic audio. */
 class WebRtcVadTest {
-    private static final int FRAME = VoiceActivityDetector.FRAME_SAMPLES;
+    private static final int FRAME = Frames.SAMPLES;
     /** About -10 dBFS: a caller speaking up close to the phone. */
     private static final double LOUD = 10_000;
 

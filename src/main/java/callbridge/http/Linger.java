@@ -1,0 +1,36 @@
+package callbridge.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+
+/**
+ * The polite end of a connection we are closing after an error: half-close, then read and discard what
+ * the peer still sends until it closes too, the time is up or the byte budget is spent. Closing a socket
+ * with unread input makes TCP send a reset, which can destroy our last answer before the peer reads it.
+ */
+public final class Linger {
+    private Linger() {
+    }
+
+    public static void drain(Socket socket, InputStream in, Duration within, long maxBytes) {
+        long deadline = System.nanoTime() + within.toNanos();
+        byte[] discard = new byte[4096];
+        long left = maxBytes;
+        try {
+            socket.shutdownOutput();
+            long remainingMillis;
+            while (left > 0 && (remainingMillis = Duration.ofNanos(deadline - System.nanoTime()).toMillis()) > 0) {
+                socket.setSoTimeout((int) remainingMillis);
+                int n = in.read(discard, 0, (int) Math.min(discard.length, left));
+                if (n < 0) {
+                    return;
+                }
+                left -= n;
+            }
+        } catch (IOException e) {
+            // timed out or reset: either way we are done with this connection
+        }
+    }
+}
