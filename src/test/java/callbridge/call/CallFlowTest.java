@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,12 +101,14 @@ class CallFlowTest {
     void stop_endsTheSession_closesTheStream_andCompletesTheCallOnce() throws Exception {
         try (FakeTwilioCall call = server.call()) {
             CallSession session = server.session(call.callSid());
+            assertEquals(Optional.of(session), server.app().sessions().byStreamSid(call.streamSid()));
             call.sendDtmf("7");
             call.echoMark("someone-elses-mark");
             call.silence(Duration.ofMillis(100));
             call.stop();
             assertEquals(1000, call.closed().get(5, TimeUnit.SECONDS));
             assertEquals(new UtteranceQueue.Ended("call hung up"), session.utterances().take(Duration.ofSeconds(5)));
+            assertEquals(Optional.empty(), server.app().sessions().byStreamSid(call.streamSid()));
             assertEquals(List.of("7"), session.digits());
             assertEquals(List.of("someone-elses-mark"), session.marksEchoed());
             server.twilioRest().awaitUpdates(1, Duration.ofSeconds(5));

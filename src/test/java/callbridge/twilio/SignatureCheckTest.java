@@ -1,16 +1,14 @@
 package callbridge.twilio;
 
+import static callbridge.testing.TwilioSignatures.sign;
+
 import callbridge.config.Config;
 import callbridge.config.Secret;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -114,19 +112,6 @@ class SignatureCheckTest {
         assertFalse(off.enabled());
         assertEquals(Optional.empty(), off.problem(URL, PARAMS, Optional.empty()));
         assertEquals(Optional.empty(), off.problem(URL, PARAMS, Optional.of("forged")));
-    }
-
-    /** Base64 of HMAC-SHA1 keyed with the auth token over the URL, then each name and value sorted by name. */
-    static String sign(String token, String url, Map<String, String> params) {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(params).forEach((name, value) -> data.append(name).append(value));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new AssertionError(e);
-        }
     }
 
     static Config.Twilio twilio(Optional<String> authToken, boolean validateSignatures) {

@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.testing.TwilioSignatures;
 import callbridge.http.FormData;
 import callbridge.server.HttpRoutes;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class VoiceWebhookTest {
             String base = "http://127.0.0.1:" + routes.address().getPort();
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/twilio-voice?v=1"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header(SignatureCheck.HEADER, SignatureCheckTest.sign(TOKEN, base + "/twilio-voice?v=1", FIELDS))
+                    .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, base + "/twilio-voice?v=1", FIELDS))
                     .POST(HttpRequest.BodyPublishers.ofString(FORM)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("application/xml; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
@@ -88,7 +89,7 @@ class VoiceWebhookTest {
             HttpResponse<String> response = send(post(routes, FORM)
                     .header("X-Forwarded-Proto", "https")
                     .header("X-Forwarded-Host", "abc.ngrok.app")
-                    .header(SignatureCheck.HEADER, SignatureCheckTest.sign(TOKEN, "https://abc.ngrok.app/twilio-voice", FIELDS)));
+                    .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, "https://abc.ngrok.app/twilio-voice", FIELDS)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals(TwiML.connectStream("wss://abc.ngrok.app/media", STREAM_PARAMETERS), response.body());
         }
@@ -100,7 +101,7 @@ class VoiceWebhookTest {
             HttpResponse<String> response = send(post(routes, FORM)
                     .header("X-Forwarded-Host", "ignored.example")
                     .header(SignatureCheck.HEADER,
-                            SignatureCheckTest.sign(TOKEN, "https://calls.example.com/bridge/twilio-voice", FIELDS)));
+                            TwilioSignatures.sign(TOKEN, "https://calls.example.com/bridge/twilio-voice", FIELDS)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals(TwiML.connectStream("wss://calls.example.com/bridge/media", STREAM_PARAMETERS), response.body());
         }
@@ -111,7 +112,7 @@ class VoiceWebhookTest {
         try (HttpRoutes routes = start(Optional.empty(), true)) {
             String wrongUrl = "https://127.0.0.1:" + routes.address().getPort() + "/twilio-voice";
             HttpResponse<String> response = send(post(routes, FORM)
-                    .header(SignatureCheck.HEADER, SignatureCheckTest.sign(TOKEN, wrongUrl, FIELDS)));
+                    .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, wrongUrl, FIELDS)));
             assertEquals(403, response.statusCode());
             assertEquals("{\"error\":\"invalid Twilio signature\"}", response.body());
         }
