@@ -1,5 +1,7 @@
 package callbridge;
 
+import callbridge.testing.ServerProcess;
+
 import callbridge.http.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
@@ -25,11 +27,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,11 +38,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,7 +60,6 @@ class ShutdownProcessTest {
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String API_KEY = "process-test-key";
-    private static final Pattern LISTENING = Pattern.compile("callbridge listening on port (\\d+)");
     /** One line of callbridge's own log: logging.properties' format, a logger under "callbridge". */
     private static final Pattern OWN_LOG_LINE = Pattern.compile(
             "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARNING|SEVERE) +callbridge(\\.\\w+)*: .+");
@@ -83,7 +79,7 @@ class ShutdownProcessTest {
     Path workDir;
     private FakeTwilioRest twilio;
     private final List<FakeTwilioCall> calls = new ArrayList<>();
-    private Child child;
+    private ServerProcess child;
 
     @BeforeAll
     static void startElevenLabs() throws IOException {
@@ -111,7 +107,7 @@ class ShutdownProcessTest {
 
     @Test
     void sigterm_completesEveryCall_closesStreamsWith1001_answersWaiters_exitsZeroWithinGrace() throws Exception {
-        child = Child.start(workDir, environment(GRACE));
+        child = ServerProcess.start(workDir, environment(GRACE));
         int port = child.awaitPort(STARTUP);
         List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -154,7 +150,7 @@ class ShutdownProcessTest {
     @Test
     void whileDraining_healthIs503OnOpenConnections_newConnectionsAreRefused_andASecondSigtermExitsAtOnce() throws Exception {
         Duration longGrace = Duration.ofSeconds(30);
-        child = Child.start(workDir, environment(longGrace));
+        child = ServerProcess.start(workDir, environment(longGrace));
         int port = child.awaitPort(STARTUP);
         FakeTwilioCall call = FakeTwilioCall.connect(mediaUri(port));
         calls.add(call);
@@ -171,7 +167,7 @@ class ShutdownProcessTest {
                     "no new connections while draining");
             assertEquals(1001, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             assertEquals(200, waiter.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode());
-            assertTrue(child.process.isAlive(), "still draining: " + child.log());
+            assertTrue(child.isAlive(), "still draining: " + child.log());
 
             long signalled = System.nanoTime();
             child.sigterm();
@@ -188,7 +184,7 @@ class ShutdownProcessTest {
     @Test
     void twilioNeverAnswering_cannotHoldTheShutdownPastItsGrace() throws Exception {
         Duration shortGrace = Duration.ofSeconds(2);
-        child = Child.start(workDir, environment(shortGrace));
+        child = ServerProcess.start(workDir, environment(shortGrace));
         int port = child.awaitPort(STARTUP);
         List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -221,7 +217,7 @@ class ShutdownProcessTest {
 
     @Test
     void startUpLog_isCallbridgesOwn_noLibraryWarnings() throws Exception {
-        child = Child.start(workDir, environment(GRACE));
+        child = ServerProcess.start(workDir, environment(GRACE));
         child.awaitPort(STARTUP);
         child.awaitLine(line -> line.contains("Twilio voice webhook: "), WAIT);
         child.sigterm();
@@ -242,7 +238,7 @@ class ShutdownProcessTest {
      * Everything the process printed is callbridge's own log: no SLF4J notices, no JDK "WARNING:" lines
      * (restricted methods, sun.misc.Unsafe), no stack traces, nothing on stdout.
      */
-    private static void assertOnlyOwnLogLines(Child child) {
+    private static void assertOnlyOwnLogLines(ServerProcess child) {
         assertEquals(List.of(), child.stdout(), "stdout");
         List<String> foreign = child.stderr().stream().filter(line -> !OWN_LOG_LINE.matcher(line).matches()).toList();
         assertEquals(List.of(), foreign, "lines that are not callbridge's log");
@@ -250,22 +246,7 @@ class ShutdownProcessTest {
     }
 
     private Map<String, String> environment(Duration grace) {
-        Map<String, String> environment = new HashMap<>();
-        // Only what the JVM itself may want from the outside; no callbridge setting leaks in from the build's shell.
-        for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR")) {
-            String value = System.getenv(name);
-            if (value != null) {
-                environment.put(name, value);
-            }
-        }
-        environment.put("PORT", "0");
-        environment.put("API_KEY", API_KEY);
-        environment.put("TWILIO_ACCOUNT_SID", FakeTwilioRest.ACCOUNT_SID);
-        environment.put("TWILIO_AUTH_TOKEN", FakeTwilioRest.AUTH_TOKEN);
-        environment.put("TWILIO_API_BASE_URL", twilio.baseUrl().toString());
-        environment.put("TWILIO_VALIDATE_SIGNATURES", "false");
-        environment.put("ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY);
-        environment.put("ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString());
+        Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, API_KEY);
         environment.put("SHUTDOWN_GRACE", Long.toString(grace.toSeconds()));
         return environment;
     }
@@ -314,117 +295,6 @@ class ShutdownProcessTest {
 
     private static void report(String measurement) {
         System.out.println("[ShutdownProcessTest] " + measurement);
-    }
-
-    /**
-     * callbridge running as a child process. Its stdout and stderr go to files, which never fill up and
-     * block the child the way an unread pipe would (and, unlike a pipe read on a thread, lose nothing when
-     * the process exits: the JDK closes a live pipe under its reader then).
-     */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final Path stdoutFile;
-        private final Path stderrFile;
-
-        private Child(Process process, Path stdoutFile, Path stderrFile) {
-            this.process = process;
-            this.stdoutFile = stdoutFile;
-            this.stderrFile = stderrFile;
-        }
-
-        static Child start(Path workDir, Map<String, String> environment) throws IOException {
-            String java = ProcessHandle.current().info().command()
-                    .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
-            assertTrue(Files.notExists(workDir.resolve(".env")));
-            Path logs = Files.createDirectories(workDir.resolve("logs"));
-            Path stdout = logs.resolve("stdout.txt");
-            Path stderr = logs.resolve("stderr.txt");
-            ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "callbridge.Main", "serve")
-                    .directory(workDir.toFile())
-                    .redirectOutput(stdout.toFile())
-                    .redirectError(stderr.toFile());
-            builder.environment().clear();
-            builder.environment().putAll(environment);
-            return new Child(builder.start(), stdout, stderr);
-        }
-
-        List<String> stdout() {
-            return lines(stdoutFile);
-        }
-
-        /** Complete lines so far (a line still being written is left for the next look). */
-        List<String> stderr() {
-            return lines(stderrFile);
-        }
-
-        private static List<String> lines(Path file) {
-            try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                int end = text.lastIndexOf('\n');
-                return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
-            } catch (IOException e) {
-                throw new IllegalStateException("reading " + file, e);
-            }
-        }
-
-        int awaitPort(Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                for (String line : stderr()) {
-                    Matcher listening = LISTENING.matcher(line);
-                    if (listening.find()) {
-                        return Integer.parseInt(listening.group(1));
-                    }
-                }
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new AssertionError("no \"callbridge listening on port\" within " + timeout.toSeconds() + " s: " + log());
-                }
-                Thread.sleep(10);
-            }
-        }
-
-        void awaitLine(Predicate<String> condition, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!logged(condition)) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("expected line not logged: " + log());
-                }
-                Thread.sleep(10);
-            }
-        }
-
-        /** SIGTERM: {@link Process#destroy} sends it on Linux, and may be called again to send another. */
-        void sigterm() {
-            process.destroy();
-        }
-
-        int awaitExit(Duration timeout) throws InterruptedException {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("still running " + timeout.toMillis() + " ms later: " + log());
-            }
-            return process.exitValue();
-        }
-
-        boolean logged(Predicate<String> condition) {
-            return Stream.concat(stderr().stream(), stdout().stream()).anyMatch(condition);
-        }
-
-        String log() {
-            return "\n--- stderr ---\n" + String.join("\n", stderr()) + "\n--- stdout ---\n" + String.join("\n", stdout());
-        }
-
-        @Override
-        public void close() {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                try {
-                    process.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 
     /** One HTTP/1.1 connection kept open across requests, as a load balancer's health checks use. */

@@ -1,0 +1,162 @@
+package callbridge.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * callbridge running as a child process. Its stdout and stderr go to files, which never fill up and
+ * block the child the way an unread pipe would (and, unlike a pipe read on a thread, lose nothing when
+ * the process exits: the JDK closes a live pipe under its reader then).
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("callbridge listening on port (\\d+)");
+
+    private final Process process;
+    private final Path stdoutFile;
+    private final Path stderrFile;
+
+    private ServerProcess(Process process, Path stdoutFile, Path stderrFile) {
+        this.process = process;
+        this.stdoutFile = stdoutFile;
+        this.stderrFile = stderrFile;
+    }
+
+    /**
+     * Settings for a server wired to the stand-ins: port 0, signatures off, and of the outside environment
+     * only what the JVM itself may want (no callbridge setting leaks in from the build's shell).
+     */
+    public static Map<String, String> environmentFor(FakeTwilioRest twilio, FakeElevenLabs elevenLabs, String apiKey) {
+        Map<String, String> environment = new HashMap<>();
+        for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                environment.put(name, value);
+            }
+        }
+        environment.put("PORT", "0");
+        environment.put("API_KEY", apiKey);
+        environment.put("TWILIO_ACCOUNT_SID", FakeTwilioRest.ACCOUNT_SID);
+        environment.put("TWILIO_AUTH_TOKEN", FakeTwilioRest.AUTH_TOKEN);
+        environment.put("TWILIO_API_BASE_URL", twilio.baseUrl().toString());
+        environment.put("TWILIO_VALIDATE_SIGNATURES", "false");
+        environment.put("ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY);
+        environment.put("ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString());
+        return environment;
+    }
+
+    public static ServerProcess start(Path workDir, Map<String, String> environment) throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
+        if (Files.exists(workDir.resolve(".env"))) {
+            throw new IllegalArgumentException("a .env in " + workDir + " would add settings of its own");
+        }
+        Path logs = Files.createDirectories(workDir.resolve("logs"));
+        Path stdout = logs.resolve("stdout.txt");
+        Path stderr = logs.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "callbridge.Main", "serve")
+                .directory(workDir.toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return new ServerProcess(builder.start(), stdout, stderr);
+    }
+
+    public List<String> stdout() {
+        return lines(stdoutFile);
+    }
+
+    /** Complete lines so far (a line still being written is left for the next look). */
+    public List<String> stderr() {
+        return lines(stderrFile);
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int end = text.lastIndexOf('\n');
+            return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n", -1));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading " + file, e);
+        }
+    }
+
+    public int awaitPort(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String line : stderr()) {
+                Matcher listening = LISTENING.matcher(line);
+                if (listening.find()) {
+                    return Integer.parseInt(listening.group(1));
+                }
+            }
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError("no \"callbridge listening on port\" within " + timeout.toSeconds() + " s: " + log());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    public void awaitLine(Predicate<String> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!logged(condition)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected line not logged: " + log());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** SIGTERM: {@link Process#destroy} sends it on Linux, and may be called again to send another. */
+    public void sigterm() {
+        process.destroy();
+    }
+
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running " + timeout.toMillis() + " ms later: " + log());
+        }
+        return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The child's process id, for measuring it (CPU time, memory). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean logged(Predicate<String> condition) {
+        return Stream.concat(stderr().stream(), stdout().stream()).anyMatch(condition);
+    }
+
+    public String log() {
+        return "\n--- stderr ---\n" + String.join("\n", stderr()) + "\n--- stdout ---\n" + String.join("\n", stdout());
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
