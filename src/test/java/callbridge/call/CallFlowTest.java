@@ -4,8 +4,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -34,17 +33,8 @@ class CallFlowTest {
     /** How far a detected turn may be from where the clip really was on the stream's timeline. */
     private static final long TOLERANCE_MS = 300;
 
-    private TestCallbridge server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestCallbridge.start(Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of());
 
     /** One call's script and what the test saw of it. */
     private record Spoken(String clip, Duration start, Duration end) {

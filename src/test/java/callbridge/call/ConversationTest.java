@@ -5,8 +5,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -29,17 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * it has "played" our audio) speaks, the driver hears it, answers with text, and hears the reply.
  */
 class ConversationTest {
-    private TestCallbridge server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestCallbridge.start(Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of());
 
     @Test
     void threeTurnConversation_onTwentyConcurrentCalls() throws Exception {

@@ -6,8 +6,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -25,17 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every status code GET /generate can answer, each provoked for real. */
 class GenerateStatusTest {
-    private TestCallbridge server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestCallbridge.start(Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of());
 
     @Test
     void wrongOrMissingKey_403() throws Exception {

@@ -4,8 +4,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.TestCallbridge;
 import callbridge.testing.TwilioSignatures;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.WebSocketHandshakeException;
@@ -21,17 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class MediaSignatureTest {
     private static final String STREAM_URL = "wss://calls.example.com/media";
 
-    private TestCallbridge server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestCallbridge.start(Map.of("TWILIO_VALIDATE_SIGNATURES", "true", "PUBLIC_URL", "https://calls.example.com"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of("TWILIO_VALIDATE_SIGNATURES", "true", "PUBLIC_URL", "https://calls.example.com"));
 
     @Test
     void validSignature_streamAccepted() throws Exception {

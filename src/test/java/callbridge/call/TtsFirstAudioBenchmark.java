@@ -4,9 +4,8 @@ import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.TestCallbridge;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -43,17 +42,8 @@ class TtsFirstAudioBenchmark {
     private static final int CONCURRENT_CALLS = 10;
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private TestCallbridge server;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestCallbridge.start(Map.of());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of());
 
     /** One speech: its text (unique, to find the stand-in's record of it) and when its first media arrived. */
     private record Arrival(String text, long arrivedNanos) {

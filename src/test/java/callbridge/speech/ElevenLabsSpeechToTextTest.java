@@ -14,7 +14,6 @@ import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and backoff are shortened through the package-private constructors so failures take milliseconds.
  */
 class ElevenLabsSpeechToTextTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(700);
-    private static final ElevenLabsApi.Retries RETRIES = new ElevenLabsApi.Retries(3, Duration.ofMillis(20));
+    private static final Duration TIMEOUT = StandInApi.TIMEOUT;
     /** Every wait in a test is bounded by this, so a hang fails instead of stalling the suite. */
     private static final Duration TEST_LIMIT = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** What the stand-in hears: set per test, read by the transcriber. */
     private final AtomicReference<String> transcript = new AtomicReference<>("hola");
@@ -75,7 +72,7 @@ class ElevenLabsSpeechToTextTest {
 
     @Test
     void transcribe_modelAndLanguage_comeFromTheSettings() throws Exception {
-        ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(api(settings(Map.of())), "scribe_v2", "gl");
+        ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(StandInApi.api(StandInApi.settings(fake, Map.of())), "scribe_v2", "gl");
 
         transcribe(client, turn(new byte[160]));
 
@@ -132,7 +129,7 @@ class ElevenLabsSpeechToTextTest {
     @Test
     void transcribe_keyRejected_401_namesTheVariable_andIsNotRetried() {
         ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(
-                api(settings(Map.of("ELEVENLABS_API_KEY", "wrong-key"))), "scribe_v1", "es");
+                StandInApi.api(StandInApi.settings(fake, Map.of("ELEVENLABS_API_KEY", "wrong-key"))), "scribe_v1", "es");
 
         SpeechException e = assertFails(client);
 
@@ -203,7 +200,7 @@ class ElevenLabsSpeechToTextTest {
     void transcribe_noApiKey_failsNamingTheVariable_withoutSendingAnything() {
         Map<String, String> environment = new HashMap<>(Map.of("ELEVENLABS_BASE_URL", fake.baseUrl().toString()));
         ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(
-                api(Config.fromSources(environment, Map.of()).elevenLabs()), "scribe_v1", "es");
+                StandInApi.api(Config.fromSources(environment, Map.of()).elevenLabs()), "scribe_v1", "es");
 
         SpeechException e = assertFails(client);
 
@@ -237,26 +234,13 @@ class ElevenLabsSpeechToTextTest {
         }
         String baseUrl = "http://127.0.0.1:" + closedPort;
         ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(
-                api(settings(Map.of("ELEVENLABS_BASE_URL", baseUrl))), "scribe_v1", "es");
+                StandInApi.api(StandInApi.settings(fake, Map.of("ELEVENLABS_BASE_URL", baseUrl))), "scribe_v1", "es");
 
         assertContains(assertFails(client), "cannot connect to " + baseUrl);
     }
 
     private ElevenLabsSpeechToText client() {
-        return new ElevenLabsSpeechToText(api(settings(Map.of())), "scribe_v1", "es");
-    }
-
-    /** The stand-in's address and key, with {@code overrides} on top. */
-    private Config.ElevenLabs settings(Map<String, String> overrides) {
-        Map<String, String> environment = new HashMap<>(Map.of(
-                "ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY,
-                "ELEVENLABS_BASE_URL", fake.baseUrl().toString()));
-        environment.putAll(overrides);
-        return Config.fromSources(environment, Map.of()).elevenLabs();
-    }
-
-    private static ElevenLabsApi api(Config.ElevenLabs settings) {
-        return new ElevenLabsApi(HTTP, settings, TIMEOUT, RETRIES);
+        return new ElevenLabsSpeechToText(StandInApi.api(StandInApi.settings(fake, Map.of())), "scribe_v1", "es");
     }
 
     private static Turn turn(byte[] mulaw) {

@@ -9,11 +9,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,10 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and a client that buffered the answer would be caught.
  */
 class ElevenLabsTextToSpeechTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(700);
-    private static final ElevenLabsApi.Retries RETRIES = new ElevenLabsApi.Retries(3, Duration.ofMillis(20));
+    private static final Duration TIMEOUT = StandInApi.TIMEOUT;
     private static final Duration TEST_LIMIT = Duration.ofSeconds(10);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String VOICE = "voice-under-test";
     /** 200 characters: 64,000 bytes of audio, 64 chunks, at least 315 ms of sending. */
     private static final String LONG_TEXT = "Buenas noches, le llamo del restaurante para confirmar su reserva. ".repeat(3).substring(0, 200);
@@ -131,7 +127,7 @@ class ElevenLabsTextToSpeechTest {
 
     @Test
     void synthesize_voiceIdWithReservedCharacters_isEscapedInThePath() throws Exception {
-        TextToSpeech client = new ElevenLabsTextToSpeech(api(settings(Map.of())), "a/b?c d+é", "eleven_flash_v2_5", "es");
+        TextToSpeech client = new ElevenLabsTextToSpeech(StandInApi.api(StandInApi.settings(fake, Map.of())), "a/b?c d+é", "eleven_flash_v2_5", "es");
 
         synthesize(client, "hola", new Recorder());
 
@@ -142,7 +138,7 @@ class ElevenLabsTextToSpeechTest {
     @Test
     void synthesize_keyRejected_401_namesTheVariable() {
         TextToSpeech client = new ElevenLabsTextToSpeech(
-                api(settings(Map.of("ELEVENLABS_API_KEY", "wrong-key"))), VOICE, "eleven_flash_v2_5", "es");
+                StandInApi.api(StandInApi.settings(fake, Map.of("ELEVENLABS_API_KEY", "wrong-key"))), VOICE, "eleven_flash_v2_5", "es");
         Recorder sink = new Recorder();
 
         SpeechException e = assertFails(client, sink);
@@ -202,7 +198,7 @@ class ElevenLabsTextToSpeechTest {
     @Test
     void synthesize_noApiKey_failsNamingTheVariable_withoutSendingAnything() {
         Map<String, String> environment = Map.of("ELEVENLABS_BASE_URL", fake.baseUrl().toString());
-        TextToSpeech client = new ElevenLabsTextToSpeech(api(Config.fromSources(environment, Map.of()).elevenLabs()),
+        TextToSpeech client = new ElevenLabsTextToSpeech(StandInApi.api(Config.fromSources(environment, Map.of()).elevenLabs()),
                 VOICE, "eleven_flash_v2_5", "es");
 
         assertContains(assertFails(client, new Recorder()), "ELEVENLABS_API_KEY");
@@ -261,19 +257,7 @@ class ElevenLabsTextToSpeechTest {
     }
 
     private TextToSpeech client() {
-        return new ElevenLabsTextToSpeech(api(settings(Map.of())), VOICE, "eleven_flash_v2_5", "es");
-    }
-
-    private Config.ElevenLabs settings(Map<String, String> overrides) {
-        Map<String, String> environment = new HashMap<>(Map.of(
-                "ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY,
-                "ELEVENLABS_BASE_URL", fake.baseUrl().toString()));
-        environment.putAll(overrides);
-        return Config.fromSources(environment, Map.of()).elevenLabs();
-    }
-
-    private static ElevenLabsApi api(Config.ElevenLabs settings) {
-        return new ElevenLabsApi(HTTP, settings, TIMEOUT, RETRIES);
+        return new ElevenLabsTextToSpeech(StandInApi.api(StandInApi.settings(fake, Map.of())), VOICE, "eleven_flash_v2_5", "es");
     }
 
     private static void synthesize(TextToSpeech client, String text, TextToSpeech.AudioSink sink) {

@@ -70,6 +70,18 @@ public final class TestCallbridge implements AutoCloseable {
         return new TestCallbridge(app, elevenLabs, twilioRest);
     }
 
+    /**
+     * {@link #start} for a field initializer: a test class's {@code @AutoClose} field then gives each test
+     * its own server, closed after it.
+     */
+    public static TestCallbridge started(Map<String, String> settings) {
+        try {
+            return start(settings);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("the test server did not start", e);
+        }
+    }
+
     /** What the TTS stand-in says for {@code text}: 40 ms of a tone a character, distinct per text. */
     public static byte[] voiceFor(String text) {
         byte[] audio = new byte[Math.max(1, text.length()) * 320];

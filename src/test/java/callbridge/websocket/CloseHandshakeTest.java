@@ -1,15 +1,12 @@
 package callbridge.websocket;
 
 import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -23,18 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class CloseHandshakeTest {
     private static final EchoEndpoint ECHO = new EchoEndpoint();
-    private static CallbridgeServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/echo", ECHO), Duration.ofSeconds(10), 32);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
 
     /** RFC 6455 5.5.1: the reply "typically echos the status code it received"; the server then closes TCP (7.1.1). */
     @ParameterizedTest(name = "{0}")

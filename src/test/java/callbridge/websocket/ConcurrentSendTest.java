@@ -2,13 +2,10 @@ package callbridge.websocket;
 
 import callbridge.http.RequestHead;
 import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -32,18 +29,8 @@ class ConcurrentSendTest {
     /** Large, so that encoding it takes a while: time in which a racing close can slip in. */
     private static final String FLOOD_MESSAGE = "f".repeat(32 * 1024);
 
-    private static CallbridgeServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/fan-out", new FanOutEndpoint(), "/flood", new FloodEndpoint()), Duration.ofSeconds(10), 32);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/fan-out", new FanOutEndpoint(), "/flood", new FloodEndpoint()), Duration.ofSeconds(10));
 
     @Test
     void sendsFromManyThreads_arriveAsWholeFramesInPerThreadOrder() throws Exception {

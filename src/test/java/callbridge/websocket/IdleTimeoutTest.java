@@ -1,12 +1,9 @@
 package callbridge.websocket;
 
 import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 
@@ -20,18 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IdleTimeoutTest {
     private static final Duration IDLE = Duration.ofMillis(300);
     private static final EchoEndpoint ECHO = new EchoEndpoint();
-    private static CallbridgeServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/echo", ECHO), IDLE, 32);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), IDLE);
 
     @Test
     void idle_closesWith1001_andTheClientsReplyEndsTheConnection() throws Exception {

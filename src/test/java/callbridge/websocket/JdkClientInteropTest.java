@@ -1,13 +1,11 @@
 package callbridge.websocket;
 
 import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -32,20 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class JdkClientInteropTest {
     private static final long TIMEOUT_SECONDS = 5;
     private static final EchoEndpoint ECHO = new EchoEndpoint();
-    private static CallbridgeServer server;
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
 
     private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/echo", ECHO), Duration.ofSeconds(10), 32);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @AfterEach
     void closeClient() {

@@ -1,16 +1,13 @@
 package callbridge.websocket;
 
 import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,18 +28,8 @@ class ProtocolRulesTest {
     private static final String HELLO_ECHO = "81 05 48 65 6c 6c 6f";
 
     private static final EchoEndpoint ECHO = new EchoEndpoint();
-    private static CallbridgeServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/echo", ECHO), Duration.ofSeconds(10), 32);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
 
     // ---- framing (RFC 6455 5.1, 5.2)
 

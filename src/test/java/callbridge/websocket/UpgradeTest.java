@@ -1,14 +1,11 @@
 package callbridge.websocket;
 
 import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,18 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The opening handshake on the public port, over a raw socket against a real server (RFC 6455 4.2). */
 class UpgradeTest {
-    private static CallbridgeServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10), 32);
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
 
     @Test
     void upgrade_validRequest_is101WithTheRfcAcceptKeyThenEchoes() throws Exception {
