@@ -1,0 +1,6 @@
+/**
+ * Configuration: one immutable {@link callbridge.config.Config} record read at start-up from the environment
+ * over a {@code .env} file, every value validated with a message that names its variable. Secrets are
+ * {@link callbridge.config.Secret}s, which never print their value.
+ */
+package callbridge.config;

@@ -1,0 +1,5 @@
+/**
+ * Twilio: the voice webhook and its TwiML, the media-stream messages (a pure codec), request signatures,
+ * the public address Twilio uses, and call control through the Twilio SDK.
+ */
+package callbridge.twilio;
