@@ -138,6 +138,7 @@ class MediaStreamCodecTest {
                 Arguments.of("not JSON", "event=media"),
                 Arguments.of("cut off", "{\"event\": \"media\", \"media\": {"),
                 Arguments.of("an array", "[{\"event\": \"media\"}]"),
+                Arguments.of("text after the object", "{\"event\": \"connected\"} {\"event\": \"stop\"}"),
                 Arguments.of("a string", "\"media\""),
                 Arguments.of("null", "null"),
                 Arguments.of("empty text", ""),
