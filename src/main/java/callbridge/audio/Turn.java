@@ -35,10 +35,6 @@ public record Turn(byte[] mulaw, Duration audioStart, Duration speechStart, Dura
         Objects.requireNonNull(ending, "ending");
     }
 
-    public Duration audioDuration() {
-        return Frames.durationOf(mulaw.length);
-    }
-
     public Duration speechDuration() {
         return speechEnd.minus(speechStart);
     }

@@ -60,7 +60,11 @@ public final class TurnDetector {
         this.settings = settings;
     }
 
-    /** Feeds one frame of mu-law audio; returns the turn this frame finished, if any. */
+    /**
+     * Feeds one frame of mu-law audio; returns the turn this frame finished, if any. The frame is kept
+     * (not copied) while it may become pre-roll, so each call must pass an array of its own, as
+     * {@link FrameSplitter} does.
+     */
     public Optional<Turn> accept(byte[] frame, boolean speech, Instant arrivedAt) {
         if (frame.length != FRAME_BYTES) {
             throw new IllegalArgumentException("frames are " + FRAME_BYTES + " bytes, got " + frame.length);
@@ -101,11 +105,6 @@ public final class TurnDetector {
         return turnAudio != null;
     }
 
-    /** Audio received so far, on the stream's timeline. */
-    public Duration position() {
-        return FRAME.multipliedBy(framesSeen);
-    }
-
     private void rememberForPreRoll(byte[] frame) {
         if (settings.preRollFrames() == 0) {
             return;
@@ -113,7 +112,7 @@ public final class TurnDetector {
         if (preRoll.size() == settings.preRollFrames()) {
             preRoll.removeFirst();
         }
-        preRoll.addLast(frame.clone());
+        preRoll.addLast(frame);
     }
 
     private void startTurn(long index, Instant arrivedAt) {

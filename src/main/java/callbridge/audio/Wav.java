@@ -9,8 +9,8 @@ import java.nio.ByteOrder;
  * numbers little-endian.
  */
 public final class Wav {
-    private static final int SAMPLE_RATE = Frames.SAMPLE_RATE;
     public static final int HEADER_BYTES = 44;
+    private static final int SAMPLE_RATE = Frames.SAMPLE_RATE;
     private static final short PCM_FORMAT = 1;
     private static final short CHANNELS = 1;
     private static final short BITS_PER_SAMPLE = 16;
@@ -36,33 +36,7 @@ public final class Wav {
         return fromPcm(MuLaw.decode(mulaw));
     }
 
-    /** The samples of a WAV made by {@link #fromPcm}; rejects anything else with the reason. */
-    public static short[] readPcm(byte[] wav) {
-        ByteBuffer in = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        if (wav.length < HEADER_BYTES || !tag(in, 0).equals("RIFF") || !tag(in, 8).equals("WAVE")
-                || !tag(in, 12).equals("fmt ") || !tag(in, 36).equals("data")) {
-            throw new IllegalArgumentException("not a canonical RIFF/WAVE file");
-        }
-        if (in.getShort(20) != PCM_FORMAT || in.getShort(22) != CHANNELS || in.getInt(24) != SAMPLE_RATE
-                || in.getShort(34) != BITS_PER_SAMPLE) {
-            throw new IllegalArgumentException("not 16-bit PCM mono at 8 kHz");
-        }
-        int dataBytes = in.getInt(40);
-        if (dataBytes < 0 || dataBytes > wav.length - HEADER_BYTES || in.getInt(4) != 36 + dataBytes) {
-            throw new IllegalArgumentException("chunk sizes do not match the file length");
-        }
-        short[] samples = new short[dataBytes / 2];
-        in.position(HEADER_BYTES).asShortBuffer().get(samples);
-        return samples;
-    }
-
     private static byte[] ascii(String tag) {
         return tag.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
-    private static String tag(ByteBuffer in, int offset) {
-        byte[] four = new byte[4];
-        in.get(offset, four);
-        return new String(four, java.nio.charset.StandardCharsets.US_ASCII);
     }
 }

@@ -64,9 +64,6 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param talkTimeout   a call with no far-end speech and no {@code /generate} activity this long is ended
      */
     public record Turns(int vadMode, int silenceFrames, Duration talkTimeout) {
-        public Duration silence() {
-            return Frames.DURATION.multipliedBy(silenceFrames);
-        }
     }
 
     /** Reads the process environment over {@code ./.env}. */

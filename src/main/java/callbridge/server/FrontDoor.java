@@ -33,7 +33,8 @@ import java.util.concurrent.Semaphore;
  * connection over after a 101 Switching Protocols (its exchange closes the socket), so it cannot serve
  * WebSockets. Instead this front door owns the port: a virtual thread per connection reads each request
  * head; a WebSocket upgrade is answered right here and the thread becomes that WebSocket's read loop;
- * any other request is relayed byte for byte to the {@code HttpServer} on a loopback port.
+ * any other request is relayed byte for byte ({@link HttpRelay} names the two exceptions) to the
+ * {@code HttpServer} on a loopback port.
  */
 public final class FrontDoor implements AutoCloseable {
     /** A request head must arrive whole within this time (slow-loris protection). */

@@ -86,6 +86,9 @@ final class HttpRelay implements AutoCloseable {
      * else; a head already in CRLF form is passed on as it is.
      */
     static byte[] withCrlfLineEnds(byte[] raw) {
+        if (!hasBareLineFeed(raw)) {
+            return raw;
+        }
         ByteArrayOutputStream lines = new ByteArrayOutputStream(raw.length + 16);
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) {
@@ -94,6 +97,15 @@ final class HttpRelay implements AutoCloseable {
             lines.write(raw[i]);
         }
         return lines.toByteArray();
+    }
+
+    private static boolean hasBareLineFeed(byte[] raw) {
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stops relaying (the connection is being upgraded, or is done): the client connection stays open. */

@@ -1,5 +1,6 @@
 package callbridge.audio;
 
+import callbridge.testing.WavReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -46,7 +47,7 @@ class WavTest {
     @Test
     void fromMuLaw_decodesEachByte() {
         byte[] mulaw = {(byte) 0xFF, 0x00, (byte) 0x80};
-        assertArrayEquals(new short[]{0, -32124, 32124}, Wav.readPcm(Wav.fromMuLaw(mulaw)));
+        assertArrayEquals(new short[]{0, -32124, 32124}, WavReader.readPcm(Wav.fromMuLaw(mulaw)));
     }
 
     @Test
@@ -58,13 +59,13 @@ class WavTest {
         }
         samples[0] = Short.MIN_VALUE;
         samples[1] = Short.MAX_VALUE;
-        assertArrayEquals(samples, Wav.readPcm(Wav.fromPcm(samples)));
+        assertArrayEquals(samples, WavReader.readPcm(Wav.fromPcm(samples)));
     }
 
     @Test
     void readPcm_trailingBytesAfterTheDataChunk_areIgnored() {
         byte[] wav = Arrays.copyOf(Wav.fromPcm(new short[]{5, 6}), Wav.HEADER_BYTES + 4 + 10);
-        assertArrayEquals(new short[]{5, 6}, Wav.readPcm(wav));
+        assertArrayEquals(new short[]{5, 6}, WavReader.readPcm(wav));
     }
 
     static Stream<Arguments> damagedFiles() {
@@ -89,7 +90,7 @@ class WavTest {
         byte[] wav = Wav.fromPcm(new short[]{1, 2, 3, 4});
         damage.accept(ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN));
         byte[] file = keepBytes == 0 ? wav : Arrays.copyOf(wav, keepBytes);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wav.readPcm(file));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WavReader.readPcm(file));
         assertTrue(e.getMessage().contains(reason), e.getMessage());
     }
 

@@ -174,7 +174,7 @@ public final class FakeElevenLabs implements AutoCloseable {
             }
             short[] pcm;
             try {
-                pcm = Wav.readPcm(file.content());
+                pcm = WavReader.readPcm(file.content());
             } catch (IllegalArgumentException e) {
                 reject(exchange, "file is not a valid WAV: " + e.getMessage());
                 return;
