@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What many live calls cost the server: callbridge runs as its own process (as in production), and
  * {@value #CALLS} fake Twilio calls stream speech and silence into it at real-time pace, turns being
  * detected and transcribed by the stand-in all along. Measured on the server process only: CPU time over a
- * steady window (as a share of one core, and per call) and resident memory before and during the calls.
+ * steady window (as a share of one core, and per call), resident memory, and the live heap after a full
+ * collection (asked for with {@code jcmd}), before and during the calls: what each call really holds.
  * The callers run in this JVM on the same 2 cores, so the CPU figure is an upper bound.
  *
  * <p>Run: {@code ./run.sh bench -Dtest=ConcurrentCallsBenchmark}
@@ -49,6 +53,7 @@ class ConcurrentCallsBenchmark {
             int port = server.awaitPort(Duration.ofSeconds(30));
             Thread.sleep(2_000);
             long idleRssKb = residentKb(server.pid());
+            long idleHeapKb = liveHeapKb(server.pid());
 
             List<FakeTwilioCall> calls = new ArrayList<>();
             CountDownLatch hangUp = new CountDownLatch(1);
@@ -67,15 +72,18 @@ class ConcurrentCallsBenchmark {
                 long cpu = cpuNanos(server.pid()) - cpuBefore;
                 long wall = System.nanoTime() - started;
                 long busyRssKb = residentKb(server.pid());
+                long busyHeapKb = liveHeapKb(server.pid());
                 hangUp.countDown();
                 calls.forEach(FakeTwilioCall::close);
 
                 double coreShare = (double) cpu / wall;
                 System.out.printf("BENCH %d concurrent calls streaming speech: server CPU %.1f%% of one core"
-                                + " (%.2f ms of CPU per call-second of audio); resident memory %d MB idle, %d MB with"
-                                + " the calls (%d KB per call); %d turns transcribed%n",
-                        CALLS, 100 * coreShare, 1000 * coreShare / CALLS, idleRssKb / 1024, busyRssKb / 1024,
-                        (busyRssKb - idleRssKb) / CALLS, elevenLabs.sttRequests().size());
+                                + " (%.2f ms of CPU per call-second of audio); live heap after GC %d MB idle, %d MB with"
+                                + " the calls (%d KB per call); resident memory %d MB idle, %d MB with the calls;"
+                                + " %d turns transcribed%n",
+                        CALLS, 100 * coreShare, 1000 * coreShare / CALLS, idleHeapKb / 1024, busyHeapKb / 1024,
+                        (busyHeapKb - idleHeapKb) / CALLS, idleRssKb / 1024, busyRssKb / 1024,
+                        elevenLabs.sttRequests().size());
                 assertTrue(elevenLabs.sttRequests().size() >= CALLS, "every call was heard");
                 assertEquals(List.of(), elevenLabs.problems());
             }
@@ -99,6 +107,27 @@ class ConcurrentCallsBenchmark {
     private static long cpuNanos(long pid) {
         return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration())
                 .orElseThrow(() -> new IllegalStateException("no CPU time for " + pid)).toNanos();
+    }
+
+    /** The heap still in use after a full collection, from {@code jcmd} of the JDK running this test. */
+    private static long liveHeapKb(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+        if (!used.find()) {
+            throw new IllegalStateException("no heap figure from jcmd GC.heap_info");
+        }
+        return Long.parseLong(used.group(1));
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(pid), command)
+                .redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + command + " failed: " + output);
+        }
+        return output;
     }
 
     /** VmRSS from /proc (Linux), in KB. */
