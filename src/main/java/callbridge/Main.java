@@ -3,18 +3,27 @@ package callbridge;
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.call.CallServices;
+import callbridge.config.Secret;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
+import callbridge.talk.Talk;
+import callbridge.talk.TalkOptions;
+import callbridge.talk.UsageException;
 import callbridge.twilio.CallControl;
+import callbridge.twilio.OutboundCalls;
 import callbridge.twilio.TwilioCallControl;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
@@ -26,7 +35,8 @@ import java.util.logging.LogManager;
  * a WebRTC VAD finds the end of each spoken turn; ElevenLabs transcribes it; {@code GET /generate} hands
  * the text to whoever drives the conversation and speaks their answer back into the call.
  *
- * <p>Commands: {@code serve} (default) runs the server.
+ * <p>Commands: {@code serve} (default) runs the server; {@code talk} places a call to a voice agent and plays
+ * the user's side through the server's {@code /generate} (see {@link callbridge.talk.Talk}).
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger("callbridge");
@@ -39,6 +49,7 @@ public final class Main {
         String command = args.length == 0 ? "serve" : args[0];
         int exitCode = switch (command) {
             case "serve" -> serve();
+            case "talk" -> talk(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> usage(0);
             default -> usage(2);
         };
@@ -54,12 +65,8 @@ public final class Main {
             return 2;
         }
         warnAboutMissingSettings(config);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        CallServices services = new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
-                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
-                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
         CountDownLatch stopRequested = ShutdownSignals.install();
-        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services);
+        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services(config));
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
                 .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)
@@ -67,6 +74,58 @@ public final class Main {
         stopRequested.await();
         app.shutdown(config.server().shutdownGrace());
         return 0;
+    }
+
+    /** The outside services a server uses, as configured. */
+    private static CallServices services(Config config) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
+                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
+    }
+
+    /**
+     * {@code talk}: everything is checked before a call is placed; then the conversations run through the
+     * server at {@code --server}, or through one started here on {@code PORT} (and stopped at the end).
+     */
+    private static int talk(List<String> args) throws IOException, InterruptedException {
+        if (Talk.wantsHelp(args)) {
+            System.out.println(Talk.help());
+            return 0;
+        }
+        Map<String, String> settings = Config.rawSettings();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        TalkOptions options;
+        Config config;
+        OutboundCalls calls;
+        Talk talk;
+        try {
+            options = TalkOptions.parse(args, settings);
+            config = Config.fromSettings(settings);
+            calls = TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
+                    "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls"));
+            if (options.server().isPresent() && config.apiKey().isEmpty()) {
+                throw new UsageException("API_KEY is required with --server: the X-API-KEY that server's /generate expects");
+            }
+            talk = Talk.prepare(options, settings, http);
+        } catch (UsageException | ConfigException e) {
+            System.err.println("talk: " + e.getMessage() + "\n(talk --help lists every flag; nothing was dialled)");
+            return Talk.Exit.USAGE.code;
+        }
+        CountDownLatch stopRequested = ShutdownSignals.install();
+        if (options.server().isPresent()) {
+            return talk.run(options.server().get(), config.apiKey().get(), calls, System.out, stopRequested, Clock.systemUTC()).code;
+        }
+        // Our own server: its /generate key only needs to be known to us when none is configured.
+        Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
+        Callbridge app = Callbridge.start(config.withApiKey(key), new InetSocketAddress(config.server().port()), services(config));
+        LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; Twilio reaches it at {1}", app.port(), options.publicUrl());
+        try {
+            URI server = URI.create("http://127.0.0.1:" + app.port());
+            return talk.run(server, key, calls, System.out, stopRequested, Clock.systemUTC()).code;
+        } finally {
+            app.shutdown(config.server().shutdownGrace());
+        }
     }
 
     /** Settings that may be missing on purpose during local work, but never silently. */
@@ -89,8 +148,9 @@ public final class Main {
 
     private static int usage(int exitCode) {
         (exitCode == 0 ? System.out : System.err).println("""
-                usage: java -jar callbridge.jar [serve]
-                  serve   run the server (the default); settings come from the environment and ./.env""");
+                usage: java -jar callbridge.jar [serve | talk ...]
+                  serve   run the server (the default); settings come from the environment and ./.env
+                  talk    call a voice agent and play the user's side, turn by turn (talk --help)""");
         return exitCode;
     }
 

@@ -68,14 +68,36 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** Reads the process environment over {@code ./.env}. */
     public static Config load() {
-        return fromSources(System.getenv(), DotEnv.read(Path.of(".env")));
+        return fromSettings(rawSettings());
+    }
+
+    /**
+     * Every setting by name, the process environment over {@code ./.env}, unvalidated: for commands that
+     * read settings of their own (such as {@code talk}) beside the server's.
+     */
+    public static Map<String, String> rawSettings() {
+        return merge(System.getenv(), DotEnv.read(Path.of(".env")));
     }
 
     /** Builds the config from explicit sources; {@code environment} wins over {@code dotEnv}. */
     public static Config fromSources(Map<String, String> environment, Map<String, String> dotEnv) {
+        return fromSettings(merge(environment, dotEnv));
+    }
+
+    /** Builds the config from settings already merged (see {@link #rawSettings}). */
+    public static Config fromSettings(Map<String, String> settings) {
+        return from(new Settings(settings));
+    }
+
+    /** Returns the config with {@code apiKey} as the key {@code /generate} callers send. */
+    public Config withApiKey(Secret key) {
+        return new Config(server, twilio, elevenLabs, turns, Optional.of(key));
+    }
+
+    private static Map<String, String> merge(Map<String, String> environment, Map<String, String> dotEnv) {
         Map<String, String> merged = new HashMap<>(dotEnv);
         merged.putAll(environment);
-        return from(new Settings(merged));
+        return merged;
     }
 
     private static Config from(Settings s) {

@@ -6,14 +6,17 @@ import com.twilio.exception.ApiException;
 import com.twilio.exception.TwilioException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.type.PhoneNumber;
 
+import java.net.URI;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Call control through the Twilio SDK, with a client built from config (no global {@code Twilio.init}),
  * so several configurations can live in one process and tests can point it at a stand-in.
  */
-public final class TwilioCallControl implements CallControl {
+public final class TwilioCallControl implements OutboundCalls {
     /** Twilio's error code for "The requested resource was not found": the call is already gone. */
     private static final int NOT_FOUND_CODE = 20404;
 
@@ -40,24 +43,49 @@ public final class TwilioCallControl implements CallControl {
     @Override
     public void complete(String callSid) throws CallControlException {
         try {
-            Call.updater(accountSid, callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client);
-        } catch (ApiException e) {
-            if (isAlreadyGone(e)) {
+            call("complete " + callSid, () -> Call.updater(accountSid, callSid).setStatus(Call.UpdateStatus.COMPLETED).update(client));
+        } catch (CallControlException e) {
+            if (e.getCause() instanceof ApiException api && isAlreadyGone(api)) {
                 return;
             }
+            throw e;
+        }
+    }
+
+    @Override
+    public String place(String to, String from, URI webhook, boolean record) throws CallControlException {
+        return call("place a call to " + to, () -> Call.creator(accountSid, new PhoneNumber(to), new PhoneNumber(from), webhook)
+                .setRecord(record)
+                .create(client)).getSid();
+    }
+
+    @Override
+    public CallStatus status(String callSid) throws CallControlException {
+        Call call = call("fetch " + callSid, () -> Call.fetcher(accountSid, callSid).fetch(client));
+        if (call.getStatus() == null) {
+            throw new CallControlException("Twilio's answer for " + callSid + " has no known status", true, null);
+        }
+        return CallStatus.fromWire(call.getStatus().toString());
+    }
+
+    /** Runs one SDK request, turning its exceptions into a {@link CallControlException} that says what to do. */
+    private static <T> T call(String what, Supplier<T> request) throws CallControlException {
+        try {
+            return request.get();
+        } catch (ApiException e) {
             Integer status = e.getStatusCode();
             if (status == null) {
                 // The SDK's NetworkHttpClient reports I/O failures (refused, timed out) as an ApiException
                 // without a status, not as ApiConnectionException: Twilio never answered, so it refused nothing.
-                throw new CallControlException("cannot reach Twilio to complete " + callSid + ": " + e.getMessage(), true, e);
+                throw new CallControlException("cannot reach Twilio to " + what + ": " + e.getMessage(), true, e);
             }
             boolean retryable = status >= 500 || status == 429;
-            throw new CallControlException("Twilio refused to complete " + callSid + ": HTTP " + status
+            throw new CallControlException("Twilio refused to " + what + ": HTTP " + status
                     + (e.getCode() == null ? "" : " code " + e.getCode()) + ": " + e.getMessage(), retryable, e);
         } catch (ApiConnectionException e) {
-            throw new CallControlException("cannot reach Twilio to complete " + callSid + ": " + e.getMessage(), true, e);
+            throw new CallControlException("cannot reach Twilio to " + what + ": " + e.getMessage(), true, e);
         } catch (TwilioException e) {
-            throw new CallControlException("completing " + callSid + " failed: " + e.getMessage(), true, e);
+            throw new CallControlException("could not " + what + ": " + e.getMessage(), true, e);
         }
     }
 

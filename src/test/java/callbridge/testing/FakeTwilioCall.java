@@ -80,6 +80,8 @@ public final class FakeTwilioCall implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final TwilioPlayback playback;
     private volatile boolean echoMarksAfterPlayback;
+    private volatile java.util.function.Consumer<String> onMarkPlayed = name -> {
+    };
     /** Set once by {@link #connect} before the call is handed out. */
     private volatile WebSocket webSocket;
     private volatile AudioPump pump;
@@ -92,7 +94,7 @@ public final class FakeTwilioCall implements AutoCloseable {
         this.accountSid = accountSid;
         this.callSid = callSid;
         this.streamSid = streamSid;
-        this.playback = TwilioPlayback.start("fake-twilio playback " + streamSid, this::echoMark);
+        this.playback = TwilioPlayback.start("fake-twilio playback " + streamSid, this::markPlayed);
     }
 
     /** A call with fresh random SIDs, no custom parameters and no extra headers. */
@@ -199,6 +201,19 @@ public final class FakeTwilioCall implements AutoCloseable {
      */
     public void echoMarksAfterPlayback(boolean on) {
         echoMarksAfterPlayback = on;
+    }
+
+    /**
+     * Called with each mark's name once playback has reached it and its echo was sent (with
+     * {@link #echoMarksAfterPlayback} on): the moment the far end has heard what the server said.
+     */
+    public void onMarkPlayed(java.util.function.Consumer<String> listener) {
+        onMarkPlayed = listener;
+    }
+
+    private void markPlayed(String name) {
+        echoMark(name);
+        onMarkPlayed.accept(name);
     }
 
     /** The caller pressed a key: "0"-"9", "*" or "#". */

@@ -56,6 +56,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(Path workDir, Map<String, String> environment) throws IOException {
+        return start(workDir, environment, List.of("serve"));
+    }
+
+    /** callbridge with {@code arguments} (a command and its flags), such as {@code talk --to ...}. */
+    public static ServerProcess start(Path workDir, Map<String, String> environment, List<String> arguments) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
         if (Files.exists(workDir.resolve(".env"))) {
@@ -64,8 +69,10 @@ public final class ServerProcess implements AutoCloseable {
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Path stdout = logs.resolve("stdout.txt");
         Path stderr = logs.resolve("stderr.txt");
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "callbridge.Main", "serve")
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
@@ -122,6 +129,14 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGTERM: {@link Process#destroy} sends it on Linux, and may be called again to send another. */
     public void sigterm() {
         process.destroy();
+    }
+
+    /** SIGINT, as Ctrl-C in a terminal sends it (the JDK has no API for it: {@code kill} does it). */
+    public void sigint() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -INT " + process.pid() + " failed");
+        }
     }
 
     public int awaitExit(Duration timeout) throws InterruptedException {

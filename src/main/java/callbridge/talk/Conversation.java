@@ -1,0 +1,187 @@
+package callbridge.talk;
+
+import callbridge.talk.Ending.Outcome;
+import callbridge.twilio.CallControlException;
+import callbridge.twilio.CallStatus;
+import callbridge.twilio.OutboundCalls;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * One call to the agent under test, played turn by turn: place the call, hear the agent's greeting (unless
+ * the user goes first), then for each user line speak it through {@code /generate} and hear the answer,
+ * until the user is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever
+ * ends it, the call is then completed at Twilio (once; a call already over is no error) and the user side
+ * is told.
+ */
+final class Conversation {
+    /** Twilio rings for 60 s by default; a few more polls cover a queued call too. */
+    private static final int MAX_WAITS_FOR_ANSWER = 10;
+
+    /** The settings every conversation of a run shares. */
+    record Setup(String to, String from, URI webhook, boolean record, boolean userFirst, int maxTurns,
+                 OutboundCalls calls, GenerateClient generate, TalkConsole console, Clock clock) {
+    }
+
+    /** Ends the turn loop with this ending. */
+    private static final class Stop extends Exception {
+        private final Ending ending;
+
+        Stop(Outcome outcome, String detail) {
+            super(detail, null, false, false);
+            this.ending = new Ending(outcome, detail);
+        }
+    }
+
+    private final Setup setup;
+    private final ConversationLog log;
+    private boolean saidLastLine;
+    /** Set once the server or Twilio said the call is over: then there is nothing left to hang up. */
+    private boolean callOver;
+
+    Conversation(Setup setup, String label) {
+        this.setup = setup;
+        this.log = new ConversationLog(label, setup.to(), setup.from(), setup.clock().instant());
+    }
+
+    ConversationLog log() {
+        return log;
+    }
+
+    /** Runs the conversation to its end; never throws. The thread's interrupt (SIGINT) ends it early. */
+    ConversationLog run(UserSide user) {
+        Ending ending;
+        boolean interrupted = false;
+        try {
+            ending = converse(user);
+        } catch (Stop stop) {
+            ending = stop.ending;
+        } catch (InterruptedException e) {
+            interrupted = true;
+            ending = new Ending(Outcome.INTERRUPTED, "interrupted (SIGINT/SIGTERM)");
+        } catch (IOException | CallControlException e) {
+            ending = new Ending(Outcome.ERROR, e.getMessage());
+        } catch (RuntimeException e) {
+            ending = new Ending(Outcome.ERROR, "unexpected failure: " + e);
+        }
+        finish(user, ending);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return log;
+    }
+
+    private Ending converse(UserSide user) throws Stop, IOException, InterruptedException, CallControlException {
+        String sid = setup.calls().place(setup.to(), setup.from(), setup.webhook(), setup.record());
+        log.placed(sid);
+        setup.console().event(log.label(), "calling " + setup.to() + " from " + setup.from() + ": " + sid);
+        user.begin(sid);
+        user.facts().forEach(log::extra);
+        if (!setup.userFirst()) {
+            hear(user, onceConnected(sid, () -> setup.generate().listen(sid)));
+        }
+        for (int turn = 1; ; turn++) {
+            if (turn > setup.maxTurns()) {
+                return new Ending(Outcome.MAX_TURNS, setup.maxTurns() + " user turn(s), the --max-turns limit");
+            }
+            switch (user.next()) {
+                case UserSide.Done done -> {
+                    return new Ending(Outcome.USER_DONE, done.reason());
+                }
+                case UserSide.Say say -> {
+                    record(new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(), setup.clock().instant(),
+                            Optional.empty(), Optional.empty()));
+                    saidLastLine = say.last();
+                    hear(user, onceConnected(sid, () -> setup.generate().say(sid, say.text())));
+                }
+            }
+        }
+    }
+
+    /** One {@code /generate} request. */
+    private interface Request {
+        GenerateClient.Answer send() throws IOException, InterruptedException;
+    }
+
+    /**
+     * The answer to {@code request}, sent again while Twilio is still connecting the call (a line said
+     * before the call connected was never heard, and a greeting cannot come before the call does).
+     */
+    private GenerateClient.Answer onceConnected(String sid, Request request) throws Stop, IOException, InterruptedException {
+        for (int wait = 0; wait < MAX_WAITS_FOR_ANSWER; wait++) {
+            GenerateClient.Answer answer = request.send();
+            if (!(answer instanceof GenerateClient.Silence) || !stillRinging(sid)) {
+                return answer;
+            }
+        }
+        throw new Stop(Outcome.NOT_ANSWERED, "the call was not answered");
+    }
+
+    private void hear(UserSide user, GenerateClient.Answer answer) throws Stop, IOException, InterruptedException {
+        switch (answer) {
+            case GenerateClient.Heard heard -> {
+                record(new ConversationLog.Turn(ConversationLog.Speaker.AGENT, heard.reply().text(), setup.clock().instant(),
+                        heard.reply().latencyMillis(), heard.error()));
+                user.heard(heard.reply());
+            }
+            case GenerateClient.CallEnded ended -> {
+                callOver = true;
+                throw saidLastLine
+                        ? new Stop(Outcome.USER_DONE, "the call ended after the user's last words (" + ended.reason() + ")")
+                        : new Stop(Outcome.HUNG_UP, "the call ended: " + ended.reason());
+            }
+            case GenerateClient.Silence silence -> throw new Stop(Outcome.TIMEOUT,
+                    "the agent said nothing within the turn timeout");
+        }
+    }
+
+    /**
+     * Asked after a silence: true while Twilio is still connecting the call; a call Twilio never connected
+     * ends the conversation with its status (busy, no-answer...).
+     */
+    private boolean stillRinging(String sid) throws Stop {
+        CallStatus status;
+        try {
+            status = setup.calls().status(sid);
+        } catch (CallControlException e) {
+            log.error(e.getMessage());
+            return false;
+        }
+        callOver = status.isFinal();
+        if (status.neverAnswered()) {
+            throw new Stop(Outcome.NOT_ANSWERED, "Twilio says the call is " + status.wireName());
+        }
+        if (status == CallStatus.COMPLETED) {
+            throw new Stop(Outcome.HUNG_UP, "Twilio says the call is completed");
+        }
+        return status == CallStatus.QUEUED || status == CallStatus.RINGING;
+    }
+
+    private void record(ConversationLog.Turn turn) {
+        log.add(turn);
+        setup.console().said(log.label(), turn);
+    }
+
+    /** Completes the call (unless it is over already) and tells the user side, whatever ended the conversation. */
+    private void finish(UserSide user, Ending ending) {
+        log.callSid().filter(sid -> !callOver).ifPresent(sid -> {
+            try {
+                setup.calls().complete(sid);
+            } catch (CallControlException e) {
+                log.error("the call could not be completed at Twilio: " + e.getMessage());
+            }
+        });
+        try {
+            user.ended(ending);
+        } catch (IOException | RuntimeException e) {
+            log.error("the user side failed to close: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.end(ending, setup.clock().instant());
+        setup.console().event(log.label(), "ended: " + ending.outcome().wireName() + ": " + ending.detail());
+    }
+}

@@ -1,0 +1,117 @@
+package callbridge.talk;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What happened in one conversation, as it happens: kept by the conversation's own thread, read for the
+ * report once that thread is done.
+ */
+final class ConversationLog {
+    /** One thing said. {@code latencyMillis} (the agent's only) runs from the end of our playback to its speech. */
+    record Turn(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error) {
+    }
+
+    enum Speaker {
+        AGENT, USER;
+
+        String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final String label;
+    private final String to;
+    private final String from;
+    private final Instant startedAt;
+    private final List<Turn> turns = new ArrayList<>();
+    private final List<String> errors = new ArrayList<>();
+    private final Map<String, String> extras = new LinkedHashMap<>();
+    private Optional<String> callSid = Optional.empty();
+    private Instant endedAt;
+    private Ending ending;
+
+    ConversationLog(String label, String to, String from, Instant startedAt) {
+        this.label = label;
+        this.to = to;
+        this.from = from;
+        this.startedAt = startedAt;
+    }
+
+    void placed(String sid) {
+        callSid = Optional.of(sid);
+    }
+
+    void add(Turn turn) {
+        turns.add(turn);
+    }
+
+    void error(String message) {
+        errors.add(message);
+    }
+
+    /** Another fact worth keeping, such as the Galtea session. */
+    void extra(String name, String value) {
+        extras.put(name, value);
+    }
+
+    void end(Ending how, Instant at) {
+        ending = how;
+        endedAt = at;
+    }
+
+    String label() {
+        return label;
+    }
+
+    String to() {
+        return to;
+    }
+
+    String from() {
+        return from;
+    }
+
+    Optional<String> callSid() {
+        return callSid;
+    }
+
+    Instant startedAt() {
+        return startedAt;
+    }
+
+    Optional<Instant> endedAt() {
+        return Optional.ofNullable(endedAt);
+    }
+
+    Optional<Ending> ending() {
+        return Optional.ofNullable(ending);
+    }
+
+    List<Turn> turns() {
+        return List.copyOf(turns);
+    }
+
+    List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    Map<String, String> extras() {
+        return Map.copyOf(extras);
+    }
+
+    long userTurns() {
+        return turns.stream().filter(turn -> turn.speaker() == Speaker.USER).count();
+    }
+
+    /** The median of the agent's response latencies, if it answered any line. */
+    Optional<Duration> medianLatency() {
+        List<Long> latencies = turns.stream().flatMap(turn -> turn.latencyMillis().stream()).sorted().toList();
+        return latencies.isEmpty() ? Optional.empty() : Optional.of(Duration.ofMillis(latencies.get(latencies.size() / 2)));
+    }
+}

@@ -1,0 +1,88 @@
+package callbridge.talk;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Galtea's conversation simulator plays the user for one test case, in the order the SDK's
+ * {@code simulate()} uses: a session for the version and test case; each user line from
+ * {@code generateNextUserMessage}; the agent's answer and latency written on the turn Galtea created for
+ * that line; a greeting (the agent spoke first) recorded as a turn with no input; the session finished
+ * with the stopping reason, or with an error when the call did not run to its end.
+ */
+final class GalteaUser implements UserSide {
+    private final GalteaClient galtea;
+    private final String versionId;
+    private final String testCaseId;
+    private final int maxTurns;
+    private Optional<String> sessionId = Optional.empty();
+    /** The turn Galtea created for the line being said, until the agent's answer is written on it. */
+    private Optional<String> pendingTurn = Optional.empty();
+    /** Set once the simulator says the conversation is finished. */
+    private Optional<String> stoppingReason = Optional.empty();
+
+    GalteaUser(GalteaClient galtea, String versionId, String testCaseId, int maxTurns) {
+        this.galtea = galtea;
+        this.versionId = versionId;
+        this.testCaseId = testCaseId;
+        this.maxTurns = maxTurns;
+    }
+
+    @Override
+    public void begin(String callSid) throws IOException, InterruptedException {
+        sessionId = Optional.of(galtea.createSession(versionId, testCaseId, callSid));
+    }
+
+    @Override
+    public Map<String, String> facts() {
+        return sessionId.map(id -> Map.of("galtea_test_case_id", testCaseId, "galtea_session_id", id))
+                .orElse(Map.of("galtea_test_case_id", testCaseId));
+    }
+
+    @Override
+    public void heard(AgentReply reply) throws IOException, InterruptedException {
+        if (pendingTurn.isPresent()) {
+            galtea.answerTurn(pendingTurn.get(), reply.text(), reply.latencyMillis());
+            pendingTurn = Optional.empty();
+        } else {
+            galtea.recordGreeting(session(), reply.text());
+        }
+    }
+
+    @Override
+    public Move next() throws IOException, InterruptedException {
+        if (stoppingReason.isPresent()) {
+            return new Done(stoppingReason.get());
+        }
+        GalteaClient.NextMessage message = galtea.nextUserMessage(session(), maxTurns);
+        if (message.text().isBlank()) {
+            stoppingReason = Optional.of(message.stoppingReason().orElse("the simulator had nothing more to say"));
+            return new Done(stoppingReason.get());
+        }
+        pendingTurn = message.inferenceResultId();
+        if (message.finished()) {
+            stoppingReason = Optional.of(message.stoppingReason().orElse("finished"));
+        }
+        return new Say(message.text(), message.finished());
+    }
+
+    @Override
+    public void ended(Ending ending) throws IOException, InterruptedException {
+        if (sessionId.isEmpty()) {
+            return;
+        }
+        if (pendingTurn.isPresent()) {
+            galtea.failTurn(pendingTurn.get(), "the agent did not answer: " + ending.detail());
+        }
+        if (ending.outcome().finished() || stoppingReason.isPresent()) {
+            galtea.finishSession(sessionId.get(), Optional.of(stoppingReason.orElse(ending.detail())), Optional.empty());
+        } else {
+            galtea.finishSession(sessionId.get(), Optional.empty(), Optional.of(ending.detail()));
+        }
+    }
+
+    private String session() {
+        return sessionId.orElseThrow(() -> new IllegalStateException("begin() makes the session first"));
+    }
+}

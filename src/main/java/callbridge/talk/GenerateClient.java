@@ -1,0 +1,114 @@
+package callbridge.talk;
+
+import callbridge.config.Secret;
+import callbridge.http.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A client of callbridge's {@code GET /generate}, as any driver would use it: one turn a request, the call's
+ * idle limit sent along each time.
+ */
+final class GenerateClient {
+    /** Added to the server's own wait, so the server's 204 arrives before our deadline. */
+    private static final Duration NETWORK_MARGIN = Duration.ofSeconds(15);
+
+    /** The server's answer to one turn. */
+    sealed interface Answer {
+    }
+
+    /** The agent said {@code reply}; {@code error} is set when its speech could not be transcribed. */
+    record Heard(AgentReply reply, Optional<String> error) implements Answer {
+    }
+
+    /** The call is over; {@code reason} says why (hung up, talk timeout...). */
+    record CallEnded(String reason) implements Answer {
+    }
+
+    /** Nothing was said within the wait (HTTP 204). */
+    record Silence() implements Answer {
+    }
+
+    private final HttpClient http;
+    private final URI server;
+    private final Secret apiKey;
+    private final Duration wait;
+    private final Duration talkTimeout;
+
+    GenerateClient(HttpClient http, URI server, Secret apiKey, Duration wait, Duration talkTimeout) {
+        this.http = http;
+        this.server = server;
+        this.apiKey = apiKey;
+        this.wait = wait;
+        this.talkTimeout = talkTimeout;
+    }
+
+    /** Waits for the agent's first words (its greeting). */
+    Answer listen(String callSid) throws IOException, InterruptedException {
+        return ask(callSid, Map.of("first", "true"));
+    }
+
+    /** Speaks {@code line} into the call, then waits for the agent's answer. */
+    Answer say(String callSid, String line) throws IOException, InterruptedException {
+        return ask(callSid, Map.of("input", line));
+    }
+
+    private Answer ask(String callSid, Map<String, String> turn) throws IOException, InterruptedException {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("sid", callSid);
+        query.putAll(turn);
+        query.put("timeout", Long.toString(wait.toSeconds()));
+        query.put("talk_timeout", Long.toString(talkTimeout.toSeconds()));
+        query.put("client", "callbridge-talk");
+        String encoded = query.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server + "/generate?" + encoded))
+                .timeout(wait.plus(NETWORK_MARGIN))
+                .header("X-API-KEY", apiKey.value())
+                .GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IOException("the callbridge server at " + server + " cannot be reached: " + e, e);
+        }
+        return switch (response.statusCode()) {
+            case 200 -> read(response.body());
+            case 204 -> new Silence();
+            case 403 -> throw new IOException("the callbridge server refused API_KEY (HTTP 403)");
+            default -> throw new IOException("the callbridge server answered HTTP " + response.statusCode() + ": "
+                    + response.body().strip());
+        };
+    }
+
+    static Answer read(String body) throws IOException {
+        JsonNode answer;
+        try {
+            answer = Json.MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IOException("the callbridge server's answer is not JSON: " + body, e);
+        }
+        String response = answer.path("response").asText("");
+        if (answer.path("kind").asText().equals("call_ended")) {
+            // Newer servers keep the driver-facing sentence in "response" and the cause in "reason".
+            return new CallEnded(answer.path("reason").asText(response));
+        }
+        JsonNode latency = answer.path("response_latency_ms");
+        Optional<String> error = answer.hasNonNull("error") ? Optional.of(answer.path("error").asText()) : Optional.empty();
+        return new Heard(new AgentReply(response, latency.isNumber() ? Optional.of(latency.asLong()) : Optional.empty()), error);
+    }
+}

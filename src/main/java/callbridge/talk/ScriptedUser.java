@@ -1,0 +1,47 @@
+package callbridge.talk;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+
+/** The user's lines from a plain text file: one a turn, in order; blank lines and {@code #} comments skipped. */
+final class ScriptedUser implements UserSide {
+    private final Iterator<String> lines;
+
+    ScriptedUser(List<String> lines) {
+        this.lines = List.copyOf(lines).iterator();
+    }
+
+    /** The script's lines. */
+    static List<String> read(Path file) throws UsageException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read the script " + file + ": " + describe(e), e);
+        }
+        List<String> said = lines.stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        if (said.isEmpty()) {
+            throw new UsageException("the script " + file + " has no lines to say (only blank lines and # comments)");
+        }
+        return said;
+    }
+
+    @Override
+    public Move next() {
+        if (!lines.hasNext()) {
+            return new Done("script finished");
+        }
+        String line = lines.next();
+        return new Say(line, !lines.hasNext());
+    }
+
+    static String describe(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : String.valueOf(e.getMessage());
+    }
+}

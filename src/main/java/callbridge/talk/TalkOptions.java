@@ -1,0 +1,204 @@
+package callbridge.talk;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What one {@code talk} run was asked to do: the flags over their settings (environment, {@code .env}),
+ * each checked here so a mistake is reported before anything is dialled, naming the flag and its setting.
+ *
+ * @param publicUrl   where Twilio fetches the call's instructions: {@code <publicUrl>/twilio-voice}
+ * @param server      a running callbridge to talk through; empty: {@code talk} starts its own
+ * @param maxTurns    user lines at most
+ * @param turnTimeout how long each {@code /generate} waits for the agent
+ * @param talkTimeout the call's idle limit, sent as {@code talk_timeout}
+ * @param parallel    test conversations at once
+ */
+public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> server, boolean record,
+                          UserSource source, boolean userFirst, int maxTurns, Duration turnTimeout,
+                          Duration talkTimeout, int parallel, Optional<Path> report) {
+    /** E.164: a plus, then up to 15 digits, the first not 0 (ITU-T E.164, section 6). */
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+    static final int DEFAULT_MAX_TURNS = 12;
+    static final int DEFAULT_TURN_TIMEOUT_SECONDS = 30;
+    static final int DEFAULT_TALK_TIMEOUT_SECONDS = 50;
+
+    /** True when only {@code --help} was asked for. */
+    static boolean wantsHelp(List<String> args) {
+        return args.contains(TalkFlag.HELP.flag()) || args.contains("-h");
+    }
+
+    /**
+     * Reads {@code args} over {@code settings}.
+     *
+     * @throws UsageException naming the first flag that is unknown, missing or malformed
+     */
+    public static TalkOptions parse(List<String> args, Map<String, String> settings) throws UsageException {
+        Map<TalkFlag, String> values = new EnumMap<>(TalkFlag.class);
+        for (TalkFlag flag : TalkFlag.values()) {
+            flag.setting().map(settings::get).map(String::strip).filter(v -> !v.isEmpty())
+                    .ifPresent(value -> values.put(flag, value));
+        }
+        readArguments(args, values);
+        return fromValues(new Values(values));
+    }
+
+    private static void readArguments(List<String> args, Map<TalkFlag, String> values) throws UsageException {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            TalkFlag flag = TalkFlag.byFlag(name).orElseThrow(() -> new UsageException(
+                    (arg.startsWith("-") ? "unknown flag " : "unexpected argument ") + "'" + name + "'"));
+            if (flag.isSwitch()) {
+                values.put(flag, equals < 0 ? "true" : arg.substring(equals + 1));
+            } else if (equals >= 0) {
+                values.put(flag, arg.substring(equals + 1));
+            } else if (i + 1 < args.size()) {
+                values.put(flag, args.get(++i));
+            } else {
+                throw new UsageException(flag.flag() + " needs a value");
+            }
+        }
+    }
+
+    private static TalkOptions fromValues(Values v) throws UsageException {
+        Optional<URI> server = v.url(TalkFlag.SERVER);
+        Optional<URI> publicUrl = v.url(TalkFlag.PUBLIC_URL).or(() -> server);
+        if (publicUrl.isEmpty()) {
+            throw new UsageException(TalkFlag.PUBLIC_URL.describe()
+                    + " is required: the https:// address Twilio reaches the server at (for example your ngrok URL)");
+        }
+        return new TalkOptions(v.phoneNumber(TalkFlag.TO), v.phoneNumber(TalkFlag.FROM), publicUrl.get(), server,
+                v.bool(TalkFlag.RECORD), source(v), v.bool(TalkFlag.USER_FIRST),
+                v.integer(TalkFlag.MAX_TURNS, DEFAULT_MAX_TURNS, 1, 1_000),
+                Duration.ofSeconds(v.integer(TalkFlag.TURN_TIMEOUT, DEFAULT_TURN_TIMEOUT_SECONDS, 1, 600)),
+                Duration.ofSeconds(v.integer(TalkFlag.TALK_TIMEOUT, DEFAULT_TALK_TIMEOUT_SECONDS, 1, 86_400)),
+                v.integer(TalkFlag.PARALLEL, 1, 1, 100),
+                v.optional(TalkFlag.REPORT).map(Path::of));
+    }
+
+    private static UserSource source(Values v) throws UsageException {
+        List<TalkFlag> given = new ArrayList<>();
+        for (TalkFlag flag : List.of(TalkFlag.SCRIPT, TalkFlag.PERSONA, TalkFlag.GALTEA_VERSION)) {
+            if (v.optional(flag).isPresent()) {
+                given.add(flag);
+            }
+        }
+        if (given.size() != 1) {
+            throw new UsageException("say where the user's lines come from with exactly one of --script FILE, "
+                    + "--persona FILE or --galtea-version ID" + (given.isEmpty() ? "" : " (got " + flagNames(given) + ")"));
+        }
+        return switch (given.get(0)) {
+            case SCRIPT -> new UserSource.Script(Path.of(v.required(TalkFlag.SCRIPT)));
+            case PERSONA -> new UserSource.Persona(Path.of(v.required(TalkFlag.PERSONA)));
+            default -> galtea(v);
+        };
+    }
+
+    private static UserSource galtea(Values v) throws UsageException {
+        Optional<String> test = v.optional(TalkFlag.GALTEA_TEST);
+        Optional<String> testCase = v.optional(TalkFlag.GALTEA_TEST_CASE);
+        if (test.isPresent() == testCase.isPresent()) {
+            throw new UsageException("--galtea-version needs exactly one of --galtea-test ID or --galtea-test-case ID");
+        }
+        List<Integer> positions = v.positions(TalkFlag.GALTEA_CASES);
+        if (!positions.isEmpty() && test.isEmpty()) {
+            throw new UsageException("--galtea-cases selects test cases of --galtea-test; it does not go with --galtea-test-case");
+        }
+        return new UserSource.Galtea(v.required(TalkFlag.GALTEA_VERSION), test, positions, testCase);
+    }
+
+    private static String flagNames(List<TalkFlag> flags) {
+        return String.join(", ", flags.stream().map(TalkFlag::flag).toList());
+    }
+
+    /** Typed reads of the raw values, each error naming the flag. */
+    private record Values(Map<TalkFlag, String> raw) {
+        Optional<String> optional(TalkFlag flag) {
+            return Optional.ofNullable(raw.get(flag));
+        }
+
+        String required(TalkFlag flag) throws UsageException {
+            return optional(flag).orElseThrow(() -> new UsageException(flag.describe() + " is required"));
+        }
+
+        String phoneNumber(TalkFlag flag) throws UsageException {
+            String number = required(flag).replaceAll("[\\s()-]", "");
+            if (!E164.matcher(number).matches()) {
+                throw new UsageException(flag.describe() + " must be a phone number in E.164 form, a + and up to 15 digits"
+                        + " (+34910000000), got '" + raw.get(flag) + "'");
+            }
+            return number;
+        }
+
+        boolean bool(TalkFlag flag) throws UsageException {
+            String value = optional(flag).orElse("false").toLowerCase(Locale.ROOT);
+            return switch (value) {
+                case "true", "yes", "1", "on" -> true;
+                case "false", "no", "0", "off" -> false;
+                default -> throw new UsageException(flag.describe() + " must be true or false, got '" + value + "'");
+            };
+        }
+
+        int integer(TalkFlag flag, int defaultValue, int min, int max) throws UsageException {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            try {
+                int number = Integer.parseInt(value.get().strip());
+                if (number >= min && number <= max) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // reported below, with the range
+            }
+            throw new UsageException(flag.describe() + " must be a whole number from " + min + " to " + max
+                    + ", got '" + value.get() + "'");
+        }
+
+        Optional<URI> url(TalkFlag flag) throws UsageException {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<URI> url = HttpUrl.parse(value.get());
+            if (url.isPresent()) {
+                return url;
+            }
+            throw new UsageException(flag.describe() + " must be an http:// or https:// URL with a host, got '" + value.get() + "'");
+        }
+
+        /** A comma-separated list of positions from 0 ({@code 6,7,8}, or {@code [6, 7, 8]}). */
+        List<Integer> positions(TalkFlag flag) throws UsageException {
+            Optional<String> value = optional(flag);
+            if (value.isEmpty()) {
+                return List.of();
+            }
+            List<Integer> positions = new ArrayList<>();
+            for (String part : value.get().replaceAll("[\\[\\]\\s]", "").split(",", -1)) {
+                try {
+                    int position = Integer.parseInt(part);
+                    if (position >= 0 && !positions.contains(position)) {
+                        positions.add(position);
+                        continue;
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                throw new UsageException(flag.describe() + " must list distinct positions from 0, such as 6,7,8; got '"
+                        + value.get() + "'");
+            }
+            return positions;
+        }
+    }
+}

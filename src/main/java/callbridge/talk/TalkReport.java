@@ -1,0 +1,86 @@
+package callbridge.talk;
+
+import callbridge.http.Json;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The whole run as JSON ({@code --report FILE}):
+ * <pre>
+ * {"started_at", "ended_at", "finished": true|false,
+ *  "conversations": [{"label", "call_sid", "to", "from", "started_at", "ended_at",
+ *                     "outcome": "user_done"|"max_turns"|"hung_up"|"not_answered"|"timeout"|"interrupted"|"error",
+ *                     "detail", "finished", "user_turns", "median_latency_ms",
+ *                     "turns": [{"speaker": "agent"|"user", "text", "at", "response_latency_ms"?, "error"?}],
+ *                     "errors": [...], ...extras such as "galtea_session_id"}]}
+ * </pre>
+ * Written to a temporary file first and then moved over {@code FILE}, so a reader never sees half a report.
+ */
+final class TalkReport {
+    private TalkReport() {
+    }
+
+    static ObjectNode of(Instant startedAt, Instant endedAt, List<ConversationLog> logs) {
+        ObjectNode report = Json.MAPPER.createObjectNode();
+        report.put("started_at", startedAt.toString());
+        report.put("ended_at", endedAt.toString());
+        report.put("finished", logs.stream().allMatch(TalkReport::finished));
+        ArrayNode conversations = report.putArray("conversations");
+        logs.forEach(log -> conversations.add(describe(log)));
+        return report;
+    }
+
+    static boolean finished(ConversationLog log) {
+        return log.ending().map(ending -> ending.outcome().finished()).orElse(false);
+    }
+
+    static void write(Path file, ObjectNode report) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(temporary, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n",
+                    StandardCharsets.UTF_8);
+            Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private static ObjectNode describe(ConversationLog log) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("label", log.label());
+        log.callSid().ifPresentOrElse(sid -> node.put("call_sid", sid), () -> node.putNull("call_sid"));
+        node.put("to", log.to());
+        node.put("from", log.from());
+        node.put("started_at", log.startedAt().toString());
+        log.endedAt().ifPresent(at -> node.put("ended_at", at.toString()));
+        log.ending().ifPresent(ending -> {
+            node.put("outcome", ending.outcome().wireName());
+            node.put("detail", ending.detail());
+        });
+        node.put("finished", finished(log));
+        node.put("user_turns", log.userTurns());
+        log.medianLatency().ifPresent(latency -> node.put("median_latency_ms", latency.toMillis()));
+        ArrayNode turns = node.putArray("turns");
+        for (ConversationLog.Turn turn : log.turns()) {
+            ObjectNode entry = turns.addObject();
+            entry.put("speaker", turn.speaker().wireName());
+            entry.put("text", turn.text());
+            entry.put("at", turn.at().toString());
+            turn.latencyMillis().ifPresent(ms -> entry.put("response_latency_ms", ms));
+            turn.error().ifPresent(error -> entry.put("error", error));
+        }
+        ArrayNode errors = node.putArray("errors");
+        log.errors().forEach(errors::add);
+        log.extras().forEach(node::put);
+        return node;
+    }
+}

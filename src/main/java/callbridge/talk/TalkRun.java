@@ -1,0 +1,60 @@
+package callbridge.talk;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Runs the planned conversations, up to {@code parallel} at once, each on its own virtual thread with its
+ * own call, so one that fails never stops another. The first stop request (SIGINT/SIGTERM) interrupts
+ * them all: each completes its call and ends its user side before its thread returns, and those still
+ * waiting for a slot are not dialled at all.
+ */
+final class TalkRun {
+    private TalkRun() {
+    }
+
+    static List<ConversationLog> run(List<UserSides.Plan> plans, int parallel, Conversation.Setup setup,
+                                     CountDownLatch stopRequested) throws InterruptedException {
+        Semaphore slots = new Semaphore(parallel);
+        List<ConversationLog> logs = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (UserSides.Plan plan : plans) {
+            Conversation conversation = new Conversation(setup, plan.label());
+            logs.add(conversation.log());
+            threads.add(Thread.ofVirtual().name("talk " + plan.label()).start(() -> runInSlot(slots, conversation, plan, setup)));
+        }
+        Thread stopper = Thread.ofVirtual().name("talk stop").start(() -> {
+            try {
+                stopRequested.await();
+                threads.forEach(Thread::interrupt);
+            } catch (InterruptedException e) {
+                // every conversation ended first: nothing to stop
+            }
+        });
+        try {
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        } finally {
+            stopper.interrupt();
+        }
+        return logs;
+    }
+
+    private static void runInSlot(Semaphore slots, Conversation conversation, UserSides.Plan plan, Conversation.Setup setup) {
+        try {
+            slots.acquire();
+        } catch (InterruptedException e) {
+            conversation.log().end(new Ending(Ending.Outcome.INTERRUPTED, "stopped before its call was placed"),
+                    setup.clock().instant());
+            return;
+        }
+        try {
+            conversation.run(plan.user().get());
+        } finally {
+            slots.release();
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package callbridge.talk;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The user's side of one conversation. {@link Conversation} calls {@link #begin} once the call is placed,
+ * {@link #heard} with each thing the agent says (its greeting, then its answer to each line), {@link #next}
+ * for each of the user's turns, and {@link #ended} exactly once, however the conversation ended.
+ */
+interface UserSide {
+    /** The user's next move. */
+    sealed interface Move {
+    }
+
+    /**
+     * Say this into the call.
+     *
+     * @param last the user means it as their last words: if the agent then hangs up, the user was done
+     */
+    record Say(String text, boolean last) implements Move {
+    }
+
+    /** The user is done; {@code reason} says why (script finished, goal reached, the simulator's stopping reason). */
+    record Done(String reason) implements Move {
+    }
+
+    /** The call is placed: {@code callSid} names it at Twilio. */
+    default void begin(String callSid) throws IOException, InterruptedException {
+    }
+
+    /** Facts about this user side worth keeping in the report (such as a Galtea session), once begun. */
+    default Map<String, String> facts() {
+        return Map.of();
+    }
+
+    /** The agent said this: its greeting, or its answer to the user's last line. */
+    default void heard(AgentReply reply) throws IOException, InterruptedException {
+    }
+
+    /** The user's next move. */
+    Move next() throws IOException, InterruptedException;
+
+    /** The conversation is over: {@code ending} says how. Called once, after a failure too. */
+    default void ended(Ending ending) throws IOException, InterruptedException {
+    }
+}

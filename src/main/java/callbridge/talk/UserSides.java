@@ -1,0 +1,143 @@
+package callbridge.talk;
+
+import callbridge.config.Secret;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Turns the chosen {@link UserSource} into the conversations to run, checking everything that can be checked
+ * before a call is placed: files readable, settings present, the LLM or Galtea reachable with the key given,
+ * the Galtea test cases there.
+ */
+final class UserSides {
+    /** How long one LLM or Galtea request may take. */
+    private static final Duration API_TIMEOUT = Duration.ofSeconds(60);
+
+    /** One conversation to run: its label in the output, and a fresh user side for it. */
+    record Plan(String label, Supplier<UserSide> user) {
+    }
+
+    private UserSides() {
+    }
+
+    static List<Plan> prepare(UserSource source, Map<String, String> settings, HttpClient http, int maxTurns)
+            throws UsageException, InterruptedException {
+        return switch (source) {
+            case UserSource.Script script -> {
+                List<String> lines = ScriptedUser.read(script.file());
+                yield List.of(new Plan(script.file().getFileName().toString(), () -> new ScriptedUser(lines)));
+            }
+            case UserSource.Persona persona -> List.of(persona(persona, settings, http));
+            case UserSource.Galtea galtea -> galtea(galtea, settings, http, maxTurns);
+        };
+    }
+
+    private static Plan persona(UserSource.Persona persona, Map<String, String> settings, HttpClient http)
+            throws UsageException, InterruptedException {
+        String description;
+        try {
+            description = Files.readString(persona.file(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("cannot read the persona " + persona.file() + ": " + ScriptedUser.describe(e), e);
+        }
+        if (description.isBlank()) {
+            throw new UsageException("the persona " + persona.file() + " is empty: describe who the user is, what they want and when they are done");
+        }
+        URI base = url(settings, "LLM_BASE_URL", Optional.empty(), "the OpenAI-compatible endpoint, such as https://api.openai.com/v1");
+        String model = required(settings, "LLM_MODEL", "the chat model's name");
+        JsonApi llm = new JsonApi("the LLM at LLM_BASE_URL", base, secret(settings, "LLM_API_KEY"), http, API_TIMEOUT);
+        checkReachable(llm, "/models");
+        return new Plan(persona.file().getFileName().toString(), () -> new PersonaUser(llm, model, description));
+    }
+
+    private static List<Plan> galtea(UserSource.Galtea galtea, Map<String, String> settings, HttpClient http, int maxTurns)
+            throws UsageException, InterruptedException {
+        Secret key = secret(settings, "GALTEA_API_KEY").or(() -> secret(settings, "GALTEA_API_KEY_DEV"))
+                .orElseThrow(() -> new UsageException("GALTEA_API_KEY is required for --galtea-version (GALTEA_API_KEY_DEV is read too)"));
+        URI base = url(settings, "GALTEA_API_URL", Optional.of(GalteaClient.DEFAULT_BASE_URL), "Galtea's API");
+        GalteaClient client = new GalteaClient(new JsonApi("Galtea", base, Optional.of(key), http, API_TIMEOUT));
+        List<GalteaClient.TestCase> cases = testCases(client, galtea);
+        List<Plan> plans = new ArrayList<>();
+        for (GalteaClient.TestCase testCase : cases) {
+            plans.add(new Plan(testCase.id(), () -> new GalteaUser(client, galtea.versionId(), testCase.id(), maxTurns)));
+        }
+        return plans;
+    }
+
+    private static List<GalteaClient.TestCase> testCases(GalteaClient client, UserSource.Galtea galtea)
+            throws UsageException, InterruptedException {
+        try {
+            if (galtea.testCaseId().isPresent()) {
+                return List.of(client.testCase(galtea.testCaseId().get()));
+            }
+            String test = galtea.testId().orElseThrow();
+            List<GalteaClient.TestCase> all = client.testCases(test);
+            if (all.isEmpty()) {
+                throw new UsageException("Galtea test " + test + " has no test cases");
+            }
+            if (galtea.positions().isEmpty()) {
+                return all;
+            }
+            List<GalteaClient.TestCase> chosen = new ArrayList<>();
+            for (int position : galtea.positions()) {
+                if (position >= all.size()) {
+                    throw new UsageException("--galtea-cases: test " + test + " has " + all.size()
+                            + " test cases (positions 0 to " + (all.size() - 1) + "), so there is no " + position);
+                }
+                chosen.add(all.get(position));
+            }
+            return chosen;
+        } catch (IOException e) {
+            throw new UsageException("cannot read the Galtea test cases: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Any answer from the API proves it is there, save a refused key: a 404 only says the endpoint has no
+     * such listing. Nothing else is sent before a call is placed.
+     */
+    private static void checkReachable(JsonApi api, String path) throws UsageException, InterruptedException {
+        try {
+            api.get(path);
+        } catch (JsonApi.ApiException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throw new UsageException(e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    private static String required(Map<String, String> settings, String name, String what) throws UsageException {
+        return value(settings, name).orElseThrow(() -> new UsageException(name + " is required: " + what));
+    }
+
+    private static Optional<String> value(Map<String, String> settings, String name) {
+        return Optional.ofNullable(settings.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private static Optional<Secret> secret(Map<String, String> settings, String name) {
+        return value(settings, name).map(Secret::new);
+    }
+
+    private static URI url(Map<String, String> settings, String name, Optional<String> defaultValue, String what)
+            throws UsageException {
+        String raw = value(settings, name).or(() -> defaultValue)
+                .orElseThrow(() -> new UsageException(name + " is required: " + what));
+        Optional<URI> url = HttpUrl.parse(raw);
+        if (url.isPresent()) {
+            return url.get();
+        }
+        throw new UsageException(name + " must be an http:// or https:// URL, got '" + raw + "'");
+    }
+}

@@ -1,0 +1,118 @@
+package callbridge.talk;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TalkOptionsTest {
+    private static final List<String> MINIMAL = List.of("--to", "+34910000001", "--from", "+34910000002",
+            "--public-url", "https://example.ngrok.app", "--script", "lines.txt");
+
+    @Test
+    void parse_minimal_givesTheDefaults() throws Exception {
+        TalkOptions options = TalkOptions.parse(MINIMAL, Map.of());
+        assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://example.ngrok.app"), Optional.empty(),
+                false, new UserSource.Script(Path.of("lines.txt")), false, 12, Duration.ofSeconds(30), Duration.ofSeconds(50),
+                1, Optional.empty()), options);
+    }
+
+    @Test
+    void parse_everyFlagFromSettings_flagsWin() throws Exception {
+        Map<String, String> settings = Map.of("TALK_TO", "+441234567890", "TALK_FROM", "+34910000002",
+                "PUBLIC_URL", "https://a.example/", "TALK_SCRIPT", "s.txt", "TALK_MAX_TURNS", "3", "TALK_TURN_TIMEOUT", "9",
+                "TALK_TIMEOUT", "70", "TALK_RECORD", "true", "TALK_PARALLEL", "4", "TALK_REPORT", "r.json");
+        TalkOptions options = TalkOptions.parse(List.of("--max-turns=5", "--user-first"), settings);
+        assertEquals("+441234567890", options.to());
+        assertEquals(URI.create("https://a.example"), options.publicUrl());
+        assertEquals(5, options.maxTurns());
+        assertEquals(Duration.ofSeconds(9), options.turnTimeout());
+        assertEquals(Duration.ofSeconds(70), options.talkTimeout());
+        assertTrue(options.record() && options.userFirst());
+        assertEquals(4, options.parallel());
+        assertEquals(Optional.of(Path.of("r.json")), options.report());
+    }
+
+    @Test
+    void parse_server_isThePublicUrlUnlessOneIsGiven() throws Exception {
+        List<String> args = new ArrayList<>(MINIMAL.subList(0, 4));
+        args.addAll(List.of("--script", "x", "--server", "https://bridge.example"));
+        TalkOptions options = TalkOptions.parse(args, Map.of());
+        assertEquals(Optional.of(URI.create("https://bridge.example")), options.server());
+        assertEquals(URI.create("https://bridge.example"), options.publicUrl());
+    }
+
+    @Test
+    void parse_galtea_testWithPositions() throws Exception {
+        List<String> args = new ArrayList<>(MINIMAL.subList(0, 6));
+        args.addAll(List.of("--galtea-version", "v1", "--galtea-test", "t1", "--galtea-cases", "[6, 7,8]"));
+        assertEquals(new UserSource.Galtea("v1", Optional.of("t1"), List.of(6, 7, 8), Optional.empty()),
+                TalkOptions.parse(args, Map.of()).source());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --to 12345                                   | --to (TALK_TO) must be a phone number in E.164 form
+            --from +0123                                 | --from (TALK_FROM) must be a phone number in E.164 form
+            --to +1234567890123456                       | --to (TALK_TO) must be a phone number
+            --nope                                       | unknown flag '--nope'
+            stray                                        | unexpected argument 'stray'
+            --max-turns 0                                | --max-turns (TALK_MAX_TURNS) must be a whole number from 1 to 1000
+            --turn-timeout x                             | --turn-timeout (TALK_TURN_TIMEOUT) must be a whole number
+            --parallel 101                               | --parallel (TALK_PARALLEL) must be a whole number from 1 to 100
+            --record=maybe                               | --record (TALK_RECORD) must be true or false
+            --public-url ftp://x                         | --public-url (PUBLIC_URL) must be an http:// or https:// URL
+            --persona p.txt                              | exactly one of --script FILE, --persona FILE or --galtea-version ID (got --script, --persona)
+            --galtea-version v                           | exactly one of --script FILE, --persona FILE or --galtea-version ID (got --script, --galtea-version)
+            --report                                     | --report needs a value
+            """)
+    void parse_badInput_namesTheFlag(String extra, String expected) {
+        List<String> args = new ArrayList<>(MINIMAL);
+        args.addAll(Arrays.asList(extra.split(" ")));
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of()));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --galtea-version v                                         | exactly one of --galtea-test ID or --galtea-test-case ID
+            --galtea-version v --galtea-test t --galtea-test-case c    | exactly one of --galtea-test ID or --galtea-test-case ID
+            --galtea-version v --galtea-test-case c --galtea-cases 1   | --galtea-cases selects test cases of --galtea-test
+            --galtea-version v --galtea-test t --galtea-cases 1,1      | must list distinct positions from 0
+            --galtea-version v --galtea-test t --galtea-cases -1       | must list distinct positions from 0
+            """)
+    void parse_badGaltea_saysWhatToGive(String extra, String expected) {
+        List<String> args = new ArrayList<>(MINIMAL.subList(0, 6));
+        args.addAll(Arrays.asList(extra.split(" ")));
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of()));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void parse_withoutAnyAddressForTwilio_asksForPublicUrl() {
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(
+                List.of("--to", "+34910000001", "--from", "+34910000002", "--script", "x"), Map.of()));
+        assertTrue(e.getMessage().startsWith("--public-url (PUBLIC_URL) is required"), e.getMessage());
+    }
+
+    @Test
+    void help_listsEveryFlagAndItsSetting() {
+        String help = Talk.help();
+        for (TalkFlag flag : TalkFlag.values()) {
+            assertTrue(help.contains(flag.flag()), flag.flag());
+            flag.setting().ifPresent(setting -> assertTrue(help.contains("[" + setting + "]"), setting));
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package callbridge.talk;
+
+import callbridge.testing.AgentOnThePhone;
+import callbridge.testing.FakeGaltea;
+import callbridge.testing.FakeLlm;
+import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.PlacedCall;
+import callbridge.testing.SpeechClips;
+import callbridge.testing.TestCallbridge;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static callbridge.testing.SpeechClips.HORARIO_APERTURA;
+import static callbridge.testing.SpeechClips.MANANA_NUEVE;
+import static callbridge.testing.SpeechClips.RESERVAR_MESA;
+import static callbridge.testing.SpeechClips.SI_GRACIAS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code talk} end to end on loopback: a real callbridge server, the ElevenLabs stand-in, and a Twilio REST
+ * stand-in that answers each call {@code talk} places with an {@link AgentOnThePhone} (webhook, media
+ * stream, real speech clips spoken in reply to what the server plays).
+ */
+class TalkTest {
+    /** Turns end after 1 s of silence instead of 2.8 s: the clips have no pause that long. */
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of("SILENCE_MS", "1000"));
+
+    @TempDir
+    private Path dir;
+
+    @Test
+    void script_threeTurns_everyTurnInTheReport_callCompletedOnceByTalk() throws Exception {
+        server.twilioRest().answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS, HORARIO_APERTURA)));
+        Path script = script("# a booking", "Buenas tardes, ¿tienen mesa?", "", "Para dos, por favor.", "Gracias, hasta luego.");
+
+        TalkRunner.Result result = TalkRunner.run(server, dir, Map.of(), "--script", script.toString());
+
+        assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+        JsonNode conversation = result.conversation(0);
+        assertEquals("user_done", conversation.path("outcome").asText(), result.output());
+        assertEquals(List.of(
+                "agent: " + SpeechClips.textOf(RESERVAR_MESA),
+                "user: Buenas tardes, ¿tienen mesa?", "agent: " + SpeechClips.textOf(MANANA_NUEVE),
+                "user: Para dos, por favor.", "agent: " + SpeechClips.textOf(SI_GRACIAS),
+                "user: Gracias, hasta luego.", "agent: " + SpeechClips.textOf(HORARIO_APERTURA)), turns(conversation));
+        for (JsonNode turn : conversation.path("turns")) {
+            boolean answer = turn.path("speaker").asText().equals("agent") && !turn.equals(conversation.path("turns").get(0));
+            assertEquals(answer, turn.path("response_latency_ms").isNumber(), turn.toString());
+        }
+        assertTrue(result.report().path("finished").asBoolean());
+        assertEquals(3, conversation.path("user_turns").asInt());
+
+        PlacedCall call = onlyCall();
+        assertEquals(call.sid(), conversation.path("call_sid").asText());
+        assertEquals(Map.of("To", TalkRunner.TO, "From", TalkRunner.FROM, "Url", "http://127.0.0.1:" + server.port() + "/twilio-voice"),
+                Map.of("To", call.to(), "From", call.from(), "Url", call.webhook().toString()));
+        call.completedByApi().get(10, TimeUnit.SECONDS);
+        assertEquals(1, server.twilioRest().updatesFor(call.sid()).stream().filter(FakeTwilioRest.CallUpdate::whileLive).count(),
+                server.twilioRest().updatesFor(call.sid()).toString());
+        assertTrue(result.output().contains("agent ("), "one line per turn with the latency: " + result.output());
+        assertEquals(List.of(), server.twilioRest().problems());
+    }
+
+    @Test
+    void farEndHangsUp_midConversation_reportedAsHungUp() throws Exception {
+        server.twilioRest().answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS)).hangingUpAfter(1));
+        Path script = script("Hola.", "¿A qué hora?", "Gracias.");
+
+        TalkRunner.Result result = TalkRunner.run(server, dir, Map.of(), "--script", script.toString());
+
+        assertEquals(Talk.Exit.NOT_FINISHED, result.exit(), result.output());
+        JsonNode conversation = result.conversation(0);
+        assertEquals("hung_up", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA), "user: Hola.", "agent: " + SpeechClips.textOf(MANANA_NUEVE),
+                "user: ¿A qué hora?"), turns(conversation));
+        assertTrue(result.output().contains("did not run to their end"), result.output());
+    }
+
+    @Test
+    void noAnswer_reportedAsNotAnswered_nothingHungUp() throws Exception {
+        server.twilioRest().answerCallsWith(call -> call.status("no-answer"));
+        Path script = script("Hola.");
+
+        TalkRunner.Result result = TalkRunner.run(server, dir, Map.of(), "--script", script.toString(), "--turn-timeout", "1");
+
+        assertEquals(Talk.Exit.NOT_FINISHED, result.exit(), result.output());
+        assertEquals("not_answered", result.conversation(0).path("outcome").asText(), result.conversation(0).toString());
+        assertTrue(result.conversation(0).path("detail").asText().contains("no-answer"));
+        assertEquals(List.of(), server.twilioRest().updatesFor(onlyCall().sid()), "a call that was never answered needs no hanging up");
+    }
+
+    @Test
+    void persona_llmPlaysTheUser_untilItSignalsTheEnd() throws Exception {
+        server.twilioRest().answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS)));
+        Path persona = Files.writeString(dir.resolve("persona.txt"), "Ana, 40, wants a table for two tomorrow at nine.");
+        try (FakeLlm llm = FakeLlm.replying(List.of("Sí, para dos.", "Perfecto, gracias. [END]"))) {
+            TalkRunner.Result result = TalkRunner.run(server, dir, Map.of("LLM_BASE_URL", llm.baseUrl().toString(),
+                    "LLM_MODEL", FakeLlm.MODEL, "LLM_API_KEY", FakeLlm.API_KEY), "--persona", persona.toString());
+
+            assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+            assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA), "user: Sí, para dos.",
+                    "agent: " + SpeechClips.textOf(MANANA_NUEVE), "user: Perfecto, gracias.",
+                    "agent: " + SpeechClips.textOf(SI_GRACIAS)), turns(result.conversation(0)));
+            List<JsonNode> asked = llm.conversations();
+            assertEquals(2, asked.size());
+            JsonNode second = asked.get(1);
+            assertTrue(second.get(0).path("content").asText().contains("Ana, 40"), "the persona is the system prompt");
+            assertEquals(List.of("system", "user", "assistant", "user"), roles(second));
+            assertEquals(SpeechClips.textOf(MANANA_NUEVE), second.get(3).path("content").asText(), "the agent speaks as the chat's user");
+            assertEquals(List.of(), llm.problems());
+        }
+    }
+
+    @Test
+    void galtea_threeTestCasesInParallel_threeCallsAtOnce_eachSessionClosed_oneReport() throws Exception {
+        List<FakeGaltea.TestCase> cases = List.of(
+                new FakeGaltea.TestCase("tc-1", "book a table", List.of("Quiero reservar.", "Gracias.")),
+                new FakeGaltea.TestCase("tc-2", "ask the hours", List.of("¿Qué horario tienen?", "Vale.")),
+                new FakeGaltea.TestCase("tc-3", "cancel", List.of("Quiero cancelar.", "Adiós.")));
+        AgentOnThePhone agent = AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS));
+        CountDownLatch allRinging = new CountDownLatch(3);
+        server.twilioRest().answerCallsWith(call -> {
+            allRinging.countDown(); // the agent answers only once all three calls ring: they run at once
+            assertTrue(allRinging.await(30, TimeUnit.SECONDS), "three calls at once");
+            agent.ring(call);
+        });
+        try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("test-1", cases))) {
+            TalkRunner.Result result = TalkRunner.run(server, dir, Map.of("GALTEA_API_KEY", FakeGaltea.API_KEY,
+                            "GALTEA_API_URL", galtea.baseUrl().toString()),
+                    "--galtea-version", "v-1", "--galtea-test", "test-1", "--parallel", "3");
+
+            assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+            assertEquals(3, server.twilioRest().placedCalls().size());
+            assertEquals(3, galtea.mostOpenAtOnce());
+            assertEquals(3, result.report().path("conversations").size());
+            for (FakeGaltea.Session session : galtea.sessions()) {
+                assertTrue(session.finished, session.id);
+                assertEquals(FakeGaltea.STOPPING_REASON, session.stoppingReason);
+                assertEquals("v-1", session.versionId);
+                assertEquals(3, session.turns.size(), "greeting and two answered lines");
+                assertEquals(SpeechClips.textOf(RESERVAR_MESA), session.turns.get(0).output());
+                assertEquals(SpeechClips.textOf(MANANA_NUEVE), session.turns.get(1).output());
+                assertTrue(session.turns.get(1).latency() != null && session.turns.get(1).latency() >= 0, session.turns.toString());
+                JsonNode conversation = conversationWithSession(result, session.id);
+                assertEquals(session.customId, conversation.path("call_sid").asText());
+                assertEquals(session.testCaseId, conversation.path("galtea_test_case_id").asText());
+            }
+            assertEquals(List.of(), galtea.problems());
+        }
+    }
+
+    private PlacedCall onlyCall() {
+        List<PlacedCall> calls = server.twilioRest().placedCalls();
+        assertEquals(1, calls.size());
+        return calls.get(0);
+    }
+
+    private Path script(String... lines) throws Exception {
+        return Files.write(dir.resolve("script.txt"), List.of(lines));
+    }
+
+    private static List<String> turns(JsonNode conversation) {
+        List<String> said = new ArrayList<>();
+        conversation.path("turns").forEach(turn -> said.add(turn.path("speaker").asText() + ": " + turn.path("text").asText()));
+        return said;
+    }
+
+    private static List<String> roles(JsonNode messages) {
+        List<String> roles = new ArrayList<>();
+        messages.forEach(message -> roles.add(message.path("role").asText()));
+        return roles;
+    }
+
+    private static JsonNode conversationWithSession(TalkRunner.Result result, String sessionId) {
+        for (JsonNode conversation : result.report().path("conversations")) {
+            if (conversation.path("galtea_session_id").asText().equals(sessionId)) {
+                return conversation;
+            }
+        }
+        throw new AssertionError("no conversation with session " + sessionId + " in " + result.report());
+    }
+}

@@ -1,0 +1,105 @@
+package callbridge.talk;
+
+import callbridge.testing.FakeGaltea;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What is checked before anything is dialled, and the user sides' own rules. */
+class UserSidesTest {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    private Path dir;
+
+    @Test
+    void script_skipsBlankLinesAndComments_marksTheLastLine() throws Exception {
+        Path file = Files.write(dir.resolve("s.txt"), List.of("# greeting", "  Hola  ", "", "Adiós", "   # done"));
+        ScriptedUser user = new ScriptedUser(ScriptedUser.read(file));
+        assertEquals(new UserSide.Say("Hola", false), user.next());
+        assertEquals(new UserSide.Say("Adiós", true), user.next());
+        assertEquals(new UserSide.Done("script finished"), user.next());
+    }
+
+    @Test
+    void script_missingOrEmpty_isAUsageError() throws Exception {
+        UsageException missing = assertThrows(UsageException.class, () -> ScriptedUser.read(dir.resolve("none.txt")));
+        assertTrue(missing.getMessage().endsWith("none.txt: no such file"), missing.getMessage());
+        Path empty = Files.write(dir.resolve("e.txt"), List.of("# only a comment", ""));
+        assertTrue(assertThrows(UsageException.class, () -> ScriptedUser.read(empty)).getMessage().contains("has no lines"));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Sí, para dos.            | say: Sí, para dos.
+            Gracias, adiós. [END]    | last: Gracias, adiós.
+            [END]                    | done
+            '  [END]  '              | done
+            [END] Adiós.             | last: Adiós.
+            """)
+    void persona_endMarker(String reply, String expected) {
+        PersonaUser persona = new PersonaUser(null, "m", "someone");
+        String actual = switch (persona.interpret(reply)) {
+            case UserSide.Say say -> (say.last() ? "last: " : "say: ") + say.text();
+            case UserSide.Done done -> "done";
+        };
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void persona_withoutItsSettings_orUnreachable_isAUsageError() throws Exception {
+        Path persona = Files.writeString(dir.resolve("p.txt"), "Ana wants a table.");
+        UserSource source = new UserSource.Persona(persona);
+        assertEquals("LLM_BASE_URL is required: the OpenAI-compatible endpoint, such as https://api.openai.com/v1",
+                assertThrows(UsageException.class, () -> UserSides.prepare(source, Map.of(), HTTP, 12)).getMessage());
+        assertEquals("LLM_MODEL is required: the chat model's name", assertThrows(UsageException.class,
+                () -> UserSides.prepare(source, Map.of("LLM_BASE_URL", "http://127.0.0.1:9"), HTTP, 12)).getMessage());
+        UsageException unreachable = assertThrows(UsageException.class, () -> UserSides.prepare(source,
+                Map.of("LLM_BASE_URL", "http://127.0.0.1:9/v1", "LLM_MODEL", "m"), HTTP, 12));
+        assertTrue(unreachable.getMessage().startsWith("the LLM at LLM_BASE_URL at http://127.0.0.1:9/v1 cannot be reached"),
+                unreachable.getMessage());
+    }
+
+    @Test
+    void galtea_positionsPickTestCasesInGalteasOrder_badKeyAndMissingPositionsRefused() throws Exception {
+        List<FakeGaltea.TestCase> cases = List.of(new FakeGaltea.TestCase("a", "g", List.of("x")),
+                new FakeGaltea.TestCase("b", "g", List.of("x")), new FakeGaltea.TestCase("c", "g", List.of("x")));
+        try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("t", cases))) {
+            Map<String, String> settings = Map.of("GALTEA_API_KEY", FakeGaltea.API_KEY, "GALTEA_API_URL", galtea.baseUrl().toString());
+            List<UserSides.Plan> plans = UserSides.prepare(new UserSource.Galtea("v", Optional.of("t"), List.of(2, 0), Optional.empty()),
+                    settings, HTTP, 12);
+            assertEquals(List.of("c", "a"), plans.stream().map(UserSides.Plan::label).toList());
+
+            UsageException outOfRange = assertThrows(UsageException.class, () -> UserSides.prepare(
+                    new UserSource.Galtea("v", Optional.of("t"), List.of(3), Optional.empty()), settings, HTTP, 12));
+            assertTrue(outOfRange.getMessage().contains("has 3 test cases (positions 0 to 2), so there is no 3"), outOfRange.getMessage());
+
+            UsageException badKey = assertThrows(UsageException.class, () -> UserSides.prepare(
+                    new UserSource.Galtea("v", Optional.of("t"), List.of(), Optional.empty()),
+                    Map.of("GALTEA_API_KEY", "wrong", "GALTEA_API_URL", galtea.baseUrl().toString()), HTTP, 12));
+            assertTrue(badKey.getMessage().contains("HTTP 401 (check the API key)"), badKey.getMessage());
+        }
+    }
+
+    @Test
+    void generateAnswers_readAsTurns() throws Exception {
+        assertEquals(new GenerateClient.Heard(new AgentReply("Hola", Optional.of(420L)), Optional.empty()),
+                GenerateClient.read("{\"response\":\"Hola\",\"kind\":\"utterance\",\"response_latency_ms\":420}"));
+        assertEquals(new GenerateClient.CallEnded("hung up"),
+                GenerateClient.read("{\"response\":\"Conversation ended by Twilio\",\"kind\":\"call_ended\",\"reason\":\"hung up\"}"));
+        assertEquals(new GenerateClient.CallEnded("call hung up"),
+                GenerateClient.read("{\"response\":\"call hung up\",\"kind\":\"call_ended\"}"));
+    }
+}
