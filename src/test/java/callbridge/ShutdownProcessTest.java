@@ -139,7 +139,8 @@ class ShutdownProcessTest {
             assertEquals(200, answer.statusCode(), answer.body());
             JsonNode body = Json.MAPPER.readTree(answer.body());
             assertEquals("call_ended", body.path("kind").asText(), answer.body());
-            assertEquals("server shutting down", body.path("response").asText(), answer.body());
+            assertEquals("Conversation ended by Twilio", body.path("response").asText(), answer.body());
+            assertEquals("shutdown", body.path("reason").asText(), answer.body());
         }
         assertTrue(child.logged(line -> line.contains("shutting down: ending 10 call(s)")), child.log());
         assertTrue(child.logged(line -> line.endsWith("callbridge.Callbridge: shut down")), child.log());
