@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -152,6 +153,16 @@ class ConfigTest {
                 "TTS_SPEAKER_BOOST", "False", "TTS_SPEED", "0.7"), Map.of());
         assertEquals(new VoiceSettings(1.0, 0.25, 0.0, false, 0.7), config.elevenLabs().ttsVoice());
         assertEquals(1.2, Config.fromSources(Map.of("TTS_SPEED", "1.2"), Map.of()).elevenLabs().ttsVoice().speed());
+    }
+
+    /** .env.example is what people copy: it must load, and its values must be the defaults it documents. */
+    @Test
+    void envExample_loadsAndGivesTheDefaults() {
+        Config example = Config.fromSources(Map.of(), DotEnv.read(Path.of(".env.example")));
+        Config defaults = Config.fromSources(Map.of(), Map.of());
+        assertEquals(defaults.elevenLabs(), example.elevenLabs());
+        assertEquals(defaults.turns(), example.turns());
+        assertEquals(defaults.server(), example.server());
     }
 
     @Test
