@@ -1,5 +1,6 @@
 package callbridge;
 
+import callbridge.call.CallEnd;
 import callbridge.call.CallServices;
 import callbridge.call.GenerateHandler;
 import callbridge.call.MediaStreamEndpoint;
@@ -67,7 +68,7 @@ public final class Callbridge implements AutoCloseable {
         server.startDraining();
         server.frontDoor().stopAccepting();
         try {
-            sessions.endAll("server shutting down");
+            sessions.endAll(CallEnd.shutdown());
             server.frontDoor().closeWebSockets("server shutting down");
             if (!sessions.awaitCompletions(remaining(deadline))) {
                 LOG.log(Level.WARNING, "shutdown grace ran out before every call was completed at Twilio");

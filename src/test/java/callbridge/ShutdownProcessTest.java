@@ -139,7 +139,8 @@ class ShutdownProcessTest {
             assertEquals(200, answer.statusCode(), answer.body());
             JsonNode body = Json.MAPPER.readTree(answer.body());
             assertEquals("call_ended", body.path("kind").asText(), answer.body());
-            assertEquals("server shutting down", body.path("response").asText(), answer.body());
+            assertEquals("Conversation ended by Twilio", body.path("response").asText(), answer.body());
+            assertEquals("shutdown", body.path("reason").asText(), answer.body());
         }
         assertTrue(child.logged(line -> line.contains("shutting down: ending 10 call(s)")), child.log());
         assertTrue(child.logged(line -> line.endsWith("callbridge.Callbridge: shut down")), child.log());
@@ -156,13 +157,13 @@ class ShutdownProcessTest {
         calls.add(call);
         twilio.script(call.callSid(), new FakeTwilioRest.Hang()); // keeps the shutdown draining
         try (KeptAlive connection = KeptAlive.open(port)) {
-            assertEquals(new KeptAlive.Answer(200, "{\"status\":\"ok\"}"), connection.get("/health"));
+            assertHealth(200, "healthy", connection.get("/health"));
             CompletableFuture<HttpResponse<String>> waiter = waitForFirstUtterance(port, call.callSid());
             awaitHeld(port, call.callSid()); // the call is in progress on the server
 
             child.sigterm();
             twilio.awaitUpdates(1, WAIT); // the completion hangs: the first shutdown cannot finish
-            assertEquals(new KeptAlive.Answer(503, "{\"status\":\"draining\"}"), connection.get("/health"));
+            assertHealth(503, "draining", connection.get("/health"));
             assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
                     "no new connections while draining");
             assertEquals(1001, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -298,6 +299,13 @@ class ShutdownProcessTest {
     }
 
     /** One HTTP/1.1 connection kept open across requests, as a load balancer's health checks use. */
+    private static void assertHealth(int status, String health, KeptAlive.Answer answer) throws IOException {
+        assertEquals(status, answer.status(), answer.body());
+        JsonNode body = Json.MAPPER.readTree(answer.body());
+        assertEquals(health, body.path("status").asText(), answer.body());
+        assertTrue(body.path("timestamp").isIntegralNumber(), answer.body());
+    }
+
     private static final class KeptAlive implements AutoCloseable {
         record Answer(int status, String body) {
         }

@@ -179,7 +179,7 @@ public final class CallSession {
      * transcribed, queued transcriptions complete, and only then is the utterance queue closed with the
      * reason, so a waiter sees every utterance before it learns the call has ended.
      */
-    boolean end(String reason, int closeCode) {
+    boolean end(CallEnd reason, int closeCode) {
         audioLock.lock();
         try {
             if (!ended.compareAndSet(false, true)) {

@@ -11,11 +11,14 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The JSON body of a 200 from {@code /generate}. {@code response} is the seed's field and keeps its
- * meaning (the utterance, or the reason the call ended); everything else is added alongside:
+ * The JSON body of a 200 from {@code /generate}. {@code response} is the prototype's field and keeps its
+ * meaning: the utterance, or {@value #CALL_ENDED} once the call has ended, whatever ended it (the
+ * prototype's drivers stop on exactly that text). Everything else is added alongside:
  * <pre>
  * {"response": "...", "kind": "utterance" | "transcription_failed" | "call_ended",
  *  "call_sid": "CA...", "error": "..." (transcription_failed only),
+ *  "reason": "hung up" | "stream closed" | "stream replaced" | "talk timeout" | "shutdown",
+ *  "detail": "talk timeout: no speech and no /generate for 50 s"   (call_ended only),
  *  "utterance": {"number", "speech_start_ms", "speech_end_ms", "speech_started_at", "speech_ended_at",
  *                "detected_at", "text_ready_at"},
  *  "heard_before": [{"number", "text", "error"?, ...}],   utterances heard while nobody was asking
@@ -24,6 +27,9 @@ import java.util.Optional;
  * </pre>
  */
 final class GenerateAnswer {
+    /** The prototype's answer for a call that is over, on a stop, a talk timeout or a shutdown alike. */
+    static final String CALL_ENDED = "Conversation ended by Twilio";
+
     private GenerateAnswer() {
     }
 
@@ -41,8 +47,10 @@ final class GenerateAnswer {
                         answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
             }
             case UtteranceQueue.Ended ended -> {
-                answer.put("response", ended.reason());
+                answer.put("response", CALL_ENDED);
                 answer.put("kind", "call_ended");
+                answer.put("reason", ended.end().reason().word());
+                answer.put("detail", ended.end().detail());
             }
             case UtteranceQueue.NothingYet nothing -> throw new IllegalArgumentException("nothing to answer: that is a 204");
         }

@@ -26,17 +26,19 @@ record GenerateRequest(String sid, boolean first, Optional<String> input, Durati
         }
     }
 
-    /** Reads the decoded query parameters ({@code client} is accepted and unused, as in the seed). */
+    /**
+     * Reads the decoded query parameters as the prototype's drivers send them: booleans spelled
+     * {@code true/True/1} or {@code false/False/0}, an empty {@code input} for none, seconds with decimals
+     * ({@code timeout=120.0}); {@code client} is accepted and unused.
+     */
     static GenerateRequest parse(Map<String, String> query) throws BadParameter {
         String sid = query.getOrDefault("sid", "").strip();
         if (sid.isEmpty()) {
             throw new BadParameter("sid is required (the Twilio CallSid)");
         }
         boolean first = bool(query, "first");
-        Optional<String> input = Optional.ofNullable(query.get("input")).map(String::strip);
-        if (input.isPresent() && input.get().isEmpty()) {
-            throw new BadParameter("input is empty: leave it out to only listen");
-        }
+        // The prototype's drivers send input= (empty) to only listen, with first=True or without it.
+        Optional<String> input = Optional.ofNullable(query.get("input")).map(String::strip).filter(text -> !text.isEmpty());
         if (input.isPresent() && input.get().length() > MAX_INPUT_CHARS) {
             throw new BadParameter("input is longer than " + MAX_INPUT_CHARS + " characters");
         }

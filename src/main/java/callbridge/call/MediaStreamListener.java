@@ -48,7 +48,7 @@ final class MediaStreamListener implements WebSocketListener {
     @Override
     public void onClose(WebSocketConnection connection, CloseFrame status) {
         if (session != null) {
-            sessions.end(session, "media stream closed (" + status.code() + (status.reason().isEmpty() ? "" : " " + status.reason()) + ")");
+            sessions.end(session, CallEnd.streamClosed(status.code(), status.reason()));
         }
     }
 
@@ -76,7 +76,7 @@ final class MediaStreamListener implements WebSocketListener {
             }
             case MediaStreamEvent.Stop stop -> {
                 if (session != null) {
-                    sessions.end(session, "call hung up");
+                    sessions.end(session, CallEnd.hungUp());
                 }
             }
         }

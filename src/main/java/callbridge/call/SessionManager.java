@@ -74,7 +74,7 @@ public final class SessionManager implements AutoCloseable {
         byStreamSid.put(session.streamSid(), session);
         if (previous != null && previous != session) {
             byStreamSid.remove(previous.streamSid(), previous);
-            previous.end("replaced by a new media stream", CloseCodes.NORMAL);
+            previous.end(CallEnd.streamReplaced(), CloseCodes.NORMAL);
             session.utterances().putBack(previous.utterances().drain());
         }
         arrivalLock.lock();
@@ -129,12 +129,12 @@ public final class SessionManager implements AutoCloseable {
     }
 
     /** Ends the call for {@code reason}; true if this call ended it, false if it had already ended. */
-    public boolean end(CallSession session, String reason) {
+    public boolean end(CallSession session, CallEnd reason) {
         return end(session, reason, CloseCodes.NORMAL);
     }
 
     /** Ends every live call (server shutdown), closing their streams with 1001 Going Away. */
-    public void endAll(String reason) {
+    public void endAll(CallEnd reason) {
         shuttingDown = true;
         byCallSid.values().forEach(session -> end(session, reason, CloseCodes.GOING_AWAY));
         // A /generate waiting for a call that has not appeared would otherwise hold the shutdown for the
@@ -159,7 +159,7 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
-    private boolean end(CallSession session, String reason, int closeCode) {
+    private boolean end(CallSession session, CallEnd reason, int closeCode) {
         // Remembered before it leaves the live map, so awaitCall always finds one or the other. Of two
         // sessions of one call (its stream restarted), the later one is kept.
         recentlyEnded.merge(session.callSid(), new Ended(session, clock.instant()),
@@ -232,7 +232,7 @@ public final class SessionManager implements AutoCloseable {
                     if (session.isIdle(now)) {
                         LOG.log(Level.INFO, "call {0}: no speech and no /generate for {1} s", session.callSid(),
                                 session.talkTimeout().toSeconds());
-                        end(session, "talk timeout: no speech and no /generate for " + session.talkTimeout().toSeconds() + " s");
+                        end(session, CallEnd.talkTimeout(session.talkTimeout()));
                     }
                 } catch (RuntimeException e) {
                     // One call's failure must not stop the watchdog, which every other call relies on.

@@ -19,7 +19,7 @@ public final class UtteranceQueue {
     public record Heard(Utterance utterance) implements Next {
     }
 
-    public record Ended(String reason) implements Next {
+    public record Ended(CallEnd end) implements Next {
     }
 
     public record NothingYet() implements Next {
@@ -28,7 +28,7 @@ public final class UtteranceQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Utterance> queued = new ArrayDeque<>();
-    private String endReason;
+    private CallEnd endReason;
 
     void add(Utterance utterance) {
         lock.lock();
@@ -41,7 +41,7 @@ public final class UtteranceQueue {
     }
 
     /** No more utterances will come; the first reason given is kept. */
-    void close(String reason) {
+    void close(CallEnd reason) {
         lock.lock();
         try {
             if (endReason == null) {

@@ -23,6 +23,8 @@ import java.util.Set;
  * @param apiKey     the key {@code /generate} callers send as {@code X-API-KEY}; empty when not configured
  */
 public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns turns, Optional<Secret> apiKey) {
+    /** The prototype's ElevenLabs voice, the default, so calls sound the same after switching. */
+    public static final String PROTOTYPE_VOICE_ID = "5IDdqnXnlsZ1FCxoOFYg";
 
     public Config {
         Objects.requireNonNull(server, "server");
@@ -53,9 +55,13 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                          boolean validateSignatures) {
     }
 
-    /** ElevenLabs API access and the models, languages and voice used for both directions of speech. */
+    /**
+     * ElevenLabs API access and the models, languages and voice used for both directions of speech.
+     *
+     * @param ttsVoice how the voice {@code ttsVoiceId} is rendered
+     */
     public record ElevenLabs(Optional<Secret> apiKey, URI baseUrl, String sttModel, String sttLanguage,
-                             String ttsModel, String ttsVoiceId, String ttsLanguage) {
+                             String ttsModel, String ttsVoiceId, String ttsLanguage, VoiceSettings ttsVoice) {
     }
 
     /**
@@ -118,13 +124,24 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.string("STT_MODEL", "scribe_v1"),
                 s.string("STT_LANGUAGE", "es"),
                 s.string("TTS_MODEL", "eleven_flash_v2_5"),
-                s.string("TTS_VOICE_ID", "21m00Tcm4TlvDq8ikWAM"),
-                s.string("TTS_LANGUAGE", "es"));
+                s.string("TTS_VOICE_ID", PROTOTYPE_VOICE_ID),
+                s.string("TTS_LANGUAGE", "es"),
+                voiceSettings(s));
         Turns turns = new Turns(
                 s.integer("VAD_MODE", 3, 0, 3),
                 silenceFrames(s),
                 s.seconds("TALK_TIMEOUT", 50, 1, 86_400));
         return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"));
+    }
+
+    private static VoiceSettings voiceSettings(Settings s) {
+        VoiceSettings defaults = VoiceSettings.PROTOTYPE;
+        return new VoiceSettings(
+                s.decimal("TTS_STABILITY", defaults.stability(), 0, 1),
+                s.decimal("TTS_SIMILARITY_BOOST", defaults.similarityBoost(), 0, 1),
+                s.decimal("TTS_STYLE", defaults.style(), 0, 1),
+                s.bool("TTS_SPEAKER_BOOST", defaults.speakerBoost()),
+                s.decimal("TTS_SPEED", defaults.speed(), VoiceSettings.MIN_SPEED, VoiceSettings.MAX_SPEED));
     }
 
     /** The silence that ends a turn: {@code SILENCE_CHUNKS_TRIGGER} frames, or {@code SILENCE_MS}, not both. */

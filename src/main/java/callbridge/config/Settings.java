@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Raw settings by name with typed, validated reads. Each read names the variable in its error, so a bad
  * value is fixed at once. Empty values count as unset (a {@code .env} line {@code NAME=} means "default").
  */
 final class Settings {
+    /** What people write for a fraction; Double.parseDouble would also take "1e0", "0x1p0", "1d" and "NaN". */
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
     private final Map<String, String> values;
 
     Settings(Map<String, String> values) {
@@ -46,6 +49,21 @@ final class Settings {
         }
         throw new ConfigException(name + " must be a whole number from " + min + " to " + max
                 + ", got '" + raw.get() + "'");
+    }
+
+    /** A plain decimal ({@code 0.5}, {@code 1}, {@code .75}) from min to max; no exponents, NaN or infinity. */
+    double decimal(String name, double defaultValue, double min, double max) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        if (PLAIN_DECIMAL.matcher(raw.get()).matches()) {
+            double value = Double.parseDouble(raw.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        }
+        throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + raw.get() + "'");
     }
 
     Duration seconds(String name, int defaultSeconds, int minSeconds, int maxSeconds) {

@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.http.Json;
 import callbridge.http.JsonAnswers;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -60,15 +62,22 @@ public final class HttpRoutes implements AutoCloseable {
         server.stop(0);
     }
 
+    /**
+     * The prototype's answer, {@code {"status":"healthy","timestamp":<epoch seconds>}}, which its users'
+     * monitors already read; 503 with {@code "draining"} once a shutdown has begun, so a load balancer
+     * sends no new calls here.
+     */
     private static void health(HttpExchange exchange, BooleanSupplier draining) throws IOException {
         if (!exchange.getRequestMethod().equals("GET")) {
             exchange.getResponseHeaders().set("Allow", "GET");
             JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
-        } else if (draining.getAsBoolean()) {
-            JsonAnswers.send(exchange, 503, Json.object("status", "draining"));
-        } else {
-            JsonAnswers.send(exchange, 200, Json.object("status", "ok"));
+            return;
         }
+        boolean drain = draining.getAsBoolean();
+        ObjectNode status = Json.MAPPER.createObjectNode()
+                .put("status", drain ? "draining" : "healthy")
+                .put("timestamp", Instant.now().getEpochSecond());
+        JsonAnswers.send(exchange, drain ? 503 : 200, Json.write(status));
     }
 
     /** Turns an escaped exception into a 500 and a log line, instead of a connection the JDK drops silently. */

@@ -1,7 +1,9 @@
 package callbridge.speech;
 
 import callbridge.config.Config;
+import callbridge.config.VoiceSettings;
 import callbridge.http.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +13,12 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * ElevenLabs streaming text-to-speech (https://elevenlabs.io/docs/api-reference/text-to-speech/stream):
  * {@code POST /v1/text-to-speech/{voice_id}/stream?output_format=ulaw_8000} with a JSON body. Asking for
- * {@code ulaw_8000} gets exactly what Twilio plays, so the bytes go on untouched, chunk by chunk.
+ * {@code ulaw_8000} gets exactly what Twilio plays, so the bytes go on untouched, chunk by chunk. The body
+ * carries the text, model, language and the configured {@code voice_settings}.
  */
 public final class ElevenLabsTextToSpeech implements TextToSpeech {
     /** Longest wait for the answer to begin, and for more audio inside it; flash models start in well under a second. */
@@ -27,26 +29,32 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech {
     private final String voiceId;
     private final String model;
     private final String language;
+    private final VoiceSettings voice;
 
-    ElevenLabsTextToSpeech(ElevenLabsApi api, String voiceId, String model, String language) {
+    ElevenLabsTextToSpeech(ElevenLabsApi api, String voiceId, String model, String language, VoiceSettings voice) {
         this.api = api;
         this.voiceId = voiceId;
         this.model = model;
         this.language = language;
+        this.voice = voice;
     }
 
     public static ElevenLabsTextToSpeech create(HttpClient http, Config.ElevenLabs settings) {
         return new ElevenLabsTextToSpeech(new ElevenLabsApi(http, settings, REQUEST_TIMEOUT, ElevenLabsApi.Retries.DEFAULT),
-                settings.ttsVoiceId(), settings.ttsModel(), settings.ttsLanguage());
+                settings.ttsVoiceId(), settings.ttsModel(), settings.ttsLanguage(), settings.ttsVoice());
     }
 
     @Override
     public void synthesize(String text, AudioSink audio) throws SpeechException, IOException {
-        String body = Json.write(Map.of("text", text, "model_id", model, "language_code", language));
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("text", text)
+                .put("model_id", model)
+                .put("language_code", language);
+        body.set("voice_settings", voiceSettings(voice));
         HttpRequest.Builder request = api.request("/v1/text-to-speech/" + pathSegment(voiceId) + "/stream?output_format=ulaw_8000")
                 .header("Content-Type", "application/json")
                 .header("Accept", "audio/basic")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
         // Closing the body stream (also when audio.accept throws) cancels the HTTP exchange.
         try (InputStream stream = api.send("text-to-speech", request)) {
             byte[] buffer = new byte[READ_BUFFER];
@@ -57,6 +65,16 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech {
                 }
             }
         }
+    }
+
+    /** Sent with every request, overriding whatever is stored with the voice at ElevenLabs. */
+    private static ObjectNode voiceSettings(VoiceSettings voice) {
+        return Json.MAPPER.createObjectNode()
+                .put("stability", voice.stability())
+                .put("similarity_boost", voice.similarityBoost())
+                .put("style", voice.style())
+                .put("use_speaker_boost", voice.speakerBoost())
+                .put("speed", voice.speed());
     }
 
     /**

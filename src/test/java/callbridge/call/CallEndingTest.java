@@ -160,7 +160,8 @@ class CallEndingTest {
         call.silence(Duration.ofMillis(60));
         call.abortWithoutClose();
         UtteranceQueue.Next next = session.utterances().take(WAIT);
-        assertTrue(next instanceof UtteranceQueue.Ended ended && ended.reason().startsWith("media stream closed (1006"),
+        assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.STREAM_CLOSED
+                && ended.end().detail().startsWith("media stream closed (1006"),
                 next.toString());
         server.twilioRest().awaitUpdates(1, WAIT);
         Thread.sleep(SETTLE.toMillis());
@@ -182,7 +183,8 @@ class CallEndingTest {
             }
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             UtteranceQueue.Next next = session.utterances().take(WAIT);
-            assertTrue(next instanceof UtteranceQueue.Ended ended && ended.reason().startsWith("media stream closed (1009"),
+            assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.STREAM_CLOSED
+                    && ended.end().detail().startsWith("media stream closed (1009"),
                     next.toString());
             server.twilioRest().awaitUpdates(1, WAIT);
             Thread.sleep(SETTLE.toMillis());
@@ -202,7 +204,9 @@ class CallEndingTest {
             assertEquals(200, answer.statusCode(), answer.body());
             JsonNode body = Json.MAPPER.readTree(answer.body());
             assertEquals("call_ended", body.path("kind").asText(), answer.body());
-            assertTrue(body.path("response").asText().startsWith("talk timeout"), answer.body());
+            assertEquals("Conversation ended by Twilio", body.path("response").asText(), answer.body());
+            assertEquals("talk timeout", body.path("reason").asText(), answer.body());
+            assertTrue(body.path("detail").asText().startsWith("talk timeout: "), answer.body());
             assertTrue(tookMillis >= 1_000 && tookMillis < 5_000, "ended after " + tookMillis + " ms");
             assertEquals(CloseCodes.NORMAL, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             server.twilioRest().awaitUpdates(1, WAIT);
@@ -244,7 +248,9 @@ class CallEndingTest {
             JsonNode body = Json.MAPPER.readTree(answer.body());
             assertEquals("played", body.path("playback").path("outcome").asText(), answer.body());
             assertEquals("call_ended", body.path("kind").asText(), answer.body());
-            assertTrue(body.path("response").asText().startsWith("talk timeout"), answer.body());
+            assertEquals("Conversation ended by Twilio", body.path("response").asText(), answer.body());
+            assertEquals("talk timeout", body.path("reason").asText(), answer.body());
+            assertTrue(body.path("detail").asText().startsWith("talk timeout: "), answer.body());
         }
     }
 
@@ -254,7 +260,7 @@ class CallEndingTest {
         try (FakeTwilioCall call = server.call()) {
             CallSession session = server.session(call.callSid());
             UtteranceQueue.Next next = session.utterances().take(WAIT);
-            assertTrue(next instanceof UtteranceQueue.Ended ended && ended.reason().startsWith("talk timeout"), next.toString());
+            assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.TALK_TIMEOUT, next.toString());
             assertEquals(CloseCodes.NORMAL, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             server.twilioRest().awaitUpdates(1, WAIT);
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
@@ -284,7 +290,8 @@ class CallEndingTest {
                 assertEquals(200, answer.statusCode(), answer.body());
                 JsonNode body = Json.MAPPER.readTree(answer.body());
                 assertEquals("call_ended", body.path("kind").asText());
-                assertEquals("server shutting down", body.path("response").asText());
+                assertEquals("Conversation ended by Twilio", body.path("response").asText());
+                assertEquals("shutdown", body.path("reason").asText());
             }
             for (FakeTwilioCall call : calls) {
                 assertEquals(CloseCodes.GOING_AWAY, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -316,7 +323,7 @@ class CallEndingTest {
                 racers.submit(() -> race(go, failures, call::stop));
                 racers.submit(() -> race(go, failures, call::close));
                 racers.submit(() -> race(go, failures, () -> server.app().sessions().byCallSid(call.callSid())
-                        .ifPresent(session -> server.app().sessions().end(session, "ended by the test"))));
+                        .ifPresent(session -> server.app().sessions().end(session, new CallEnd(CallEnd.Reason.HUNG_UP, "ended by the test")))));
             }
             racers.submit(() -> race(go, failures, () -> server.app().shutdown(Duration.ofSeconds(5))));
             go.countDown();
@@ -348,7 +355,8 @@ class CallEndingTest {
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode body = Json.MAPPER.readTree(answer.body());
         assertEquals("call_ended", body.path("kind").asText(), answer.body());
-        assertEquals("call hung up", body.path("response").asText(), answer.body());
+        assertEquals("Conversation ended by Twilio", body.path("response").asText(), answer.body());
+        assertEquals("hung up", body.path("reason").asText(), answer.body());
         assertTrue(tookMillis < 2_000, "answered after " + tookMillis + " ms, not at the end of its timeout");
 
         HttpResponse<String> spoken = server.generate(Map.of("sid", call.callSid(), "input", "hola", "timeout", "20"));
@@ -400,7 +408,8 @@ class CallEndingTest {
                     assertEquals(200, response.statusCode(), response.body());
                     JsonNode body = Json.MAPPER.readTree(response.body());
                     assertEquals("call_ended", body.path("kind").asText(), response.body());
-                    assertEquals("call hung up", body.path("response").asText(), response.body());
+                    assertEquals("Conversation ended by Twilio", body.path("response").asText(), response.body());
+                    assertEquals("hung up", body.path("reason").asText(), response.body());
                     assertEquals("played", body.path("playback").path("outcome").asText(), response.body());
                 }
             }

@@ -97,7 +97,7 @@ class CallFlowTest {
             call.silence(Duration.ofMillis(100));
             call.stop();
             assertEquals(1000, call.closed().get(5, TimeUnit.SECONDS));
-            assertEquals(new UtteranceQueue.Ended("call hung up"), session.utterances().take(Duration.ofSeconds(5)));
+            assertEquals(new UtteranceQueue.Ended(CallEnd.hungUp()), session.utterances().take(Duration.ofSeconds(5)));
             assertEquals(Optional.empty(), server.app().sessions().byStreamSid(call.streamSid()));
             assertEquals(List.of("7"), session.digits());
             assertEquals(List.of("someone-elses-mark"), session.marksEchoed());
@@ -116,7 +116,7 @@ class CallFlowTest {
         call.silence(Duration.ofMillis(100));
         call.abortWithoutClose();
         UtteranceQueue.Next next = session.utterances().take(Duration.ofSeconds(5));
-        assertTrue(((UtteranceQueue.Ended) next).reason().startsWith("media stream closed"), next.toString());
+        assertEquals(CallEnd.Reason.STREAM_CLOSED, ((UtteranceQueue.Ended) next).end().reason(), next.toString());
         server.twilioRest().awaitUpdates(1, Duration.ofSeconds(5));
         assertEquals(call.callSid(), server.twilioRest().updates().getFirst().callSid());
     }

@@ -34,11 +34,48 @@ class GenerateRequestTest {
         assertEquals(Optional.of(Duration.ofSeconds(90)), request.talkTimeout());
     }
 
+    @ParameterizedTest(name = "first={0} -> {1}")
+    @CsvSource({
+            "true,  true",
+            "True,  true",
+            "1,     true",
+            "false, false",
+            "False, false",
+            "0,     false",
+    })
+    void parse_first_everySpellingOfThePrototypesDrivers(String spelling, boolean expected) throws Exception {
+        assertEquals(expected, GenerateRequest.parse(Map.of("sid", "CA1", "first", spelling)).first());
+    }
+
+    /** Python requests sends {@code input=} for "no input", with {@code first=True} or without it. */
+    @ParameterizedTest(name = "first={0}, input=''{1}'' -> only listen")
+    @CsvSource({
+            "True,  ''",
+            "False, ''",
+            "True,  '   '",
+            "False, '   '",
+    })
+    void parse_emptyInput_meansNoInput(String first, String input) throws Exception {
+        GenerateRequest request = GenerateRequest.parse(Map.of("sid", "CA1", "first", first, "input", input));
+        assertEquals(Optional.empty(), request.input());
+        assertEquals(first.equals("True"), request.first());
+    }
+
+    /** The prototype driver's first turn, as decoded from its query string. */
     @Test
-    void parse_firstTrue() throws Exception {
-        assertTrue(GenerateRequest.parse(Map.of("sid", "CA1", "first", "true")).first());
-        assertTrue(GenerateRequest.parse(Map.of("sid", "CA1", "first", "1")).first());
-        assertFalse(GenerateRequest.parse(Map.of("sid", "CA1", "first", "false")).first());
+    void parse_thePrototypesFirstTurn() throws Exception {
+        GenerateRequest request = GenerateRequest.parse(Map.of("client", "simulator", "sid", "CA1", "first", "True",
+                "timeout", "120.0", "input", "", "talk_timeout", "80"));
+        assertTrue(request.first());
+        assertEquals(Optional.empty(), request.input());
+        assertEquals(Duration.ofSeconds(120), request.timeout());
+        assertEquals(Optional.of(Duration.ofSeconds(80)), request.talkTimeout());
+    }
+
+    @Test
+    void parse_talkTimeoutWithDecimals() throws Exception {
+        assertEquals(Optional.of(Duration.ofMillis(80_500)),
+                GenerateRequest.parse(Map.of("sid", "CA1", "talk_timeout", "80.5")).talkTimeout());
     }
 
     @ParameterizedTest(name = "{0}={1} -> 400 naming {0}")
@@ -52,7 +89,6 @@ class GenerateRequestTest {
             "talk_timeout, 0",
             "talk_timeout, 86401",
             "talk_timeout, x",
-            "input, '   '",
     })
     void parse_badValue_namesTheParameter(String name, String value) {
         Map<String, String> query = new HashMap<>(Map.of("sid", "CA1"));
@@ -66,10 +102,11 @@ class GenerateRequestTest {
         assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(Map.of("first", "true")));
     }
 
-    @Test
-    void parse_firstWithInput_isRejected() {
+    @ParameterizedTest(name = "first={0} with input -> 400")
+    @CsvSource({"true", "True", "1"})
+    void parse_firstWithInput_isRejected(String first) {
         assertThrows(GenerateRequest.BadParameter.class,
-                () -> GenerateRequest.parse(Map.of("sid", "CA1", "first", "true", "input", "hola")));
+                () -> GenerateRequest.parse(Map.of("sid", "CA1", "first", first, "input", "hola")));
     }
 
     @Test

@@ -114,7 +114,9 @@ class GenerateStatusTest {
         assertEquals(200, response.statusCode());
         JsonNode answer = Json.MAPPER.readTree(response.body());
         assertEquals("call_ended", answer.path("kind").asText());
-        assertEquals("call hung up", answer.path("response").asText());
+        assertEquals("Conversation ended by Twilio", answer.path("response").asText());
+        assertEquals("hung up", answer.path("reason").asText());
+        assertEquals("call hung up", answer.path("detail").asText());
     }
 
     @Test

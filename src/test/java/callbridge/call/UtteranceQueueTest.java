@@ -49,10 +49,10 @@ class UtteranceQueueTest {
     void close_queuedUtterancesComeFirst_thenTheReason() throws Exception {
         UtteranceQueue queue = new UtteranceQueue();
         queue.add(utterance(1));
-        queue.close("call hung up");
-        queue.close("a later reason is ignored");
+        queue.close(CallEnd.hungUp());
+        queue.close(CallEnd.shutdown()); // a later reason is ignored
         assertInstanceOf(UtteranceQueue.Heard.class, queue.take(Duration.ZERO));
-        assertEquals(new UtteranceQueue.Ended("call hung up"), queue.take(Duration.ofSeconds(5)));
+        assertEquals(new UtteranceQueue.Ended(CallEnd.hungUp()), queue.take(Duration.ofSeconds(5)));
     }
 
     @Test

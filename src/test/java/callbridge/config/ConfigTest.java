@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,8 @@ class ConfigTest {
                 () -> assertEquals("es", config.elevenLabs().sttLanguage()),
                 () -> assertEquals("eleven_flash_v2_5", config.elevenLabs().ttsModel()),
                 () -> assertEquals("es", config.elevenLabs().ttsLanguage()),
+                () -> assertEquals("5IDdqnXnlsZ1FCxoOFYg", config.elevenLabs().ttsVoiceId()),
+                () -> assertEquals(new VoiceSettings(0.0, 1.0, 1.0, true, 1.0), config.elevenLabs().ttsVoice()),
                 () -> assertEquals(URI.create("https://api.elevenlabs.io"), config.elevenLabs().baseUrl()),
                 () -> assertEquals(Optional.empty(), config.elevenLabs().apiKey()),
                 () -> assertEquals(URI.create("https://api.twilio.com"), config.twilio().apiBaseUrl()),
@@ -78,6 +81,18 @@ class ConfigTest {
             "PUBLIC_URL,                 https://exa mple.test",
             "ELEVENLABS_BASE_URL,        api.elevenlabs.io",
             "TWILIO_API_BASE_URL,        //api.twilio.com",
+            "TTS_STABILITY,              -0.1",
+            "TTS_STABILITY,              1.01",
+            "TTS_STABILITY,              NaN",
+            "TTS_STABILITY,              1e0",
+            "TTS_SIMILARITY_BOOST,       2",
+            "TTS_SIMILARITY_BOOST,       high",
+            "TTS_STYLE,                  -1",
+            "TTS_STYLE,                  '0,5'",
+            "TTS_SPEED,                  0.69",
+            "TTS_SPEED,                  1.21",
+            "TTS_SPEED,                  Infinity",
+            "TTS_SPEAKER_BOOST,          maybe",
             "TWILIO_VALIDATE_SIGNATURES, maybe",
             "TWILIO_VALIDATE_SIGNATURES, 2",
     })
@@ -130,6 +145,24 @@ class ConfigTest {
     void validateSignatures_acceptsTheUsualSpellings(String value, boolean expected) {
         Config config = Config.fromSources(Map.of("TWILIO_VALIDATE_SIGNATURES", value), Map.of());
         assertEquals(expected, config.twilio().validateSignatures());
+    }
+
+    @Test
+    void voiceSettings_eachSettable_edgesOfTheRangesIncluded() {
+        Config config = Config.fromSources(Map.of("TTS_STABILITY", "1", "TTS_SIMILARITY_BOOST", ".25", "TTS_STYLE", "0.0",
+                "TTS_SPEAKER_BOOST", "False", "TTS_SPEED", "0.7"), Map.of());
+        assertEquals(new VoiceSettings(1.0, 0.25, 0.0, false, 0.7), config.elevenLabs().ttsVoice());
+        assertEquals(1.2, Config.fromSources(Map.of("TTS_SPEED", "1.2"), Map.of()).elevenLabs().ttsVoice().speed());
+    }
+
+    /** .env.example is what people copy: it must load, and its values must be the defaults it documents. */
+    @Test
+    void envExample_loadsAndGivesTheDefaults() {
+        Config example = Config.fromSources(Map.of(), DotEnv.read(Path.of(".env.example")));
+        Config defaults = Config.fromSources(Map.of(), Map.of());
+        assertEquals(defaults.elevenLabs(), example.elevenLabs());
+        assertEquals(defaults.turns(), example.turns());
+        assertEquals(defaults.server(), example.server());
     }
 
     @Test

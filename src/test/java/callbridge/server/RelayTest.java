@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,11 +86,18 @@ class RelayTest {
     // --- routes of the HttpServer itself
 
     @Test
-    void health_get_answers200Json() throws Exception {
+    void health_get_answers200Json_healthyWithTheTimeInEpochSeconds() throws Exception {
+        long before = Instant.now().getEpochSecond();
         HttpResponse<String> response = client.send(get("/health"), HttpResponse.BodyHandlers.ofString());
+        long after = Instant.now().getEpochSecond();
         assertEquals(200, response.statusCode());
         assertEquals("application/json", response.headers().firstValue("Content-Type").orElse(""));
-        assertEquals(Json.MAPPER.readTree("{\"status\":\"ok\"}"), Json.MAPPER.readTree(response.body()));
+        JsonNode health = Json.MAPPER.readTree(response.body());
+        assertEquals(2, health.size(), response.body()); // the prototype's two fields, nothing else
+        assertEquals("healthy", health.path("status").asText());
+        assertTrue(health.path("timestamp").isIntegralNumber(), response.body());
+        long timestamp = health.path("timestamp").asLong();
+        assertTrue(timestamp >= before && timestamp <= after, response.body());
     }
 
     @Test
@@ -113,6 +121,7 @@ class RelayTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, response.statusCode());
             assertEquals("draining", Json.MAPPER.readTree(response.body()).path("status").asText());
+            assertTrue(Json.MAPPER.readTree(response.body()).path("timestamp").isIntegralNumber(), response.body());
         }
     }
 

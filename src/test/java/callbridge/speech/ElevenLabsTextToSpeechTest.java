@@ -1,6 +1,8 @@
 package callbridge.speech;
 
 import callbridge.config.Config;
+import callbridge.config.VoiceSettings;
+import callbridge.http.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.TestCallbridge;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,7 +69,7 @@ class ElevenLabsTextToSpeechTest {
     }
 
     @Test
-    void synthesize_asksForUlaw8000FromTheVoice_withTextModelAndLanguage() throws Exception {
+    void synthesize_asksForUlaw8000FromTheVoice_withTextModelLanguageAndVoiceSettings() throws Exception {
         Recorder sink = new Recorder();
 
         synthesize(client(), "¿A qué hora?", sink);
@@ -78,7 +81,8 @@ class ElevenLabsTextToSpeechTest {
         assertEquals("¿A qué hora?", request.body().get("text").asText());
         assertEquals("eleven_flash_v2_5", request.body().get("model_id").asText());
         assertEquals("es", request.body().get("language_code").asText());
-        assertEquals(3, request.body().size(), request.body().toString());
+        assertTrue(request.body().has("voice_settings"), request.body().toString());
+        assertEquals(4, request.body().size(), request.body().toString());
         assertArrayEquals(TestCallbridge.voiceFor("¿A qué hora?"), sink.audio());
     }
 
@@ -125,9 +129,41 @@ class ElevenLabsTextToSpeechTest {
         assertArrayEquals(TestCallbridge.voiceFor(text), sink.audio());
     }
 
+    /** Calls sound as they did with the prototype: its voice and its voice_settings, unless set otherwise. */
+    @Test
+    void synthesize_byDefault_usesThePrototypesVoiceAndVoiceSettings() throws Exception {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            synthesize(ElevenLabsTextToSpeech.create(http, StandInApi.settings(fake, Map.of())), "hola", new Recorder());
+        }
+
+        assertEquals(List.of(), fake.problems()); // the stand-in checks each setting's type and range
+        FakeElevenLabs.TtsRequest request = single(fake.ttsRequests());
+        assertEquals("5IDdqnXnlsZ1FCxoOFYg", request.voiceId());
+        assertEquals(Json.MAPPER.readTree("""
+                {"stability": 0.0, "similarity_boost": 1.0, "style": 1.0, "use_speaker_boost": true, "speed": 1.0}"""),
+                request.body().get("voice_settings"));
+    }
+
+    @Test
+    void synthesize_voiceSettingsFromTheEnvironment_areSent() throws Exception {
+        Config.ElevenLabs settings = StandInApi.settings(fake, Map.of("TTS_VOICE_ID", "other-voice", "TTS_STABILITY", "0.5",
+                "TTS_SIMILARITY_BOOST", "0.75", "TTS_STYLE", "0", "TTS_SPEAKER_BOOST", "false", "TTS_SPEED", "0.9"));
+
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            synthesize(ElevenLabsTextToSpeech.create(http, settings), "hola", new Recorder());
+        }
+
+        assertEquals(List.of(), fake.problems());
+        FakeElevenLabs.TtsRequest request = single(fake.ttsRequests());
+        assertEquals("other-voice", request.voiceId());
+        assertEquals(Json.MAPPER.readTree("""
+                {"stability": 0.5, "similarity_boost": 0.75, "style": 0.0, "use_speaker_boost": false, "speed": 0.9}"""),
+                request.body().get("voice_settings"));
+    }
+
     @Test
     void synthesize_voiceIdWithReservedCharacters_isEscapedInThePath() throws Exception {
-        TextToSpeech client = new ElevenLabsTextToSpeech(StandInApi.api(StandInApi.settings(fake, Map.of())), "a/b?c d+é", "eleven_flash_v2_5", "es");
+        TextToSpeech client = new ElevenLabsTextToSpeech(StandInApi.api(StandInApi.settings(fake, Map.of())), "a/b?c d+é", "eleven_flash_v2_5", "es", VoiceSettings.PROTOTYPE);
 
         synthesize(client, "hola", new Recorder());
 
@@ -138,7 +174,7 @@ class ElevenLabsTextToSpeechTest {
     @Test
     void synthesize_keyRejected_401_namesTheVariable() {
         TextToSpeech client = new ElevenLabsTextToSpeech(
-                StandInApi.api(StandInApi.settings(fake, Map.of("ELEVENLABS_API_KEY", "wrong-key"))), VOICE, "eleven_flash_v2_5", "es");
+                StandInApi.api(StandInApi.settings(fake, Map.of("ELEVENLABS_API_KEY", "wrong-key"))), VOICE, "eleven_flash_v2_5", "es", VoiceSettings.PROTOTYPE);
         Recorder sink = new Recorder();
 
         SpeechException e = assertFails(client, sink);
@@ -199,7 +235,7 @@ class ElevenLabsTextToSpeechTest {
     void synthesize_noApiKey_failsNamingTheVariable_withoutSendingAnything() {
         Map<String, String> environment = Map.of("ELEVENLABS_BASE_URL", fake.baseUrl().toString());
         TextToSpeech client = new ElevenLabsTextToSpeech(StandInApi.api(Config.fromSources(environment, Map.of()).elevenLabs()),
-                VOICE, "eleven_flash_v2_5", "es");
+                VOICE, "eleven_flash_v2_5", "es", VoiceSettings.PROTOTYPE);
 
         assertContains(assertFails(client, new Recorder()), "ELEVENLABS_API_KEY");
         assertEquals(0, fake.ttsAttempts());
@@ -257,7 +293,7 @@ class ElevenLabsTextToSpeechTest {
     }
 
     private TextToSpeech client() {
-        return new ElevenLabsTextToSpeech(StandInApi.api(StandInApi.settings(fake, Map.of())), VOICE, "eleven_flash_v2_5", "es");
+        return new ElevenLabsTextToSpeech(StandInApi.api(StandInApi.settings(fake, Map.of())), VOICE, "eleven_flash_v2_5", "es", VoiceSettings.PROTOTYPE);
     }
 
     private static void synthesize(TextToSpeech client, String text, TextToSpeech.AudioSink sink) {

@@ -25,13 +25,19 @@ import java.util.function.Function;
 
 /**
  * A stand-in for the ElevenLabs API on loopback, strict about what callbridge sends: the key header, the
- * multipart fields, a valid WAV; the TTS path, query and JSON body. It answers with scripted failures
+ * multipart fields, a valid WAV; the TTS path, query and JSON body, its {@code voice_settings} included. It answers with scripted failures
  * first, then with {@code transcriber} / {@code voice}. Every request is recorded for assertions.
  */
 public final class FakeElevenLabs implements AutoCloseable {
     public static final String API_KEY = "test-elevenlabs-key";
     /** TTS audio is streamed in chunks of this size, like a real streaming answer. */
     public static final int TTS_CHUNK_BYTES = 1_000;
+    /** ElevenLabs' documented ranges for the numeric {@code voice_settings}: min and max. */
+    private static final Map<String, double[]> VOICE_SETTING_RANGES = Map.of(
+            "stability", new double[]{0, 1},
+            "similarity_boost", new double[]{0, 1},
+            "style", new double[]{0, 1},
+            "speed", new double[]{0.7, 1.2});
 
     /** One speech-to-text request as received; {@code wav} is the file part's bytes as they came. */
     public record SttRequest(String model, String language, String fileName, String fileContentType, short[] pcm,
@@ -220,6 +226,11 @@ public final class FakeElevenLabs implements AutoCloseable {
             reject(exchange, "JSON body needs text and model_id");
             return false;
         }
+        String badSettings = voiceSettingsProblem(body.get("voice_settings"));
+        if (badSettings != null) {
+            reject(exchange, "voice_settings: " + badSettings);
+            return false;
+        }
         Reply reply = next(ttsScript);
         if (reply instanceof Fail fail) {
             sendError(exchange, fail);
@@ -246,6 +257,32 @@ public final class FakeElevenLabs implements AutoCloseable {
         }
         ttsRequests.add(new TtsRequest(voiceId, "ulaw_8000", body, firstByte));
         return reply instanceof CutAfter;
+    }
+
+    /**
+     * What is wrong with {@code voice_settings}, or null. ElevenLabs takes it optionally; callbridge always
+     * sends all five, each within the range ElevenLabs documents, so anything less is a mistake here.
+     */
+    private static String voiceSettingsProblem(JsonNode settings) {
+        if (settings == null || !settings.isObject()) {
+            return "missing or not an object: " + settings;
+        }
+        for (Map.Entry<String, double[]> range : VOICE_SETTING_RANGES.entrySet()) {
+            JsonNode value = settings.get(range.getKey());
+            if (value == null || !value.isNumber()
+                    || value.asDouble() < range.getValue()[0] || value.asDouble() > range.getValue()[1]) {
+                return range.getKey() + " must be a number from " + range.getValue()[0] + " to " + range.getValue()[1]
+                        + ", got " + value;
+            }
+        }
+        JsonNode speakerBoost = settings.get("use_speaker_boost");
+        if (speakerBoost == null || !speakerBoost.isBoolean()) {
+            return "use_speaker_boost must be true or false, got " + speakerBoost;
+        }
+        if (settings.size() != VOICE_SETTING_RANGES.size() + 1) {
+            return "unexpected fields in " + settings;
+        }
+        return null;
     }
 
     private boolean checkKeyAndMethod(HttpExchange exchange) throws IOException {
