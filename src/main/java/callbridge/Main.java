@@ -100,7 +100,7 @@ public final class Main {
         OutboundCalls calls;
         Talk talk;
         try {
-            options = TalkOptions.parse(args, settings);
+            options = TalkOptions.parse(args, settings, warning -> System.err.println("talk: warning: " + warning));
             config = Config.fromSettings(settings);
             calls = TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
                     "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls"));

@@ -23,9 +23,6 @@ import java.util.stream.Collectors;
  * idle limit sent along each time.
  */
 final class GenerateClient {
-    /** Added to the server's own wait, so the server's 204 arrives before our deadline. */
-    private static final Duration NETWORK_MARGIN = Duration.ofSeconds(15);
-
     /** The server's answer to one turn. */
     sealed interface Answer {
     }
@@ -46,13 +43,20 @@ final class GenerateClient {
     private final URI server;
     private final Secret apiKey;
     private final Duration wait;
+    private final Duration requestTimeout;
     private final Duration talkTimeout;
 
-    GenerateClient(HttpClient http, URI server, Secret apiKey, Duration wait, Duration talkTimeout) {
+    /**
+     * @param wait           how long the server waits for the agent ({@code timeout})
+     * @param requestTimeout how long one request may take in all
+     * @param talkTimeout    the call's idle limit ({@code talk_timeout})
+     */
+    GenerateClient(HttpClient http, URI server, Secret apiKey, Duration wait, Duration requestTimeout, Duration talkTimeout) {
         this.http = http;
         this.server = server;
         this.apiKey = apiKey;
         this.wait = wait;
+        this.requestTimeout = requestTimeout;
         this.talkTimeout = talkTimeout;
     }
 
@@ -70,19 +74,21 @@ final class GenerateClient {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("sid", callSid);
         query.putAll(turn);
-        query.put("timeout", Long.toString(wait.toSeconds()));
-        query.put("talk_timeout", Long.toString(talkTimeout.toSeconds()));
+        query.put("timeout", seconds(wait));
+        query.put("talk_timeout", seconds(talkTimeout));
         query.put("client", "callbridge-talk");
         String encoded = query.entrySet().stream()
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(server + "/generate?" + encoded))
-                .timeout(wait.plus(NETWORK_MARGIN))
+                .timeout(requestTimeout)
                 .header("X-API-KEY", apiKey.value())
                 .GET().build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IOException("the callbridge server at " + server + " did not answer within " + requestTimeout.toSeconds() + " s", e);
         } catch (IOException e) {
             throw new IOException("the callbridge server at " + server + " cannot be reached: " + e, e);
         }
@@ -93,6 +99,11 @@ final class GenerateClient {
             default -> throw new IOException("the callbridge server answered HTTP " + response.statusCode() + ": "
                     + response.body().strip());
         };
+    }
+
+    /** {@code 30}, or {@code 2.5}: the server takes fractions of a second. */
+    private static String seconds(Duration duration) {
+        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     static Answer read(String body) throws IOException {

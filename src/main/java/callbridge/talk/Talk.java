@@ -69,7 +69,8 @@ public final class Talk {
             throws InterruptedException {
         Instant startedAt = clock.instant();
         TalkConsole console = new TalkConsole(out, plans.size() > 1);
-        GenerateClient generate = new GenerateClient(http, server, apiKey, options.turnTimeout(), options.talkTimeout());
+        GenerateClient generate = new GenerateClient(http, server, apiKey, options.turnTimeout(), options.requestTimeout(),
+                options.talkTimeout());
         Conversation.Setup setup = new Conversation.Setup(options.to(), options.from(),
                 URI.create(options.publicUrl() + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
                 options.maxTurns(), calls, generate, console, clock);

@@ -23,9 +23,11 @@ enum TalkFlag {
     USER_FIRST("user-first", "TALK_USER_FIRST", null, "the user speaks first (by default the agent under test greets first)"),
     MAX_TURNS("max-turns", "TALK_MAX_TURNS", "N", "stop after N user lines (default 12)"),
     TURN_TIMEOUT("turn-timeout", "TALK_TURN_TIMEOUT", "SECONDS", "wait this long for each answer of the agent (default 30)"),
+    REQUEST_TIMEOUT("request-timeout", "TALK_REQUEST_TIMEOUT", "SECONDS", "each /generate request may take this long in all (default: turn timeout + 15)"),
     TALK_TIMEOUT("talk-timeout", "TALK_TIMEOUT", "SECONDS", "the call is hung up after this long without speech (default 50)"),
     PARALLEL("parallel", "TALK_PARALLEL", "N", "run up to N test conversations at once, each its own call (default 1)"),
     REPORT("report", "TALK_REPORT", "FILE", "write the whole run as JSON to FILE"),
+    CONFIG("config", "TALK_CONFIG", "FILE", "read the Python prototype's config.yaml; flags override it"),
     HELP("help", null, null, "print this help");
 
     private final String name;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -18,18 +19,23 @@ import java.util.regex.Pattern;
  * @param publicUrl   where Twilio fetches the call's instructions: {@code <publicUrl>/twilio-voice}
  * @param server      a running callbridge to talk through; empty: {@code talk} starts its own
  * @param maxTurns    user lines at most
- * @param turnTimeout how long each {@code /generate} waits for the agent
- * @param talkTimeout the call's idle limit, sent as {@code talk_timeout}
+ * @param turnTimeout    how long each {@code /generate} waits for the agent
+ * @param requestTimeout how long each {@code /generate} request may take in all
+ * @param talkTimeout    the call's idle limit, sent as {@code talk_timeout}
  * @param parallel    test conversations at once
  */
 public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> server, boolean record,
                           UserSource source, boolean userFirst, int maxTurns, Duration turnTimeout,
-                          Duration talkTimeout, int parallel, Optional<Path> report) {
+                          Duration requestTimeout, Duration talkTimeout, int parallel, Optional<Path> report) {
     /** E.164: a plus, then up to 15 digits, the first not 0 (ITU-T E.164, section 6). */
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     static final int DEFAULT_MAX_TURNS = 12;
     static final int DEFAULT_TURN_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_TALK_TIMEOUT_SECONDS = 50;
+    /** Added to the turn timeout for the whole request, so the server's own 204 arrives first. */
+    static final Duration NETWORK_MARGIN = Duration.ofSeconds(15);
+    /** Seconds: digits, optionally with a fraction ({@code 120.0}, as the prototype's files have them). */
+    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,3})?0*");
 
     /** True when only {@code --help} was asked for. */
     static boolean wantsHelp(List<String> args) {
@@ -37,21 +43,29 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
     }
 
     /**
-     * Reads {@code args} over {@code settings}.
+     * Reads {@code args} over the prototype's config file ({@code --config}), over {@code settings}.
      *
+     * @param warn hears of what is odd but harmless, such as an unknown key in the config file
      * @throws UsageException naming the first flag that is unknown, missing or malformed
      */
-    public static TalkOptions parse(List<String> args, Map<String, String> settings) throws UsageException {
+    public static TalkOptions parse(List<String> args, Map<String, String> settings, Consumer<String> warn)
+            throws UsageException {
         Map<TalkFlag, String> values = new EnumMap<>(TalkFlag.class);
         for (TalkFlag flag : TalkFlag.values()) {
             flag.setting().map(settings::get).map(String::strip).filter(v -> !v.isEmpty())
                     .ifPresent(value -> values.put(flag, value));
         }
-        readArguments(args, values);
+        Map<TalkFlag, String> flags = readArguments(args);
+        Optional<String> config = Optional.ofNullable(flags.get(TalkFlag.CONFIG)).or(() -> Optional.ofNullable(values.get(TalkFlag.CONFIG)));
+        if (config.isPresent()) {
+            values.putAll(PrototypeConfig.read(Path.of(config.get()), warn));
+        }
+        values.putAll(flags);
         return fromValues(new Values(values));
     }
 
-    private static void readArguments(List<String> args, Map<TalkFlag, String> values) throws UsageException {
+    private static Map<TalkFlag, String> readArguments(List<String> args) throws UsageException {
+        Map<TalkFlag, String> values = new EnumMap<>(TalkFlag.class);
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             int equals = arg.indexOf('=');
@@ -68,6 +82,7 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
                 throw new UsageException(flag.flag() + " needs a value");
             }
         }
+        return values;
     }
 
     private static TalkOptions fromValues(Values v) throws UsageException {
@@ -77,11 +92,12 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
             throw new UsageException(TalkFlag.PUBLIC_URL.describe()
                     + " is required: the https:// address Twilio reaches the server at (for example your ngrok URL)");
         }
+        Duration turnTimeout = v.seconds(TalkFlag.TURN_TIMEOUT, Duration.ofSeconds(DEFAULT_TURN_TIMEOUT_SECONDS), 1, 600);
         return new TalkOptions(v.phoneNumber(TalkFlag.TO), v.phoneNumber(TalkFlag.FROM), publicUrl.get(), server,
                 v.bool(TalkFlag.RECORD), source(v), v.bool(TalkFlag.USER_FIRST),
                 v.integer(TalkFlag.MAX_TURNS, DEFAULT_MAX_TURNS, 1, 1_000),
-                Duration.ofSeconds(v.integer(TalkFlag.TURN_TIMEOUT, DEFAULT_TURN_TIMEOUT_SECONDS, 1, 600)),
-                Duration.ofSeconds(v.integer(TalkFlag.TALK_TIMEOUT, DEFAULT_TALK_TIMEOUT_SECONDS, 1, 86_400)),
+                turnTimeout, v.seconds(TalkFlag.REQUEST_TIMEOUT, turnTimeout.plus(NETWORK_MARGIN), 1, 900),
+                v.seconds(TalkFlag.TALK_TIMEOUT, Duration.ofSeconds(DEFAULT_TALK_TIMEOUT_SECONDS), 1, 86_400),
                 v.integer(TalkFlag.PARALLEL, 1, 1, 100),
                 v.optional(TalkFlag.REPORT).map(Path::of));
     }
@@ -163,6 +179,22 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
                 // reported below, with the range
             }
             throw new UsageException(flag.describe() + " must be a whole number from " + min + " to " + max
+                    + ", got '" + value.get() + "'");
+        }
+
+        /** Seconds, a fraction allowed ({@code 120.0}, {@code 2.5}), from {@code min} to {@code max}. */
+        Duration seconds(TalkFlag flag, Duration defaultValue, int min, int max) throws UsageException {
+            Optional<String> value = optional(flag).map(String::strip);
+            if (value.isEmpty()) {
+                return defaultValue;
+            }
+            if (SECONDS.matcher(value.get()).matches()) {
+                Duration seconds = Duration.ofMillis(new java.math.BigDecimal(value.get()).movePointRight(3).longValue());
+                if (seconds.compareTo(Duration.ofSeconds(min)) >= 0 && seconds.compareTo(Duration.ofSeconds(max)) <= 0) {
+                    return seconds;
+                }
+            }
+            throw new UsageException(flag.describe() + " must be a number of seconds from " + min + " to " + max
                     + ", got '" + value.get() + "'");
         }
 

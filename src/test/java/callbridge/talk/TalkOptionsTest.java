@@ -18,14 +18,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TalkOptionsTest {
+    private static final java.util.function.Consumer<String> NO_WARNINGS = warning -> {
+        throw new AssertionError("unexpected warning: " + warning);
+    };
     private static final List<String> MINIMAL = List.of("--to", "+34910000001", "--from", "+34910000002",
             "--public-url", "https://example.ngrok.app", "--script", "lines.txt");
 
     @Test
     void parse_minimal_givesTheDefaults() throws Exception {
-        TalkOptions options = TalkOptions.parse(MINIMAL, Map.of());
+        TalkOptions options = TalkOptions.parse(MINIMAL, Map.of(), NO_WARNINGS);
         assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://example.ngrok.app"), Optional.empty(),
-                false, new UserSource.Script(Path.of("lines.txt")), false, 12, Duration.ofSeconds(30), Duration.ofSeconds(50),
+                false, new UserSource.Script(Path.of("lines.txt")), false, 12, Duration.ofSeconds(30), Duration.ofSeconds(45),
+                Duration.ofSeconds(50),
                 1, Optional.empty()), options);
     }
 
@@ -34,7 +38,7 @@ class TalkOptionsTest {
         Map<String, String> settings = Map.of("TALK_TO", "+441234567890", "TALK_FROM", "+34910000002",
                 "PUBLIC_URL", "https://a.example/", "TALK_SCRIPT", "s.txt", "TALK_MAX_TURNS", "3", "TALK_TURN_TIMEOUT", "9",
                 "TALK_TIMEOUT", "70", "TALK_RECORD", "true", "TALK_PARALLEL", "4", "TALK_REPORT", "r.json");
-        TalkOptions options = TalkOptions.parse(List.of("--max-turns=5", "--user-first"), settings);
+        TalkOptions options = TalkOptions.parse(List.of("--max-turns=5", "--user-first"), settings, NO_WARNINGS);
         assertEquals("+441234567890", options.to());
         assertEquals(URI.create("https://a.example"), options.publicUrl());
         assertEquals(5, options.maxTurns());
@@ -49,7 +53,7 @@ class TalkOptionsTest {
     void parse_server_isThePublicUrlUnlessOneIsGiven() throws Exception {
         List<String> args = new ArrayList<>(MINIMAL.subList(0, 4));
         args.addAll(List.of("--script", "x", "--server", "https://bridge.example"));
-        TalkOptions options = TalkOptions.parse(args, Map.of());
+        TalkOptions options = TalkOptions.parse(args, Map.of(), NO_WARNINGS);
         assertEquals(Optional.of(URI.create("https://bridge.example")), options.server());
         assertEquals(URI.create("https://bridge.example"), options.publicUrl());
     }
@@ -59,7 +63,7 @@ class TalkOptionsTest {
         List<String> args = new ArrayList<>(MINIMAL.subList(0, 6));
         args.addAll(List.of("--galtea-version", "v1", "--galtea-test", "t1", "--galtea-cases", "[6, 7,8]"));
         assertEquals(new UserSource.Galtea("v1", Optional.of("t1"), List.of(6, 7, 8), Optional.empty()),
-                TalkOptions.parse(args, Map.of()).source());
+                TalkOptions.parse(args, Map.of(), NO_WARNINGS).source());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -70,7 +74,9 @@ class TalkOptionsTest {
             --nope                                       | unknown flag '--nope'
             stray                                        | unexpected argument 'stray'
             --max-turns 0                                | --max-turns (TALK_MAX_TURNS) must be a whole number from 1 to 1000
-            --turn-timeout x                             | --turn-timeout (TALK_TURN_TIMEOUT) must be a whole number
+            --turn-timeout x                             | --turn-timeout (TALK_TURN_TIMEOUT) must be a number of seconds from 1 to 600
+            --turn-timeout 1e3                           | --turn-timeout (TALK_TURN_TIMEOUT) must be a number of seconds
+            --talk-timeout 0.5                           | --talk-timeout (TALK_TIMEOUT) must be a number of seconds from 1 to 86400
             --parallel 101                               | --parallel (TALK_PARALLEL) must be a whole number from 1 to 100
             --record=maybe                               | --record (TALK_RECORD) must be true or false
             --public-url ftp://x                         | --public-url (PUBLIC_URL) must be an http:// or https:// URL
@@ -81,7 +87,7 @@ class TalkOptionsTest {
     void parse_badInput_namesTheFlag(String extra, String expected) {
         List<String> args = new ArrayList<>(MINIMAL);
         args.addAll(Arrays.asList(extra.split(" ")));
-        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of()));
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of(), NO_WARNINGS));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
@@ -96,15 +102,64 @@ class TalkOptionsTest {
     void parse_badGaltea_saysWhatToGive(String extra, String expected) {
         List<String> args = new ArrayList<>(MINIMAL.subList(0, 6));
         args.addAll(Arrays.asList(extra.split(" ")));
-        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of()));
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of(), NO_WARNINGS));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     @Test
     void parse_withoutAnyAddressForTwilio_asksForPublicUrl() {
         UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(
-                List.of("--to", "+34910000001", "--from", "+34910000002", "--script", "x"), Map.of()));
+                List.of("--to", "+34910000001", "--from", "+34910000002", "--script", "x"), Map.of(), NO_WARNINGS));
         assertTrue(e.getMessage().startsWith("--public-url (PUBLIC_URL) is required"), e.getMessage());
+    }
+
+    @Test
+    void config_prototypeFile_givesEveryFlag_flagsOverrideIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path config = java.nio.file.Files.writeString(dir.resolve("config.yaml"), """
+                remote_url: "https://bridge.example/"
+                base_url: "https://public.example"
+                from_number: "+34910000002"
+                to_number: "+34910000001"
+                test_id: "t-1"
+                version_id: "v-1"
+                tests: "1,2,3"
+                asycio_timeout: 120.0
+                request_timeout: 130
+                talk_timeout: 80
+                max_turns: 8
+                agent_goes_first: false
+                """);
+        TalkOptions options = TalkOptions.parse(List.of("--config", config.toString(), "--max-turns", "3"), Map.of(), NO_WARNINGS);
+        assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://public.example"),
+                Optional.of(URI.create("https://bridge.example")), false,
+                new UserSource.Galtea("v-1", Optional.of("t-1"), List.of(1, 2, 3), Optional.empty()), true, 3,
+                Duration.ofSeconds(120), Duration.ofSeconds(130), Duration.ofSeconds(80), 1, Optional.empty()), options);
+    }
+
+    @Test
+    void config_unknownKey_isAWarning(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path config = java.nio.file.Files.writeString(dir.resolve("c.yaml"), "to_number: '+34910000001'\nlog_level: debug\n");
+        List<String> warnings = new ArrayList<>();
+        TalkOptions.parse(List.of("--config", config.toString(), "--from", "+34910000002", "--public-url", "https://x.example",
+                "--script", "s"), Map.of(), warnings::add);
+        assertEquals(List.of(config + ": unknown key 'log_level' ignored"), warnings);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            'agent_goes_first: maybe'     | agent_goes_first must be true or false
+            'tests: [1, x]'               | tests must list test case positions
+            'max_turns: [3]'              | max_turns must be a single value
+            'max_turns: 3.5'              | --max-turns (TALK_MAX_TURNS) must be a whole number
+            'to_number: [oops'            | is not valid YAML
+            '- a list'                    | must be a mapping of keys to values
+            """)
+    void config_badValue_namesTheKey(String yaml, String expected, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path config = java.nio.file.Files.writeString(dir.resolve("c.yaml"), yaml + "\n");
+        List<String> args = new ArrayList<>(MINIMAL);
+        args.addAll(List.of("--config", config.toString()));
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of(), NO_WARNINGS));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     @Test

@@ -50,13 +50,21 @@ final class TalkRunner {
 
     static Result run(TestCallbridge server, Path dir, Map<String, String> settings, CountDownLatch stop, String... flags)
             throws Exception {
-        Path report = dir.resolve("report.json");
-        List<String> args = new ArrayList<>(List.of("--to", TO, "--from", FROM,
-                "--server", "http://127.0.0.1:" + server.port(), "--report", report.toString()));
+        List<String> args = new ArrayList<>(List.of("--to", TO, "--from", FROM, "--server", "http://127.0.0.1:" + server.port()));
         args.addAll(List.of(flags));
+        return runWith(server, dir, settings, stop, args);
+    }
+
+    /** {@code talk} with these arguments and {@code --report}, nothing else added. */
+    static Result runWith(TestCallbridge server, Path dir, Map<String, String> settings, CountDownLatch stop, List<String> flags)
+            throws Exception {
+        Path report = dir.resolve("report.json");
+        List<String> args = new ArrayList<>(flags);
+        args.addAll(List.of("--report", report.toString()));
         Map<String, String> all = new HashMap<>(settingsFor(server.twilioRest()));
         all.putAll(settings);
-        TalkOptions options = TalkOptions.parse(args, all);
+        TalkOptions options = TalkOptions.parse(args, all, warning -> {
+        });
         OutboundCalls calls = TwilioCallControl.from(Config.fromSettings(all).twilio()).orElseThrow();
         Talk talk = Talk.prepare(options, all, HTTP);
         ByteArrayOutputStream output = new ByteArrayOutputStream();

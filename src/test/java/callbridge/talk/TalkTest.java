@@ -161,6 +161,40 @@ class TalkTest {
         }
     }
 
+    @Test
+    void prototypeConfigFile_twoTestCasesByPosition_twoCallsThroughGaltea() throws Exception {
+        List<FakeGaltea.TestCase> cases = List.of(
+                new FakeGaltea.TestCase("tc-0", "book", List.of("Quiero reservar.")),
+                new FakeGaltea.TestCase("tc-1", "hours", List.of("¿Qué horario tienen?")),
+                new FakeGaltea.TestCase("tc-2", "cancel", List.of("Quiero cancelar.")));
+        server.twilioRest().answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE)));
+        try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("test-7", cases))) {
+            Path config = Files.writeString(dir.resolve("config.yaml"), """
+                    remote_url: "http://127.0.0.1:%d"
+                    base_url: "http://127.0.0.1:%d"
+                    from_number: "%s"
+                    to_number: "%s"
+                    test_id: "test-7"
+                    version_id: "v-7"
+                    tests: [1, 2]
+                    asycio_timeout: 30.0
+                    request_timeout: 45
+                    talk_timeout: 80
+                    max_turns: 12
+                    agent_goes_first: true
+                    """.formatted(server.port(), server.port(), TalkRunner.FROM, TalkRunner.TO));
+
+            TalkRunner.Result result = TalkRunner.runWith(server, dir, Map.of("GALTEA_API_KEY", FakeGaltea.API_KEY,
+                    "GALTEA_API_URL", galtea.baseUrl().toString()), new CountDownLatch(1), List.of("--config", config.toString()));
+
+            assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+            assertEquals(List.of("tc-1", "tc-2"), galtea.sessions().stream().map(session -> session.testCaseId).sorted().toList());
+            assertEquals(2, server.twilioRest().placedCalls().size());
+            assertTrue(galtea.sessions().stream().allMatch(session -> session.finished && "v-7".equals(session.versionId)));
+            assertEquals(List.of(), galtea.problems());
+        }
+    }
+
     private PlacedCall onlyCall() {
         List<PlacedCall> calls = server.twilioRest().placedCalls();
         assertEquals(1, calls.size());

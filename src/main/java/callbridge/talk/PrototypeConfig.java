@@ -1,0 +1,111 @@
+package callbridge.talk;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The Python prototype simulator's {@code config.yaml}, read as {@code talk}'s flags ({@code talk --config
+ * FILE}), so a test setup written for the prototype runs unchanged. Its keys, and the flags they stand for:
+ * <pre>
+ * remote_url        --server           the callbridge server the turns go through
+ * base_url          --public-url       where Twilio reaches that server
+ * from_number       --from             to_number   --to
+ * version_id        --galtea-version   test_id     --galtea-test
+ * tests             --galtea-cases     positions in the test's list: [1, 2, 3] or "1,2,3"
+ * asycio_timeout    --turn-timeout     (sic) seconds each /generate waits for the agent
+ * request_timeout   --request-timeout  seconds each /generate request may take in all
+ * talk_timeout      --talk-timeout     max_turns   --max-turns
+ * agent_goes_first  --user-first, negated
+ * </pre>
+ * An unknown key is a warning (the file may carry settings of other tools); a value of the wrong kind is
+ * an error naming its key.
+ */
+final class PrototypeConfig {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Map<String, TalkFlag> KEYS = Map.ofEntries(
+            Map.entry("remote_url", TalkFlag.SERVER),
+            Map.entry("base_url", TalkFlag.PUBLIC_URL),
+            Map.entry("from_number", TalkFlag.FROM),
+            Map.entry("to_number", TalkFlag.TO),
+            Map.entry("version_id", TalkFlag.GALTEA_VERSION),
+            Map.entry("test_id", TalkFlag.GALTEA_TEST),
+            Map.entry("tests", TalkFlag.GALTEA_CASES),
+            Map.entry("asycio_timeout", TalkFlag.TURN_TIMEOUT),
+            Map.entry("request_timeout", TalkFlag.REQUEST_TIMEOUT),
+            Map.entry("talk_timeout", TalkFlag.TALK_TIMEOUT),
+            Map.entry("max_turns", TalkFlag.MAX_TURNS),
+            Map.entry("agent_goes_first", TalkFlag.USER_FIRST));
+
+    private PrototypeConfig() {
+    }
+
+    /** The flags the file sets; {@code warn} hears of keys that mean nothing to {@code talk}. */
+    static Map<TalkFlag, String> read(Path file, Consumer<String> warn) throws UsageException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (JacksonException e) {
+            throw new UsageException("the config file " + file + " is not valid YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UsageException("cannot read the config file " + file + ": " + ScriptedUser.describe(e), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return Map.of();
+        }
+        if (!root.isObject()) {
+            throw new UsageException("the config file " + file + " must be a mapping of keys to values, such as to_number: '+34...'");
+        }
+        Map<TalkFlag, String> flags = new EnumMap<>(TalkFlag.class);
+        for (Map.Entry<String, JsonNode> entry : root.properties()) {
+            TalkFlag flag = KEYS.get(entry.getKey());
+            if (flag == null) {
+                warn.accept(file + ": unknown key '" + entry.getKey() + "' ignored");
+            } else if (!entry.getValue().isNull()) {
+                flags.put(flag, value(file, entry.getKey(), flag, entry.getValue()));
+            }
+        }
+        return flags;
+    }
+
+    private static String value(Path file, String key, TalkFlag flag, JsonNode value) throws UsageException {
+        return switch (flag) {
+            case USER_FIRST -> {
+                if (!value.isBoolean()) {
+                    throw new UsageException(file + ": agent_goes_first must be true or false, got " + value);
+                }
+                yield Boolean.toString(!value.asBoolean());
+            }
+            case GALTEA_CASES -> value.isArray() ? positions(file, value) : scalar(file, key, value);
+            default -> scalar(file, key, value);
+        };
+    }
+
+    private static String positions(Path file, JsonNode list) throws UsageException {
+        List<String> positions = new ArrayList<>();
+        for (JsonNode item : list) {
+            if (!item.canConvertToInt() || !item.isIntegralNumber()) {
+                throw new UsageException(file + ": tests must list test case positions (whole numbers), got " + list);
+            }
+            positions.add(Integer.toString(item.asInt()));
+        }
+        return String.join(",", positions);
+    }
+
+    private static String scalar(Path file, String key, JsonNode value) throws UsageException {
+        if (!value.isValueNode()) {
+            throw new UsageException(file + ": " + key + " must be a single value, got " + value);
+        }
+        return value.asText();
+    }
+}
