@@ -89,6 +89,18 @@ class TalkTest {
     }
 
     @Test
+    void userFirst_theFirstLineIsSpokenAsSoonAsTheCallConnects() throws Exception {
+        server.twilioRest().answerCallsWith(AgentOnThePhone.saying(null, List.of(HORARIO_APERTURA)));
+        Path script = script("Hola, ¿está abierto?");
+
+        TalkRunner.Result result = TalkRunner.run(server, dir, Map.of(), "--script", script.toString(), "--user-first");
+
+        assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+        assertEquals(List.of("user: Hola, ¿está abierto?", "agent: " + SpeechClips.textOf(HORARIO_APERTURA)),
+                turns(result.conversation(0)));
+    }
+
+    @Test
     void noAnswer_reportedAsNotAnswered_nothingHungUp() throws Exception {
         server.twilioRest().answerCallsWith(call -> call.status("no-answer"));
         Path script = script("Hola.");
