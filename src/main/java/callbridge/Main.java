@@ -16,6 +16,7 @@ import callbridge.twilio.TwilioCallControl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,8 +105,11 @@ public final class Main {
             config = Config.fromSettings(settings);
             calls = TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
                     "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls"));
-            if (options.server().isPresent() && config.apiKey().isEmpty()) {
-                throw new UsageException("API_KEY is required with --server: the X-API-KEY that server's /generate expects");
+            if (options.server().isPresent()) {
+                Talk.checkServer(http, options.server().get(), config.apiKey().orElseThrow(() -> new UsageException(
+                        "API_KEY is required with --server: the X-API-KEY that server's /generate expects")));
+            } else if (config.elevenLabs().apiKey().isEmpty()) {
+                throw new UsageException("ELEVENLABS_API_KEY is required: the server talk starts transcribes and speaks with it");
             }
             talk = Talk.prepare(options, settings, http);
         } catch (UsageException | ConfigException e) {
@@ -118,7 +122,15 @@ public final class Main {
         }
         // Our own server: its /generate key only needs to be known to us when none is configured.
         Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
-        Callbridge app = Callbridge.start(config.withApiKey(key), new InetSocketAddress(config.server().port()), services(config));
+        Callbridge app;
+        try {
+            app = Callbridge.start(config.withApiKey(key).withPublicUrl(options.publicUrl()),
+                    new InetSocketAddress(config.server().port()), services(config));
+        } catch (BindException e) {
+            System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
+                    + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");
+            return Talk.Exit.USAGE.code;
+        }
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; Twilio reaches it at {1}", app.port(), options.publicUrl());
         try {
             URI server = URI.create("http://127.0.0.1:" + app.port());

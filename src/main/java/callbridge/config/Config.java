@@ -95,6 +95,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
         return from(new Settings(settings));
     }
 
+    /** Returns the config with {@code publicUrl} as the address Twilio reaches the server at. */
+    public Config withPublicUrl(URI publicUrl) {
+        return new Config(new Server(server.port(), Optional.of(publicUrl), server.maxConnections(), server.mediaIdleTimeout(),
+                server.shutdownGrace()), twilio, elevenLabs, turns, apiKey);
+    }
+
     /** Returns the config with {@code apiKey} as the key {@code /generate} callers send. */
     public Config withApiKey(Secret key) {
         return new Config(server, twilio, elevenLabs, turns, Optional.of(key));

@@ -8,18 +8,20 @@ import callbridge.twilio.OutboundCalls;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One call to the agent under test, played turn by turn: place the call, hear the agent's greeting (unless
- * the user goes first), then for each user line speak it through {@code /generate} and hear the answer,
- * until the user is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever
- * ends it, the call is then completed at Twilio (once; a call already over is no error) and the user side
- * is told.
+ * One call to the agent under test, played turn by turn: begin the user side, place the call, hear the
+ * agent's greeting (unless the user goes first), then for each user line speak it through {@code /generate}
+ * and hear the answer, until the user is done, {@code --max-turns}, the call ends, a timeout, an error or an
+ * interrupt. Whatever ends it, the call is then completed at Twilio (unless it is over already) and the
+ * user side is told.
  */
 final class Conversation {
-    /** Twilio rings for 60 s by default; a few more polls cover a queued call too. */
-    private static final int MAX_WAITS_FOR_ANSWER = 10;
+    /** Twilio rings for 60 s by default before it gives up with no-answer; a little more covers queueing. */
+    static final Duration ANSWER_WITHIN = Duration.ofSeconds(75);
 
     /** The settings every conversation of a run shares. */
     record Setup(String to, String from, URI webhook, boolean record, boolean userFirst, int maxTurns,
@@ -34,6 +36,11 @@ final class Conversation {
             super(detail, null, false, false);
             this.ending = new Ending(outcome, detail);
         }
+    }
+
+    /** One {@code /generate} request. */
+    private interface Request {
+        GenerateClient.Answer send() throws IOException, InterruptedException;
     }
 
     private final Setup setup;
@@ -75,18 +82,19 @@ final class Conversation {
     }
 
     private Ending converse(UserSide user) throws Stop, IOException, InterruptedException, CallControlException {
+        user.begin();
+        user.facts().forEach(log::extra);
+        if (Thread.interrupted()) {
+            throw new InterruptedException("stopped before dialling");
+        }
         String sid = setup.calls().place(setup.to(), setup.from(), setup.webhook(), setup.record());
         log.placed(sid);
         setup.console().event(log.label(), "calling " + setup.to() + " from " + setup.from() + ": " + sid);
-        user.begin(sid);
-        user.facts().forEach(log::extra);
+        Instant answerBy = setup.clock().instant().plus(ANSWER_WITHIN);
         if (!setup.userFirst()) {
-            hear(user, onceConnected(sid, () -> setup.generate().listen(sid)));
+            hear(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
         }
-        for (int turn = 1; ; turn++) {
-            if (turn > setup.maxTurns()) {
-                return new Ending(Outcome.MAX_TURNS, setup.maxTurns() + " user turn(s), the --max-turns limit");
-            }
+        for (int turn = 1; turn <= setup.maxTurns(); turn++) {
             switch (user.next()) {
                 case UserSide.Done done -> {
                     return new Ending(Outcome.USER_DONE, done.reason());
@@ -95,37 +103,44 @@ final class Conversation {
                     record(new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(), setup.clock().instant(),
                             Optional.empty(), Optional.empty()));
                     saidLastLine = say.last();
-                    hear(user, onceConnected(sid, () -> setup.generate().say(sid, say.text())));
+                    hear(user, onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text())));
                 }
             }
         }
-    }
-
-    /** One {@code /generate} request. */
-    private interface Request {
-        GenerateClient.Answer send() throws IOException, InterruptedException;
+        return saidLastLine ? new Ending(Outcome.USER_DONE, "the user's last line was answered")
+                : new Ending(Outcome.MAX_TURNS, setup.maxTurns() + " user turn(s), the --max-turns limit");
     }
 
     /**
      * The answer to {@code request}, sent again while Twilio is still connecting the call (a line said
      * before the call connected was never heard, and a greeting cannot come before the call does).
      */
-    private GenerateClient.Answer onceConnected(String sid, Request request) throws Stop, IOException, InterruptedException {
-        for (int wait = 0; wait < MAX_WAITS_FOR_ANSWER; wait++) {
+    private GenerateClient.Answer onceConnected(String sid, Instant answerBy, Request request)
+            throws Stop, IOException, InterruptedException {
+        while (true) {
             GenerateClient.Answer answer = request.send();
             if (!(answer instanceof GenerateClient.Silence) || !stillRinging(sid)) {
                 return answer;
             }
+            if (setup.clock().instant().isAfter(answerBy)) {
+                throw new Stop(Outcome.NOT_ANSWERED, "the call was not answered within " + ANSWER_WITHIN.toSeconds() + " s");
+            }
         }
-        throw new Stop(Outcome.NOT_ANSWERED, "the call was not answered");
     }
 
     private void hear(UserSide user, GenerateClient.Answer answer) throws Stop, IOException, InterruptedException {
         switch (answer) {
             case GenerateClient.Heard heard -> {
+                heard.earlier().forEach(text -> record(new ConversationLog.Turn(ConversationLog.Speaker.AGENT, text,
+                        setup.clock().instant(), Optional.empty(), Optional.empty())));
                 record(new ConversationLog.Turn(ConversationLog.Speaker.AGENT, heard.reply().text(), setup.clock().instant(),
                         heard.reply().latencyMillis(), heard.error()));
-                user.heard(heard.reply());
+                try {
+                    user.heard(heard.wholeReply());
+                } catch (IOException e) {
+                    // Bookkeeping (a Galtea turn not written) must not hang up a call that is going well.
+                    log.error("the user side could not record the agent's answer: " + e.getMessage());
+                }
             }
             case GenerateClient.CallEnded ended -> {
                 callOver = true;
@@ -133,8 +148,9 @@ final class Conversation {
                         ? new Stop(Outcome.USER_DONE, "the call ended after the user's last words (" + ended.reason() + ")")
                         : new Stop(Outcome.HUNG_UP, "the call ended: " + ended.reason());
             }
-            case GenerateClient.Silence silence -> throw new Stop(Outcome.TIMEOUT,
-                    "the agent said nothing within the turn timeout");
+            case GenerateClient.Silence silence -> throw saidLastLine
+                    ? new Stop(Outcome.USER_DONE, "the agent said nothing more after the user's last words")
+                    : new Stop(Outcome.TIMEOUT, "the agent said nothing within the turn timeout");
         }
     }
 
@@ -147,8 +163,7 @@ final class Conversation {
         try {
             status = setup.calls().status(sid);
         } catch (CallControlException e) {
-            log.error(e.getMessage());
-            return false;
+            throw new Stop(Outcome.ERROR, "cannot learn the call's status: " + e.getMessage());
         }
         callOver = status.isFinal();
         if (status.neverAnswered()) {

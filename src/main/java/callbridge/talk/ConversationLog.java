@@ -3,6 +3,7 @@ package callbridge.talk;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +102,9 @@ final class ConversationLog {
         return List.copyOf(errors);
     }
 
+    /** In the order they were added. */
     Map<String, String> extras() {
-        return Map.copyOf(extras);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(extras));
     }
 
     long userTurns() {

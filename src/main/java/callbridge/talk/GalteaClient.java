@@ -24,8 +24,8 @@ final class GalteaClient {
     /** A test with more cases than this is more calls than one run should place. */
     private static final int MAX_PAGES = 10;
 
-    /** A test case, reduced to what a run needs to show and to pass on. */
-    record TestCase(String id, String title) {
+    /** A test case, reduced to what a run needs: its id. */
+    record TestCase(String id) {
     }
 
     /** The simulator's answer: the user's next line, or that the conversation is finished. */
@@ -46,7 +46,9 @@ final class GalteaClient {
             if (!list.isArray()) {
                 throw new JsonApi.ApiException("Galtea answered the test case list with something that is not a list", 0);
             }
-            list.forEach(node -> cases.add(testCase(node)));
+            for (JsonNode node : list) {
+                cases.add(testCase(node));
+            }
             if (list.size() < PAGE) {
                 return cases;
             }
@@ -60,11 +62,10 @@ final class GalteaClient {
     }
 
     /** {@code POST /sessions} (api-reference/sessions/create-session): a test session, not production. */
-    String createSession(String versionId, String testCaseId, String customId) throws IOException, InterruptedException {
+    String createSession(String versionId, String testCaseId) throws IOException, InterruptedException {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("versionId", versionId)
                 .put("testCaseId", testCaseId)
-                .put("customId", customId)
                 .put("isProduction", false);
         return required(api.post("/sessions", body), "id", "the new session");
     }
@@ -110,10 +111,8 @@ final class GalteaClient {
         api.patch("/sessions/" + encode(sessionId) + "/finish", body);
     }
 
-    private static TestCase testCase(JsonNode node) {
-        String id = node.path("id").asText("");
-        String title = text(node, "goal").or(() -> text(node, "scenario")).or(() -> text(node, "userPersona")).orElse(id);
-        return new TestCase(id, title.length() > 80 ? title.substring(0, 77) + "..." : title);
+    private static TestCase testCase(JsonNode node) throws JsonApi.ApiException {
+        return new TestCase(required(node, "id", "a test case"));
     }
 
     private static Optional<String> text(JsonNode node, String field) {

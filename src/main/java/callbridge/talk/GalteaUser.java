@@ -19,8 +19,12 @@ final class GalteaUser implements UserSide {
     private Optional<String> sessionId = Optional.empty();
     /** The turn Galtea created for the line being said, until the agent's answer is written on it. */
     private Optional<String> pendingTurn = Optional.empty();
-    /** Set once the simulator says the conversation is finished. */
+    /** Set once the simulator says the conversation is finished: its own stopping reason. */
     private Optional<String> stoppingReason = Optional.empty();
+    /** The stopping reason {@code finish} takes when the simulator gave none (the SDK's default). */
+    static final String FINISHED = "FINISHED";
+    /** Galtea's name for a conversation cut at its turn limit (a test case's {@code stoppingCriterias}). */
+    static final String MAX_ITERATIONS = "MAX_ITERATIONS";
 
     GalteaUser(GalteaClient galtea, String versionId, String testCaseId, int maxTurns) {
         this.galtea = galtea;
@@ -30,8 +34,8 @@ final class GalteaUser implements UserSide {
     }
 
     @Override
-    public void begin(String callSid) throws IOException, InterruptedException {
-        sessionId = Optional.of(galtea.createSession(versionId, testCaseId, callSid));
+    public void begin() throws IOException, InterruptedException {
+        sessionId = Optional.of(galtea.createSession(versionId, testCaseId));
     }
 
     @Override
@@ -43,7 +47,8 @@ final class GalteaUser implements UserSide {
     @Override
     public void heard(AgentReply reply) throws IOException, InterruptedException {
         if (pendingTurn.isPresent()) {
-            galtea.answerTurn(pendingTurn.get(), reply.text(), reply.latencyMillis());
+            // A negative latency means the agent spoke over our line (barge-in): no response time to report.
+            galtea.answerTurn(pendingTurn.get(), reply.text(), reply.latencyMillis().filter(ms -> ms >= 0));
             pendingTurn = Optional.empty();
         } else {
             galtea.recordGreeting(session(), reply.text());
@@ -53,16 +58,16 @@ final class GalteaUser implements UserSide {
     @Override
     public Move next() throws IOException, InterruptedException {
         if (stoppingReason.isPresent()) {
-            return new Done(stoppingReason.get());
+            return new Done("the simulator finished: " + stoppingReason.get());
         }
         GalteaClient.NextMessage message = galtea.nextUserMessage(session(), maxTurns);
         if (message.text().isBlank()) {
-            stoppingReason = Optional.of(message.stoppingReason().orElse("the simulator had nothing more to say"));
-            return new Done(stoppingReason.get());
+            stoppingReason = Optional.of(message.stoppingReason().orElse(FINISHED));
+            return new Done("the simulator finished: " + stoppingReason.get());
         }
         pendingTurn = message.inferenceResultId();
         if (message.finished()) {
-            stoppingReason = Optional.of(message.stoppingReason().orElse("finished"));
+            stoppingReason = Optional.of(message.stoppingReason().orElse(FINISHED));
         }
         return new Say(message.text(), message.finished());
     }
@@ -75,8 +80,9 @@ final class GalteaUser implements UserSide {
         if (pendingTurn.isPresent()) {
             galtea.failTurn(pendingTurn.get(), "the agent did not answer: " + ending.detail());
         }
-        if (ending.outcome().finished() || stoppingReason.isPresent()) {
-            galtea.finishSession(sessionId.get(), Optional.of(stoppingReason.orElse(ending.detail())), Optional.empty());
+        if (stoppingReason.isPresent() || ending.outcome().finished()) {
+            String reason = stoppingReason.orElse(ending.outcome() == Ending.Outcome.MAX_TURNS ? MAX_ITERATIONS : FINISHED);
+            galtea.finishSession(sessionId.get(), Optional.of(reason), Optional.empty());
         } else {
             galtea.finishSession(sessionId.get(), Optional.empty(), Optional.of(ending.detail()));
         }

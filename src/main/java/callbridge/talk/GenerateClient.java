@@ -6,14 +6,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -23,12 +27,35 @@ import java.util.stream.Collectors;
  * idle limit sent along each time.
  */
 final class GenerateClient {
+    /** Generous for speech (people say about 15 characters a second), so a long line never cuts its own request short. */
+    private static final Duration SPEECH_PER_CHARACTER = Duration.ofMillis(150);
+
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
+    /** A CallSid of the right shape that Twilio never gives out. */
+    private static final String NO_SUCH_CALL = "CA" + "0".repeat(32);
+
     /** The server's answer to one turn. */
     sealed interface Answer {
     }
 
-    /** The agent said {@code reply}; {@code error} is set when its speech could not be transcribed. */
-    record Heard(AgentReply reply, Optional<String> error) implements Answer {
+    /**
+     * The agent said {@code reply}; {@code error} is set when its speech could not be transcribed.
+     * {@code earlier} is what it said before that while nobody was asking (the server's {@code heard_before}).
+     */
+    record Heard(List<String> earlier, AgentReply reply, Optional<String> error) implements Answer {
+        Heard {
+            earlier = List.copyOf(earlier);
+        }
+
+        /** Everything the agent said this turn, as one answer to the user's line. */
+        AgentReply wholeReply() {
+            if (earlier.isEmpty()) {
+                return reply;
+            }
+            List<String> all = new ArrayList<>(earlier);
+            all.add(reply.text());
+            return new AgentReply(String.join(" ", all), reply.latencyMillis());
+        }
     }
 
     /** The call is over; {@code reason} says why (hung up, talk timeout...). */
@@ -60,17 +87,41 @@ final class GenerateClient {
         this.talkTimeout = talkTimeout;
     }
 
+    /**
+     * Checks, before any call is placed, that a server is there and takes our key: {@code /health} answers,
+     * and a {@code /generate} for a call that does not exist answers 204 at once (403: the key is wrong).
+     */
+    static void checkServer(HttpClient http, URI server, Secret apiKey) throws UsageException, InterruptedException {
+        try {
+            HttpResponse<Void> health = http.send(HttpRequest.newBuilder(URI.create(server + "/health")).timeout(CHECK_TIMEOUT)
+                    .GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<String> probe = http.send(HttpRequest.newBuilder(URI.create(server + "/generate?sid=" + NO_SUCH_CALL
+                    + "&timeout=0")).timeout(CHECK_TIMEOUT).header("X-API-KEY", apiKey.value()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (health.statusCode() != 200 || probe.statusCode() != 204) {
+                throw new UsageException("the callbridge server at " + server + " is not ready: /health answered "
+                        + health.statusCode() + ", /generate answered " + probe.statusCode()
+                        + (probe.statusCode() == 403 ? " (API_KEY is not the server's)" : ": " + probe.body().strip()));
+            }
+        } catch (IOException e) {
+            throw new UsageException("the callbridge server at " + server + " cannot be reached: " + Failures.describe(e), e);
+        }
+    }
+
     /** Waits for the agent's first words (its greeting). */
     Answer listen(String callSid) throws IOException, InterruptedException {
-        return ask(callSid, Map.of("first", "true"));
+        return ask(callSid, Map.of("first", "true"), Duration.ZERO);
     }
 
-    /** Speaks {@code line} into the call, then waits for the agent's answer. */
+    /**
+     * Speaks {@code line} into the call, then waits for the agent's answer. The server starts its wait once
+     * the line has played, so the request may take that much longer.
+     */
     Answer say(String callSid, String line) throws IOException, InterruptedException {
-        return ask(callSid, Map.of("input", line));
+        return ask(callSid, Map.of("input", line), SPEECH_PER_CHARACTER.multipliedBy(line.length()));
     }
 
-    private Answer ask(String callSid, Map<String, String> turn) throws IOException, InterruptedException {
+    private Answer ask(String callSid, Map<String, String> turn, Duration playback) throws IOException, InterruptedException {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("sid", callSid);
         query.putAll(turn);
@@ -81,16 +132,16 @@ final class GenerateClient {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(server + "/generate?" + encoded))
-                .timeout(requestTimeout)
+                .timeout(requestTimeout.plus(playback))
                 .header("X-API-KEY", apiKey.value())
                 .GET().build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.http.HttpTimeoutException e) {
-            throw new IOException("the callbridge server at " + server + " did not answer within " + requestTimeout.toSeconds() + " s", e);
+        } catch (HttpTimeoutException e) {
+            throw new IOException("the callbridge server at " + server + " did not answer within the request timeout", e);
         } catch (IOException e) {
-            throw new IOException("the callbridge server at " + server + " cannot be reached: " + e, e);
+            throw new IOException("the callbridge server at " + server + " cannot be reached: " + Failures.describe(e), e);
         }
         return switch (response.statusCode()) {
             case 200 -> read(response.body());
@@ -103,7 +154,7 @@ final class GenerateClient {
 
     /** {@code 30}, or {@code 2.5}: the server takes fractions of a second. */
     private static String seconds(Duration duration) {
-        return java.math.BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
     }
 
     static Answer read(String body) throws IOException {
@@ -118,8 +169,10 @@ final class GenerateClient {
             // Newer servers keep the driver-facing sentence in "response" and the cause in "reason".
             return new CallEnded(answer.path("reason").asText(response));
         }
+        List<String> earlier = new ArrayList<>();
+        answer.path("heard_before").forEach(utterance -> earlier.add(utterance.path("text").asText("")));
         JsonNode latency = answer.path("response_latency_ms");
         Optional<String> error = answer.hasNonNull("error") ? Optional.of(answer.path("error").asText()) : Optional.empty();
-        return new Heard(new AgentReply(response, latency.isNumber() ? Optional.of(latency.asLong()) : Optional.empty()), error);
+        return new Heard(earlier, new AgentReply(response, latency.isNumber() ? Optional.of(latency.asLong()) : Optional.empty()), error);
     }
 }

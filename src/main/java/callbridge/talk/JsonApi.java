@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -82,11 +83,11 @@ final class JsonApi {
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             throw new IOException(name + " did not answer " + request.method() + " " + request.uri().getPath()
                     + " within " + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
-            throw new IOException(name + " at " + base + " cannot be reached: " + e, e);
+            throw new IOException(name + " at " + base + " cannot be reached: " + Failures.describe(e), e);
         }
         if (response.statusCode() / 100 != 2) {
             throw new ApiException(name + " answered " + request.method() + " " + request.uri().getPath() + " with HTTP "

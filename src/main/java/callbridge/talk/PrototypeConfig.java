@@ -12,14 +12,15 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * The Python prototype simulator's {@code config.yaml}, read as {@code talk}'s flags ({@code talk --config
  * FILE}), so a test setup written for the prototype runs unchanged. Its keys, and the flags they stand for:
  * <pre>
- * remote_url        --server           the callbridge server the turns go through
- * base_url          --public-url       where Twilio reaches that server
+ * remote_url        --public-url       where Twilio reaches the server: the call's webhook is remote_url/twilio-voice
+ * base_url          --server           the callbridge server the turns go through (http://localhost:8001 if absent)
  * from_number       --from             to_number   --to
  * version_id        --galtea-version   test_id     --galtea-test
  * tests             --galtea-cases     positions in the test's list: [1, 2, 3] or "1,2,3"
@@ -28,14 +29,19 @@ import java.util.function.Consumer;
  * talk_timeout      --talk-timeout     max_turns   --max-turns
  * agent_goes_first  --user-first, negated
  * </pre>
- * An unknown key is a warning (the file may carry settings of other tools); a value of the wrong kind is
- * an error naming its key.
+ * The prototype ran its server apart from its simulator, so a config file means a server already running:
+ * at {@code base_url}, or where the prototype looked by default. An unknown key is a warning (the file may
+ * carry settings of other tools); a value of the wrong kind is an error naming its key.
  */
 final class PrototypeConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Where the prototype's simulator found its server when {@code base_url} was not set. */
+    static final String DEFAULT_BASE_URL = "http://localhost:8001";
+    /** Keys whose value is a number of seconds, or a count. */
+    private static final Set<String> NUMBERS = Set.of("asycio_timeout", "request_timeout", "talk_timeout", "max_turns");
     private static final Map<String, TalkFlag> KEYS = Map.ofEntries(
-            Map.entry("remote_url", TalkFlag.SERVER),
-            Map.entry("base_url", TalkFlag.PUBLIC_URL),
+            Map.entry("remote_url", TalkFlag.PUBLIC_URL),
+            Map.entry("base_url", TalkFlag.SERVER),
             Map.entry("from_number", TalkFlag.FROM),
             Map.entry("to_number", TalkFlag.TO),
             Map.entry("version_id", TalkFlag.GALTEA_VERSION),
@@ -58,7 +64,7 @@ final class PrototypeConfig {
         } catch (JacksonException e) {
             throw new UsageException("the config file " + file + " is not valid YAML: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new UsageException("cannot read the config file " + file + ": " + ScriptedUser.describe(e), e);
+            throw new UsageException("cannot read the config file " + file + ": " + Failures.describe(e), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return Map.of();
@@ -67,6 +73,7 @@ final class PrototypeConfig {
             throw new UsageException("the config file " + file + " must be a mapping of keys to values, such as to_number: '+34...'");
         }
         Map<TalkFlag, String> flags = new EnumMap<>(TalkFlag.class);
+        flags.put(TalkFlag.SERVER, DEFAULT_BASE_URL);
         for (Map.Entry<String, JsonNode> entry : root.properties()) {
             TalkFlag flag = KEYS.get(entry.getKey());
             if (flag == null) {
@@ -87,7 +94,14 @@ final class PrototypeConfig {
                 yield Boolean.toString(!value.asBoolean());
             }
             case GALTEA_CASES -> value.isArray() ? positions(file, value) : scalar(file, key, value);
-            default -> scalar(file, key, value);
+            default -> {
+                if (NUMBERS.contains(key) && !(value.isNumber() || value.isTextual() && value.asText().matches("[0-9.]+"))
+                        || key.equals("max_turns") && value.isNumber() && !value.isIntegralNumber()) {
+                    throw new UsageException(file + ": " + key + " must be a " + (key.equals("max_turns") ? "whole number" : "number of seconds")
+                            + ", got " + value);
+                }
+                yield scalar(file, key, value);
+            }
         };
     }
 

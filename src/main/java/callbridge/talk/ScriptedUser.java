@@ -21,7 +21,7 @@ final class ScriptedUser implements UserSide {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("cannot read the script " + file + ": " + describe(e), e);
+            throw new UsageException("cannot read the script " + file + ": " + Failures.describe(e), e);
         }
         List<String> said = lines.stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
         if (said.isEmpty()) {
@@ -37,11 +37,5 @@ final class ScriptedUser implements UserSide {
         }
         String line = lines.next();
         return new Say(line, !lines.hasNext());
-    }
-
-    static String describe(IOException e) {
-        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : String.valueOf(e.getMessage());
     }
 }

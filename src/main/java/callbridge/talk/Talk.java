@@ -2,14 +2,17 @@ package callbridge.talk;
 
 import callbridge.config.Secret;
 import callbridge.twilio.OutboundCalls;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,6 +61,10 @@ public final class Talk {
      */
     public static Talk prepare(TalkOptions options, Map<String, String> settings, HttpClient http)
             throws UsageException, InterruptedException {
+        if (options.report().isPresent()) {
+            TalkReport.checkWritable(options.report().get());
+        }
+        checkTwilioCanReach(options.publicUrl(), settings);
         return new Talk(options, UserSides.prepare(options.source(), settings, http, options.maxTurns()), http);
     }
 
@@ -77,16 +84,21 @@ public final class Talk {
         List<ConversationLog> logs = TalkRun.run(plans, options.parallel(), setup, stopRequested);
         console.plain("");
         logs.forEach(console::summary);
-        options.report().ifPresent(file -> writeReport(file, TalkReport.of(startedAt, clock.instant(), logs), console));
-        return exit(logs, stopRequested.getCount() == 0, console);
+        boolean reported = options.report().map(file -> writeReport(file, TalkReport.of(startedAt, clock.instant(), logs), console))
+                .orElse(true);
+        Exit exit = exit(logs, stopRequested.getCount() == 0, console);
+        return exit == Exit.FINISHED && !reported ? Exit.NOT_FINISHED : exit;
     }
 
-    private static void writeReport(java.nio.file.Path file, com.fasterxml.jackson.databind.node.ObjectNode report, TalkConsole console) {
+    /** True when the report was written (or none was asked for). */
+    private static boolean writeReport(Path file, ObjectNode report, TalkConsole console) {
         try {
             TalkReport.write(file, report);
             console.plain("report written to " + file);
+            return true;
         } catch (IOException e) {
-            console.plain("talk: the report could not be written to " + file + ": " + e);
+            console.plain("talk: the report could not be written to " + file + ": " + Failures.describe(e));
+            return false;
         }
     }
 
@@ -103,6 +115,23 @@ public final class Talk {
         console.plain("talk: " + unfinished + " of " + logs.size() + " conversation(s) did not run to their end; "
                 + first.label() + ": " + first.ending().map(e -> e.outcome().wireName() + ": " + e.detail()).orElse("not run"));
         return Exit.NOT_FINISHED;
+    }
+
+    /** Checks a server already running ({@code --server}) before any call is placed: see {@link GenerateClient#checkServer}. */
+    public static void checkServer(HttpClient http, URI server, Secret apiKey) throws UsageException, InterruptedException {
+        GenerateClient.checkServer(http, server, apiKey);
+    }
+
+    /** Twilio, out on the internet, cannot fetch a webhook from this machine's loopback address. */
+    private static void checkTwilioCanReach(URI publicUrl, Map<String, String> settings) throws UsageException {
+        String twilio = settings.getOrDefault("TWILIO_API_BASE_URL", "").strip();
+        boolean realTwilio = twilio.isEmpty() || twilio.contains("api.twilio.com");
+        String host = publicUrl.getHost().toLowerCase(Locale.ROOT);
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+        if (realTwilio && loopback) {
+            throw new UsageException("Twilio cannot reach " + publicUrl + " on this machine's loopback: set --public-url "
+                    + "(PUBLIC_URL) to the https:// address of your tunnel or load balancer, such as ngrok's");
+        }
     }
 
     /** {@code talk --help}. */

@@ -6,11 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * What one {@code talk} run was asked to do: the flags over their settings (environment, {@code .env}),
@@ -27,15 +25,11 @@ import java.util.regex.Pattern;
 public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> server, boolean record,
                           UserSource source, boolean userFirst, int maxTurns, Duration turnTimeout,
                           Duration requestTimeout, Duration talkTimeout, int parallel, Optional<Path> report) {
-    /** E.164: a plus, then up to 15 digits, the first not 0 (ITU-T E.164, section 6). */
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     static final int DEFAULT_MAX_TURNS = 12;
     static final int DEFAULT_TURN_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_TALK_TIMEOUT_SECONDS = 50;
     /** Added to the turn timeout for the whole request, so the server's own 204 arrives first. */
     static final Duration NETWORK_MARGIN = Duration.ofSeconds(15);
-    /** Seconds: digits, optionally with a fraction ({@code 120.0}, as the prototype's files have them). */
-    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,3})?0*");
 
     /** True when only {@code --help} was asked for. */
     static boolean wantsHelp(List<String> args) {
@@ -61,7 +55,7 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
             values.putAll(PrototypeConfig.read(Path.of(config.get()), warn));
         }
         values.putAll(flags);
-        return fromValues(new Values(values));
+        return fromValues(new FlagValues(values));
     }
 
     private static Map<TalkFlag, String> readArguments(List<String> args) throws UsageException {
@@ -85,7 +79,7 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
         return values;
     }
 
-    private static TalkOptions fromValues(Values v) throws UsageException {
+    private static TalkOptions fromValues(FlagValues v) throws UsageException {
         Optional<URI> server = v.url(TalkFlag.SERVER);
         Optional<URI> publicUrl = v.url(TalkFlag.PUBLIC_URL).or(() -> server);
         if (publicUrl.isEmpty()) {
@@ -102,7 +96,7 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
                 v.optional(TalkFlag.REPORT).map(Path::of));
     }
 
-    private static UserSource source(Values v) throws UsageException {
+    private static UserSource source(FlagValues v) throws UsageException {
         List<TalkFlag> given = new ArrayList<>();
         for (TalkFlag flag : List.of(TalkFlag.SCRIPT, TalkFlag.PERSONA, TalkFlag.GALTEA_VERSION)) {
             if (v.optional(flag).isPresent()) {
@@ -120,7 +114,7 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
         };
     }
 
-    private static UserSource galtea(Values v) throws UsageException {
+    private static UserSource galtea(FlagValues v) throws UsageException {
         Optional<String> test = v.optional(TalkFlag.GALTEA_TEST);
         Optional<String> testCase = v.optional(TalkFlag.GALTEA_TEST_CASE);
         if (test.isPresent() == testCase.isPresent()) {
@@ -135,102 +129,5 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
 
     private static String flagNames(List<TalkFlag> flags) {
         return String.join(", ", flags.stream().map(TalkFlag::flag).toList());
-    }
-
-    /** Typed reads of the raw values, each error naming the flag. */
-    private record Values(Map<TalkFlag, String> raw) {
-        Optional<String> optional(TalkFlag flag) {
-            return Optional.ofNullable(raw.get(flag));
-        }
-
-        String required(TalkFlag flag) throws UsageException {
-            return optional(flag).orElseThrow(() -> new UsageException(flag.describe() + " is required"));
-        }
-
-        String phoneNumber(TalkFlag flag) throws UsageException {
-            String number = required(flag).replaceAll("[\\s()-]", "");
-            if (!E164.matcher(number).matches()) {
-                throw new UsageException(flag.describe() + " must be a phone number in E.164 form, a + and up to 15 digits"
-                        + " (+34910000000), got '" + raw.get(flag) + "'");
-            }
-            return number;
-        }
-
-        boolean bool(TalkFlag flag) throws UsageException {
-            String value = optional(flag).orElse("false").toLowerCase(Locale.ROOT);
-            return switch (value) {
-                case "true", "yes", "1", "on" -> true;
-                case "false", "no", "0", "off" -> false;
-                default -> throw new UsageException(flag.describe() + " must be true or false, got '" + value + "'");
-            };
-        }
-
-        int integer(TalkFlag flag, int defaultValue, int min, int max) throws UsageException {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return defaultValue;
-            }
-            try {
-                int number = Integer.parseInt(value.get().strip());
-                if (number >= min && number <= max) {
-                    return number;
-                }
-            } catch (NumberFormatException e) {
-                // reported below, with the range
-            }
-            throw new UsageException(flag.describe() + " must be a whole number from " + min + " to " + max
-                    + ", got '" + value.get() + "'");
-        }
-
-        /** Seconds, a fraction allowed ({@code 120.0}, {@code 2.5}), from {@code min} to {@code max}. */
-        Duration seconds(TalkFlag flag, Duration defaultValue, int min, int max) throws UsageException {
-            Optional<String> value = optional(flag).map(String::strip);
-            if (value.isEmpty()) {
-                return defaultValue;
-            }
-            if (SECONDS.matcher(value.get()).matches()) {
-                Duration seconds = Duration.ofMillis(new java.math.BigDecimal(value.get()).movePointRight(3).longValue());
-                if (seconds.compareTo(Duration.ofSeconds(min)) >= 0 && seconds.compareTo(Duration.ofSeconds(max)) <= 0) {
-                    return seconds;
-                }
-            }
-            throw new UsageException(flag.describe() + " must be a number of seconds from " + min + " to " + max
-                    + ", got '" + value.get() + "'");
-        }
-
-        Optional<URI> url(TalkFlag flag) throws UsageException {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return Optional.empty();
-            }
-            Optional<URI> url = HttpUrl.parse(value.get());
-            if (url.isPresent()) {
-                return url;
-            }
-            throw new UsageException(flag.describe() + " must be an http:// or https:// URL with a host, got '" + value.get() + "'");
-        }
-
-        /** A comma-separated list of positions from 0 ({@code 6,7,8}, or {@code [6, 7, 8]}). */
-        List<Integer> positions(TalkFlag flag) throws UsageException {
-            Optional<String> value = optional(flag);
-            if (value.isEmpty()) {
-                return List.of();
-            }
-            List<Integer> positions = new ArrayList<>();
-            for (String part : value.get().replaceAll("[\\[\\]\\s]", "").split(",", -1)) {
-                try {
-                    int position = Integer.parseInt(part);
-                    if (position >= 0 && !positions.contains(position)) {
-                        positions.add(position);
-                        continue;
-                    }
-                } catch (NumberFormatException e) {
-                    // reported below
-                }
-                throw new UsageException(flag.describe() + " must list distinct positions from 0, such as 6,7,8; got '"
-                        + value.get() + "'");
-            }
-            return positions;
-        }
     }
 }

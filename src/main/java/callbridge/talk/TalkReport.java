@@ -42,9 +42,22 @@ final class TalkReport {
         return log.ending().map(ending -> ending.outcome().finished()).orElse(false);
     }
 
+    /** Checked before any call is placed, so a run is never lost for want of a place to write its report. */
+    static void checkWritable(Path file) throws UsageException {
+        Path directory = file.toAbsolutePath().getParent();
+        String problem = Files.isDirectory(file) ? "it is a directory"
+                : !Files.isDirectory(directory) ? directory + " does not exist"
+                : !Files.isWritable(directory) ? directory + " is not writable" : null;
+        if (problem != null) {
+            throw new UsageException("--report " + file + " cannot be written: " + problem);
+        }
+    }
+
     static void write(Path file, ObjectNode report) throws IOException {
         Path absolute = file.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".tmp");
+        // A sibling, so the move is a rename on one file system; made by writeString, so it gets the usual
+        // permissions of a new file (createTempFile would make it readable by its owner only).
+        Path temporary = absolute.resolveSibling(absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         try {
             Files.writeString(temporary, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n",
                     StandardCharsets.UTF_8);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 
 /**
- * The user's side of one conversation. {@link Conversation} calls {@link #begin} once the call is placed,
+ * The user's side of one conversation. {@link Conversation} calls {@link #begin} before it places the call,
  * {@link #heard} with each thing the agent says (its greeting, then its answer to each line), {@link #next}
  * for each of the user's turns, and {@link #ended} exactly once, however the conversation ended.
  */
@@ -25,8 +25,8 @@ interface UserSide {
     record Done(String reason) implements Move {
     }
 
-    /** The call is placed: {@code callSid} names it at Twilio. */
-    default void begin(String callSid) throws IOException, InterruptedException {
+    /** The conversation is about to start: whatever could refuse it (a Galtea session) is made now, before anyone is called. */
+    default void begin() throws IOException, InterruptedException {
     }
 
     /** Facts about this user side worth keeping in the report (such as a Galtea session), once begun. */

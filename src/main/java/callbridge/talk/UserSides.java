@@ -1,6 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.net.URI;
@@ -48,15 +49,15 @@ final class UserSides {
         try {
             description = Files.readString(persona.file(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UsageException("cannot read the persona " + persona.file() + ": " + ScriptedUser.describe(e), e);
+            throw new UsageException("cannot read the persona " + persona.file() + ": " + Failures.describe(e), e);
         }
         if (description.isBlank()) {
             throw new UsageException("the persona " + persona.file() + " is empty: describe who the user is, what they want and when they are done");
         }
         URI base = url(settings, "LLM_BASE_URL", Optional.empty(), "the OpenAI-compatible endpoint, such as https://api.openai.com/v1");
         String model = required(settings, "LLM_MODEL", "the chat model's name");
-        JsonApi llm = new JsonApi("the LLM at LLM_BASE_URL", base, secret(settings, "LLM_API_KEY"), http, API_TIMEOUT);
-        checkReachable(llm, "/models");
+        JsonApi llm = new JsonApi("the LLM (LLM_BASE_URL)", base, secret(settings, "LLM_API_KEY"), http, API_TIMEOUT);
+        checkModel(llm, model);
         return new Plan(persona.file().getFileName().toString(), () -> new PersonaUser(llm, model, description));
     }
 
@@ -103,18 +104,27 @@ final class UserSides {
     }
 
     /**
-     * Any answer from the API proves it is there, save a refused key: a 404 only says the endpoint has no
-     * such listing. Nothing else is sent before a call is placed.
+     * Asks {@code GET /models} (OpenAI's model list, which most compatible endpoints serve): any answer proves
+     * the endpoint is there, save a refused key; a list that lacks the model means a typo in {@code LLM_MODEL}.
+     * A 404 only says the endpoint keeps no list. Nothing else is sent before a call is placed.
      */
-    private static void checkReachable(JsonApi api, String path) throws UsageException, InterruptedException {
+    private static void checkModel(JsonApi llm, String model) throws UsageException, InterruptedException {
+        JsonNode models;
         try {
-            api.get(path);
+            models = llm.get("/models").path("data");
         } catch (JsonApi.ApiException e) {
             if (e.status() == 401 || e.status() == 403) {
                 throw new UsageException(e.getMessage(), e);
             }
+            return;
         } catch (IOException e) {
             throw new UsageException(e.getMessage(), e);
+        }
+        List<String> ids = new ArrayList<>();
+        models.forEach(entry -> ids.add(entry.path("id").asText()));
+        if (!ids.isEmpty() && !ids.contains(model)) {
+            throw new UsageException("LLM_MODEL '" + model + "' is not among the models " + llm.name() + " lists ("
+                    + String.join(", ", ids.subList(0, Math.min(10, ids.size()))) + (ids.size() > 10 ? "..." : "") + ")");
         }
     }
 

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ final class TalkRunner {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Talk.Exit exit;
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exit = talk.run(URI.create("http://127.0.0.1:" + server.port()), new Secret(TestCallbridge.API_KEY), calls, out,
+            exit = talk.run(options.server().orElseThrow(), new Secret(TestCallbridge.API_KEY), calls, out,
                     stop, Clock.systemUTC());
         }
         JsonNode written = Files.exists(report) ? Json.MAPPER.readTree(report.toFile()) : Json.MAPPER.nullNode();

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code talk} end to end on loopback: a real callbridge server, the ElevenLabs stand-in, and a Twilio REST
  * stand-in that answers each call {@code talk} places with an {@link AgentOnThePhone} (webhook, media
- * stream, real speech clips spoken in reply to what the server plays).
+ * stream, real speech clips spoken in reply to what the server plays). Each test has its own server and
+ * stand-ins, so they run at once: they spend their time waiting for speech played at real-time pace.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class TalkTest {
     /** Turns end after 1 s of silence instead of 2.8 s: the clips have no pause that long. */
     @AutoClose
@@ -93,11 +97,44 @@ class TalkTest {
         server.twilioRest().answerCallsWith(AgentOnThePhone.saying(null, List.of(HORARIO_APERTURA)));
         Path script = script("Hola, ¿está abierto?");
 
-        TalkRunner.Result result = TalkRunner.run(server, dir, Map.of(), "--script", script.toString(), "--user-first");
+        TalkRunner.Result result = TalkRunner.run(server, dir, Map.of(), "--script", script.toString(), "--user-first", "--record");
 
         assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+        assertEquals("true", onlyCall().form().get("Record"));
         assertEquals(List.of("user: Hola, ¿está abierto?", "agent: " + SpeechClips.textOf(HORARIO_APERTURA)),
                 turns(result.conversation(0)));
+    }
+
+    @Test
+    void serverGoneAfterTheChecks_isAnError_theCallIsStillHungUp() throws Exception {
+        server.twilioRest().answerCallsWith(call -> call.status("in-progress"));
+        int deadPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        Path script = script("Hola.");
+
+        TalkRunner.Result result = TalkRunner.runWith(server, dir, Map.of(), new CountDownLatch(1), List.of("--to", TalkRunner.TO,
+                "--from", TalkRunner.FROM, "--server", "http://127.0.0.1:" + deadPort, "--script", script.toString()));
+
+        assertEquals(Talk.Exit.NOT_FINISHED, result.exit(), result.output());
+        JsonNode conversation = result.conversation(0);
+        assertEquals("error", conversation.path("outcome").asText());
+        assertTrue(conversation.path("detail").asText().contains("cannot be reached"), conversation.toString());
+        onlyCall().completedByApi().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void serverCheck_refusesAWrongKeyOrNoServer_beforeDialling() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI url = java.net.URI.create("http://127.0.0.1:" + server.port());
+        Talk.checkServer(http, url, new callbridge.config.Secret(TestCallbridge.API_KEY));
+        UsageException wrongKey = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> Talk.checkServer(http, url, new callbridge.config.Secret("wrong")));
+        assertTrue(wrongKey.getMessage().contains("(API_KEY is not the server's)"), wrongKey.getMessage());
+        UsageException none = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> Talk.checkServer(http, java.net.URI.create("http://127.0.0.1:9"), new callbridge.config.Secret("k")));
+        assertEquals("the callbridge server at http://127.0.0.1:9 cannot be reached: connection refused", none.getMessage());
     }
 
     @Test
@@ -166,10 +203,30 @@ class TalkTest {
                 assertEquals(SpeechClips.textOf(MANANA_NUEVE), session.turns.get(1).output());
                 assertTrue(session.turns.get(1).latency() != null && session.turns.get(1).latency() >= 0, session.turns.toString());
                 JsonNode conversation = conversationWithSession(result, session.id);
-                assertEquals(session.customId, conversation.path("call_sid").asText());
+                assertTrue(conversation.path("call_sid").asText().startsWith("CA"), conversation.toString());
                 assertEquals(session.testCaseId, conversation.path("galtea_test_case_id").asText());
             }
             assertEquals(List.of(), galtea.problems());
+        }
+    }
+
+    @Test
+    void galtea_oneTestCaseFailing_neverStopsTheOthers() throws Exception {
+        List<FakeGaltea.TestCase> cases = List.of(
+                new FakeGaltea.TestCase("ok-1", "book", List.of("Quiero reservar.")),
+                new FakeGaltea.TestCase("broken", "hours", List.of("¿Qué horario tienen?")),
+                new FakeGaltea.TestCase("ok-2", "cancel", List.of("Quiero cancelar.")));
+        server.twilioRest().answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE)));
+        try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("t", cases))) {
+            galtea.refuseSessionsFor("broken");
+            TalkRunner.Result result = TalkRunner.run(server, dir, Map.of("GALTEA_API_KEY", FakeGaltea.API_KEY,
+                    "GALTEA_API_URL", galtea.baseUrl().toString()), "--galtea-version", "v", "--galtea-test", "t", "--parallel", "2");
+
+            assertEquals(Talk.Exit.NOT_FINISHED, result.exit(), result.output());
+            List<String> outcomes = new ArrayList<>();
+            result.report().path("conversations").forEach(c -> outcomes.add(c.path("label").asText() + " " + c.path("outcome").asText()));
+            assertEquals(List.of("ok-1 user_done", "broken error", "ok-2 user_done"), outcomes);
+            assertEquals(2, server.twilioRest().placedCalls().size(), "no call is placed for a test case whose session failed");
         }
     }
 
@@ -182,7 +239,7 @@ class TalkTest {
         server.twilioRest().answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE)));
         try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("test-7", cases))) {
             Path config = Files.writeString(dir.resolve("config.yaml"), """
-                    remote_url: "http://127.0.0.1:%d"
+                    remote_url: "http://localhost:%d"
                     base_url: "http://127.0.0.1:%d"
                     from_number: "%s"
                     to_number: "%s"
@@ -200,6 +257,8 @@ class TalkTest {
                     "GALTEA_API_URL", galtea.baseUrl().toString()), new CountDownLatch(1), List.of("--config", config.toString()));
 
             assertEquals(Talk.Exit.FINISHED, result.exit(), result.output());
+            assertTrue(server.twilioRest().placedCalls().stream().allMatch(call -> call.webhook().toString()
+                    .equals("http://localhost:" + server.port() + "/twilio-voice")), "Twilio is given remote_url, the public one");
             assertEquals(List.of("tc-1", "tc-2"), galtea.sessions().stream().map(session -> session.testCaseId).sorted().toList());
             assertEquals(2, server.twilioRest().placedCalls().size());
             assertTrue(galtea.sessions().stream().allMatch(session -> session.finished && "v-7".equals(session.versionId)));

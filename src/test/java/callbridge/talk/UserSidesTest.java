@@ -68,8 +68,19 @@ class UserSidesTest {
                 () -> UserSides.prepare(source, Map.of("LLM_BASE_URL", "http://127.0.0.1:9"), HTTP, 12)).getMessage());
         UsageException unreachable = assertThrows(UsageException.class, () -> UserSides.prepare(source,
                 Map.of("LLM_BASE_URL", "http://127.0.0.1:9/v1", "LLM_MODEL", "m"), HTTP, 12));
-        assertTrue(unreachable.getMessage().startsWith("the LLM at LLM_BASE_URL at http://127.0.0.1:9/v1 cannot be reached"),
+        assertEquals("the LLM (LLM_BASE_URL) at http://127.0.0.1:9/v1 cannot be reached: connection refused",
                 unreachable.getMessage());
+    }
+
+    @Test
+    void persona_aModelTheEndpointDoesNotList_isAUsageError() throws Exception {
+        Path persona = Files.writeString(dir.resolve("p.txt"), "Ana wants a table.");
+        try (callbridge.testing.FakeLlm llm = callbridge.testing.FakeLlm.replying(List.of())) {
+            UsageException e = assertThrows(UsageException.class, () -> UserSides.prepare(new UserSource.Persona(persona),
+                    Map.of("LLM_BASE_URL", llm.baseUrl().toString(), "LLM_MODEL", "gtp-4o", "LLM_API_KEY",
+                            callbridge.testing.FakeLlm.API_KEY), HTTP, 12));
+            assertEquals("LLM_MODEL 'gtp-4o' is not among the models the LLM (LLM_BASE_URL) lists (test-model)", e.getMessage());
+        }
     }
 
     @Test
@@ -95,8 +106,13 @@ class UserSidesTest {
 
     @Test
     void generateAnswers_readAsTurns() throws Exception {
-        assertEquals(new GenerateClient.Heard(new AgentReply("Hola", Optional.of(420L)), Optional.empty()),
+        assertEquals(new GenerateClient.Heard(List.of(), new AgentReply("Hola", Optional.of(420L)), Optional.empty()),
                 GenerateClient.read("{\"response\":\"Hola\",\"kind\":\"utterance\",\"response_latency_ms\":420}"));
+        GenerateClient.Heard withEarlier = (GenerateClient.Heard) GenerateClient.read("{\"response\":\"¿Algo más?\","
+                + "\"kind\":\"utterance\",\"heard_before\":[{\"number\":2,\"text\":\"Un momento.\"}],\"response_latency_ms\":-300}");
+        assertEquals(List.of("Un momento."), withEarlier.earlier());
+        assertEquals(new AgentReply("Un momento. ¿Algo más?", Optional.of(-300L)), withEarlier.wholeReply(),
+                "what the agent said while nobody asked is part of its answer, never dropped");
         assertEquals(new GenerateClient.CallEnded("hung up"),
                 GenerateClient.read("{\"response\":\"Conversation ended by Twilio\",\"kind\":\"call_ended\",\"reason\":\"hung up\"}"));
         assertEquals(new GenerateClient.CallEnded("call hung up"),

@@ -38,23 +38,22 @@ public final class FakeGaltea extends JsonStandIn {
         public final String id;
         public final String versionId;
         public final String testCaseId;
-        public final String customId;
         public final List<Turn> turns = new ArrayList<>();
         public String stoppingReason;
         public String error;
         public boolean finished;
         private int nextLine;
 
-        Session(String id, String versionId, String testCaseId, String customId) {
+        Session(String id, String versionId, String testCaseId) {
             this.id = id;
             this.versionId = versionId;
             this.testCaseId = testCaseId;
-            this.customId = customId;
         }
     }
 
     private final Map<String, List<TestCase>> tests;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
+    private final java.util.Set<String> refusedTestCases = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int open;
     private int mostOpenAtOnce;
 
@@ -65,6 +64,11 @@ public final class FakeGaltea extends JsonStandIn {
 
     public static FakeGaltea withTests(Map<String, List<TestCase>> tests) throws IOException {
         return new FakeGaltea(tests);
+    }
+
+    /** Session creation for this test case fails with a 500 from now on. */
+    public void refuseSessionsFor(String testCaseId) {
+        refusedTestCases.add(testCaseId);
     }
 
     public synchronized List<Session> sessions() {
@@ -121,8 +125,10 @@ public final class FakeGaltea extends JsonStandIn {
             problem("session created without a version, a known test case or isProduction=false: " + body);
             return new Answer(400, Map.of("error", "Bad Request", "message", "bad session"));
         }
-        Session session = new Session("session_" + (sessions.size() + 1), body.path("versionId").asText(), testCaseId,
-                body.path("customId").asText(null));
+        if (refusedTestCases.contains(testCaseId)) {
+            return new Answer(500, Map.of("error", "Internal Server Error", "message", "scripted failure"));
+        }
+        Session session = new Session("session_" + (sessions.size() + 1), body.path("versionId").asText(), testCaseId);
         sessions.put(session.id, session);
         mostOpenAtOnce = Math.max(mostOpenAtOnce, ++open);
         return new Answer(201, Map.of("id", session.id, "versionId", session.versionId, "testCaseId", testCaseId));
