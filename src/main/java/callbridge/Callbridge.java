@@ -6,8 +6,8 @@ import callbridge.call.MediaStreamEndpoint;
 import callbridge.call.SessionManager;
 import callbridge.config.Config;
 import callbridge.server.CallbridgeServer;
-import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
+import callbridge.twilio.StreamBinding;
 import callbridge.twilio.VoiceWebhook;
 
 import java.io.IOException;
@@ -37,11 +37,13 @@ public final class Callbridge implements AutoCloseable {
     public static Callbridge start(Config config, InetSocketAddress address, CallServices services) throws IOException {
         SessionManager sessions = new SessionManager(services.callControl(), services.clock());
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
-        var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures);
-        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures);
+        StreamBinding binding = config.twilio().streamSecret().map(secret -> StreamBinding.withSecret(secret.value()))
+                .orElseGet(StreamBinding::withRandomSecret);
+        var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures, binding);
+        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
         var generate = new GenerateHandler(sessions, config.apiKey(), services.clock());
         CallbridgeServer server = CallbridgeServer.start(address, Map.of(VOICE_WEBHOOK_PATH, webhook, GENERATE_PATH, generate),
-                Map.of(PublicAddress.MEDIA_PATH, media), config.server().mediaIdleTimeout(),
+                Map.of(StreamBinding.MEDIA_PATH, media), config.server().mediaIdleTimeout(),
                 config.server().maxConnections());
         return new Callbridge(server, sessions);
     }

@@ -3,6 +3,7 @@ package callbridge.call;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaStreamCodec;
 import callbridge.twilio.MediaStreamEvent;
+import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketListener;
@@ -12,7 +13,9 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * One media-stream connection: decodes Twilio's messages and drives the call's session. Before
+ * One media-stream connection, bound to one call: decodes Twilio's messages and drives the call's session.
+ * Its {@code start} must name the call the stream's URL was made for; any other closes the stream with
+ * 1008 Policy Violation, and no call is joined, ended or completed for it. Before
  * {@code start} there is no session; media arriving then is counted and dropped (Twilio always sends
  * {@code start} first, so this only happens with a broken client). A malformed message is counted and
  * logged with the call id, and the call goes on.
@@ -21,14 +24,16 @@ final class MediaStreamListener implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
 
     private final SessionManager sessions;
+    private final String boundCallSid;
     private final BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory;
     private CallSession session;
     private int malformedMessages;
     private int mediaBeforeStart;
 
-    MediaStreamListener(SessionManager sessions,
+    MediaStreamListener(SessionManager sessions, String boundCallSid,
                         BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory) {
         this.sessions = sessions;
+        this.boundCallSid = boundCallSid;
         this.sessionFactory = sessionFactory;
     }
 
@@ -85,6 +90,11 @@ final class MediaStreamListener implements WebSocketListener {
     private void begin(WebSocketConnection connection, MediaStreamEvent.Start start) {
         if (session != null) {
             LOG.log(Level.WARNING, "{0}: second start ignored", session);
+            return;
+        }
+        if (!start.callSid().equals(boundCallSid)) {
+            LOG.log(Level.WARNING, "{0}: start for another call on the stream of call {1}: closing it", connection, boundCallSid);
+            connection.close(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
             return;
         }
         session = sessionFactory.apply(start, connection);

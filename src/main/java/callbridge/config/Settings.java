@@ -31,6 +31,16 @@ final class Settings {
         return optional(name).map(Secret::new);
     }
 
+    /** A secret that must be at least {@code minLength} characters, so it cannot be guessed. */
+    Optional<Secret> secret(String name, int minLength) {
+        Optional<Secret> secret = secret(name);
+        if (secret.isPresent() && secret.get().value().length() < minLength) {
+            throw new ConfigException(name + " must be at least " + minLength
+                    + " characters (for example the output of: openssl rand -hex 32)");
+        }
+        return secret;
+    }
+
     int integer(String name, int defaultValue, int min, int max) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {

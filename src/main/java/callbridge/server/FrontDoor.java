@@ -72,7 +72,7 @@ public final class FrontDoor implements AutoCloseable {
      * Binds {@code address} and starts accepting.
      *
      * @param backend            the loopback address of the {@code HttpServer} that answers plain HTTP
-     * @param webSocketEndpoints paths that accept a WebSocket upgrade
+     * @param webSocketEndpoints paths that accept a WebSocket upgrade, and the paths below them
      * @param maxConnections     connections beyond this are answered 503 and closed
      */
     public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
@@ -194,7 +194,7 @@ public final class FrontDoor implements AutoCloseable {
                     return;
                 }
                 RequestHead head = next.get();
-                if (webSocketEndpoints.containsKey(head.path()) || head.hasToken("Upgrade", "websocket")) {
+                if (endpointFor(head.path()).isPresent() || head.hasToken("Upgrade", "websocket")) {
                     if (relay != null) {
                         relay.close();
                         relay = null;
@@ -226,11 +226,12 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void upgrade(Socket socket, InputStream in, RequestHead head) throws IOException {
-        WebSocketEndpoint endpoint = webSocketEndpoints.get(head.path());
-        if (endpoint == null) {
+        Optional<WebSocketEndpoint> found = endpointFor(head.path());
+        if (found.isEmpty()) {
             refuse(socket, SimpleResponse.error(404, "Not Found", "no WebSocket at " + head.path()));
             return;
         }
+        WebSocketEndpoint endpoint = found.get();
         Handshake.Outcome outcome = Handshake.evaluate(head);
         if (outcome instanceof Handshake.Rejected rejected) {
             refuse(socket, rejected.response());
@@ -259,6 +260,17 @@ public final class FrontDoor implements AutoCloseable {
         } finally {
             openWebSockets.remove(connection);
         }
+    }
+
+    /**
+     * The endpoint serving a path: registered for the path itself, or for a path above it, as
+     * {@code /media} serves {@code /media/{CallSid}/{token}}.
+     */
+    private Optional<WebSocketEndpoint> endpointFor(String path) {
+        return webSocketEndpoints.entrySet().stream()
+                .filter(entry -> path.equals(entry.getKey()) || path.startsWith(entry.getKey() + "/"))
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     /** Answers an error; a relay still in use is stopped first so two writers never share the socket. */
