@@ -6,6 +6,7 @@ import callbridge.audio.WebRtcVad;
 import callbridge.config.Config;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
+import callbridge.logging.RateLimitedLog;
 import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.StreamBinding;
@@ -26,6 +27,7 @@ import java.util.Optional;
  */
 public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
+    private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
 
     private final SessionManager sessions;
     private final CallServices services;
@@ -51,7 +53,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     @Override
     public Optional<SimpleResponse> refusal(RequestHead request) {
         if (binding.boundCallSid(request.path()).isEmpty()) {
-            LOG.log(Level.WARNING, "media stream refused (403): not a stream URL this server handed out");
+            refusals.log("media stream refused (403): not a stream URL this server handed out");
             return Optional.of(SimpleResponse.error(403, "Forbidden", "not a stream URL this server handed out"));
         }
         String streamUrl;
@@ -61,7 +63,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
             return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
         }
         return signatures.problem(streamUrl, Map.of(), request.header(SignatureCheck.HEADER)).map(problem -> {
-            LOG.log(Level.WARNING, "media stream refused (403): {0}", problem);
+            refusals.log("media stream refused (403): {0}", problem);
             return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
         });
     }

@@ -6,6 +6,7 @@ import callbridge.http.MalformedRequestException;
 import callbridge.http.RequestHead;
 import callbridge.http.RequestHeadReader;
 import callbridge.http.SimpleResponse;
+import callbridge.logging.RateLimitedLog;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.Handshake;
 import callbridge.websocket.WebSocketConnection;
@@ -48,6 +49,9 @@ public final class FrontDoor implements AutoCloseable {
     private static final Duration ACCEPT_ERROR_PAUSE = Duration.ofMillis(100);
 
     private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
+    /** Both come in floods when they come at all: a client reconnecting, descriptors running out. */
+    private final RateLimitedLog refusedAtLimit = RateLimitedLog.of(LOG, Level.WARNING);
+    private final RateLimitedLog acceptFailed = RateLimitedLog.of(LOG, Level.WARNING);
 
     private final ServerSocket listener;
     private final InetSocketAddress backend;
@@ -145,7 +149,7 @@ public final class FrontDoor implements AutoCloseable {
             } catch (IOException e) {
                 if (!listener.isClosed()) {
                     // Out of file descriptors, say: pause rather than spin on an error that will recur.
-                    LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+                    acceptFailed.log("accept failed: {0}", e.toString());
                     pause(ACCEPT_ERROR_PAUSE);
                 }
                 continue;
@@ -157,7 +161,7 @@ public final class FrontDoor implements AutoCloseable {
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, "could not refuse {0}: {1}", socket.getRemoteSocketAddress(), e.toString());
                 }
-                LOG.log(Level.WARNING, "connection limit reached: refused {0}", socket.getRemoteSocketAddress());
+                refusedAtLimit.log("connection limit reached: refused {0} with 503", socket.getRemoteSocketAddress());
                 continue;
             }
             openSockets.add(socket);

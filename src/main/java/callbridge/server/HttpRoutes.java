@@ -71,12 +71,19 @@ public final class HttpRoutes implements AutoCloseable {
         }
     }
 
-    /** Turns an escaped exception into a 500 and a log line, instead of a connection the JDK drops silently. */
+    /**
+     * Turns an escaped exception into a 500 and a log line, instead of a connection the JDK drops silently.
+     * An {@link IOException} is the exchange's connection failing (a client that aborted its body or left
+     * before the answer): one DEBUG line, no stack trace, for a client can cause it at will.
+     */
     private static HttpHandler guarded(HttpHandler handler) {
         return exchange -> {
             try {
                 handler.handle(exchange);
-            } catch (RuntimeException | IOException e) {
+            } catch (IOException e) {
+                LOG.log(Level.DEBUG, "{0} {1}: connection failed: {2}", exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(), e.toString());
+            } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "handler for " + exchange.getRequestURI().getPath() + " failed", e);
                 if (exchange.getResponseCode() < 0) {
                     JsonAnswers.send(exchange, 500, Json.object("error", "internal error"));

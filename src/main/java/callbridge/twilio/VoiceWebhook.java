@@ -3,6 +3,7 @@ package callbridge.twilio;
 import callbridge.http.FormData;
 import callbridge.http.Json;
 import callbridge.http.JsonAnswers;
+import callbridge.logging.RateLimitedLog;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -24,6 +25,7 @@ import java.util.Optional;
  */
 public final class VoiceWebhook implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(VoiceWebhook.class.getName());
+    private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
     /** Twilio's webhook forms are a few hundred bytes; anything near this is not Twilio. */
     private static final int MAX_FORM_BYTES = 64 * 1024;
     /** Webhook fields passed on to the stream, under the same names. */
@@ -71,7 +73,7 @@ public final class VoiceWebhook implements HttpHandler {
         Optional<String> problem = signatures.problem(signedUrl, form.get(),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
         if (problem.isPresent()) {
-            LOG.log(Level.WARNING, "webhook refused (403): {0}", problem.get());
+            refusals.log("webhook refused (403): {0}", problem.get());
             JsonAnswers.send(exchange, 403, Json.object("error", "invalid Twilio signature"));
             return;
         }
