@@ -6,6 +6,7 @@ import callbridge.http.MalformedRequestException;
 import callbridge.http.RequestHead;
 import callbridge.http.RequestHeadReader;
 import callbridge.http.SimpleResponse;
+import callbridge.http.UnsupportedRequests;
 import callbridge.logging.RateLimitedLog;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.Handshake;
@@ -198,6 +199,11 @@ public final class FrontDoor implements AutoCloseable {
                     return;
                 }
                 RequestHead head = next.get();
+                Optional<SimpleResponse> unsupported = UnsupportedRequests.refusal(head);
+                if (unsupported.isPresent()) {
+                    answerAndClose(socket, relay, unsupported.get());
+                    return;
+                }
                 if (endpointFor(head.path()).isPresent() || head.hasToken("Upgrade", "websocket")) {
                     if (relay != null) {
                         relay.close();
