@@ -2,6 +2,8 @@ package callbridge;
 
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
+import callbridge.config.DotEnv;
+import callbridge.config.UnknownSettings;
 import callbridge.call.CallServices;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
@@ -11,8 +13,10 @@ import callbridge.twilio.TwilioCallControl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +34,7 @@ import java.util.logging.LogManager;
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger("callbridge");
+    private static final Path DOT_ENV = Path.of(".env");
 
     private Main() {
     }
@@ -38,7 +43,7 @@ public final class Main {
         configureLogging();
         String command = args.length == 0 ? "serve" : args[0];
         int exitCode = switch (command) {
-            case "serve" -> serve();
+            case "serve" -> args.length > 1 ? unexpectedArgument("serve", args[1]) : serve();
             case "help", "-h", "--help" -> usage(0);
             default -> usage(2);
         };
@@ -54,12 +59,20 @@ public final class Main {
             return 2;
         }
         warnAboutMissingSettings(config);
+        UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> LOG.log(Level.WARNING, warning));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         CallServices services = new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
                 ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
         CountDownLatch stopRequested = ShutdownSignals.install();
-        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services);
+        Callbridge app;
+        try {
+            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services);
+        } catch (BindException e) {
+            System.err.println("callbridge: PORT " + config.server().port() + " is in use (" + e.getMessage()
+                    + "): stop what holds it, or set PORT to a free port");
+            return 1;
+        }
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
                 .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)
@@ -85,6 +98,11 @@ public final class Main {
         if (config.elevenLabs().apiKey().isEmpty()) {
             LOG.log(Level.WARNING, "ELEVENLABS_API_KEY is not set: nothing can be transcribed or spoken");
         }
+    }
+
+    private static int unexpectedArgument(String command, String word) {
+        System.err.println("callbridge: " + command + " takes no arguments, got '" + word + "'");
+        return usage(2);
     }
 
     private static int usage(int exitCode) {

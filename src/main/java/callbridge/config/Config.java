@@ -83,7 +83,8 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
         return from(new Settings(merged));
     }
 
-    private static Config from(Settings s) {
+    /** Reads every setting from {@code s}; package-private so {@link UnknownSettings} can see which names it asks for. */
+    static Config from(Settings s) {
         Server server = new Server(
                 s.integer("PORT", 8001, 0, 65_535),
                 s.url("PUBLIC_URL", Set.of("http", "https")),

@@ -3,10 +3,12 @@ package callbridge.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Raw settings by name with typed, validated reads. Each read names the variable in its error, so a bad
@@ -14,13 +16,20 @@ import java.util.Set;
  */
 final class Settings {
     private final Map<String, String> values;
+    /** Every name asked for, so the names callbridge reads are known without a second list to keep up. */
+    private final Set<String> namesRead = new TreeSet<>();
 
     Settings(Map<String, String> values) {
         this.values = Map.copyOf(values);
     }
 
     Optional<String> optional(String name) {
+        namesRead.add(name);
         return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    Set<String> namesRead() {
+        return Collections.unmodifiableSet(namesRead);
     }
 
     String string(String name, String defaultValue) {
