@@ -79,7 +79,7 @@ case "${1:-serve}" in
   bench)
     need_maven
     shift
-    exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false "$@"
+    exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= "$@"
     ;;
   *)
     build_if_stale

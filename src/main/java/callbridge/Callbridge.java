@@ -64,15 +64,17 @@ public final class Callbridge implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         Instant deadline = Instant.now().plus(grace);
-        int calls = sessions.size();
-        LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} s grace", calls, grace.toSeconds());
+        // Calls that ended just before still count: their completion at Twilio is what the grace waits for.
+        LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} ended call(s) still being completed at Twilio, {2} s grace",
+                sessions.size(), sessions.completionsUnderWay(), grace.toSeconds());
         server.startDraining();
         server.frontDoor().stopAccepting();
         try {
             sessions.endAll("server shutting down");
             server.frontDoor().closeWebSockets("server shutting down");
-            if (!sessions.awaitCompletions(remaining(deadline))) {
-                LOG.log(Level.WARNING, "shutdown grace ran out before every call was completed at Twilio");
+            if (!sessions.awaitCompletions(remaining(deadline)) && sessions.completionsUnderWay() > 0) {
+                LOG.log(Level.WARNING, "shutdown grace ran out with {0} call(s) not yet completed at Twilio",
+                        sessions.completionsUnderWay());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
