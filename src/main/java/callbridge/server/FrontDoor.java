@@ -274,11 +274,12 @@ public final class FrontDoor implements AutoCloseable {
 
     /**
      * The endpoint serving a path: registered for the path itself, or for a path above it, as
-     * {@code /media} serves {@code /media/{CallSid}/{token}}.
+     * {@code /media} serves {@code /media/{CallSid}/{token}} (but not {@code /media/}, which is no path below).
      */
     private Optional<WebSocketEndpoint> endpointFor(String path) {
         return webSocketEndpoints.entrySet().stream()
-                .filter(entry -> path.equals(entry.getKey()) || path.startsWith(entry.getKey() + "/"))
+                .filter(entry -> path.equals(entry.getKey())
+                        || path.length() > entry.getKey().length() + 1 && path.startsWith(entry.getKey() + "/"))
                 .map(Map.Entry::getValue)
                 .findFirst();
     }
