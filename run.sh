@@ -43,7 +43,7 @@ if ! JDK=$(find_jdk); then
 callbridge needs a JDK $MIN_JAVA or newer (java and javac), and none was found in JAVA_HOME, on PATH
 or under /usr/lib/jvm. Install one, for example:
   sudo apt-get install openjdk-21-jdk-headless        (Debian 13 / Ubuntu 24.04)
-  or Eclipse Temurin 21+ from https://adoptium.net
+  or Eclipse Temurin 21+ from https://adoptium.net     (Debian 12, which has no JDK 21 package)
 then run ./run.sh again, or point JAVA_HOME at it.
 MSG
   exit 1
@@ -79,7 +79,7 @@ case "${1:-serve}" in
   bench)
     need_maven
     shift
-    exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= -Dsurefire.failIfNoSpecifiedTests=false "$@"
+    exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= "$@"
     ;;
   *)
     build_if_stale

@@ -7,8 +7,8 @@ import callbridge.call.MediaStreamEndpoint;
 import callbridge.call.SessionManager;
 import callbridge.config.Config;
 import callbridge.server.CallbridgeServer;
-import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
+import callbridge.twilio.StreamBinding;
 import callbridge.twilio.VoiceWebhook;
 
 import java.io.IOException;
@@ -38,11 +38,13 @@ public final class Callbridge implements AutoCloseable {
     public static Callbridge start(Config config, InetSocketAddress address, CallServices services) throws IOException {
         SessionManager sessions = new SessionManager(services.callControl(), services.clock());
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
-        var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures);
-        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures);
+        StreamBinding binding = config.twilio().streamSecret().map(secret -> StreamBinding.withSecret(secret.value()))
+                .orElseGet(StreamBinding::withRandomSecret);
+        var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures, binding);
+        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
         var generate = new GenerateHandler(sessions, config.apiKey(), services.clock());
         CallbridgeServer server = CallbridgeServer.start(address, Map.of(VOICE_WEBHOOK_PATH, webhook, GENERATE_PATH, generate),
-                Map.of(PublicAddress.MEDIA_PATH, media), config.server().mediaIdleTimeout(),
+                Map.of(StreamBinding.MEDIA_PATH, media), config.server().mediaIdleTimeout(),
                 config.server().maxConnections());
         return new Callbridge(server, sessions);
     }
@@ -63,15 +65,17 @@ public final class Callbridge implements AutoCloseable {
      */
     public void shutdown(Duration grace) {
         Instant deadline = Instant.now().plus(grace);
-        int calls = sessions.size();
-        LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} s grace", calls, grace.toSeconds());
+        // Calls that ended just before still count: their completion at Twilio is what the grace waits for.
+        LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} ended call(s) still being completed at Twilio, {2} s grace",
+                sessions.size(), sessions.completionsUnderWay(), grace.toSeconds());
         server.startDraining();
         server.frontDoor().stopAccepting();
         try {
             sessions.endAll(CallEnd.shutdown());
             server.frontDoor().closeWebSockets("server shutting down");
-            if (!sessions.awaitCompletions(remaining(deadline))) {
-                LOG.log(Level.WARNING, "shutdown grace ran out before every call was completed at Twilio");
+            if (!sessions.awaitCompletions(remaining(deadline)) && sessions.completionsUnderWay() > 0) {
+                LOG.log(Level.WARNING, "shutdown grace ran out with {0} call(s) not yet completed at Twilio",
+                        sessions.completionsUnderWay());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

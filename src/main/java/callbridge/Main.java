@@ -2,6 +2,8 @@ package callbridge;
 
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
+import callbridge.config.DotEnv;
+import callbridge.config.UnknownSettings;
 import callbridge.call.CallServices;
 import callbridge.config.Secret;
 import callbridge.speech.ElevenLabsSpeechToText;
@@ -20,6 +22,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -41,6 +44,7 @@ import java.util.logging.LogManager;
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger("callbridge");
+    private static final Path DOT_ENV = Path.of(".env");
 
     private Main() {
     }
@@ -49,10 +53,10 @@ public final class Main {
         configureLogging();
         String command = args.length == 0 ? "serve" : args[0];
         int exitCode = switch (command) {
-            case "serve" -> serve();
+            case "serve" -> args.length > 1 ? unexpectedArgument("serve", args[1]) : serve();
             case "talk" -> talk(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> usage(0);
-            default -> usage(2);
+            default -> unknownCommand(command);
         };
         System.exit(exitCode);
     }
@@ -66,8 +70,16 @@ public final class Main {
             return 2;
         }
         warnAboutMissingSettings(config);
+        UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> LOG.log(Level.WARNING, warning));
         CountDownLatch stopRequested = ShutdownSignals.install();
-        Callbridge app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services(config));
+        Callbridge app;
+        try {
+            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services(config));
+        } catch (BindException e) {
+            System.err.println("callbridge: PORT " + config.server().port() + " is in use (" + e.getMessage()
+                    + "): stop what holds it, or set PORT to a free port");
+            return 1;
+        }
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
                 .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)
@@ -95,6 +107,7 @@ public final class Main {
             return 0;
         }
         Map<String, String> settings = Config.rawSettings();
+        UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> System.err.println("talk: warning: " + warning));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         TalkOptions options;
         Config config;
@@ -156,6 +169,16 @@ public final class Main {
         if (config.elevenLabs().apiKey().isEmpty()) {
             LOG.log(Level.WARNING, "ELEVENLABS_API_KEY is not set: nothing can be transcribed or spoken");
         }
+    }
+
+    private static int unexpectedArgument(String command, String word) {
+        System.err.println("callbridge: " + command + " takes no arguments, got '" + word + "'");
+        return usage(2);
+    }
+
+    private static int unknownCommand(String word) {
+        System.err.println("callbridge: unknown command '" + word + "'");
+        return usage(2);
     }
 
     private static int usage(int exitCode) {

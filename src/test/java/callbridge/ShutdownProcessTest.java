@@ -6,6 +6,7 @@ import callbridge.http.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.TwilioDialer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -111,7 +112,7 @@ class ShutdownProcessTest {
         int port = child.awaitPort(STARTUP);
         List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            FakeTwilioCall call = FakeTwilioCall.connect(mediaUri(port));
+            FakeTwilioCall call = TwilioDialer.loopback(port).call();
             calls.add(call);
             waiters.add(waitForFirstUtterance(port, call.callSid()));
         }
@@ -153,7 +154,7 @@ class ShutdownProcessTest {
         Duration longGrace = Duration.ofSeconds(30);
         child = ServerProcess.start(workDir, environment(longGrace));
         int port = child.awaitPort(STARTUP);
-        FakeTwilioCall call = FakeTwilioCall.connect(mediaUri(port));
+        FakeTwilioCall call = TwilioDialer.loopback(port).call();
         calls.add(call);
         twilio.script(call.callSid(), new FakeTwilioRest.Hang()); // keeps the shutdown draining
         try (KeptAlive connection = KeptAlive.open(port)) {
@@ -189,7 +190,7 @@ class ShutdownProcessTest {
         int port = child.awaitPort(STARTUP);
         List<CompletableFuture<HttpResponse<String>>> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            FakeTwilioCall call = FakeTwilioCall.connect(mediaUri(port));
+            FakeTwilioCall call = TwilioDialer.loopback(port).call();
             calls.add(call);
             waiters.add(waitForFirstUtterance(port, call.callSid()));
             awaitHeld(port, call.callSid()); // the call is in progress on the server
@@ -250,10 +251,6 @@ class ShutdownProcessTest {
         Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, API_KEY);
         environment.put("SHUTDOWN_GRACE", Long.toString(grace.toSeconds()));
         return environment;
-    }
-
-    private static URI mediaUri(int port) {
-        return URI.create("ws://127.0.0.1:" + port + "/media");
     }
 
     private static HttpResponse<String> generate(int port, String query) throws IOException, InterruptedException {

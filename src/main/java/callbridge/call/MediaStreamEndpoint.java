@@ -6,8 +6,10 @@ import callbridge.audio.WebRtcVad;
 import callbridge.config.Config;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
+import callbridge.logging.RateLimitedLog;
 import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
+import callbridge.twilio.StreamBinding;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
 import callbridge.websocket.WebSocketListener;
@@ -18,49 +20,59 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code /media}: the WebSocket Twilio streams a call's audio to. The upgrade is refused with 403 when
- * its signature does not match; each accepted connection gets a {@link MediaStreamListener} that turns
- * the stream's messages into a {@link CallSession}.
+ * {@code /media/{CallSid}/{token}}: the WebSocket Twilio streams a call's audio to. The upgrade is refused
+ * with 403 unless its path is a stream URL our webhook handed out ({@link StreamBinding}) and its signature
+ * matches; each accepted connection gets a {@link MediaStreamListener}, bound to the path's CallSid, that
+ * turns the stream's messages into a {@link CallSession}.
  */
 public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
+    private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
 
     private final SessionManager sessions;
     private final CallServices services;
     private final Config.Turns turns;
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
+    private final StreamBinding binding;
 
     public MediaStreamEndpoint(SessionManager sessions, CallServices services, Config.Turns turns,
-                               Optional<URI> publicUrl, SignatureCheck signatures) {
+                               Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding) {
         this.sessions = sessions;
         this.services = services;
         this.turns = turns;
         this.publicUrl = publicUrl;
         this.signatures = signatures;
+        this.binding = binding;
     }
 
     /**
-     * Twilio signs the upgrade request over the exact stream URL from our TwiML, with no parameters
-     * (https://www.twilio.com/docs/voice/media-streams#websocket-security).
+     * Twilio signs the upgrade request over the exact stream URL from our TwiML, path included, with no
+     * parameters (https://www.twilio.com/docs/voice/media-streams#websocket-security).
      */
     @Override
     public Optional<SimpleResponse> refusal(RequestHead request) {
+        if (binding.boundCallSid(request.path()).isEmpty()) {
+            refusals.log("media stream refused (403): not a stream URL this server handed out");
+            return Optional.of(SimpleResponse.error(403, "Forbidden", "not a stream URL this server handed out"));
+        }
         String streamUrl;
         try {
-            streamUrl = PublicAddress.of(publicUrl, request::header).mediaStream();
+            streamUrl = PublicAddress.of(publicUrl, request::header).webSocket(request.target());
         } catch (IllegalArgumentException e) {
             return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
         }
         return signatures.problem(streamUrl, Map.of(), request.header(SignatureCheck.HEADER)).map(problem -> {
-            LOG.log(Level.WARNING, "media stream refused (403): {0}", problem);
+            refusals.log("media stream refused (403): {0}", problem);
             return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
         });
     }
 
+    /** Only called after {@link #refusal} has passed the path, so it holds a bound CallSid. */
     @Override
     public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
-        return new MediaStreamListener(sessions, this::newSession);
+        String callSid = binding.boundCallSid(request.path()).orElseThrow();
+        return new MediaStreamListener(sessions, callSid, this::newSession);
     }
 
     private CallSession newSession(callbridge.twilio.MediaStreamEvent.Start start, WebSocketConnection connection) {

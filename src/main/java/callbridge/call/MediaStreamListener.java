@@ -1,8 +1,10 @@
 package callbridge.call;
 
+import callbridge.logging.RateLimitedLog;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaStreamCodec;
 import callbridge.twilio.MediaStreamEvent;
+import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketListener;
@@ -12,23 +14,29 @@ import java.util.Optional;
 import java.util.function.BiFunction;
 
 /**
- * One media-stream connection: decodes Twilio's messages and drives the call's session. Before
+ * One media-stream connection, bound to one call: decodes Twilio's messages and drives the call's session.
+ * Its {@code start} must name the call the stream's URL was made for; any other closes the stream with
+ * 1008 Policy Violation, and no call is joined, ended or completed for it. Before
  * {@code start} there is no session; media arriving then is counted and dropped (Twilio always sends
- * {@code start} first, so this only happens with a broken client). A malformed message is counted and
- * logged with the call id, and the call goes on.
+ * {@code start} first, so this only happens with a broken client). A malformed message is ignored (the
+ * first one of a stream logged at DEBUG), and the call goes on.
  */
 final class MediaStreamListener implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
+    /** Needs a valid stream URL, so it is rare; still, whoever holds one must not flood the log with it. */
+    private static final RateLimitedLog FOREIGN_START = RateLimitedLog.of(LOG, Level.WARNING);
 
     private final SessionManager sessions;
+    private final String boundCallSid;
     private final BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory;
     private CallSession session;
-    private int malformedMessages;
+    private boolean malformedSeen;
     private int mediaBeforeStart;
 
-    MediaStreamListener(SessionManager sessions,
+    MediaStreamListener(SessionManager sessions, String boundCallSid,
                         BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory) {
         this.sessions = sessions;
+        this.boundCallSid = boundCallSid;
         this.sessionFactory = sessionFactory;
     }
 
@@ -38,8 +46,11 @@ final class MediaStreamListener implements WebSocketListener {
         try {
             decoded = MediaStreamCodec.decode(message);
         } catch (MalformedMessageException e) {
-            malformedMessages++;
-            LOG.log(Level.WARNING, "{0}: malformed message #{1} ignored: {2}", who(connection), malformedMessages, e.getMessage());
+            // Twilio never sends these: a broken or hostile peer gets one DEBUG line, the rest are only counted.
+            if (!malformedSeen) {
+                malformedSeen = true;
+                LOG.log(Level.DEBUG, "{0}: malformed message ignored (further ones are not logged): {1}", who(connection), e.getMessage());
+            }
             return;
         }
         decoded.ifPresent(event -> handle(connection, event));
@@ -61,7 +72,7 @@ final class MediaStreamListener implements WebSocketListener {
                 if (session != null) {
                     session.onAudio(media.payload());
                 } else if (mediaBeforeStart++ == 0) {
-                    LOG.log(Level.WARNING, "{0}: media before start is dropped", connection);
+                    LOG.log(Level.DEBUG, "{0}: media before start is dropped", connection);
                 }
             }
             case MediaStreamEvent.Mark mark -> {
@@ -84,7 +95,12 @@ final class MediaStreamListener implements WebSocketListener {
 
     private void begin(WebSocketConnection connection, MediaStreamEvent.Start start) {
         if (session != null) {
-            LOG.log(Level.WARNING, "{0}: second start ignored", session);
+            LOG.log(Level.DEBUG, "{0}: second start ignored", session);
+            return;
+        }
+        if (!start.callSid().equals(boundCallSid)) {
+            FOREIGN_START.log("{0}: start for another call on the stream of call {1}: closing it", connection, boundCallSid);
+            connection.close(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
             return;
         }
         session = sessionFactory.apply(start, connection);

@@ -147,6 +147,11 @@ public final class SessionManager implements AutoCloseable {
         }
     }
 
+    /** Calls that have ended and are still being completed at Twilio (a request or a retry under way). */
+    public int completionsUnderWay() {
+        return completions.size();
+    }
+
     /** Waits for completions at Twilio still under way; false if some were still running at the timeout. */
     public boolean awaitCompletions(Duration timeout) throws InterruptedException {
         try {

@@ -50,10 +50,15 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param authToken          signs webhooks and authenticates REST calls
      * @param apiBaseUrl         Twilio's REST API, or a proxy or stand-in
      * @param validateSignatures check {@code X-Twilio-Signature} on the webhook and the {@code /media} upgrade
+     * @param streamSecret       keys the tokens that bind a media stream to its call; empty: a random one
+     *                           made at start-up (set it when several instances serve one number)
      */
     public record Twilio(Optional<String> accountSid, Optional<Secret> authToken, URI apiBaseUrl,
-                         boolean validateSignatures) {
+                         boolean validateSignatures, Optional<Secret> streamSecret) {
     }
+
+    /** A stream secret's minimum length: as many characters as the bytes an HMAC-SHA256 key should have. */
+    public static final int MIN_STREAM_SECRET_LENGTH = 32;
 
     /**
      * ElevenLabs API access and the models, languages and voice used for both directions of speech.
@@ -112,7 +117,8 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
         return merged;
     }
 
-    private static Config from(Settings s) {
+    /** Reads every setting from {@code s}; package-private so {@link UnknownSettings} can see which names it asks for. */
+    static Config from(Settings s) {
         Server server = new Server(
                 s.integer("PORT", 8001, 0, 65_535),
                 s.url("PUBLIC_URL", Set.of("http", "https")),
@@ -123,7 +129,8 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.optional("TWILIO_ACCOUNT_SID"),
                 s.secret("TWILIO_AUTH_TOKEN"),
                 s.url("TWILIO_API_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.twilio.com")),
-                s.bool("TWILIO_VALIDATE_SIGNATURES", true));
+                s.bool("TWILIO_VALIDATE_SIGNATURES", true),
+                s.secret("STREAM_SECRET", MIN_STREAM_SECRET_LENGTH));
         ElevenLabs elevenLabs = new ElevenLabs(
                 s.secret("ELEVENLABS_API_KEY").or(() -> s.secret("ELEVENLABS_API_KEY_GAL")),
                 s.url("ELEVENLABS_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.elevenlabs.io")),

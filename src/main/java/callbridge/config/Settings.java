@@ -3,11 +3,13 @@ package callbridge.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.TreeSet;
 
 /**
  * Raw settings by name with typed, validated reads. Each read names the variable in its error, so a bad
@@ -17,13 +19,20 @@ final class Settings {
     /** What people write for a fraction; Double.parseDouble would also take "1e0", "0x1p0", "1d" and "NaN". */
     private static final Pattern PLAIN_DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
     private final Map<String, String> values;
+    /** Every name asked for, so the names callbridge reads are known without a second list to keep up. */
+    private final Set<String> namesRead = new TreeSet<>();
 
     Settings(Map<String, String> values) {
         this.values = Map.copyOf(values);
     }
 
     Optional<String> optional(String name) {
+        namesRead.add(name);
         return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    Set<String> namesRead() {
+        return Collections.unmodifiableSet(namesRead);
     }
 
     String string(String name, String defaultValue) {
@@ -32,6 +41,16 @@ final class Settings {
 
     Optional<Secret> secret(String name) {
         return optional(name).map(Secret::new);
+    }
+
+    /** A secret that must be at least {@code minLength} characters, so it cannot be guessed. */
+    Optional<Secret> secret(String name, int minLength) {
+        Optional<Secret> secret = secret(name);
+        if (secret.isPresent() && secret.get().value().length() < minLength) {
+            throw new ConfigException(name + " must be at least " + minLength
+                    + " characters (for example the output of: openssl rand -hex 32)");
+        }
+        return secret;
     }
 
     int integer(String name, int defaultValue, int min, int max) {

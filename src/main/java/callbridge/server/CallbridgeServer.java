@@ -28,7 +28,7 @@ public final class CallbridgeServer implements AutoCloseable {
     /**
      * @param address        the public address to bind (port 0 picks a free port)
      * @param httpHandlers   plain-HTTP routes by path prefix, besides {@code /health}
-     * @param webSockets     WebSocket endpoints by exact path
+     * @param webSockets     WebSocket endpoints by path (each also serves the paths below it)
      * @param mediaIdle      a WebSocket that receives nothing this long is closed
      * @param maxConnections open connections allowed on the public port
      */

@@ -6,6 +6,8 @@ import callbridge.http.MalformedRequestException;
 import callbridge.http.RequestHead;
 import callbridge.http.RequestHeadReader;
 import callbridge.http.SimpleResponse;
+import callbridge.http.UnsupportedRequests;
+import callbridge.logging.RateLimitedLog;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.Handshake;
 import callbridge.websocket.WebSocketConnection;
@@ -48,6 +50,9 @@ public final class FrontDoor implements AutoCloseable {
     private static final Duration ACCEPT_ERROR_PAUSE = Duration.ofMillis(100);
 
     private static final System.Logger LOG = System.getLogger(FrontDoor.class.getName());
+    /** Both come in floods when they come at all: a client reconnecting, descriptors running out. */
+    private final RateLimitedLog refusedAtLimit = RateLimitedLog.of(LOG, Level.WARNING);
+    private final RateLimitedLog acceptFailed = RateLimitedLog.of(LOG, Level.WARNING);
 
     private final ServerSocket listener;
     private final InetSocketAddress backend;
@@ -72,7 +77,7 @@ public final class FrontDoor implements AutoCloseable {
      * Binds {@code address} and starts accepting.
      *
      * @param backend            the loopback address of the {@code HttpServer} that answers plain HTTP
-     * @param webSocketEndpoints paths that accept a WebSocket upgrade
+     * @param webSocketEndpoints paths that accept a WebSocket upgrade, and the paths below them
      * @param maxConnections     connections beyond this are answered 503 and closed
      */
     public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
@@ -145,7 +150,7 @@ public final class FrontDoor implements AutoCloseable {
             } catch (IOException e) {
                 if (!listener.isClosed()) {
                     // Out of file descriptors, say: pause rather than spin on an error that will recur.
-                    LOG.log(Level.WARNING, "accept failed: {0}", e.toString());
+                    acceptFailed.log("accept failed: {0}", e.toString());
                     pause(ACCEPT_ERROR_PAUSE);
                 }
                 continue;
@@ -157,7 +162,7 @@ public final class FrontDoor implements AutoCloseable {
                 } catch (IOException e) {
                     LOG.log(Level.DEBUG, "could not refuse {0}: {1}", socket.getRemoteSocketAddress(), e.toString());
                 }
-                LOG.log(Level.WARNING, "connection limit reached: refused {0}", socket.getRemoteSocketAddress());
+                refusedAtLimit.log("connection limit reached: refused {0} with 503", socket.getRemoteSocketAddress());
                 continue;
             }
             openSockets.add(socket);
@@ -194,7 +199,12 @@ public final class FrontDoor implements AutoCloseable {
                     return;
                 }
                 RequestHead head = next.get();
-                if (webSocketEndpoints.containsKey(head.path()) || head.hasToken("Upgrade", "websocket")) {
+                Optional<SimpleResponse> unsupported = UnsupportedRequests.refusal(head);
+                if (unsupported.isPresent()) {
+                    answerAndClose(socket, relay, unsupported.get());
+                    return;
+                }
+                if (endpointFor(head.path()).isPresent() || head.hasToken("Upgrade", "websocket")) {
                     if (relay != null) {
                         relay.close();
                         relay = null;
@@ -226,11 +236,12 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void upgrade(Socket socket, InputStream in, RequestHead head) throws IOException {
-        WebSocketEndpoint endpoint = webSocketEndpoints.get(head.path());
-        if (endpoint == null) {
+        Optional<WebSocketEndpoint> found = endpointFor(head.path());
+        if (found.isEmpty()) {
             refuse(socket, SimpleResponse.error(404, "Not Found", "no WebSocket at " + head.path()));
             return;
         }
+        WebSocketEndpoint endpoint = found.get();
         Handshake.Outcome outcome = Handshake.evaluate(head);
         if (outcome instanceof Handshake.Rejected rejected) {
             refuse(socket, rejected.response());
@@ -259,6 +270,18 @@ public final class FrontDoor implements AutoCloseable {
         } finally {
             openWebSockets.remove(connection);
         }
+    }
+
+    /**
+     * The endpoint serving a path: registered for the path itself, or for a path above it, as
+     * {@code /media} serves {@code /media/{CallSid}/{token}} (but not {@code /media/}, which is no path below).
+     */
+    private Optional<WebSocketEndpoint> endpointFor(String path) {
+        return webSocketEndpoints.entrySet().stream()
+                .filter(entry -> path.equals(entry.getKey())
+                        || path.length() > entry.getKey().length() + 1 && path.startsWith(entry.getKey() + "/"))
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     /** Answers an error; a relay still in use is stopped first so two writers never share the socket. */

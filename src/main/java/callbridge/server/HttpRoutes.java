@@ -80,12 +80,20 @@ public final class HttpRoutes implements AutoCloseable {
         JsonAnswers.send(exchange, drain ? 503 : 200, Json.write(status));
     }
 
-    /** Turns an escaped exception into a 500 and a log line, instead of a connection the JDK drops silently. */
+    /**
+     * Turns an escaped exception into a 500 and a log line, instead of a connection the JDK drops silently.
+     * An {@link IOException} is the exchange's connection failing: only the front door connects here, so a
+     * client that aborted its body or left before the answer is behind it, and the front door has already
+     * logged that connection's end. A client can cause it at will, so it is a TRACE line, no stack trace.
+     */
     private static HttpHandler guarded(HttpHandler handler) {
         return exchange -> {
             try {
                 handler.handle(exchange);
-            } catch (RuntimeException | IOException e) {
+            } catch (IOException e) {
+                LOG.log(Level.TRACE, "{0} {1}: connection failed: {2}", exchange.getRequestMethod(),
+                        exchange.getRequestURI().getPath(), e.toString());
+            } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "handler for " + exchange.getRequestURI().getPath() + " failed", e);
                 if (exchange.getResponseCode() < 0) {
                     JsonAnswers.send(exchange, 500, Json.object("error", "internal error"));

@@ -13,9 +13,6 @@ import java.util.function.Function;
  * {@code Host} over plain HTTP. Signatures are computed over this public URL, so it must be exact.
  */
 public final class PublicAddress {
-    /** The WebSocket path Twilio streams audio to. */
-    public static final String MEDIA_PATH = "/media";
-
     private final URI base;
 
     private PublicAddress(URI base) {
@@ -49,11 +46,14 @@ public final class PublicAddress {
         return base.getScheme() + "://" + base.getRawAuthority() + basePath + rawPathAndQuery;
     }
 
-    /** The {@code wss://} (or {@code ws://} behind plain HTTP) URL of the media stream, as put in TwiML. */
-    public String mediaStream() {
+    /**
+     * The {@code wss://} (or {@code ws://} behind plain HTTP) URL of a WebSocket target such as a media
+     * stream's path: the URL put in TwiML, and the one Twilio signs when it opens the stream.
+     */
+    public String webSocket(String rawPathAndQuery) {
         String scheme = base.getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
         String basePath = base.getRawPath() == null ? "" : base.getRawPath();
-        return scheme + "://" + base.getRawAuthority() + basePath + MEDIA_PATH;
+        return scheme + "://" + base.getRawAuthority() + basePath + rawPathAndQuery;
     }
 
     private static String firstOfList(String value) {

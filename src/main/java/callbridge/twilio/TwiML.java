@@ -4,9 +4,10 @@ import java.util.Map;
 
 /**
  * The TwiML answer to the voice webhook: connect the call's audio to our WebSocket
- * (https://www.twilio.com/docs/voice/twiml/stream). Twilio ignores a query string on the stream URL, so
- * anything the stream needs later travels as {@code <Parameter>} elements and comes back in the
- * {@code start} message's {@code customParameters}.
+ * (https://www.twilio.com/docs/voice/twiml/stream). Twilio drops a query string from the stream URL, so
+ * what binds the stream to its call is in the URL's path ({@link StreamBinding}), and anything else the
+ * stream needs later travels as {@code <Parameter>} elements and comes back in the {@code start} message's
+ * {@code customParameters}.
  */
 public final class TwiML {
     private TwiML() {

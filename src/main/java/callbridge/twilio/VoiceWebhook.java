@@ -3,6 +3,7 @@ package callbridge.twilio;
 import callbridge.http.FormData;
 import callbridge.http.Json;
 import callbridge.http.JsonAnswers;
+import callbridge.logging.RateLimitedLog;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -17,11 +18,14 @@ import java.util.Optional;
 
 /**
  * {@code POST /twilio-voice} (GET works too): Twilio asks what to do with a call, and we answer with
- * TwiML that streams the call's audio to {@code /media}. The caller and callee numbers and the direction
- * go along as stream parameters, so the session knows them when the stream starts.
+ * TwiML that streams the call's audio to {@code /media/{CallSid}/{token}}, a URL bound to this call
+ * ({@link StreamBinding}): this is how the server learns of a call, and no stream can join a call it was
+ * not handed out for. The caller and callee numbers and the direction go along as stream parameters, so
+ * the session knows them when the stream starts.
  */
 public final class VoiceWebhook implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(VoiceWebhook.class.getName());
+    private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
     /** Twilio's webhook forms are a few hundred bytes; anything near this is not Twilio. */
     private static final int MAX_FORM_BYTES = 64 * 1024;
     /** Webhook fields passed on to the stream, under the same names. */
@@ -29,10 +33,12 @@ public final class VoiceWebhook implements HttpHandler {
 
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
+    private final StreamBinding binding;
 
-    public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures) {
+    public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding) {
         this.publicUrl = publicUrl;
         this.signatures = signatures;
+        this.binding = binding;
     }
 
     @Override
@@ -67,7 +73,7 @@ public final class VoiceWebhook implements HttpHandler {
         Optional<String> problem = signatures.problem(signedUrl, form.get(),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
         if (problem.isPresent()) {
-            LOG.log(Level.WARNING, "webhook refused (403): {0}", problem.get());
+            refusals.log("webhook refused (403): {0}", problem.get());
             JsonAnswers.send(exchange, 403, Json.object("error", "invalid Twilio signature"));
             return;
         }
@@ -80,13 +86,21 @@ public final class VoiceWebhook implements HttpHandler {
                 return;
             }
         }
+        String callSid = fields.getOrDefault("CallSid", "");
+        if (!StreamBinding.isCallSid(callSid)) {
+            // Twilio always sends it; without it there is no call to bind a stream to.
+            JsonAnswers.send(exchange, 400, Json.object("error", "CallSid missing or not a Twilio CallSid (CA and 32 hex digits)"));
+            return;
+        }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String field : FORWARDED_FIELDS) {
             Optional.ofNullable(fields.get(field)).ifPresent(value -> parameters.put(field, value));
         }
-        LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", fields.getOrDefault("CallSid", "?"),
-                fields.getOrDefault("CallStatus", "?"), address.mediaStream());
-        byte[] twiml = TwiML.connectStream(address.mediaStream(), parameters).getBytes(StandardCharsets.UTF_8);
+        // The token stays out of the log: whoever reads it could otherwise open the call's stream.
+        LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", callSid, fields.getOrDefault("CallStatus", "?"),
+                address.webSocket(StreamBinding.MEDIA_PATH + "/" + callSid + "/..."));
+        String streamUrl = address.webSocket(binding.path(callSid));
+        byte[] twiml = TwiML.connectStream(streamUrl, parameters).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");
         exchange.sendResponseHeaders(200, twiml.length);
         exchange.getResponseBody().write(twiml);

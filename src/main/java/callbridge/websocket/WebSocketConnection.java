@@ -128,7 +128,8 @@ public final class WebSocketConnection {
                 }
             }
         } catch (ProtocolException violation) {
-            LOG.log(Level.INFO, "{0}: {1}, closing with {2}", name, violation.getMessage(), violation.closeCode());
+            // The peer's garbage, answered with a close code: worth one DEBUG line, never a flood of INFO.
+            LOG.log(Level.DEBUG, "{0}: {1}, closing with {2}", name, violation.getMessage(), violation.closeCode());
             failConnection(violation.closeCode(), violation.getMessage());
             return new CloseFrame(violation.closeCode(), violation.getMessage());
         } catch (IOException dropped) {

@@ -4,6 +4,7 @@ import callbridge.testing.ClipRecognizer;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.TwilioDialer;
 import callbridge.testing.ServerProcess;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ class ConcurrentCallsBenchmark {
             CountDownLatch hangUp = new CountDownLatch(1);
             try (ExecutorService talkers = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < CALLS; i++) {
-                    FakeTwilioCall call = FakeTwilioCall.connect(URI.create("ws://127.0.0.1:" + port + "/media"));
+                    FakeTwilioCall call = TwilioDialer.loopback(port).call();
                     call.silenceWhenIdle(true);
                     calls.add(call);
                     int first = i;

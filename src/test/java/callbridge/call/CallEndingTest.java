@@ -220,12 +220,12 @@ class CallEndingTest {
     void streamRestarted_callNotCompleted_andWhatWasHeardMovesToTheNewStream() throws Exception {
         TestCallbridge server = start();
         String sid = FakeTwilioCall.newCallSid();
-        try (FakeTwilioCall first = FakeTwilioCall.connect(server.mediaUri(), sid, FakeTwilioCall.newStreamSid(), Map.of(), Map.of())) {
+        try (FakeTwilioCall first = server.call(sid)) {
             first.silence(Duration.ofMillis(200));
             first.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
             first.silence(Duration.ofMillis(3_300)); // the turn ends; nobody collects it
             Thread.sleep(500); // its transcription lands in the old session's queue
-            try (FakeTwilioCall second = FakeTwilioCall.connect(server.mediaUri(), sid, FakeTwilioCall.newStreamSid(), Map.of(), Map.of())) {
+            try (FakeTwilioCall second = server.call(sid)) {
                 assertEquals(CloseCodes.NORMAL, first.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
                 HttpResponse<String> answer = server.generate(Map.of("sid", sid, "first", "true", "timeout", "5"));
                 assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), Json.MAPPER.readTree(answer.body()).path("response").asText(),

@@ -106,7 +106,7 @@ class ConversationTest {
         String sid = FakeTwilioCall.newCallSid();
         CompletableFuture<HttpResponse<String>> early = generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
         Thread.sleep(500); // the simulator asks before Twilio has even called the webhook
-        try (FakeTwilioCall call = FakeTwilioCall.connect(server.mediaUri(), sid, FakeTwilioCall.newStreamSid(), Map.of(), Map.of())) {
+        try (FakeTwilioCall call = server.call(sid)) {
             call.silenceWhenIdle(true);
             call.speak(SpeechClips.load(SpeechClips.HORARIO_APERTURA));
             JsonNode answer = ok(early.get(30, TimeUnit.SECONDS));

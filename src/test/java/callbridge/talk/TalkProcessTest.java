@@ -63,7 +63,7 @@ class TalkProcessTest {
         twilio.answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS)));
         Path script = Files.write(dir.resolve("script.txt"), List.of("Hola, buenas.", "¿Para mañana?", "Gracias."));
         int port = freePort();
-        talk = ServerProcess.start(dir, environment(port), List.of("talk", "--script", script.toString(),
+        talk = ServerProcess.run(dir, environment(port), List.of("talk", "--script", script.toString(),
                 "--report", dir.resolve("report.json").toString()));
 
         talk.awaitLine(line -> line.startsWith("user : Hola, buenas."), WAIT);
@@ -85,7 +85,7 @@ class TalkProcessTest {
         Path script = Files.write(dir.resolve("script.txt"), List.of("Hola."));
         Map<String, String> environment = environment(freePort());
         environment.put("TALK_TO", "600 123 456");
-        talk = ServerProcess.start(dir, environment, List.of("talk", "--script", script.toString()));
+        talk = ServerProcess.run(dir, environment, List.of("talk", "--script", script.toString()));
 
         assertEquals(Talk.Exit.USAGE.code, talk.awaitExit(WAIT), talk.log());
         assertTrue(talk.logged(line -> line.contains("--to (TALK_TO) must be a phone number in E.164 form")), talk.log());

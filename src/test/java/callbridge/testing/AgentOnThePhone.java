@@ -1,37 +1,26 @@
 package callbridge.testing;
 
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
-import javax.xml.parsers.DocumentBuilderFactory;
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A voice agent under test, reached through {@link FakeTwilioRest}: when a client places a call, it answers
- * as Twilio and the agent's phone would together. Twilio's part: the voice webhook POSTed with Twilio's form
- * fields, the {@code <Stream>} of the TwiML opened (its query string dropped, as Twilio drops it, and its
- * {@code <Parameter>}s sent back in {@code start}), our marks echoed once our audio has played. The agent's
+ * as Twilio and the agent's phone would together. Twilio's part ({@link TwilioDialer}): the voice webhook
+ * POSTed with Twilio's form fields for an outbound call, the TwiML's {@code <Stream>} opened as Twilio opens
+ * it, our marks echoed once our audio has played. The agent's
  * part: a greeting clip, then one clip in reply to each thing the server says, each spoken once the
  * server's speech has played out; it hangs up after a set number of replies, or when the call is completed
  * through the API.
  */
 public final class AgentOnThePhone implements FakeTwilioRest.Callee {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String COMPLETED = "(completed through the API)";
     private static final String CLOSED = "(stream closed by the server)";
@@ -65,11 +54,11 @@ public final class AgentOnThePhone implements FakeTwilioRest.Callee {
     @Override
     public void ring(PlacedCall call) throws Exception {
         call.status("ringing");
-        Map<String, String> parameters = new LinkedHashMap<>();
-        URI stream = streamOf(webhook(call), parameters);
+        TwilioDialer dialer = dialerFor(call);
+        TwilioDialer.Stream stream = webhook(call, dialer);
         call.status("in-progress");
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
-        try (FakeTwilioCall phone = FakeTwilioCall.connect(stream, call.sid(), FakeTwilioCall.newStreamSid(), parameters, Map.of())) {
+        try (FakeTwilioCall phone = dialer.connect(call.sid(), stream)) {
             streams.add(phone);
             phone.silenceWhenIdle(true);
             phone.echoMarksAfterPlayback(true);
@@ -102,8 +91,8 @@ public final class AgentOnThePhone implements FakeTwilioRest.Callee {
         }
     }
 
-    /** POSTs the voice webhook as Twilio does for an outbound call and returns the TwiML. */
-    private static String webhook(PlacedCall call) throws Exception {
+    /** Twilio's webhook for an outbound call that was answered, asked of the server at the call's {@code Url}. */
+    private static TwilioDialer.Stream webhook(PlacedCall call, TwilioDialer dialer) throws IOException {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("CallSid", call.sid());
         form.put("AccountSid", FakeTwilioRest.ACCOUNT_SID);
@@ -112,32 +101,13 @@ public final class AgentOnThePhone implements FakeTwilioRest.Callee {
         form.put("CallStatus", "in-progress");
         form.put("Direction", "outbound-api");
         form.put("ApiVersion", "2010-04-01");
-        String body = form.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(call.webhook())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("the webhook answered " + response.statusCode() + ": " + response.body());
-        }
-        return response.body();
+        return dialer.webhook(form);
     }
 
-    /** The {@code <Stream url>} of the TwiML without its query (Twilio drops it), and its parameters into {@code parameters}. */
-    static URI streamOf(String twiml, Map<String, String> parameters) throws Exception {
-        Document document = DocumentBuilderFactory.newDefaultInstance().newDocumentBuilder()
-                .parse(new ByteArrayInputStream(twiml.getBytes(StandardCharsets.UTF_8)));
-        Element stream = (Element) document.getElementsByTagName("Stream").item(0);
-        if (stream == null) {
-            throw new IllegalStateException("no <Stream> in the TwiML: " + twiml);
-        }
-        NodeList parameterNodes = stream.getElementsByTagName("Parameter");
-        for (int i = 0; i < parameterNodes.getLength(); i++) {
-            Element parameter = (Element) parameterNodes.item(i);
-            parameters.put(parameter.getAttribute("name"), parameter.getAttribute("value"));
-        }
-        URI url = URI.create(stream.getAttribute("url"));
-        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath());
+    /** Reaches the server on loopback at the webhook's port, signing for the public address the call was given. */
+    private static TwilioDialer dialerFor(PlacedCall call) {
+        URI webhook = call.webhook();
+        return new TwilioDialer(webhook.getPort(), Optional.of(URI.create(webhook.getScheme() + "://" + webhook.getRawAuthority())),
+                FakeTwilioRest.AUTH_TOKEN);
     }
 }

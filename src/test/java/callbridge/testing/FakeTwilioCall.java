@@ -34,7 +34,9 @@ import java.util.function.Predicate;
  * protocol as Twilio does (see {@link TwilioStreamMessages} for the messages and DESIGN.md "Flow of one
  * call").
  *
- * <p>{@link #connect} opens the WebSocket and sends {@code connected} then {@code start}. {@link #speak} and
+ * <p>{@link #connect} opens the WebSocket and sends {@code connected} then {@code start}. Against callbridge,
+ * the URL must be the one its webhook handed out for the call: {@link TwilioDialer} (and
+ * {@link TestCallbridge#call()}) asks the webhook first, as Twilio does. {@link #speak} and
  * {@link #silence} stream mu-law in 160-byte {@code media} frames every 20 ms at real-time pace
  * ({@link AudioPump}); {@link #sendDtmf}, {@link #echoMark} and {@link #stop} send the other events.
  * Everything the server sends is kept ({@link #messages}, {@link #awaitMessage}, {@link #receivedAudio});

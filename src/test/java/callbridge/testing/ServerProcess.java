@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,20 +57,20 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(Path workDir, Map<String, String> environment) throws IOException {
-        return start(workDir, environment, List.of("serve"));
-    }
-
-    /** callbridge with {@code arguments} (a command and its flags), such as {@code talk --to ...}. */
-    public static ServerProcess start(Path workDir, Map<String, String> environment, List<String> arguments) throws IOException {
-        String java = ProcessHandle.current().info().command()
-                .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
         if (Files.exists(workDir.resolve(".env"))) {
             throw new IllegalArgumentException("a .env in " + workDir + " would add settings of its own");
         }
+        return run(workDir, environment, List.of("serve"));
+    }
+
+    /** {@code callbridge.Main} with these arguments, in {@code workDir} as it is (a {@code .env} there is read). */
+    public static ServerProcess run(Path workDir, Map<String, String> environment, List<String> arguments) throws IOException {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Path stdout = logs.resolve("stdout.txt");
         Path stderr = logs.resolve("stderr.txt");
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -36,11 +36,13 @@ public final class TestCallbridge implements AutoCloseable {
     private final Callbridge app;
     private final FakeElevenLabs elevenLabs;
     private final FakeTwilioRest twilioRest;
+    private final TwilioDialer twilio;
 
-    private TestCallbridge(Callbridge app, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest) {
+    private TestCallbridge(Callbridge app, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest, Config config) {
         this.app = app;
         this.elevenLabs = elevenLabs;
         this.twilioRest = twilioRest;
+        this.twilio = new TwilioDialer(app.port(), config.server().publicUrl(), FakeTwilioRest.AUTH_TOKEN);
     }
 
     /** Starts with defaults plus {@code settings} (environment-style names; an empty value removes one). */
@@ -67,7 +69,7 @@ public final class TestCallbridge implements AutoCloseable {
                 ElevenLabsTextToSpeech.create(HTTP, config.elevenLabs()),
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
         Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), services);
-        return new TestCallbridge(app, elevenLabs, twilioRest);
+        return new TestCallbridge(app, elevenLabs, twilioRest, config);
     }
 
     /**
@@ -107,13 +109,19 @@ public final class TestCallbridge implements AutoCloseable {
         return app.port();
     }
 
-    public URI mediaUri() {
-        return URI.create("ws://127.0.0.1:" + port() + "/media");
+    /** Twilio's side of call set-up against this server: the webhook, then the stream it names. */
+    public TwilioDialer twilio() {
+        return twilio;
     }
 
-    /** Opens a fake Twilio media stream for a new call. */
+    /** A new call as Twilio makes one: the webhook is asked, and a fake media stream opens at its TwiML's URL. */
     public FakeTwilioCall call() throws IOException {
-        return FakeTwilioCall.connect(mediaUri());
+        return twilio.call();
+    }
+
+    /** The call {@code callSid}, made as {@link #call()} makes one; again for the same sid, a restarted stream. */
+    public FakeTwilioCall call(String callSid) throws IOException {
+        return twilio.call(callSid);
     }
 
     /** The session of a call that has connected (waits for it briefly). */

@@ -50,7 +50,7 @@ class PublicAddressTest {
         PublicAddress address = PublicAddress.of(Optional.ofNullable(publicUrl).map(URI::create),
                 name -> Optional.ofNullable(headers.get(name)));
         assertEquals(webhookUrl, address.http("/twilio-voice?a=1"));
-        assertEquals(streamUrl, address.mediaStream());
+        assertEquals(streamUrl, address.webSocket("/media"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -116,6 +116,6 @@ class SignatureCheckTest {
 
     static Config.Twilio twilio(Optional<String> authToken, boolean validateSignatures) {
         return new Config.Twilio(Optional.of("AC0123456789abcdef0123456789abcdef"), authToken.map(Secret::new),
-                URI.create("https://api.twilio.com"), validateSignatures);
+                URI.create("https://api.twilio.com"), validateSignatures, Optional.empty());
     }
 }

@@ -25,13 +25,18 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The form parser on its own, then the webhook behind the real loopback {@link HttpRoutes}. */
 class VoiceWebhookTest {
     private static final String TOKEN = "test-auth-token";
-    private static final String FORM = "CallSid=CA0001&AccountSid=AC0001&From=%2B34600111222&To=%2B34900333444"
+    private static final String CALL_SID = "CA0123456789abcdef0123456789abcdef";
+    private static final StreamBinding BINDING = StreamBinding.withSecret("a stream secret of 32 characters");
+    /** The path of the call's stream URL: {@code /media/{CallSid}/{token}}. */
+    private static final String STREAM_PATH = BINDING.path(CALL_SID);
+    private static final String FORM = "CallSid=" + CALL_SID + "&AccountSid=AC0001&From=%2B34600111222&To=%2B34900333444"
             + "&CallStatus=ringing&Direction=outbound-api";
     private static final Map<String, String> FIELDS = FormData.parse(FORM);
     private static final Map<String, String> STREAM_PARAMETERS = orderedMap(
@@ -78,7 +83,7 @@ class VoiceWebhookTest {
                     .POST(HttpRequest.BodyPublishers.ofString(FORM)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("application/xml; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
-            assertEquals(TwiML.connectStream("ws://127.0.0.1:" + routes.address().getPort() + "/media", STREAM_PARAMETERS),
+            assertEquals(TwiML.connectStream("ws://127.0.0.1:" + routes.address().getPort() + STREAM_PATH, STREAM_PARAMETERS),
                     response.body());
         }
     }
@@ -91,7 +96,7 @@ class VoiceWebhookTest {
                     .header("X-Forwarded-Host", "abc.ngrok.app")
                     .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, "https://abc.ngrok.app/twilio-voice", FIELDS)));
             assertEquals(200, response.statusCode(), response.body());
-            assertEquals(TwiML.connectStream("wss://abc.ngrok.app/media", STREAM_PARAMETERS), response.body());
+            assertEquals(TwiML.connectStream("wss://abc.ngrok.app" + STREAM_PATH, STREAM_PARAMETERS), response.body());
         }
     }
 
@@ -103,7 +108,7 @@ class VoiceWebhookTest {
                     .header(SignatureCheck.HEADER,
                             TwilioSignatures.sign(TOKEN, "https://calls.example.com/bridge/twilio-voice", FIELDS)));
             assertEquals(200, response.statusCode(), response.body());
-            assertEquals(TwiML.connectStream("wss://calls.example.com/bridge/media", STREAM_PARAMETERS), response.body());
+            assertEquals(TwiML.connectStream("wss://calls.example.com/bridge" + STREAM_PATH, STREAM_PARAMETERS), response.body());
         }
     }
 
@@ -130,10 +135,30 @@ class VoiceWebhookTest {
         try (HttpRoutes routes = start(Optional.empty(), false)) {
             int port = routes.address().getPort();
             HttpResponse<String> response = send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/twilio-voice?From=%2B1&To=%2B2&Ignored=x")).GET());
+                    URI.create("http://127.0.0.1:" + port + "/twilio-voice?CallSid=" + CALL_SID + "&From=%2B1&To=%2B2&Ignored=x")).GET());
             assertEquals(200, response.statusCode(), response.body());
-            assertEquals(TwiML.connectStream("ws://127.0.0.1:" + port + "/media", orderedMap("From", "+1", "To", "+2")),
+            assertEquals(TwiML.connectStream("ws://127.0.0.1:" + port + STREAM_PATH, orderedMap("From", "+1", "To", "+2")),
                     response.body());
+        }
+    }
+
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"From=%2B1", "CallSid=", "CallSid=CA0001", "CallSid=CA0123456789abcdef0123456789abcdef%2F..%2Fx"})
+    void post_withoutACallSid_isBadRequest_forThereIsNoCallToBindAStreamTo(String form) throws Exception {
+        try (HttpRoutes routes = start(Optional.empty(), false)) {
+            HttpResponse<String> response = send(post(routes, form));
+            assertEquals(400, response.statusCode(), response.body());
+            assertTrue(response.body().contains("CallSid"), response.body());
+        }
+    }
+
+    @Test
+    void streamUrl_hasNoQueryString_becauseTwilioDropsIt() throws Exception {
+        try (HttpRoutes routes = start(Optional.empty(), false)) {
+            String body = send(post(routes, FORM)).body();
+            String url = body.substring(body.indexOf("url=\"") + 5, body.indexOf('"', body.indexOf("url=\"") + 5));
+            assertFalse(url.contains("?"), url);
+            assertEquals(Optional.of(CALL_SID), BINDING.boundCallSid(URI.create(url).getRawPath()));
         }
     }
 
@@ -182,7 +207,7 @@ class VoiceWebhookTest {
 
     private static HttpRoutes start(Optional<URI> publicUrl, boolean checkSignatures) throws IOException {
         SignatureCheck signatures = SignatureCheck.from(SignatureCheckTest.twilio(Optional.of(TOKEN), checkSignatures));
-        return HttpRoutes.start(Map.of("/twilio-voice", new VoiceWebhook(publicUrl, signatures)), () -> false);
+        return HttpRoutes.start(Map.of("/twilio-voice", new VoiceWebhook(publicUrl, signatures, BINDING)), () -> false);
     }
 
     private static URI uri(HttpRoutes routes) {

@@ -31,8 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,9 +63,6 @@ class FuzzTest {
         List<Throwable> uncaught = Collections.synchronizedList(new ArrayList<>());
         Thread.UncaughtExceptionHandler previousHandler = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
-        Logger connectionLog = Logger.getLogger(WebSocketConnection.class.getName()); // one INFO line per violation
-        Level previousLevel = connectionLog.getLevel();
-        connectionLog.setLevel(Level.WARNING);
         EchoEndpoint echo = new EchoEndpoint();
         try (CallbridgeServer server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of(), Map.of("/echo", echo), Duration.ofSeconds(30), 256)) {
@@ -124,7 +119,6 @@ class FuzzTest {
             assertEquals(List.of(), uncaught);
         } finally {
             Thread.setDefaultUncaughtExceptionHandler(previousHandler);
-            connectionLog.setLevel(previousLevel);
         }
     }
 

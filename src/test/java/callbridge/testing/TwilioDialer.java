@@ -1,0 +1,134 @@
+package callbridge.testing;
+
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * How Twilio sets up a call's media stream, for tests: it POSTs the voice webhook (signed, as Twilio signs
+ * it), reads the {@code <Stream url>} and its {@code <Parameter>}s from the TwiML, drops any query string
+ * from that URL (Twilio does: https://www.twilio.com/docs/voice/twiml/stream), and connects a
+ * {@link FakeTwilioCall} there, signing the upgrade over that exact URL. Like ngrok, it reaches the server
+ * on a loopback port whatever public host the TwiML names.
+ *
+ * @param port      the server's loopback port
+ * @param publicUrl the server's {@code PUBLIC_URL}, when it has one: the host Twilio would sign for
+ * @param authToken the account's auth token, to sign with
+ */
+public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) {
+    public static final String WEBHOOK_PATH = "/twilio-voice";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A server reached directly on loopback, with the stand-in account's token. */
+    public static TwilioDialer loopback(int port) {
+        return new TwilioDialer(port, Optional.empty(), FakeTwilioRest.AUTH_TOKEN);
+    }
+
+    /** The webhook's {@code <Stream>}: its URL as Twilio uses it (no query string) and its parameters. */
+    public record Stream(String url, Map<String, String> parameters) {
+    }
+
+    /** A new call, its stream connected and started as Twilio would. */
+    public FakeTwilioCall call() throws IOException {
+        return call(FakeTwilioCall.newCallSid());
+    }
+
+    /** The call {@code callSid} (again, when Twilio reconnects its stream), connected and started. */
+    public FakeTwilioCall call(String callSid) throws IOException {
+        return connect(callSid, webhook(callSid));
+    }
+
+    /** Connects the call's media stream where the webhook said, signing the upgrade, and starts it. */
+    public FakeTwilioCall connect(String callSid, Stream stream) throws IOException {
+        return FakeTwilioCall.connect(local(stream.url()), callSid, FakeTwilioCall.newStreamSid(), stream.parameters(),
+                Map.of("X-Twilio-Signature", TwilioSignatures.sign(authToken, stream.url(), Map.of())));
+    }
+
+    /** Asks the voice webhook about an inbound call {@code callSid}; fails unless it answers with a stream. */
+    public Stream webhook(String callSid) throws IOException {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("CallSid", callSid);
+        form.put("AccountSid", FakeTwilioCall.ACCOUNT_SID);
+        form.put("From", "+15005550001");
+        form.put("To", "+15005550002");
+        form.put("CallStatus", "ringing");
+        form.put("Direction", "inbound");
+        return webhook(form);
+    }
+
+    /** POSTs the voice webhook with Twilio's {@code form} fields, signed; fails unless it answers with a stream. */
+    public Stream webhook(Map<String, String> form) throws IOException {
+        String signedUrl = publicUrl.map(URI::toString).orElse("http://127.0.0.1:" + port) + WEBHOOK_PATH;
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WEBHOOK_PATH))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", TwilioSignatures.sign(authToken, signedUrl, form))
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while asking the webhook", e);
+        }
+        if (response.statusCode() != 200) {
+            throw new AssertionError("webhook answered " + response.statusCode() + ": " + response.body());
+        }
+        return streamOf(response.body());
+    }
+
+    /** Where a TwiML stream URL is on the loopback server: its path, less PUBLIC_URL's own path. */
+    public URI local(String streamUrl) {
+        String path = URI.create(streamUrl).getRawPath();
+        String basePath = publicUrl.map(URI::getRawPath).orElse("");
+        return URI.create("ws://127.0.0.1:" + port + path.substring(path.startsWith(basePath) ? basePath.length() : 0));
+    }
+
+    /** The {@code <Stream>} of a TwiML answer, its URL without query string as Twilio uses it. */
+    public static Stream streamOf(String twiml) {
+        try {
+            var factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            Element stream = (Element) factory.newDocumentBuilder().parse(new InputSource(new StringReader(twiml)))
+                    .getElementsByTagName("Stream").item(0);
+            if (stream == null) {
+                throw new AssertionError("no <Stream> in " + twiml);
+            }
+            Map<String, String> parameters = new LinkedHashMap<>();
+            NodeList elements = stream.getElementsByTagName("Parameter");
+            for (int i = 0; i < elements.getLength(); i++) {
+                Element parameter = (Element) elements.item(i);
+                parameters.put(parameter.getAttribute("name"), parameter.getAttribute("value"));
+            }
+            String url = stream.getAttribute("url");
+            int query = url.indexOf('?');
+            return new Stream(query < 0 ? url : url.substring(0, query), parameters);
+        } catch (ParserConfigurationException | SAXException | IOException e) {
+            throw new AssertionError("not TwiML: " + twiml, e);
+        }
+    }
+
+    private static String encode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+}
