@@ -36,11 +36,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param port             public port for HTTP and the {@code /media} WebSocket (0 picks a free one)
      * @param publicUrl        the URL Twilio uses to reach us (ngrok, load balancer); empty: taken from requests
      * @param maxConnections   open connections allowed at once on the public port
-     * @param mediaIdleTimeout a {@code /media} WebSocket that receives nothing for this long is closed
+     * @param requestTimeout   an HTTP request must arrive whole (head and body) within this time
+     * @param mediaIdleTimeout a {@code /media} WebSocket that receives no message for this long is closed
      * @param shutdownGrace    how long a SIGTERM may take to end calls before the process exits anyway
      */
-    public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration mediaIdleTimeout,
-                         Duration shutdownGrace) {
+    public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration requestTimeout,
+                         Duration mediaIdleTimeout, Duration shutdownGrace) {
     }
 
     /**
@@ -83,6 +84,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.integer("PORT", 8001, 0, 65_535),
                 s.url("PUBLIC_URL", Set.of("http", "https")),
                 s.integer("MAX_CONNECTIONS", 1_000, 1, 100_000),
+                s.seconds("REQUEST_TIMEOUT", 10, 1, 300),
                 s.seconds("MEDIA_IDLE_TIMEOUT", 60, 1, 3_600),
                 s.seconds("SHUTDOWN_GRACE", 10, 1, 300));
         Twilio twilio = new Twilio(
