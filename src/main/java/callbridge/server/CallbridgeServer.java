@@ -57,6 +57,11 @@ public final class CallbridgeServer implements AutoCloseable {
         return frontDoor.port();
     }
 
+    /** The loopback address of the {@code HttpServer} behind the front door. */
+    InetSocketAddress backendAddress() {
+        return routes.address();
+    }
+
     public FrontDoor frontDoor() {
         return frontDoor;
     }
