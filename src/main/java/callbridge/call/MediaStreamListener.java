@@ -3,6 +3,7 @@ package callbridge.call;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaStreamCodec;
 import callbridge.twilio.MediaStreamEvent;
+import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketListener;
@@ -15,34 +16,76 @@ import java.util.function.BiFunction;
  * One media-stream connection: decodes Twilio's messages and drives the call's session. Before
  * {@code start} there is no session; media arriving then is counted and dropped (Twilio always sends
  * {@code start} first, so this only happens with a broken client). A malformed message is counted and
- * logged with the call id, and the call goes on.
+ * logged with the call id, and the call goes on. A stream that sends faster than real time (see
+ * {@link StreamPace}) is closed with 1008 Policy Violation and its call ended.
  */
 final class MediaStreamListener implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
 
     private final SessionManager sessions;
     private final BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory;
-    private CallSession session;
+    private final StreamPace pace;
+    /** Written on the stream's thread, read by the start deadline's. */
+    private volatile CallSession session;
+    private boolean refused;
     private int malformedMessages;
     private int mediaBeforeStart;
 
     MediaStreamListener(SessionManager sessions,
-                        BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory) {
+                        BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory,
+                        StreamPace pace) {
         this.sessions = sessions;
         this.sessionFactory = sessionFactory;
+        this.pace = pace;
+    }
+
+    /** True once {@code start} has made the call's session. */
+    boolean started() {
+        return session != null;
     }
 
     @Override
     public void onText(WebSocketConnection connection, String message) {
+        if (refused) {
+            return; // closing: what is still in flight is discarded
+        }
         Optional<MediaStreamEvent> decoded;
         try {
             decoded = MediaStreamCodec.decode(message);
         } catch (MalformedMessageException e) {
+            if (!pace.admitsOther()) {
+                refuse(connection, "messages faster than a media stream sends them");
+                return;
+            }
             malformedMessages++;
             LOG.log(Level.WARNING, "{0}: malformed message #{1} ignored: {2}", who(connection), malformedMessages, e.getMessage());
             return;
         }
-        decoded.ifPresent(event -> handle(connection, event));
+        if (decoded.isEmpty()) {
+            if (!pace.admitsOther()) {
+                refuse(connection, "messages faster than a media stream sends them");
+            }
+            return;
+        }
+        MediaStreamEvent event = decoded.get();
+        boolean admitted = event instanceof MediaStreamEvent.Media media
+                ? pace.admitsAudio(media.payload().length) : pace.admitsOther();
+        if (admitted) {
+            handle(connection, event);
+        } else {
+            refuse(connection, event instanceof MediaStreamEvent.Media
+                    ? "media faster than real time" : "messages faster than a media stream sends them");
+        }
+    }
+
+    /** Closes the stream with 1008 and ends its call: a clear outcome, once. */
+    private void refuse(WebSocketConnection connection, String why) {
+        refused = true;
+        LOG.log(Level.INFO, "{0}: {1}; closing with 1008", who(connection), why);
+        connection.close(CloseCodes.POLICY_VIOLATION, why);
+        if (session != null) {
+            sessions.end(session, "media stream refused: " + why);
+        }
     }
 
     @Override
