@@ -37,15 +37,37 @@ public final class OpenSockets {
         }
     }
 
+    /**
+     * Bytes the connection from {@code localPort} to {@code remotePort} (on this machine, any process) has
+     * written and its peer has not yet taken: its send queue. -1 when no such connection is listed.
+     */
+    public static long sendQueue(int localPort, int remotePort) {
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                    String[] fields = line.strip().split("\\s+");
+                    if (port(fields[1]) == localPort && port(fields[2]) == remotePort) {
+                        return Long.parseLong(fields[4].substring(0, fields[4].indexOf(':')), 16);
+                    }
+                }
+            } catch (IOException e) {
+                // no IPv6 table on this machine
+            }
+        }
+        return -1;
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
+    }
+
     /** Lines: "sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...", addresses as HEX:PORT. */
     private static Set<String> inodesOnLocalPort(Path table, int port) {
         Set<String> inodes = new HashSet<>();
         try {
             for (String line : Files.readAllLines(table).stream().skip(1).toList()) {
                 String[] fields = line.strip().split("\\s+");
-                String local = fields[1];
-                int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-                if (localPort == port && !fields[3].equals(LISTEN)) {
+                if (port(fields[1]) == port && !fields[3].equals(LISTEN)) {
                     inodes.add(fields[9]);
                 }
             }
