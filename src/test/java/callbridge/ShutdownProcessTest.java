@@ -60,6 +60,7 @@ class ShutdownProcessTest {
     private static final Duration EXIT_MARGIN = Duration.ofMillis(1_500);
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration FILL_BUFFERS = Duration.ofSeconds(45);
     private static final String API_KEY = "process-test-key";
     /** One line of callbridge's own log: logging.properties' format, a logger under "callbridge". */
     private static final Pattern OWN_LOG_LINE = Pattern.compile(
@@ -227,6 +228,7 @@ class ShutdownProcessTest {
      * Here each of 15 peers stops reading while the server speaks into its call.
      */
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void sigterm_with15PeersThatDoNotRead_exitsWithinTheGrace_completesEveryCall() throws Exception {
         child = ServerProcess.start(workDir, environment(GRACE));
         int port = child.awaitPort(STARTUP);
@@ -245,8 +247,11 @@ class ShutdownProcessTest {
                     }
                 }, WAITERS));
             }
+            // Each call's sender then holds the call's send lock, blocked. Filling the buffers takes a while on a
+            // loaded machine (the speech is made and sent a kilobyte at a time), hence the generous wait.
+            long filled = System.nanoTime() + FILL_BUFFERS.toNanos();
             for (DeafTwilioPeer peer : peers) {
-                peer.awaitServerStuck(port, 256 * 1024, WAIT); // its sender holds the call's send lock, blocked
+                peer.awaitServerStuck(port, 256 * 1024, Duration.ofNanos(Math.max(0, filled - System.nanoTime())));
             }
 
             long signalled = System.nanoTime();
