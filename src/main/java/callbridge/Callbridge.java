@@ -7,6 +7,8 @@ import callbridge.call.MediaStreamEndpoint;
 import callbridge.call.SessionManager;
 import callbridge.config.Config;
 import callbridge.server.CallbridgeServer;
+import callbridge.server.Limits;
+import callbridge.server.RelayDepartures;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.StreamBinding;
 import callbridge.twilio.VoiceWebhook;
@@ -42,10 +44,12 @@ public final class Callbridge implements AutoCloseable {
                 .orElseGet(StreamBinding::withRandomSecret);
         var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures, binding);
         var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
-        var generate = new GenerateHandler(sessions, config.apiKey(), services.clock());
+        var departures = new RelayDepartures();
+        var generate = new GenerateHandler(sessions, config.apiKey(), departures, services.clock());
+        var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
+                config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
         CallbridgeServer server = CallbridgeServer.start(address, Map.of(VOICE_WEBHOOK_PATH, webhook, GENERATE_PATH, generate),
-                Map.of(StreamBinding.MEDIA_PATH, media), config.server().mediaIdleTimeout(),
-                config.server().maxConnections());
+                Map.of(StreamBinding.MEDIA_PATH, media), limits, departures);
         return new Callbridge(server, sessions);
     }
 

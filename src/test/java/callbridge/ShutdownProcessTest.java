@@ -1,5 +1,6 @@
 package callbridge;
 
+import callbridge.testing.DeafTwilioPeer;
 import callbridge.testing.ServerProcess;
 
 import callbridge.http.Json;
@@ -60,6 +61,7 @@ class ShutdownProcessTest {
     private static final Duration EXIT_MARGIN = Duration.ofMillis(1_500);
     private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration FILL_BUFFERS = Duration.ofSeconds(45);
     private static final String API_KEY = "process-test-key";
     /** One line of callbridge's own log: logging.properties' format, a logger under "callbridge". */
     private static final Pattern OWN_LOG_LINE = Pattern.compile(
@@ -82,9 +84,14 @@ class ShutdownProcessTest {
     private final List<FakeTwilioCall> calls = new ArrayList<>();
     private ServerProcess child;
 
+    /** Spoken into calls whose peers stop reading: 1,000 s of audio, far more than socket buffers hold. */
+    private static final String LONG_SPEECH = "a very long speech";
+    private static final byte[] LONG_AUDIO = new byte[8_000_000];
+
     @BeforeAll
     static void startElevenLabs() throws IOException {
-        elevenLabs = FakeElevenLabs.start(pcm -> "", text -> new byte[160]);
+        java.util.Arrays.fill(LONG_AUDIO, (byte) 0xFF);
+        elevenLabs = FakeElevenLabs.start(pcm -> "", text -> text.equals(LONG_SPEECH) ? LONG_AUDIO : new byte[160]);
     }
 
     @AfterAll
@@ -215,6 +222,58 @@ class ShutdownProcessTest {
         }
         assertTrue(child.logged(line -> line.contains("shutdown grace ran out")), child.log());
         assertOnlyOwnLogLines(child);
+    }
+
+    /**
+     * The finding: closing a call whose peer does not read waited 2 s for its send lock, one call after
+     * another, so SIGTERM with 15 such calls took 31.5 s against a 10 s grace and left a call not completed.
+     * Here each of 15 peers stops reading while the server speaks into its call.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void sigterm_with15PeersThatDoNotRead_exitsWithinTheGrace_completesEveryCall() throws Exception {
+        child = ServerProcess.start(workDir, environment(GRACE));
+        int port = child.awaitPort(STARTUP);
+        List<DeafTwilioPeer> peers = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<String>>> speaking = new ArrayList<>();
+        try {
+            for (int i = 0; i < 15; i++) {
+                DeafTwilioPeer peer = DeafTwilioPeer.start(port, WAIT);
+                peers.add(peer);
+                child.awaitLine(line -> line.contains("call " + peer.callSid() + ": stream "), WAIT); // started
+                speaking.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return generate(port, "sid=" + peer.callSid() + "&input=" + LONG_SPEECH.replace(" ", "%20") + "&timeout=60");
+                    } catch (IOException | InterruptedException e) {
+                        return null; // the server went away mid-answer: fine, it is shutting down
+                    }
+                }, WAITERS));
+            }
+            // Each call's sender then holds the call's send lock, blocked. Filling the buffers takes a while on a
+            // loaded machine (the speech is made and sent a kilobyte at a time), hence the generous wait.
+            long filled = System.nanoTime() + FILL_BUFFERS.toNanos();
+            for (DeafTwilioPeer peer : peers) {
+                peer.awaitServerStuck(port, 256 * 1024, Duration.ofNanos(Math.max(0, filled - System.nanoTime())));
+            }
+
+            long signalled = System.nanoTime();
+            child.sigterm();
+            int exitCode = child.awaitExit(GRACE.plus(EXIT_MARGIN).plus(WAIT));
+            Duration took = Duration.ofNanos(System.nanoTime() - signalled);
+            report("15 peers not reading, SHUTDOWN_GRACE=" + GRACE.toSeconds() + " s: exited " + exitCode + " after " + took.toMillis() + " ms");
+
+            assertEquals(0, exitCode, child.log());
+            assertTrue(took.compareTo(GRACE.plus(EXIT_MARGIN)) < 0, "took " + took.toMillis() + " ms");
+            Set<String> callSids = peers.stream().map(DeafTwilioPeer::callSid).collect(Collectors.toSet());
+            assertEquals(callSids, twilio.updates().stream().map(FakeTwilioRest.CallUpdate::callSid).collect(Collectors.toSet()),
+                    child.log());
+            assertFalse(child.logged(line -> line.contains("grace ran out")), child.log());
+            assertFalse(child.logged(line -> line.contains(" SEVERE ")), child.log());
+        } finally {
+            for (DeafTwilioPeer peer : peers) {
+                peer.close();
+            }
+        }
     }
 
     @Test

@@ -17,6 +17,8 @@ public record CallEnd(Reason reason, String detail) {
         HUNG_UP("hung up"),
         /** The media stream's WebSocket closed or broke without a {@code stop}. */
         STREAM_CLOSED("stream closed"),
+        /** The media stream broke a limit (media faster than real time, a message flood) and was closed with 1008. */
+        STREAM_REFUSED("stream refused"),
         /** A new media stream started for the same call and took over. */
         STREAM_REPLACED("stream replaced"),
         /** No far-end speech and no {@code /generate} for the call's talk timeout. */
@@ -48,6 +50,11 @@ public record CallEnd(Reason reason, String detail) {
     public static CallEnd streamClosed(int closeCode, String closeReason) {
         return new CallEnd(Reason.STREAM_CLOSED,
                 "media stream closed (" + closeCode + (closeReason.isEmpty() ? "" : " " + closeReason) + ")");
+    }
+
+    /** @param why the limit the stream broke */
+    public static CallEnd streamRefused(String why) {
+        return new CallEnd(Reason.STREAM_REFUSED, "media stream refused: " + why);
     }
 
     public static CallEnd streamReplaced() {

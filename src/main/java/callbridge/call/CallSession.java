@@ -15,25 +15,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Everything about one live call: its media stream, its turn detection, its transcriptions and its
- * queue of utterances. Audio arrives on the stream's thread; turns are transcribed on the session's own
- * transcription thread, one after another, so utterances queue in the order they were spoken.
+ * queue of utterances. Audio arrives on the stream's thread; turns are transcribed by the session's
+ * {@link Transcriber}, one after another, so utterances queue in the order they were spoken.
  */
 public final class CallSession {
     private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
 
     private final MediaStreamEvent.Start start;
     private final WebSocketConnection stream;
-    private final SpeechToText speechToText;
     private final TextToSpeech textToSpeech;
     private final Playback playback;
     private final Clock clock;
@@ -41,8 +37,8 @@ public final class CallSession {
     /** Guards the segmenter: audio arrives on the stream thread, but the call may be ended from any thread. */
     private final ReentrantLock audioLock = new ReentrantLock();
     private final TurnSegmenter segmenter;
-    private final ExecutorService transcriber;
     private final UtteranceQueue utterances = new UtteranceQueue();
+    private final Transcriber transcriber;
     private final AtomicInteger turnsDetected = new AtomicInteger();
     private final List<String> marksEchoed = new CopyOnWriteArrayList<>();
     private final List<String> digits = new CopyOnWriteArrayList<>();
@@ -57,15 +53,13 @@ public final class CallSession {
         this.start = start;
         this.stream = stream;
         this.segmenter = segmenter;
-        this.speechToText = speechToText;
         this.textToSpeech = textToSpeech;
         this.playback = new Playback(stream, start.streamSid(), clock);
         this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.lastActivity = startedAt;
-        this.transcriber = Executors.newSingleThreadExecutor(
-                Thread.ofVirtual().name("stt " + start.callSid()).factory());
+        this.transcriber = new Transcriber(start.callSid(), speechToText, utterances, clock, Transcriber.DEFAULT_MAX_WAITING);
     }
 
     public String callSid() {
@@ -194,8 +188,7 @@ public final class CallSession {
         // instead of registering a mark after endAll that nobody would ever complete.
         stream.close(closeCode, closeCode == CloseCodes.GOING_AWAY ? "server shutting down" : "call ended");
         playback.endAll();
-        transcriber.execute(() -> utterances.close(reason));
-        transcriber.shutdown();
+        transcriber.finish(reason);
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid(), reason, turnsDetected.get());
         return true;
     }
@@ -204,17 +197,7 @@ public final class CallSession {
         int number = turnsDetected.incrementAndGet();
         LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, {3})", callSid(), number,
                 turn.speechDuration().toMillis(), turn.ending());
-        transcriber.execute(() -> utterances.add(transcribe(number, turn)));
-    }
-
-    private Utterance transcribe(int number, Turn turn) {
-        try {
-            String text = speechToText.transcribe(turn);
-            return Utterance.transcribed(number, turn, text, clock.instant());
-        } catch (SpeechException | RuntimeException e) {
-            LOG.log(Level.WARNING, "call {0}: turn {1} not transcribed: {2}", callSid(), number, e.getMessage());
-            return Utterance.failed(number, turn, Optional.ofNullable(e.getMessage()).orElse(e.toString()), clock.instant());
-        }
+        transcriber.submit(number, turn);
     }
 
     @Override

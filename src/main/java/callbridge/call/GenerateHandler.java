@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import callbridge.config.Secret;
+import callbridge.http.ClientPresence;
 import callbridge.http.FormData;
 import callbridge.http.Json;
 import callbridge.http.JsonAnswers;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeoutException;
  * next utterance is awaited; with {@code first=true} (or neither), only the next utterance is awaited.
  * Answers: 200 with the utterance, or with the reason when the call has ended; 204 when nothing came in
  * time; 400 bad parameter; 403 wrong key; 409 another /generate holds the call; 502 text-to-speech failed;
- * 503 no API key configured.
+ * 503 no API key configured. A client that goes away while its request waits gets nothing: the call is
+ * free for its next request at once, and whatever was heard stays queued for it.
  */
 public final class GenerateHandler implements HttpHandler {
     public static final String API_KEY_HEADER = "X-API-KEY";
@@ -39,11 +42,14 @@ public final class GenerateHandler implements HttpHandler {
 
     private final SessionManager sessions;
     private final Optional<Secret> apiKey;
+    private final ClientPresence clients;
     private final Clock clock;
 
-    public GenerateHandler(SessionManager sessions, Optional<Secret> apiKey, Clock clock) {
+    /** @param clients tells when the client of a request has gone away */
+    public GenerateHandler(SessionManager sessions, Optional<Secret> apiKey, ClientPresence clients, Clock clock) {
         this.sessions = sessions;
         this.apiKey = apiKey;
+        this.clients = clients;
         this.clock = clock;
     }
 
@@ -70,17 +76,24 @@ public final class GenerateHandler implements HttpHandler {
             JsonAnswers.send(exchange, 400, Json.object("error", e.getMessage()));
             return;
         }
+        CompletableFuture<Void> clientGone = clients.departure(exchange.getRemoteAddress());
         try {
-            respond(exchange, request);
+            respond(exchange, request, clientGone);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             JsonAnswers.send(exchange, 503, Json.object("error", "server shutting down"));
+        } finally {
+            clientGone.cancel(false);
         }
     }
 
-    private void respond(HttpExchange exchange, GenerateRequest request) throws IOException, InterruptedException {
+    private void respond(HttpExchange exchange, GenerateRequest request, CompletableFuture<Void> clientGone)
+            throws IOException, InterruptedException {
         Instant deadline = clock.instant().plus(request.timeout()); // waiting for the call counts too
-        Optional<CallSession> found = sessions.awaitCall(request.sid(), request.timeout());
+        Optional<CallSession> found = sessions.awaitCall(request.sid(), request.timeout(), clientGone);
+        if (clientGone.isDone()) {
+            return; // nobody to answer; closing the exchange unanswered drops the connection
+        }
         if (found.isEmpty()) {
             exchange.sendResponseHeaders(204, -1);
             return;
@@ -92,13 +105,15 @@ public final class GenerateHandler implements HttpHandler {
         }
         Reply reply;
         try {
-            reply = takeTurn(session, request, deadline);
+            reply = takeTurn(session, request, deadline, clientGone);
         } finally {
             // Released before the answer is written: a driver that asks again the moment it has the
             // answer must find the call free, not get 409.
             session.endTurn();
         }
-        if (reply.json().isEmpty()) {
+        if (reply == CLIENT_GONE) {
+            LOG.log(Level.DEBUG, "call {0}: /generate client went away; the call is free again", request.sid());
+        } else if (reply.json().isEmpty()) {
             exchange.sendResponseHeaders(reply.status(), -1);
         } else {
             JsonAnswers.send(exchange, reply.status(), reply.json().get());
@@ -109,7 +124,11 @@ public final class GenerateHandler implements HttpHandler {
     private record Reply(int status, Optional<String> json) {
     }
 
-    private Reply takeTurn(CallSession session, GenerateRequest request, Instant deadline) throws InterruptedException {
+    /** No answer: the client went away first. */
+    private static final Reply CLIENT_GONE = new Reply(0, Optional.empty());
+
+    private Reply takeTurn(CallSession session, GenerateRequest request, Instant deadline,
+                           CompletableFuture<Void> clientGone) throws InterruptedException {
         request.talkTimeout().ifPresent(session::setTalkTimeout);
         List<Utterance> heardBefore = new ArrayList<>();
         boolean delivered = false;
@@ -118,7 +137,7 @@ public final class GenerateHandler implements HttpHandler {
             if (request.input().isPresent()) {
                 heardBefore.addAll(session.utterances().drain());
                 try {
-                    playback = Optional.of(play(session, request.input().get()));
+                    playback = Optional.of(play(session, request.input().get(), clientGone));
                 } catch (SpeechException e) {
                     delivered = true;
                     return new Reply(502, Optional.of(Json.write(GenerateAnswer.speechFailed(e.getMessage(), heardBefore))));
@@ -129,7 +148,14 @@ public final class GenerateHandler implements HttpHandler {
             Optional<Instant> weSpokeAt = playback.flatMap(PlaybackReport::startedAt);
             while (true) {
                 Duration wait = Duration.between(clock.instant(), deadline);
-                UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait);
+                UtteranceQueue.Next next = session.utterances().take(wait.isNegative() ? Duration.ZERO : wait, clientGone);
+                if (clientGone.isDone()) {
+                    // Checked last thing before an answer is decided: what was taken goes back with the rest.
+                    if (next instanceof UtteranceQueue.Heard heard) {
+                        heardBefore.add(heard.utterance());
+                    }
+                    return CLIENT_GONE;
+                }
                 if (next instanceof UtteranceQueue.Heard heard && weSpokeAt.isPresent()
                         && heard.utterance().startedAt().isBefore(weSpokeAt.get())) {
                     // Begun before our speech was (its transcription was still running when we drained):
@@ -150,8 +176,9 @@ public final class GenerateHandler implements HttpHandler {
         }
     }
 
-    /** Speaks, then waits for Twilio to echo the mark (or the call to end). */
-    private PlaybackReport play(CallSession session, String text) throws SpeechException, InterruptedException {
+    /** Speaks, then waits for Twilio to echo the mark (or the call to end, or the client to leave). */
+    private PlaybackReport play(CallSession session, String text, CompletableFuture<Void> clientGone)
+            throws SpeechException, InterruptedException {
         Playback.Sent sent;
         try {
             sent = session.speak(text);
@@ -161,7 +188,12 @@ public final class GenerateHandler implements HttpHandler {
         }
         Playback.Outcome outcome;
         try {
-            outcome = sent.outcome().get(sent.audio().plus(MARK_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture.anyOf(sent.outcome(), clientGone).get(sent.audio().plus(MARK_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            if (!sent.outcome().isDone()) { // the client left: takeTurn answers nobody
+                return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), Playback.Outcome.NOT_ECHOED,
+                        Optional.ofNullable(sent.firstAudioAt()), Optional.empty());
+            }
+            outcome = sent.outcome().get();
         } catch (TimeoutException e) {
             LOG.log(Level.WARNING, "call {0}: Twilio did not echo {1} within {2} ms", session.callSid(), sent.mark(),
                     sent.audio().plus(MARK_GRACE).toMillis());

@@ -10,12 +10,14 @@ import callbridge.logging.RateLimitedLog;
 import callbridge.twilio.PublicAddress;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.StreamBinding;
+import callbridge.websocket.CloseCodes;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
 import callbridge.websocket.WebSocketListener;
 
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,6 +28,8 @@ import java.util.Optional;
  * turns the stream's messages into a {@link CallSession}.
  */
 public final class MediaStreamEndpoint implements WebSocketEndpoint {
+    /** A stream must send {@code start} within this time of its upgrade. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(5);
     private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
     private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
 
@@ -72,7 +76,26 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     @Override
     public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
         String callSid = binding.boundCallSid(request.path()).orElseThrow();
-        return new MediaStreamListener(sessions, callSid, this::newSession);
+        MediaStreamListener listener = new MediaStreamListener(sessions, callSid, this::newSession,
+                new StreamPace(services.clock(), StreamPace.DEFAULT_BURST));
+        Thread.ofVirtual().name(connection + " start deadline").start(() -> closeUnlessStarted(connection, listener));
+        return listener;
+    }
+
+    /**
+     * Twilio sends {@code start} right after {@code connected}. A stream that has not started in time is
+     * a broken or idle client holding a connection and a thread: closed with 1008 (RFC 6455 7.4.1).
+     */
+    private static void closeUnlessStarted(WebSocketConnection connection, MediaStreamListener listener) {
+        try {
+            Thread.sleep(START_TIMEOUT);
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (!listener.started() && connection.isOpen()) {
+            LOG.log(Level.INFO, "{0}: no start message within {1} s; closing with 1008", connection, START_TIMEOUT.toSeconds());
+            connection.close(CloseCodes.POLICY_VIOLATION, "no start message within " + START_TIMEOUT.toSeconds() + " s");
+        }
     }
 
     private CallSession newSession(callbridge.twilio.MediaStreamEvent.Start start, WebSocketConnection connection) {

@@ -20,6 +20,8 @@ import java.util.function.BiFunction;
  * {@code start} there is no session; media arriving then is counted and dropped (Twilio always sends
  * {@code start} first, so this only happens with a broken client). A malformed message is ignored (the
  * first one of a stream logged at DEBUG), and the call goes on.
+ * A stream that sends faster than real time (see {@link StreamPace}) is closed with 1008 Policy Violation
+ * and its call ended.
  */
 final class MediaStreamListener implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
@@ -29,23 +31,40 @@ final class MediaStreamListener implements WebSocketListener {
     private final SessionManager sessions;
     private final String boundCallSid;
     private final BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory;
-    private CallSession session;
+    private final StreamPace pace;
+    /** Written on the stream's thread, read by the start deadline's. */
+    private volatile CallSession session;
+    private boolean refused;
     private boolean malformedSeen;
     private int mediaBeforeStart;
 
     MediaStreamListener(SessionManager sessions, String boundCallSid,
-                        BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory) {
+                        BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory,
+                        StreamPace pace) {
         this.sessions = sessions;
         this.boundCallSid = boundCallSid;
         this.sessionFactory = sessionFactory;
+        this.pace = pace;
+    }
+
+    /** True once {@code start} has made the call's session. */
+    boolean started() {
+        return session != null;
     }
 
     @Override
     public void onText(WebSocketConnection connection, String message) {
+        if (refused) {
+            return; // closing: what is still in flight is discarded
+        }
         Optional<MediaStreamEvent> decoded;
         try {
             decoded = MediaStreamCodec.decode(message);
         } catch (MalformedMessageException e) {
+            if (!pace.admitsOther()) {
+                refuse(connection, "messages faster than a media stream sends them");
+                return;
+            }
             // Twilio never sends these: a broken or hostile peer gets one DEBUG line, the rest are only counted.
             if (!malformedSeen) {
                 malformedSeen = true;
@@ -53,7 +72,31 @@ final class MediaStreamListener implements WebSocketListener {
             }
             return;
         }
-        decoded.ifPresent(event -> handle(connection, event));
+        if (decoded.isEmpty()) {
+            if (!pace.admitsOther()) {
+                refuse(connection, "messages faster than a media stream sends them");
+            }
+            return;
+        }
+        MediaStreamEvent event = decoded.get();
+        boolean admitted = event instanceof MediaStreamEvent.Media media
+                ? pace.admitsAudio(media.payload().length) : pace.admitsOther();
+        if (admitted) {
+            handle(connection, event);
+        } else {
+            refuse(connection, event instanceof MediaStreamEvent.Media
+                    ? "media faster than real time" : "messages faster than a media stream sends them");
+        }
+    }
+
+    /** Closes the stream with 1008 and ends its call: a clear outcome, once. */
+    private void refuse(WebSocketConnection connection, String why) {
+        refused = true;
+        LOG.log(Level.INFO, "{0}: {1}; closing with 1008", who(connection), why);
+        connection.close(CloseCodes.POLICY_VIOLATION, why);
+        if (session != null) {
+            sessions.end(session, CallEnd.streamRefused(why));
+        }
     }
 
     @Override

@@ -77,6 +77,10 @@ public final class SessionManager implements AutoCloseable {
             previous.end(CallEnd.streamReplaced(), CloseCodes.NORMAL);
             session.utterances().putBack(previous.utterances().drain());
         }
+        signalArrival();
+    }
+
+    private void signalArrival() {
         arrivalLock.lock();
         try {
             arrived.signalAll();
@@ -99,12 +103,19 @@ public final class SessionManager implements AutoCloseable {
      * Empty at once when the server is shutting down.
      */
     public Optional<CallSession> awaitCall(String callSid, Duration timeout) throws InterruptedException {
+        return awaitCall(callSid, timeout, new CompletableFuture<>());
+    }
+
+    /** As {@link #awaitCall(String, Duration)}, but empty as soon as {@code abandoned} completes. */
+    public Optional<CallSession> awaitCall(String callSid, Duration timeout, CompletableFuture<?> abandoned)
+            throws InterruptedException {
+        abandoned.thenRun(this::signalArrival);
         long nanos = timeout.toNanos();
         arrivalLock.lock();
         try {
             CallSession session;
             while ((session = liveOrLatelyEnded(callSid)) == null) {
-                if (nanos <= 0 || shuttingDown) {
+                if (nanos <= 0 || shuttingDown || abandoned.isDone()) {
                     return Optional.empty();
                 }
                 nanos = arrived.awaitNanos(nanos);
@@ -139,12 +150,7 @@ public final class SessionManager implements AutoCloseable {
         byCallSid.values().forEach(session -> end(session, reason, CloseCodes.GOING_AWAY));
         // A /generate waiting for a call that has not appeared would otherwise hold the shutdown for the
         // whole grace period and then lose its connection unanswered.
-        arrivalLock.lock();
-        try {
-            arrived.signalAll();
-        } finally {
-            arrivalLock.unlock();
-        }
+        signalArrival();
     }
 
     /** Calls that have ended and are still being completed at Twilio (a request or a retry under way). */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,16 +56,34 @@ public final class UtteranceQueue {
 
     /** The next utterance, waiting up to {@code timeout}; {@link Ended} once closed and empty. */
     public Next take(Duration timeout) throws InterruptedException {
+        return take(timeout, new CompletableFuture<>());
+    }
+
+    /**
+     * As {@link #take(Duration)}, but gives up with {@link NothingYet} as soon as {@code abandoned}
+     * completes (whoever asked has gone away), leaving the queue as it was.
+     */
+    public Next take(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
+        abandoned.thenRun(this::wakeWaiters);
         long nanos = timeout.toNanos();
         lock.lock();
         try {
             while (queued.isEmpty() && endReason == null) {
-                if (nanos <= 0) {
+                if (nanos <= 0 || abandoned.isDone()) {
                     return new NothingYet();
                 }
                 nanos = changed.awaitNanos(nanos);
             }
             return queued.isEmpty() ? new Ended(endReason) : new Heard(queued.removeFirst());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeWaiters() {
+        lock.lock();
+        try {
+            changed.signalAll();
         } finally {
             lock.unlock();
         }

@@ -38,11 +38,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param port             public port for HTTP and the {@code /media} WebSocket (0 picks a free one)
      * @param publicUrl        the URL Twilio uses to reach us (ngrok, load balancer); empty: taken from requests
      * @param maxConnections   open connections allowed at once on the public port
-     * @param mediaIdleTimeout a {@code /media} WebSocket that receives nothing for this long is closed
+     * @param requestTimeout   an HTTP request must arrive whole (head and body) within this time
+     * @param mediaIdleTimeout a {@code /media} WebSocket that receives no message for this long is closed
      * @param shutdownGrace    how long a SIGTERM may take to end calls before the process exits anyway
      */
-    public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration mediaIdleTimeout,
-                         Duration shutdownGrace) {
+    public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration requestTimeout,
+                         Duration mediaIdleTimeout, Duration shutdownGrace) {
     }
 
     /**
@@ -102,8 +103,8 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** Returns the config with {@code publicUrl} as the address Twilio reaches the server at. */
     public Config withPublicUrl(URI publicUrl) {
-        return new Config(new Server(server.port(), Optional.of(publicUrl), server.maxConnections(), server.mediaIdleTimeout(),
-                server.shutdownGrace()), twilio, elevenLabs, turns, apiKey);
+        return new Config(new Server(server.port(), Optional.of(publicUrl), server.maxConnections(), server.requestTimeout(),
+                server.mediaIdleTimeout(), server.shutdownGrace()), twilio, elevenLabs, turns, apiKey);
     }
 
     /** Returns the config with {@code apiKey} as the key {@code /generate} callers send. */
@@ -123,6 +124,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.integer("PORT", 8001, 0, 65_535),
                 s.url("PUBLIC_URL", Set.of("http", "https")),
                 s.integer("MAX_CONNECTIONS", 1_000, 1, 100_000),
+                s.seconds("REQUEST_TIMEOUT", 10, 1, 300),
                 s.seconds("MEDIA_IDLE_TIMEOUT", 60, 1, 3_600),
                 s.seconds("SHUTDOWN_GRACE", 10, 1, 300));
         Twilio twilio = new Twilio(

@@ -19,6 +19,7 @@ public final class RequestHeadReader {
 
     private final Socket socket;
     private final InputStream in;
+    private long startedNanos;
 
     /** {@code in} is the socket's input, buffered once and shared with whoever reads after the head. */
     public RequestHeadReader(Socket socket, InputStream in) {
@@ -41,7 +42,8 @@ public final class RequestHeadReader {
         if (first < 0) {
             return Optional.empty();
         }
-        long deadline = System.nanoTime() + headDeadline.toNanos();
+        startedNanos = System.nanoTime();
+        long deadline = startedNanos + headDeadline.toNanos();
         ByteArrayOutputStream head = new ByteArrayOutputStream(512);
         LineTracker lines = new LineTracker();
         int next = first;
@@ -63,6 +65,11 @@ public final class RequestHeadReader {
                 throw new MalformedRequestException("connection closed inside the request head");
             }
         }
+    }
+
+    /** {@link System#nanoTime()} when the first byte of the head last read arrived: where its request began. */
+    public long startedNanos() {
+        return startedNanos;
     }
 
     /**

@@ -26,19 +26,19 @@ public final class CallbridgeServer implements AutoCloseable {
     }
 
     /**
-     * @param address        the public address to bind (port 0 picks a free port)
-     * @param httpHandlers   plain-HTTP routes by path prefix, besides {@code /health}
-     * @param webSockets     WebSocket endpoints by path (each also serves the paths below it)
-     * @param mediaIdle      a WebSocket that receives nothing this long is closed
-     * @param maxConnections open connections allowed on the public port
+     * @param address      the public address to bind (port 0 picks a free port)
+     * @param httpHandlers plain-HTTP routes by path prefix, besides {@code /health}
+     * @param webSockets   WebSocket endpoints by path (each also serves the paths below it)
+     * @param limits       what one client of the public port may hold, and for how long
+     * @param departures   where handlers learn that their client has gone away
      */
     public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
-                                         Map<String, WebSocketEndpoint> webSockets, Duration mediaIdle,
-                                         int maxConnections) throws IOException {
+                                         Map<String, WebSocketEndpoint> webSockets, Limits limits,
+                                         RelayDepartures departures) throws IOException {
         AtomicBoolean draining = new AtomicBoolean();
         HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get);
         try {
-            FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, mediaIdle, maxConnections);
+            FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, limits, departures);
             return new CallbridgeServer(routes, frontDoor, draining);
         } catch (IOException e) {
             routes.close();
@@ -46,8 +46,20 @@ public final class CallbridgeServer implements AutoCloseable {
         }
     }
 
+    /** A server with the default request and write timeouts, whose handlers do not ask about departures. */
+    public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
+                                         Map<String, WebSocketEndpoint> webSockets, Duration webSocketIdle,
+                                         int maxConnections) throws IOException {
+        return start(address, httpHandlers, webSockets, Limits.of(maxConnections, webSocketIdle), new RelayDepartures());
+    }
+
     public int port() {
         return frontDoor.port();
+    }
+
+    /** The loopback address of the {@code HttpServer} behind the front door. */
+    InetSocketAddress backendAddress() {
+        return routes.address();
     }
 
     public FrontDoor frontDoor() {

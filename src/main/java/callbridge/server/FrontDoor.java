@@ -39,9 +39,6 @@ import java.util.concurrent.Semaphore;
  * {@code HttpServer} on a loopback port.
  */
 public final class FrontDoor implements AutoCloseable {
-    /** A request head must arrive whole within this time (slow-loris protection). */
-    public static final Duration HEAD_DEADLINE = Duration.ofSeconds(10);
-
     /** After an error answer, unread input is drained for up to this long (and this many bytes). */
     private static final Duration LINGER = Duration.ofSeconds(1);
     private static final long MAX_LINGER_BYTES = 64 * 1024;
@@ -57,19 +54,21 @@ public final class FrontDoor implements AutoCloseable {
     private final ServerSocket listener;
     private final InetSocketAddress backend;
     private final Map<String, WebSocketEndpoint> webSocketEndpoints;
-    private final Duration webSocketIdleTimeout;
+    private final Limits limits;
+    private final RelayDepartures departures;
     private final Semaphore connectionPermits;
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     private final Set<WebSocketConnection> openWebSockets = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
     private FrontDoor(ServerSocket listener, InetSocketAddress backend, Map<String, WebSocketEndpoint> webSocketEndpoints,
-                      Duration webSocketIdleTimeout, int maxConnections) {
+                      Limits limits, RelayDepartures departures) {
         this.listener = listener;
         this.backend = backend;
         this.webSocketEndpoints = Map.copyOf(webSocketEndpoints);
-        this.webSocketIdleTimeout = webSocketIdleTimeout;
-        this.connectionPermits = new Semaphore(maxConnections);
+        this.limits = limits;
+        this.departures = departures;
+        this.connectionPermits = new Semaphore(limits.maxConnections());
         this.acceptor = Thread.ofPlatform().name("front-door-accept").daemon(false).unstarted(this::acceptLoop);
     }
 
@@ -78,15 +77,16 @@ public final class FrontDoor implements AutoCloseable {
      *
      * @param backend            the loopback address of the {@code HttpServer} that answers plain HTTP
      * @param webSocketEndpoints paths that accept a WebSocket upgrade, and the paths below them
-     * @param maxConnections     connections beyond this are answered 503 and closed
+     * @param limits             what one client may hold, and for how long
+     * @param departures         where relays are registered, so handlers can learn their client left
      */
     public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
-                                  Map<String, WebSocketEndpoint> webSocketEndpoints, Duration webSocketIdleTimeout,
-                                  int maxConnections) throws IOException {
+                                  Map<String, WebSocketEndpoint> webSocketEndpoints, Limits limits,
+                                  RelayDepartures departures) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(address);
-        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, webSocketIdleTimeout, maxConnections);
+        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures);
         door.acceptor.start();
         return door;
     }
@@ -186,14 +186,17 @@ public final class FrontDoor implements AutoCloseable {
             InputStream in = new BufferedInputStream(socket.getInputStream());
             RequestHeadReader heads = new RequestHeadReader(socket, in);
             while (true) {
-                // The first request must come promptly. Between keep-alive requests we wait without a limit
+                // The first request must begin promptly. Between keep-alive requests we wait without a limit
                 // of our own: the HttpServer closes idle connections, and the relay then closes this one.
-                Duration idleLimit = relay == null ? HEAD_DEADLINE : Duration.ZERO;
-                Optional<RequestHead> next = heads.read(idleLimit, HEAD_DEADLINE);
+                // Once a request has begun, head and body must be whole within the request timeout: a
+                // deadline for the whole request, so no client can hold a connection by dribbling bytes.
+                Duration idleLimit = relay == null ? limits.requestTimeout() : Duration.ZERO;
+                Optional<RequestHead> next = heads.read(idleLimit, limits.requestTimeout());
                 if (next.isEmpty()) {
                     if (relay != null) {
-                        // The client has finished sending (a half-close after its last request is allowed),
-                        // but answers may still be on their way: closing the relay now would drop them.
+                        // The client has finished sending (a half-close after its last request is allowed):
+                        // answers ready now still go out, but a long poll gives up, because a client that
+                        // closed for good looks just the same from here.
                         relay.awaitAnswers();
                     }
                     return;
@@ -213,16 +216,19 @@ public final class FrontDoor implements AutoCloseable {
                     return;
                 }
                 if (relay == null) {
-                    relay = HttpRelay.open(socket, backend);
+                    relay = HttpRelay.open(socket, backend, limits.writeTimeout(), departures);
                 }
-                relay.forward(head, in);
+                relay.forward(head, in, heads.startedNanos() + limits.requestTimeout().toNanos());
             }
         } catch (HeadTooLargeException e) {
             answerAndClose(socket, relay, SimpleResponse.error(431, "Request Header Fields Too Large", e.getMessage()));
         } catch (MalformedRequestException e) {
             answerAndClose(socket, relay, SimpleResponse.error(400, "Bad Request", e.getMessage()));
         } catch (SocketTimeoutException e) {
+            // RFC 9110 15.5.9: 408 when the request did not arrive whole in time, and the connection closes.
             LOG.log(Level.DEBUG, "dropping {0}: {1}", socket.getRemoteSocketAddress(), e.getMessage());
+            answerAndClose(socket, relay, SimpleResponse.error(408, "Request Timeout",
+                    "request not complete within " + limits.requestTimeout().toMillis() + " ms"));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "connection {0} ended: {1}", socket.getRemoteSocketAddress(), e.toString());
         } catch (RuntimeException e) {
@@ -254,8 +260,8 @@ public final class FrontDoor implements AutoCloseable {
         }
         socket.getOutputStream().write(((Handshake.Accepted) outcome).response());
         socket.getOutputStream().flush();
-        WebSocketConnection connection = new WebSocketConnection(socket, in, webSocketIdleTimeout,
-                WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
+        WebSocketConnection connection = new WebSocketConnection(socket, in, limits.webSocketIdleTimeout(),
+                limits.writeTimeout(), WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
         openWebSockets.add(connection);
         try {
             WebSocketListener listener;

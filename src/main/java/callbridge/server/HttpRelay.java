@@ -1,6 +1,8 @@
 package callbridge.server;
 
+import callbridge.http.DeadlineInputStream;
 import callbridge.http.RequestHead;
+import callbridge.http.WriteDeadline;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -10,49 +12,68 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Passes one client connection's plain HTTP requests to the loopback {@code HttpServer}, byte for byte
  * (save what that server cannot read: bare-LF line ends, see {@link #withCrlfLineEnds}, and chunked trailers).
  * Requests go up one at a time (the front door reads each head, then {@link BodyFraming} copies exactly
- * its body); answers come back through a pump thread that copies whatever the backend writes: fixed or
- * chunked, right away or after a long poll of minutes. When the backend closes its side (it ends idle
- * keep-alive connections on its own timer), the pump closes the client connection too.
+ * its body, within the request's deadline); answers come back through a pump thread that copies whatever
+ * the backend writes: fixed or chunked, right away or after a long poll of minutes. When the backend
+ * closes its side (it ends idle keep-alive connections on its own timer), the pump closes the client
+ * connection too; when the client goes away, the backend connection is closed and handlers still working
+ * for the client hear of it through {@link #departure} (see {@link RelayDepartures}).
  */
 final class HttpRelay implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpRelay.class.getName());
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** A client that stops sending in the middle of a body is dropped after this long. */
-    private static final Duration BODY_READ_TIMEOUT = Duration.ofSeconds(30);
+    private static final int PUMP_BUFFER_BYTES = 16 * 1024;
 
     private final Socket client;
     private final Socket backend;
+    private final SocketAddress backendLocal;
     private final OutputStream toBackend;
+    private final Duration writeTimeout;
+    private final RelayDepartures departures;
+    private final Set<CompletableFuture<Void>> departureWatchers = ConcurrentHashMap.newKeySet();
     private final Thread pump;
     private volatile boolean closing;
+    private volatile boolean clientGone;
 
-    private HttpRelay(Socket client, Socket backend) throws IOException {
+    private HttpRelay(Socket client, Socket backend, Duration writeTimeout, RelayDepartures departures) throws IOException {
         this.client = client;
         this.backend = backend;
+        this.backendLocal = backend.getLocalSocketAddress();
         this.toBackend = new BufferedOutputStream(backend.getOutputStream());
+        this.writeTimeout = writeTimeout;
+        this.departures = departures;
+        departures.register(backendLocal, this); // before any request goes up
         this.pump = Thread.ofVirtual().name("relay-pump " + client.getRemoteSocketAddress()).start(this::pumpAnswers);
     }
 
-    static HttpRelay open(Socket client, InetSocketAddress backendAddress) throws IOException {
+    /** @param writeTimeout a client that takes no answer bytes for this long is dropped */
+    static HttpRelay open(Socket client, InetSocketAddress backendAddress, Duration writeTimeout,
+                          RelayDepartures departures) throws IOException {
         Socket backend = new Socket();
         try {
             backend.setTcpNoDelay(true);
             backend.connect(backendAddress, (int) CONNECT_TIMEOUT.toMillis());
-            return new HttpRelay(client, backend);
+            return new HttpRelay(client, backend, writeTimeout, departures);
         } catch (IOException e) {
             backend.close();
             throw e;
         }
     }
 
-    /** Sends one request, head and body, to the backend. */
-    void forward(RequestHead head, InputStream fromClient) throws IOException {
+    /**
+     * Sends one request, head and body, to the backend; the body must have arrived whole by
+     * {@code deadlineNanos} ({@link System#nanoTime()}), else a {@link java.net.SocketTimeoutException}.
+     */
+    void forward(RequestHead head, InputStream fromClient, long deadlineNanos) throws IOException {
         BodyFraming framing = BodyFraming.of(head); // before anything is sent: a bad request goes nowhere
         toBackend.write(withCrlfLineEnds(head.raw()));
         if (head.hasToken("Expect", "100-continue")) {
@@ -60,16 +81,20 @@ final class HttpRelay implements AutoCloseable {
             // sends once it has the head. Left in the buffer, the head never gets there and both sides wait.
             toBackend.flush();
         }
-        client.setSoTimeout((int) BODY_READ_TIMEOUT.toMillis());
-        framing.copy(fromClient, toBackend);
+        DeadlineInputStream body = new DeadlineInputStream(client, fromClient, "request");
+        body.deadlineAt(deadlineNanos);
+        framing.copy(body, toBackend);
         toBackend.flush();
     }
 
     /**
      * The client will send nothing more: passes that on to the backend, which answers what it has been
-     * sent and then closes, and waits until the pump has copied those answers to the client.
+     * sent and then closes, and waits until the pump has copied those answers to the client. Handlers
+     * still waiting for something to answer (long polls) learn that the client has left and give up: a
+     * client that closes without reading looks the same as one that only stopped sending.
      */
     void awaitAnswers() throws IOException {
+        clientLeft();
         toBackend.flush();
         backend.shutdownOutput();
         try {
@@ -77,6 +102,17 @@ final class HttpRelay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Completes when the client goes away (at once if it has); the caller cancels it when done. */
+    CompletableFuture<Void> departure() {
+        CompletableFuture<Void> departure = new CompletableFuture<>();
+        departureWatchers.add(departure);
+        departure.whenComplete((ignored, cancelled) -> departureWatchers.remove(departure));
+        if (clientGone) { // checked after adding: clientLeft() may have run in between
+            departure.complete(null);
+        }
+        return departure;
     }
 
     /**
@@ -108,10 +144,14 @@ final class HttpRelay implements AutoCloseable {
         return false;
     }
 
-    /** Stops relaying (the connection is being upgraded, or is done): the client connection stays open. */
+    /**
+     * Stops relaying (the connection is being upgraded, or is done): the client connection stays open, but
+     * nothing more passes between it and the backend, so handlers still working for it are told it left.
+     */
     @Override
     public void close() {
         closing = true;
+        clientLeft();
         try {
             backend.close();
         } catch (IOException e) {
@@ -122,16 +162,23 @@ final class HttpRelay implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        departures.unregister(backendLocal, this);
+    }
+
+    private void clientLeft() {
+        clientGone = true;
+        departureWatchers.forEach(departure -> departure.complete(null));
     }
 
     private void pumpAnswers() {
         try (InputStream fromBackend = backend.getInputStream()) {
             OutputStream toClient = client.getOutputStream();
-            byte[] buffer = new byte[16 * 1024];
+            byte[] buffer = new byte[PUMP_BUFFER_BYTES];
             int n;
             while ((n = fromBackend.read(buffer)) >= 0) {
-                toClient.write(buffer, 0, n);
-                toClient.flush();
+                // A client that stops reading is dropped after the write timeout, which frees this thread,
+                // the backend connection and the handler writing into it.
+                WriteDeadline.write(client, toClient, buffer, 0, n, writeTimeout);
             }
         } catch (IOException e) {
             if (!closing) {
@@ -139,8 +186,9 @@ final class HttpRelay implements AutoCloseable {
             }
         }
         if (!closing) {
-            // The backend ended the conversation: end it for the client too, which also wakes the
-            // front door's thread waiting for the next request head.
+            // The backend ended the conversation, or the client stopped taking answers: end it for the
+            // client too, which also wakes the front door's thread waiting for the next request head.
+            clientLeft();
             try {
                 client.close();
             } catch (IOException e) {

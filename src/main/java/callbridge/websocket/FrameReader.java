@@ -34,8 +34,9 @@ final class FrameReader {
         try {
             return readAfter(first);
         } catch (SocketTimeoutException e) {
-            // A timeout inside a frame leaves the stream out of step: the connection cannot go on.
-            throw new IOException("the peer stopped sending in the middle of a frame", e);
+            // A timeout inside a frame leaves the stream out of step: the connection cannot go on. RFC 6455
+            // 7.4.1: 1008 is for a message that violates the endpoint's policy, here its time limit.
+            throw new ProtocolException(CloseCodes.POLICY_VIOLATION, "frame not complete in time");
         }
     }
 

@@ -1,6 +1,8 @@
 package callbridge.websocket;
 
+import callbridge.http.DeadlineInputStream;
 import callbridge.http.Linger;
+import callbridge.http.WriteDeadline;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -23,6 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>This server speaks a text-only protocol (Twilio media streams), so a binary message is refused with
  * 1003. Sends are serialized with a {@link ReentrantLock} rather than {@code synchronized}: on JDK 21 a
  * virtual thread blocked in a socket write inside {@code synchronized} would pin its carrier thread.
+ *
+ * <p>No peer can hold this connection, or anyone who uses it, for long: a data message must arrive within
+ * the idle timeout of the last one (pings and pongs do not count, so a peer sending nothing but control
+ * frames is closed too), every write has a deadline after which the connection is dropped, and
+ * {@link #close} never waits for the peer.
  */
 public final class WebSocketConnection {
     /** Twilio's largest messages (start, with custom parameters) are a few KiB. */
@@ -34,26 +41,35 @@ public final class WebSocketConnection {
     private static final AtomicLong IDS = new AtomicLong();
 
     private final Socket socket;
-    private final InputStream in;
+    private final InputStream buffered;
+    private final DeadlineInputStream in;
     private final OutputStream out;
     private final Duration idleTimeout;
+    private final Duration writeTimeout;
     private final int maxMessageBytes;
     private final String name;
     private final ReentrantLock sendLock = new ReentrantLock();
-    /** The close frame we sent, once we sent one; after that nothing else may be sent (RFC 6455 5.5.1). */
-    private final AtomicReference<CloseFrame> sentClose = new AtomicReference<>();
+    /**
+     * Our close frame, from the moment we decide to send it; after that nothing else may be sent
+     * (RFC 6455 5.5.1), even while the close frame itself still waits for the send lock.
+     */
+    private final AtomicReference<CloseFrame> ourClose = new AtomicReference<>();
 
     /**
      * @param socket          the upgraded connection
      * @param in              its input, buffered: it may already hold the first frames
-     * @param idleTimeout     with nothing received for this long, we close with 1001
+     * @param idleTimeout     with no data message received for this long, we close with 1001
+     * @param writeTimeout    a send the peer does not take within this time drops the connection
      * @param maxMessageBytes larger messages are refused with 1009
      */
-    public WebSocketConnection(Socket socket, InputStream in, Duration idleTimeout, int maxMessageBytes) throws IOException {
+    public WebSocketConnection(Socket socket, InputStream in, Duration idleTimeout, Duration writeTimeout,
+                               int maxMessageBytes) throws IOException {
         this.socket = socket;
-        this.in = in;
+        this.buffered = in;
+        this.in = new DeadlineInputStream(socket, in, "WebSocket message");
         this.out = socket.getOutputStream();
         this.idleTimeout = idleTimeout;
+        this.writeTimeout = writeTimeout;
         this.maxMessageBytes = maxMessageBytes;
         this.name = "ws-" + IDS.incrementAndGet() + " " + socket.getRemoteSocketAddress();
     }
@@ -63,19 +79,25 @@ public final class WebSocketConnection {
     }
 
     /**
-     * Starts the closing handshake (RFC 6455 7.1.2); the read loop finishes it when the peer answers, or
-     * drops the connection if it does not answer in time. Safe to call more than once, from any thread.
+     * Starts the closing handshake (RFC 6455 7.1.2) and returns at once: from now on nothing else is sent,
+     * and the close frame goes out on a thread of its own, because a send in progress to a peer that does
+     * not read holds the send lock until its write deadline. The read loop finishes the handshake when the
+     * peer answers, or drops the connection if it does not answer in time. Safe to call more than once,
+     * from any thread.
      */
     public void close(int code, String reason) {
-        if (sendClose(new CloseFrame(code, reason))) {
-            Thread.ofVirtual().name(name + " close timer").start(this::dropAfterCloseTimeout);
+        CloseFrame close = new CloseFrame(code, reason);
+        if (ourClose.compareAndSet(null, close)) {
+            Thread.ofVirtual().name(name + " close").start(() -> {
+                writeClose(close);
+                dropAfterCloseTimeout();
+            });
         }
     }
 
     public boolean isOpen() {
-        return sentClose.get() == null && !socket.isClosed();
+        return ourClose.get() == null && !socket.isClosed();
     }
-
     /** Reads until the connection ends, passing messages to {@code listener}; returns when it is closed. */
     public void serve(WebSocketListener listener) {
         CloseFrame status = readUntilClosed(listener);
@@ -93,14 +115,15 @@ public final class WebSocketConnection {
         FrameReader reader = new FrameReader(in, maxMessageBytes);
         MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
         try {
-            socket.setSoTimeout((int) idleTimeout.toMillis());
+            in.deadlineIn(idleTimeout);
             while (true) {
                 Frame frame;
                 try {
                     frame = reader.read();
                 } catch (SocketTimeoutException idle) {
                     close(CloseCodes.GOING_AWAY, "idle timeout");
-                    continue; // wait for the peer's close; the close timer ends this otherwise
+                    in.noDeadline(); // wait for the peer's close; the close timer ends this otherwise
+                    continue;
                 }
                 switch (frame.opcode()) {
                     case PING -> {
@@ -112,7 +135,11 @@ public final class WebSocketConnection {
                     }
                     case CLOSE -> {
                         CloseFrame peerClose = CloseFrame.parse(frame.payload());
-                        sendClose(new CloseFrame(peerClose.code(), "")); // 5.5.1: echo the status code
+                        // 5.5.1: echo the status code, unless our own close is already out or on its way.
+                        CloseFrame echo = new CloseFrame(peerClose.code(), "");
+                        if (ourClose.compareAndSet(null, echo)) {
+                            writeClose(echo);
+                        }
                         return peerClose;
                     }
                     case BINARY -> throw assembler.inMessage()
@@ -121,7 +148,8 @@ public final class WebSocketConnection {
                     default -> {
                         var message = assembler.accept(frame);
                         // After we sent close, data may still arrive; RFC 6455 7.1.2 lets us discard it.
-                        if (message.isPresent() && sentClose.get() == null) {
+                        if (message.isPresent() && ourClose.get() == null) {
+                            in.deadlineIn(idleTimeout); // only data keeps a connection alive, never pings
                             deliver(listener, message.get());
                         }
                     }
@@ -133,7 +161,7 @@ public final class WebSocketConnection {
             failConnection(violation.closeCode(), violation.getMessage());
             return new CloseFrame(violation.closeCode(), violation.getMessage());
         } catch (IOException dropped) {
-            CloseFrame ours = sentClose.get();
+            CloseFrame ours = ourClose.get();
             if (ours != null) {
                 return ours;
             }
@@ -154,34 +182,27 @@ public final class WebSocketConnection {
     }
 
     /**
-     * Sends our close frame unless one was sent already; true if this call sent it. The lock is awaited for
-     * a bounded time only: a send stuck on a peer that stopped reading holds it, and socket writes have no
-     * timeout. Closing the socket then is the only way out, and it also frees the stuck sender.
+     * Writes the close frame {@link #ourClose} now holds. The send lock is awaited for a bounded time only:
+     * a send stuck on a peer that stopped reading holds it until its write deadline. Dropping the
+     * connection then is the only way out, and it also frees the stuck sender.
      */
-    private boolean sendClose(CloseFrame close) {
+    private void writeClose(CloseFrame close) {
         byte[] bytes = FrameWriter.encode(Frame.of(Opcode.CLOSE, close.toPayload()));
         try {
             if (!sendLock.tryLock(CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                boolean first = sentClose.compareAndSet(null, close);
                 LOG.log(Level.INFO, "{0}: peer not reading; dropping the connection", name);
                 closeSocket();
-                return first;
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closeSocket();
-            return sentClose.compareAndSet(null, close);
+            return;
         }
         try {
-            if (!sentClose.compareAndSet(null, close)) {
-                return false;
-            }
-            try {
-                writeLocked(bytes);
-            } catch (IOException e) {
-                closeSocket(); // the peer is gone; the read loop will notice
-            }
-            return true;
+            writeLocked(bytes);
+        } catch (IOException e) {
+            closeSocket(); // the peer is gone; the read loop will notice
         } finally {
             sendLock.unlock();
         }
@@ -193,15 +214,14 @@ public final class WebSocketConnection {
         }
     }
 
-    /** Sends the frame, or nothing (and false) once our close frame has gone out. */
+    /** Sends the frame, or nothing (and false) once our close frame is decided. */
     private boolean sendUnlessClosing(Frame frame) throws IOException {
         byte[] bytes = FrameWriter.encode(frame);
         sendLock.lock();
         try {
-            // RFC 6455 5.5.1: nothing may follow our close frame. Checked under the lock the close frame is
-            // sent under: checked before taking it, a send could pass the check, wait for the lock while the
-            // close frame goes out, and then write behind it.
-            if (sentClose.get() != null) {
+            // RFC 6455 5.5.1: nothing may follow our close frame. The close is decided before its frame
+            // takes this lock, so a send that gets the lock after the decision sees it here and stops.
+            if (ourClose.get() != null) {
                 return false;
             }
             writeLocked(bytes);
@@ -211,10 +231,17 @@ public final class WebSocketConnection {
         }
     }
 
-    /** Writes one encoded frame whole; {@link #sendLock} must be held, so frames never interleave. */
+    /**
+     * Writes one encoded frame whole, within the write timeout; {@link #sendLock} must be held, so frames
+     * never interleave.
+     */
     private void writeLocked(byte[] bytes) throws IOException {
-        out.write(bytes);
-        out.flush();
+        try {
+            WriteDeadline.write(socket, out, bytes, writeTimeout);
+        } catch (SocketTimeoutException e) {
+            LOG.log(Level.INFO, "{0}: {1}", name, e.getMessage());
+            throw e;
+        }
     }
 
     /**
@@ -222,8 +249,11 @@ public final class WebSocketConnection {
      * what is still in flight arrive (see {@link Linger}).
      */
     private void failConnection(int code, String reason) {
-        sendClose(new CloseFrame(code, reason));
-        Linger.drain(socket, in, CLOSE_HANDSHAKE_TIMEOUT, maxMessageBytes);
+        CloseFrame close = new CloseFrame(code, reason);
+        if (ourClose.compareAndSet(null, close)) {
+            writeClose(close);
+        }
+        Linger.drain(socket, buffered, CLOSE_HANDSHAKE_TIMEOUT, maxMessageBytes);
     }
 
     private void dropAfterCloseTimeout() {

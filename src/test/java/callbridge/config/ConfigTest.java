@@ -25,6 +25,7 @@ class ConfigTest {
         assertAll(
                 () -> assertEquals(8001, config.server().port()),
                 () -> assertEquals(Optional.empty(), config.server().publicUrl()),
+                () -> assertEquals(Duration.ofSeconds(10), config.server().requestTimeout()),
                 () -> assertEquals(3, config.turns().vadMode()),
                 () -> assertEquals(140, config.turns().silenceFrames()),
                 () -> assertEquals(140, config.turns().silenceFrames()),
@@ -74,6 +75,8 @@ class ConfigTest {
             "TALK_TIMEOUT,               0",
             "TALK_TIMEOUT,               50s",
             "MAX_CONNECTIONS,            0",
+            "REQUEST_TIMEOUT,            0",
+            "REQUEST_TIMEOUT,            ten",
             "PUBLIC_URL,                 notaurl",
             "PUBLIC_URL,                 ftp://example.test",
             "PUBLIC_URL,                 wss://example.test",

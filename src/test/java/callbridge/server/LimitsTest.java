@@ -22,10 +22,19 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What the front door refuses before any handler sees a request: oversized heads, slow heads, too many connections. */
+/**
+ * What the front door refuses before any handler sees a request: oversized heads, requests (head or body)
+ * not whole within the request timeout, too many connections.
+ */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class LimitsTest {
     private static final String HEALTH = "GET /health HTTP/1.1\r\nHost: test\r\n\r\n";
+    /** Short, so the deadline tests run in about a second; the default is {@link Limits#DEFAULT_REQUEST_TIMEOUT}. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    /** How late past its deadline a slow request may be cut: the 408, a linger of up to a second, scheduling. */
+    private static final Duration CUT_MARGIN = Duration.ofMillis(2_500);
+    /** The attacker's pace: one byte this often keeps every single read well inside any per-read timeout. */
+    private static final Duration DRIBBLE = Duration.ofMillis(100);
 
     private CallbridgeServer server;
 
@@ -36,9 +45,12 @@ class LimitsTest {
         }
     }
 
+    private final TestHandlers.Echo echo = new TestHandlers.Echo();
+
     private void start(int maxConnections) throws IOException {
         server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", new TestHandlers.Echo()), Map.of(), Duration.ofSeconds(5), maxConnections);
+                Map.of("/test/echo", echo), Map.of(),
+                Limits.of(maxConnections, Duration.ofSeconds(5)).withRequestTimeout(REQUEST_TIMEOUT), new RelayDepartures());
     }
 
     // --- head size (RFC 6585 5: 431 Request Header Fields Too Large)
@@ -78,22 +90,119 @@ class LimitsTest {
         }
     }
 
-    // --- head deadline (slow loris)
+    // --- request deadline (slow loris): head and body together, however the bytes are spaced
 
     @Test
-    @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void head_dribbledPastTheDeadline_connectionDropped() throws Exception {
+    void head_dribbledPastTheDeadline_408AndClosed() throws Exception {
         start(10);
-        try (RawHttp raw = RawHttp.connect(server.port())) {
+        try (RawHttp raw = RawHttp.connect(server.port()); Dribbler dribbler = Dribbler.start(raw)) {
             long start = System.nanoTime();
             raw.send("GET /health HTTP/1.1\r\nX-Slow: ");
-            // One byte every half second keeps every single read short: only a deadline for the whole head
-            // ends this.
-            Thread dribbler = Thread.ofVirtual().start(() -> {
+            dribbler.go();
+            assertCutAfterTheDeadline(raw, start);
+        }
+    }
+
+    @Test
+    void body_dribbledPastTheDeadline_408AndClosed() throws Exception {
+        start(10);
+        try (RawHttp raw = RawHttp.connect(server.port()); Dribbler dribbler = Dribbler.start(raw)) {
+            long start = System.nanoTime();
+            // The finding: 9 KB of a 10 KB webhook body, then one byte at a time.
+            raw.send("POST /test/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 10000\r\n\r\n" + "b".repeat(9_000));
+            dribbler.go();
+            assertCutAfterTheDeadline(raw, start);
+        }
+    }
+
+    @Test
+    void chunkedBody_dribbledPastTheDeadline_408AndClosed() throws Exception {
+        start(10);
+        try (RawHttp raw = RawHttp.connect(server.port()); Dribbler dribbler = Dribbler.start(raw)) {
+            long start = System.nanoTime();
+            raw.send("POST /test/echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "fffff\r\n");
+            dribbler.go();
+            assertCutAfterTheDeadline(raw, start);
+        }
+    }
+
+    @Test
+    void secondRequestOnAKeepAliveConnection_hasADeadlineOfItsOwn() throws Exception {
+        start(10);
+        try (RawHttp raw = RawHttp.connect(server.port()); Dribbler dribbler = Dribbler.start(raw)) {
+            assertEquals(200, raw.send(HEALTH).readResponse().status());
+            long start = System.nanoTime();
+            raw.send("POST /test/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n");
+            dribbler.go();
+            assertCutAfterTheDeadline(raw, start);
+        }
+    }
+
+    /**
+     * The finding: slow bodies fill the connection cap, and /health and every webhook answer 503 until they
+     * are cut. Each is answered 408 at its deadline and closed after a linger of at most a second (so the
+     * 408 is not lost to a reset), and /health then answers on the next connection.
+     */
+    @Test
+    void slowBodiesAtTheConnectionCap_areCutAtTheDeadline_thenHealthAnswersAgain() throws Exception {
+        int cap = 8;
+        start(cap);
+        List<RawHttp> slow = new ArrayList<>();
+        List<Dribbler> dribblers = new ArrayList<>();
+        try {
+            long start = System.nanoTime();
+            for (int i = 0; i < cap; i++) {
+                RawHttp raw = RawHttp.connect(server.port());
+                slow.add(raw);
+                dribblers.add(Dribbler.start(raw));
+                raw.send("POST /test/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 10000\r\n\r\n" + "b".repeat(9_000));
+                dribblers.getLast().go();
+            }
+            waitForOpenConnections(cap);
+            try (RawHttp refused = RawHttp.connect(server.port())) {
+                assertEquals(503, refused.send(HEALTH).readResponse().status(), "the cap is full");
+            }
+            for (RawHttp raw : slow) {
+                assertEquals(408, raw.readTimeout(REQUEST_TIMEOUT.plus(CUT_MARGIN)).readResponse().status());
+                assertTrue(raw.closedWithin(CUT_MARGIN), "a slow connection was left open");
+            }
+            Duration allCut = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(200, healthStatusOnceAdmitted(CUT_MARGIN));
+            Duration healthy = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("[LimitsTest] %d slow bodies at the cap, REQUEST_TIMEOUT=%d ms: all cut after %d ms, /health 200 after %d ms%n",
+                    cap, REQUEST_TIMEOUT.toMillis(), allCut.toMillis(), healthy.toMillis());
+            assertTrue(allCut.compareTo(REQUEST_TIMEOUT.plus(CUT_MARGIN)) < 0, "cut after " + allCut.toMillis() + " ms");
+        } finally {
+            dribblers.forEach(Dribbler::close);
+            for (RawHttp raw : slow) {
+                raw.close();
+            }
+        }
+    }
+
+    private static void assertCutAfterTheDeadline(RawHttp raw, long startNanos) throws IOException {
+        RawHttp.Response response = raw.readTimeout(REQUEST_TIMEOUT.plus(CUT_MARGIN)).readResponse();
+        assertEquals(408, response.status(), response.toString());
+        assertEquals("close", response.header("Connection").orElse(""));
+        assertTrue(raw.closedWithin(CUT_MARGIN), "connection still open after 408");
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        assertTrue(elapsed.compareTo(REQUEST_TIMEOUT.minusMillis(50)) >= 0, "cut early: " + elapsed);
+        assertTrue(elapsed.compareTo(REQUEST_TIMEOUT.plus(CUT_MARGIN)) <= 0, "cut late: " + elapsed);
+    }
+
+    /** Sends one byte every {@link #DRIBBLE} once told to go, until the server closes or the test ends. */
+    private static final class Dribbler implements AutoCloseable {
+        private final java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        private final Thread thread;
+
+        private Dribbler(RawHttp raw) {
+            thread = Thread.ofVirtual().start(() -> {
                 try {
+                    go.await();
                     OutputStream out = raw.socket().getOutputStream();
                     while (!Thread.currentThread().isInterrupted()) {
-                        Thread.sleep(500);
+                        Thread.sleep(DRIBBLE);
                         out.write('a');
                         out.flush();
                     }
@@ -101,14 +210,19 @@ class LimitsTest {
                     // the server closed the connection, or the test is over
                 }
             });
-            try {
-                assertTrue(raw.closedWithin(Duration.ofSeconds(20)), "connection still open after 20 s");
-            } finally {
-                dribbler.interrupt();
-            }
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-            assertTrue(elapsed.compareTo(FrontDoor.HEAD_DEADLINE.minusSeconds(1)) >= 0, "dropped early: " + elapsed);
-            assertTrue(elapsed.compareTo(FrontDoor.HEAD_DEADLINE.plusSeconds(3)) <= 0, "dropped late: " + elapsed);
+        }
+
+        static Dribbler start(RawHttp raw) {
+            return new Dribbler(raw);
+        }
+
+        void go() {
+            go.countDown();
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
         }
     }
 

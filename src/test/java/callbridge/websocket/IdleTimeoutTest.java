@@ -11,8 +11,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A connection that receives nothing for the idle timeout is closed by the server with 1001 Going Away;
- * the server then waits for the client's close (RFC 6455 7.1.2) at most {@code CLOSE_HANDSHAKE_TIMEOUT}.
+ * A connection that receives no data message for the idle timeout is closed by the server with 1001 Going
+ * Away (pings do not count, and neither does a message that never ends); the server then waits for the
+ * client's close (RFC 6455 7.1.2) at most {@code CLOSE_HANDSHAKE_TIMEOUT}.
  */
 class IdleTimeoutTest {
     private static final Duration IDLE = Duration.ofMillis(300);
@@ -55,14 +56,54 @@ class IdleTimeoutTest {
                 client.sendText("still here " + i);
                 client.expectText("still here " + i);
             }
-            client.write(Hex.bytes("89 80 37 fa 21 3d")); // a ping counts as traffic too
-            assertEquals("8a 00", Hex.of(client.readFrameBytes()));
-            Thread.sleep(IDLE.dividedBy(2));
-            client.sendText("last");
-            client.expectText("last");
             client.expectCloseFrame(CloseCodes.GOING_AWAY);
             client.sendClose(Hex.bytes("03 e9"));
             client.expectEndOfStream();
+        }
+    }
+
+    /** The finding: a client that pings and sends nothing else was never closed. Pongs come back meanwhile. */
+    @Test
+    void onlyPings_closedAfterTheIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/echo")) {
+            long start = System.nanoTime();
+            Frame answer;
+            do {
+                Thread.sleep(IDLE.dividedBy(10)); // the client's pace: pings far more often than the idle timeout
+                client.write(Hex.bytes("89 80 37 fa 21 3d")); // an empty ping, masked
+                answer = client.readFrame();
+            } while (answer.opcode() == Opcode.PONG);
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertEquals(Opcode.CLOSE, answer.opcode());
+            assertEquals(CloseCodes.GOING_AWAY, CloseFrame.parse(answer.payload()).code());
+            assertTrue(waited.compareTo(IDLE.minusMillis(50)) >= 0, "closed after only " + waited);
+        }
+    }
+
+    /** A data message sent a byte at a time must still be whole within the idle timeout: 1008 when it is not. */
+    @Test
+    void messageDribbled_closedAfterTheIdleTimeout() throws Exception {
+        try (RawClient client = RawClient.open(server.port(), "/echo")) {
+            byte[] frame = FrameWriter.encode(Frame.of(Opcode.TEXT, "x".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    RawClient.RFC_MASK);
+            long start = System.nanoTime();
+            Thread dribbler = Thread.ofVirtual().start(() -> {
+                try {
+                    for (byte b : frame) {
+                        Thread.sleep(IDLE.dividedBy(10)); // the attacker's pace, well inside any per-read timeout
+                        client.write(new byte[] {b});
+                    }
+                } catch (java.io.IOException | InterruptedException e) {
+                    // closed by the server, as expected
+                }
+            });
+            try {
+                client.expectCloseFrame(CloseCodes.POLICY_VIOLATION);
+            } finally {
+                dribbler.interrupt();
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(waited.compareTo(IDLE.multipliedBy(3)) < 0, "closed only after " + waited);
         }
     }
 

@@ -1,0 +1,145 @@
+package callbridge.call;
+
+import callbridge.audio.Turn;
+import callbridge.speech.SpeechException;
+import callbridge.speech.SpeechToText;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A call's turns on their way to text: transcribed one at a time, on a thread of the call's own, and
+ * queued as utterances in the order they were spoken. At most {@code maxWaiting} turns wait behind the one
+ * being transcribed (each is a paid speech-to-text request and up to 30 s of audio in memory); when one
+ * more comes, the oldest waiting turn gives up its audio and becomes an error utterance in its place,
+ * so nothing heard disappears silently and the order is kept.
+ */
+final class Transcriber {
+    /** Turns that may wait for speech-to-text per call: a far end speaks one turn at a time. */
+    static final int DEFAULT_MAX_WAITING = 3;
+
+    private static final System.Logger LOG = System.getLogger(Transcriber.class.getName());
+
+    /** A turn waiting for speech-to-text; {@code dropped} once it gave up its audio. */
+    private record Waiting(int number, Turn turn, boolean dropped) {
+    }
+
+    private final String callSid;
+    private final SpeechToText speechToText;
+    private final UtteranceQueue utterances;
+    private final Clock clock;
+    private final int maxWaiting;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    private int droppedCount;
+    private CallEnd endReason;
+
+    Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting) {
+        if (maxWaiting < 1) {
+            throw new IllegalArgumentException("maxWaiting must be at least 1: " + maxWaiting);
+        }
+        this.callSid = callSid;
+        this.speechToText = speechToText;
+        this.utterances = utterances;
+        this.clock = clock;
+        this.maxWaiting = maxWaiting;
+        Thread.ofVirtual().name("stt " + callSid).start(this::transcribeInOrder);
+    }
+
+    /** Queues a finished turn; never blocks. */
+    void submit(int number, Turn turn) {
+        lock.lock();
+        try {
+            if (waiting.stream().filter(w -> !w.dropped()).count() >= maxWaiting) {
+                dropOldestWaiting();
+            }
+            waiting.addLast(new Waiting(number, turn, false));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** No more turns will come: the utterance queue is closed with {@code reason} once every turn is in it. */
+    void finish(CallEnd reason) {
+        lock.lock();
+        try {
+            if (endReason == null) {
+                endReason = reason;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Turns that gave up their audio because too many were waiting. */
+    int dropped() {
+        lock.lock();
+        try {
+            return droppedCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void dropOldestWaiting() {
+        Waiting[] all = waiting.toArray(Waiting[]::new);
+        waiting.clear();
+        boolean done = false;
+        for (Waiting w : all) {
+            if (!done && !w.dropped()) {
+                Turn t = w.turn();
+                // Its timings stay (the error utterance reports where the speech was); its audio goes.
+                waiting.addLast(new Waiting(w.number(), new Turn(new byte[0], t.audioStart(), t.speechStart(),
+                        t.speechEnd(), t.speechStartedAt(), t.speechEndedAt(), t.detectedAt(), t.ending()), true));
+                done = true;
+            } else {
+                waiting.addLast(w);
+            }
+        }
+        droppedCount++;
+        LOG.log(Level.WARNING, "call {0}: {1} turns already waiting for speech-to-text; the oldest is answered as an error ({2} so far)",
+                callSid, maxWaiting, droppedCount);
+    }
+
+    private void transcribeInOrder() {
+        while (true) {
+            Waiting next;
+            lock.lock();
+            try {
+                while (waiting.isEmpty() && endReason == null) {
+                    changed.awaitUninterruptibly();
+                }
+                if (waiting.isEmpty()) {
+                    utterances.close(endReason);
+                    return;
+                }
+                next = waiting.removeFirst();
+            } finally {
+                lock.unlock();
+            }
+            utterances.add(next.dropped() ? notTranscribed(next) : transcribe(next.number(), next.turn()));
+        }
+    }
+
+    private Utterance notTranscribed(Waiting dropped) {
+        return Utterance.failed(dropped.number(), dropped.turn(), "not transcribed: more than " + maxWaiting
+                + " turns were waiting for speech-to-text", clock.instant());
+    }
+
+    private Utterance transcribe(int number, Turn turn) {
+        try {
+            String text = speechToText.transcribe(turn);
+            return Utterance.transcribed(number, turn, text, clock.instant());
+        } catch (SpeechException | RuntimeException e) {
+            LOG.log(Level.WARNING, "call {0}: turn {1} not transcribed: {2}", callSid, number, e.getMessage());
+            return Utterance.failed(number, turn, Optional.ofNullable(e.getMessage()).orElse(e.toString()), clock.instant());
+        }
+    }
+}

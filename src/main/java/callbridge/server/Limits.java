@@ -1,0 +1,46 @@
+package callbridge.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the public port lets one client hold, and for how long.
+ *
+ * @param maxConnections       open connections at once; more are answered 503 and closed
+ * @param requestTimeout       a request must be whole, head and body, within this time of its first byte
+ *                             (and a new connection must begin its first request within it); past it the
+ *                             client gets 408 and the connection is closed
+ * @param webSocketIdleTimeout a WebSocket with no data message for this long is closed with 1001
+ * @param writeTimeout         a client that takes nothing we send for this long is dropped
+ */
+public record Limits(int maxConnections, Duration requestTimeout, Duration webSocketIdleTimeout, Duration writeTimeout) {
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+
+    public Limits {
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(webSocketIdleTimeout, "webSocketIdleTimeout");
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
+        if (maxConnections < 1 || !isPositive(requestTimeout) || !isPositive(webSocketIdleTimeout)
+                || !isPositive(writeTimeout)) {
+            throw new IllegalArgumentException("limits must be positive: " + this);
+        }
+    }
+
+    /** The given connection cap and WebSocket idle timeout, the default request and write timeouts. */
+    public static Limits of(int maxConnections, Duration webSocketIdleTimeout) {
+        return new Limits(maxConnections, DEFAULT_REQUEST_TIMEOUT, webSocketIdleTimeout, DEFAULT_WRITE_TIMEOUT);
+    }
+
+    public Limits withRequestTimeout(Duration timeout) {
+        return new Limits(maxConnections, timeout, webSocketIdleTimeout, writeTimeout);
+    }
+
+    public Limits withWriteTimeout(Duration timeout) {
+        return new Limits(maxConnections, requestTimeout, webSocketIdleTimeout, timeout);
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+}

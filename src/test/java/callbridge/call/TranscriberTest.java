@@ -1,0 +1,72 @@
+package callbridge.call;
+
+import callbridge.audio.Turn;
+import callbridge.speech.SpeechToText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Turns wait for speech-to-text in a bounded queue; what does not fit is answered as an error, in order. */
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class TranscriberTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void tenTurnsWhileSpeechToTextIsStuck_threeWait_olderOnesBecomeErrors_allTenInOrder() throws Exception {
+        CountDownLatch firstEntered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger requests = new AtomicInteger();
+        SpeechToText stuck = turn -> {
+            requests.incrementAndGet();
+            firstEntered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return "turn at " + turn.speechStart().toMillis();
+        };
+        UtteranceQueue utterances = new UtteranceQueue();
+        Transcriber transcriber = new Transcriber("CA1", stuck, utterances, Clock.fixed(T0, java.time.ZoneOffset.UTC), 3);
+
+        transcriber.submit(1, turn(1));
+        assertTrue(firstEntered.await(5, TimeUnit.SECONDS), "turn 1 never reached speech-to-text");
+        for (int number = 2; number <= 10; number++) {
+            transcriber.submit(number, turn(number));
+        }
+        assertEquals(6, transcriber.dropped(), "turns 2-7 gave up their audio");
+        release.countDown();
+        transcriber.finish(CallEnd.hungUp());
+
+        List<Utterance> all = new ArrayList<>();
+        UtteranceQueue.Next next;
+        while ((next = utterances.take(Duration.ofSeconds(5))) instanceof UtteranceQueue.Heard heard) {
+            all.add(heard.utterance());
+        }
+        assertInstanceOf(UtteranceQueue.Ended.class, next);
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), all.stream().map(Utterance::number).toList(), "every turn, in order");
+        assertEquals(List.of(1, 8, 9, 10), all.stream().filter(Utterance::isTranscribed).map(Utterance::number).toList());
+        for (Utterance failed : all.stream().filter(u -> !u.isTranscribed()).toList()) {
+            assertTrue(failed.error().orElseThrow().contains("more than 3 turns were waiting"), failed.toString());
+            assertEquals(Duration.ofSeconds(failed.number()), failed.speechStart(), "timings kept");
+        }
+        assertEquals(4, requests.get(), "speech-to-text requests");
+    }
+
+    private static Turn turn(int number) {
+        return new Turn(new byte[8_000], Duration.ofSeconds(number).minusMillis(200), Duration.ofSeconds(number),
+                Duration.ofSeconds(number).plusMillis(500), T0, T0, T0, Turn.Ending.SILENCE);
+    }
+}

@@ -1,0 +1,105 @@
+package callbridge.testing;
+
+import callbridge.websocket.Frame;
+import callbridge.websocket.FrameWriter;
+import callbridge.websocket.Opcode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A Twilio media stream on a bare socket whose peer stops reading: it upgrades, sends {@code connected} and
+ * {@code start}, waits for the first byte the server sends into the call, and then reads nothing more. Its
+ * receive buffer is kept small, so the server's sends soon block, as they would on a peer that hung.
+ */
+public final class DeafTwilioPeer implements AutoCloseable {
+    private static final byte[] MASK = {0x12, 0x34, 0x56, 0x78};
+    private static final int RECEIVE_BUFFER = 4096;
+
+    private final Socket socket;
+    private final String callSid;
+
+    private DeafTwilioPeer(Socket socket, String callSid) {
+        this.socket = socket;
+        this.callSid = callSid;
+    }
+
+    /** Asks the webhook on {@code port} for a new call's stream, opens it and starts the call. */
+    public static DeafTwilioPeer start(int port, Duration timeout) throws IOException {
+        String callSid = FakeTwilioCall.newCallSid();
+        TwilioDialer dialer = TwilioDialer.loopback(port);
+        String path = dialer.local(dialer.webhook(callSid).url()).getRawPath();
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(RECEIVE_BUFFER); // before connecting, so the window stays small
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) timeout.toMillis());
+        socket.setSoTimeout((int) timeout.toMillis());
+        OutputStream out = socket.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        readHead(socket.getInputStream());
+        send(out, TwilioStreamMessages.connected());
+        send(out, TwilioStreamMessages.start(1, FakeTwilioCall.ACCOUNT_SID, callSid, FakeTwilioCall.newStreamSid(), Map.of()));
+        return new DeafTwilioPeer(socket, callSid);
+    }
+
+    public String callSid() {
+        return callSid;
+    }
+
+    /**
+     * Waits until the server is stuck sending to this peer: its send queue towards us holds at least
+     * {@code queued} bytes and has stopped growing (looked at from {@code /proc/net/tcp}, every 100 ms), or
+     * the server has already dropped the connection for not reading.
+     */
+    public void awaitServerStuck(int serverPort, long queued, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = -2;
+        while (true) {
+            long now = OpenSockets.sendQueue(serverPort, socket.getLocalPort());
+            if (now >= queued && now == last) {
+                return;
+            }
+            if (now < 0) {
+                return; // stuck so long already that the server dropped us (its write timeout)
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the server's send queue to " + callSid + " holds " + now + " bytes");
+            }
+            last = now;
+            Thread.sleep(100);
+        }
+    }
+
+    private static void send(OutputStream out, String text) throws IOException {
+        out.write(FrameWriter.encode(Frame.of(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8)), MASK));
+        out.flush();
+    }
+
+    /** Reads the 101 answer up to its empty line, one byte at a time so nothing after it is consumed. */
+    private static void readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed during the handshake: " + head);
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101 ")) {
+            throw new IOException("upgrade refused: " + head);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
