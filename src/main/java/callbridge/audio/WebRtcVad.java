@@ -1,77 +1,64 @@
 package callbridge.audio;
 
-import io.github.givimad.libfvadjni.VoiceActivityDetector.Mode;
-import io.github.givimad.libfvadjni.VoiceActivityDetector.SampleRate;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 /**
- * WebRTC's voice activity detector, through libfvad (a standalone build of it) and its JNI binding.
- * The detector keeps state across frames (noise estimates), so each call gets its own instance.
- * Frames must be 10, 20 or 30 ms; callbridge always uses 20 ms.
+ * WebRTC's voice activity detector (libfvad, shipped inside libfvad-jni's jar), one instance per call: it
+ * keeps state across frames (noise estimates). Frames must be 10, 20 or 30 ms; callbridge always uses 20 ms.
  *
- * <p>Every native call goes through one lock. The binding keeps its detectors in one global C++
- * {@code std::map<int, Fvad*>} with no synchronization: two calls creating detectors at once corrupted it
- * and crashed the whole JVM (SIGSEGV in {@code _Rb_tree_insert_and_rebalance}, seen in WebRtcVadTest), and
- * every {@code process} reads that map too. Judging a frame takes microseconds, so one lock costs little
- * even with hundreds of calls (see TurnSegmenterBenchmark in the README).
+ * <p>Two ways to reach the same native code, chosen once. On JDK 22 and later, {@link ForeignWebRtcVad}
+ * calls libfvad's C functions directly with the Foreign Function API: no copy of the frame, no memory left
+ * behind, and no lock shared by all calls. That class is compiled for Java 22 (from {@code src/main/java22},
+ * by a build profile that runs on JDK 22+), so this Java 21 code names it only as a string. On JDK 21, or
+ * in a build made with JDK 21, {@link JniWebRtcVad} uses the binding's JNI methods, which leak about 330
+ * bytes a frame: a warning says so once.
  */
-public final class WebRtcVad implements VoiceActivityDetector {
-    private static final ReentrantLock NATIVE = new ReentrantLock();
+public final class WebRtcVad {
+    private static final System.Logger LOG = System.getLogger(WebRtcVad.class.getName());
+    private static final String FOREIGN = "callbridge.audio.ForeignWebRtcVad";
+    /** {@code ForeignWebRtcVad.create(int)}, or null when only the JNI binding can run here. */
+    private static final MethodHandle FOREIGN_CREATE = foreignFactory();
 
-    private final io.github.givimad.libfvadjni.VoiceActivityDetector detector;
-
-    private WebRtcVad(io.github.givimad.libfvadjni.VoiceActivityDetector detector) {
-        this.detector = detector;
+    private WebRtcVad() {
     }
 
     /** @param mode 0 (least aggressive about calling audio silence) to 3 (most) */
-    public static WebRtcVad create(int mode) {
+    public static VoiceActivityDetector create(int mode) {
         if (mode < 0 || mode > 3) {
             throw new IllegalArgumentException("VAD mode is 0-3, got " + mode);
         }
-        NATIVE.lock();
+        if (FOREIGN_CREATE == null) {
+            return JniWebRtcVad.create(mode);
+        }
         try {
-            // newInstance() fails with "Native library is unavailable" until the library is loaded;
-            // loading extracts it from the jar, once.
-            io.github.givimad.libfvadjni.VoiceActivityDetector.loadLibrary();
-            var detector = io.github.givimad.libfvadjni.VoiceActivityDetector.newInstance();
+            return (VoiceActivityDetector) FOREIGN_CREATE.invokeExact(mode);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot create the WebRTC VAD", e);
+        }
+    }
+
+    /** Which binding this JVM uses: {@code "foreign"} or {@code "jni"}. */
+    public static String binding() {
+        return FOREIGN_CREATE == null ? "jni" : "foreign";
+    }
+
+    private static MethodHandle foreignFactory() {
+        if (Runtime.version().feature() >= 22) {
             try {
-                detector.setSampleRate(SampleRate.S8000);
-                detector.setMode(Mode.values()[mode]); // QUALITY, LOW_BITRATE, AGGRESSIVE, VERY_AGGRESSIVE = 0-3
-                return new WebRtcVad(detector);
-            } catch (IOException | RuntimeException e) {
-                detector.close();
-                throw e;
+                return MethodHandles.lookup().findStatic(Class.forName(FOREIGN), "create",
+                        MethodType.methodType(VoiceActivityDetector.class, int.class));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                LOG.log(Level.WARNING, "this build has no Foreign Function VAD (built with JDK 21?): " + e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot load the WebRTC VAD native library", e);
-        } finally {
-            NATIVE.unlock();
         }
-    }
-
-    @Override
-    public boolean isSpeech(short[] frame) {
-        NATIVE.lock();
-        try {
-            return detector.process(frame);
-        } catch (IOException e) {
-            throw new UncheckedIOException("VAD failed", e);
-        } finally {
-            NATIVE.unlock();
-        }
-    }
-
-    @Override
-    public void close() {
-        NATIVE.lock();
-        try {
-            detector.close();
-        } finally {
-            NATIVE.unlock();
-        }
+        LOG.log(Level.WARNING, "Java {0}: the WebRTC VAD runs through libfvad-jni''s JNI binding, which leaks about "
+                + "330 bytes of native memory per 20 ms of audio (60 MB per call-hour); run callbridge on Java 22 or newer",
+                Runtime.version().feature());
+        return null;
     }
 }
