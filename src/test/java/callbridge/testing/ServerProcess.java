@@ -61,6 +61,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** callbridge with {@code arguments} (a command and its flags), such as {@code talk --to ...}. */
     public static ServerProcess start(Path workDir, Map<String, String> environment, List<String> arguments) throws IOException {
+        return start(workDir, environment, arguments, List.of());
+    }
+
+    /** As {@link #start(Path, Map, List)}, the JVM launched through {@code launcher}, such as {@code taskset -c 0}. */
+    public static ServerProcess start(Path workDir, Map<String, String> environment, List<String> arguments,
+                                      List<String> launcher) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
         if (Files.exists(workDir.resolve(".env"))) {
@@ -69,7 +75,8 @@ public final class ServerProcess implements AutoCloseable {
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Path stdout = logs.resolve("stdout.txt");
         Path stderr = logs.resolve("stderr.txt");
-        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new java.util.ArrayList<>(launcher);
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
