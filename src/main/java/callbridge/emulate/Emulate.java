@@ -17,10 +17,9 @@ import java.util.concurrent.TimeUnit;
  * is started on its own virtual thread (webhook, TwiML, WebSocket, {@code start}); from then on one
  * {@link Pacer} thread sends every call's frames and a virtual thread per call reads what the server says
  * (it sleeps in the kernel until something arrives). Prints a line per call as it ends, progress every
- * {@link #PROGRESS_EVERY}, and at the end the generator's own health.
+ * {@code --progress}, and at the end the generator's own health.
  */
 public final class Emulate {
-    static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
     /** After Ctrl-C, how long calls get to finish their close handshakes. */
     private static final Duration HANG_UP_GRACE = Duration.ofSeconds(10);
 
@@ -65,7 +64,7 @@ public final class Emulate {
                 options.audio().map(a -> ", saying " + a + " (" + audio.speechLength().toMillis() + " ms)").orElse(", silent"),
                 options.signing().isPresent() ? ", signed with TWILIO_AUTH_TOKEN" : ", unsigned (no TWILIO_AUTH_TOKEN)");
         try (LoadRun load = LoadRun.start(options, audio, new SecureRandom(), out)) {
-            return await(load, stop, out) ? Exit.OK : Exit.CALLS_FAILED;
+            return await(load, stop, out, options.progressEvery()) ? Exit.OK : Exit.CALLS_FAILED;
         }
     }
 
@@ -81,7 +80,8 @@ public final class Emulate {
     }
 
     /** Waits for every call to end, printing progress; Ctrl-C hangs them all up. True when all went well. */
-    private static boolean await(LoadRun load, CountDownLatch stop, PrintStream out) throws InterruptedException {
+    private static boolean await(LoadRun load, CountDownLatch stop, PrintStream out, Duration progressEvery)
+            throws InterruptedException {
         Thread.ofVirtual().name("emulate hang-up").start(() -> {
             try {
                 stop.await();
@@ -92,7 +92,7 @@ public final class Emulate {
             }
         });
         long giveUpAt = Long.MAX_VALUE;
-        while (!load.awaitFinished(PROGRESS_EVERY)) {
+        while (!load.awaitFinished(progressEvery)) {
             if (stop.getCount() == 0) {
                 giveUpAt = Math.min(giveUpAt, System.nanoTime() + HANG_UP_GRACE.toNanos());
                 if (System.nanoTime() - giveUpAt >= 0) {

@@ -20,16 +20,17 @@ import java.util.Optional;
  * @param out        a WAV per call of what the server said; empty: none written
  * @param signing    the Twilio auth token that signs the webhook and the stream upgrade; empty: unsigned
  * @param webhookUrl the URL signed for the webhook, which the server checks: {@code PUBLIC_URL} when set
+ * @param progressEvery how often a progress line is printed
  */
 public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration> repeat, int calls, Duration ramp,
                              Optional<Duration> duration, Optional<Path> out, Optional<String> signing,
-                             String accountSid, URI webhookUrl, String from, String to) {
+                             String accountSid, URI webhookUrl, String from, String to, Duration progressEvery) {
     public static final String WEBHOOK_PATH = "/twilio-voice";
     /** Twilio's test credentials' magic "from" number; any E.164 number works here. */
     static final String DEFAULT_FROM = "+15005550006";
     static final String DEFAULT_TO = "+15005550001";
     private static final List<String> FLAGS = List.of("--server", "--audio", "--repeat", "--calls", "--ramp",
-            "--duration", "--out", "--from", "--to");
+            "--duration", "--out", "--from", "--to", "--progress");
 
     public static boolean wantsHelp(List<String> args) {
         return args.contains("--help") || args.contains("-h");
@@ -50,6 +51,7 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                                      server ends it, or Ctrl-C)
                   --out DIR          write DIR/<CallSid>.wav of what the server said in each call
                   --from, --to       the numbers in the webhook (defaults %s, %s)
+                  --progress SECONDS print progress this often (default 5)
                 Settings (environment or ./.env): TWILIO_AUTH_TOKEN signs the webhook and the stream as Twilio does,
                 TWILIO_ACCOUNT_SID is sent as AccountSid, PUBLIC_URL is the webhook URL signed (as the server checks it).
                 Prints a line per call when it ends, progress every 5 s, and the generator's own health: frames sent
@@ -79,7 +81,8 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                 setting(settings, "TWILIO_AUTH_TOKEN"),
                 setting(settings, "TWILIO_ACCOUNT_SID").orElse("AC" + "0".repeat(32)),
                 URI.create(stripSlash(webhookBase.toString()) + WEBHOOK_PATH),
-                flags.getOrDefault("--from", DEFAULT_FROM), flags.getOrDefault("--to", DEFAULT_TO));
+                flags.getOrDefault("--from", DEFAULT_FROM), flags.getOrDefault("--to", DEFAULT_TO),
+                seconds("--progress", flags.getOrDefault("--progress", "5"), 0.1));
     }
 
     private static Map<String, String> readFlags(List<String> args) throws UsageError {

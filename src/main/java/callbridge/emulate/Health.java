@@ -13,8 +13,8 @@ final class Health {
     /** A frame this late or later counts as late: a quarter of a frame's 20 ms. */
     static final Duration LATE = Duration.ofMillis(5);
     /** Lateness is kept in buckets of this width, up to {@link #BUCKETS} of them; later goes in the last. */
-    private static final long BUCKET_NANOS = 50_000;
-    private static final int BUCKETS = 20_000;
+    private static final long BUCKET_NANOS = 100_000;
+    private static final int BUCKETS = 100_000;
 
     private final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
     private final AtomicLong frames = new AtomicLong();

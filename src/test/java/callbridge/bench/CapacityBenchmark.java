@@ -39,7 +39,6 @@ class CapacityBenchmark {
     private static final int CALLS_PER_SECOND = 100;
     private static final Duration WARM_UP = Duration.ofSeconds(5);
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("capacity.window", 20));
-    private static final int FRAMES_PER_SECOND = 50;
 
     @Test
     void capacity(@TempDir Path dir) throws Exception {
@@ -66,7 +65,8 @@ class CapacityBenchmark {
     private static CapacityRow measure(int calls, Path dir, Path clip, Pinning pinning, FakeTwilioRest twilio,
                                        FakeElevenLabs elevenLabs) throws Exception {
         Map<String, String> serverEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, "bench"));
-        serverEnv.put("MAX_CONNECTIONS", Integer.toString(calls + 100));
+        // The cap counts the webhook's keep-alive connections too, not only the calls' streams.
+        serverEnv.put("MAX_CONNECTIONS", Integer.toString(3 * calls + 100));
         Duration ramp = Duration.ofMillis(1000L * calls / CALLS_PER_SECOND);
         Duration duration = ramp.plus(WARM_UP).plus(WINDOW).plusSeconds(5);
         try (ServerProcess server = ServerProcess.start(Files.createDirectories(dir.resolve("server")), serverEnv,
@@ -80,19 +80,22 @@ class CapacityBenchmark {
             try (ServerProcess generator = ServerProcess.start(Files.createDirectories(dir.resolve("emulate")), generatorEnv,
                     List.of("emulate", "--server", "http://127.0.0.1:" + port, "--calls", Integer.toString(calls),
                             "--ramp", seconds(ramp), "--duration", seconds(duration), "--audio", clip.toString(),
-                            "--repeat", Integer.toString(SPEAK_EVERY_SECONDS)), pinning.generator())) {
-                // A benchmark measures over wall-clock time: these sleeps are the measurement window.
+                            "--repeat", Integer.toString(SPEAK_EVERY_SECONDS), "--progress", "1"), pinning.generator())) {
+                // A benchmark measures over wall-clock time: this sleep lets every call start and settle.
                 Thread.sleep(ramp.plus(WARM_UP));
+                // The window opens and closes on the generator's progress lines, so the frames it really sent
+                // in the window (fewer than planned if it fell behind) divide the server's CPU.
+                long framesBefore = GeneratorSummary.awaitProgress(generator, 0);
                 ProcessStats.CpuTime before = ProcessStats.cpu(server.pid());
                 long started = System.nanoTime();
                 Thread.sleep(WINDOW);
+                long frames = GeneratorSummary.awaitProgress(generator, framesBefore) - framesBefore;
                 ProcessStats.CpuTime used = ProcessStats.cpu(server.pid()).minus(before);
                 long wallNanos = System.nanoTime() - started;
                 long busyRssKb = ProcessStats.residentKb(server.pid());
                 long busyHeapKb = ProcessStats.liveHeapKb(server.pid());
                 generator.awaitExit(duration.plusSeconds(60));
                 GeneratorSummary summary = GeneratorSummary.from(generator.stdout());
-                long frames = (long) calls * FRAMES_PER_SECOND * wallNanos / 1_000_000_000L;
                 return new CapacityRow(calls, used.userNanos() / 1e3 / frames, used.systemNanos() / 1e3 / frames,
                         100.0 * used.totalNanos() / wallNanos, (busyRssKb - idleRssKb) / (double) calls,
                         (busyHeapKb - idleHeapKb) / (double) calls, summary,
@@ -101,10 +104,12 @@ class CapacityBenchmark {
         }
     }
 
-    /** Each call says the clip at 0, 8, 16... s of its stream and the turn ends 2.8 s after the clip. */
+    /**
+     * Each call starts the clip at 0, 8, 16... s of its stream; every clip begun reaches speech-to-text once,
+     * as a finished turn or, when the call hangs up inside it, as the turn the hang-up ends.
+     */
     private static long expectedTurns(int calls, Duration duration) {
-        long clipAndSilenceMillis = 3_209 + 2_800;
-        return calls * ((duration.toMillis() - clipAndSilenceMillis) / (SPEAK_EVERY_SECONDS * 1000L) + 1);
+        return calls * Math.ceilDiv(duration.toMillis(), SPEAK_EVERY_SECONDS * 1000L);
     }
 
     private static String seconds(Duration duration) {
