@@ -3,6 +3,7 @@
 #   ./run.sh            build target/callbridge.jar when it is missing or older than the sources, then serve
 #   ./run.sh test       run the whole test suite
 #   ./run.sh bench      run the benchmarks (JUnit tests tagged "benchmark"), printing their measurements
+#   ./run.sh bench capacity   the capacity benchmark alone: server and emulate as processes, 250-2,000 calls
 #   ./run.sh ARGS...    build if needed, then run the jar with ARGS (e.g. ./run.sh talk --to +34...)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -79,6 +80,10 @@ case "${1:-serve}" in
   bench)
     need_maven
     shift
+    if [ "${1:-}" = capacity ]; then
+      shift
+      set -- -Dtest=CapacityBenchmark "$@"
+    fi
     exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= "$@"
     ;;
   *)

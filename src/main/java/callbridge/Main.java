@@ -55,6 +55,7 @@ public final class Main {
         int exitCode = switch (command) {
             case "serve" -> args.length > 1 ? unexpectedArgument("serve", args[1]) : serve();
             case "talk" -> talk(List.of(args).subList(1, args.length));
+            case "emulate" -> emulate(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> usage(0);
             default -> unknownCommand(command);
         };
@@ -153,6 +154,11 @@ public final class Main {
         }
     }
 
+    /** {@code emulate}: plays Twilio against a running server (see {@link callbridge.emulate.Emulate}). */
+    private static int emulate(List<String> args) throws InterruptedException {
+        return callbridge.emulate.Emulate.run(args, Config.rawSettings(), System.out, ShutdownSignals.install()).code;
+    }
+
     /** Settings that may be missing on purpose during local work, but never silently. */
     private static void warnAboutMissingSettings(Config config) {
         if (config.twilio().authToken().isEmpty()) {
@@ -183,9 +189,10 @@ public final class Main {
 
     private static int usage(int exitCode) {
         (exitCode == 0 ? System.out : System.err).println("""
-                usage: java -jar callbridge.jar [serve | talk ...]
+                usage: java -jar callbridge.jar [serve | talk ... | emulate ...]
                   serve   run the server (the default); settings come from the environment and ./.env
-                  talk    call a voice agent and play the user's side, turn by turn (talk --help)""");
+                  talk    call a voice agent and play the user's side, turn by turn (talk --help)
+                  emulate play Twilio against a running server: calls, audio, load (emulate --help)""");
         return exitCode;
     }
 

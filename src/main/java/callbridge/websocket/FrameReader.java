@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 
 /**
- * Decodes frames sent by a client from a blocking stream (RFC 6455 section 5.2) and enforces the rules a
- * single frame can break. Message-level rules (fragment order, UTF-8 across fragments) live in
- * {@link MessageAssembler}.
+ * Decodes frames from a blocking stream (RFC 6455 section 5.2) and enforces the rules a single frame can
+ * break. A server reads client frames, which must be masked; a client reads server frames, which must not
+ * be (5.1). Message-level rules (fragment order, UTF-8 across fragments) live in {@link MessageAssembler}.
  *
  * <pre>
  *  byte 0: FIN | RSV1 RSV2 RSV3 | opcode(4)
@@ -22,10 +22,22 @@ final class FrameReader {
 
     private final InputStream in;
     private final int maxPayload;
+    private final boolean peerMasks;
 
+    /** Reads a client's frames, as the server does. */
     FrameReader(InputStream in, int maxPayload) {
+        this(in, maxPayload, true);
+    }
+
+    private FrameReader(InputStream in, int maxPayload, boolean peerMasks) {
         this.in = in;
         this.maxPayload = maxPayload;
+        this.peerMasks = peerMasks;
+    }
+
+    /** Reads a server's frames, as a client does. */
+    static FrameReader ofServerFrames(InputStream in, int maxPayload) {
+        return new FrameReader(in, maxPayload, false);
     }
 
     /** Blocks for the next frame; {@link EOFException} when the stream ends, even mid-frame. */
@@ -53,8 +65,10 @@ final class FrameReader {
         if (opcode.isReserved()) {
             throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "reserved opcode " + opcode.code());
         }
-        if (!masked) {
-            throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "client frames must be masked (RFC 6455 5.1)");
+        if (masked != peerMasks) {
+            throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, peerMasks
+                    ? "client frames must be masked (RFC 6455 5.1)"
+                    : "server frames must not be masked (RFC 6455 5.1)");
         }
         long length = readLength(second & 0x7F);
         if (opcode.isControl() && (length > MAX_CONTROL_PAYLOAD || !fin)) {
@@ -66,9 +80,11 @@ final class FrameReader {
             throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
                     "frame of " + length + " bytes exceeds the limit of " + maxPayload);
         }
-        byte[] maskingKey = readExactly(4);
+        byte[] maskingKey = masked ? readExactly(4) : null;
         byte[] payload = readExactly((int) length);
-        Masking.apply(payload, maskingKey);
+        if (masked) {
+            Masking.apply(payload, maskingKey);
+        }
         return new Frame(fin, rsv, opcode, payload);
     }
 

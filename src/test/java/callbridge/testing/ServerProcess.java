@@ -65,12 +65,19 @@ public final class ServerProcess implements AutoCloseable {
 
     /** {@code callbridge.Main} with these arguments, in {@code workDir} as it is (a {@code .env} there is read). */
     public static ServerProcess run(Path workDir, Map<String, String> environment, List<String> arguments) throws IOException {
+        return run(workDir, environment, arguments, List.of());
+    }
+
+    /** As {@link #run(Path, Map, List)}, the JVM launched through {@code launcher}, such as {@code taskset -c 0}. */
+    public static ServerProcess run(Path workDir, Map<String, String> environment, List<String> arguments,
+                                    List<String> launcher) throws IOException {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Path stdout = logs.resolve("stdout.txt");
         Path stderr = logs.resolve("stderr.txt");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -1,0 +1,182 @@
+package callbridge.emulate;
+
+import callbridge.audio.Frames;
+import callbridge.audio.Wav;
+import callbridge.websocket.ClientConnection;
+import callbridge.websocket.CloseCodes;
+import callbridge.websocket.CloseFrame;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One call's media stream as Twilio plays it, once {@code connected} and {@code start} are sent: the
+ * {@link Pacer} calls {@link #tick} when a frame is due; the connection's reader thread hands over what the
+ * server sends. Marks are echoed on the tick after playback reaches them (so up to 20 ms after), a
+ * {@code clear} echoes every pending mark at once, as Twilio does.
+ */
+final class EmulatedCall {
+    private static final long FRAME_NANOS = Frames.DURATION.toNanos();
+    private static final long GRID_NANOS = 1_000_000;
+
+    private final CallIds ids;
+    private final ClientConnection connection;
+    private final CallAudio audio;
+    private final Optional<Path> out;
+    private final long startNanos;
+    private final long endNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PlaybackBuffer playback;
+    private final AtomicLong sequence;
+    private final AtomicInteger marksEchoed = new AtomicInteger();
+    private final AtomicInteger clears = new AtomicInteger();
+    private final AtomicInteger problems = new AtomicInteger();
+    private final CompletableFuture<CallResult> result = new CompletableFuture<>();
+    private volatile boolean hangUp;
+    private volatile boolean over;
+    private long frames;
+    private long nextDueNanos;
+
+    /**
+     * @param sequence the stream's message count so far ({@code start} was 1)
+     * @param duration when to hang up after the stream started; empty: when the server ends the call
+     */
+    EmulatedCall(CallIds ids, ClientConnection connection, CallAudio audio, Optional<Duration> duration,
+                 Optional<Path> out, long startNanos, long sequence) {
+        this.ids = ids;
+        this.connection = connection;
+        this.audio = audio;
+        this.out = out;
+        this.startNanos = startNanos;
+        this.endNanos = duration.map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+        this.playback = new PlaybackBuffer(out.isPresent());
+        this.sequence = new AtomicLong(sequence);
+        // The first frame is due 20 ms after the start, once Twilio has captured it; rounded up to the pacer's
+        // 1 ms grid so that calls share wake-ups.
+        this.nextDueNanos = Math.ceilDiv(startNanos + FRAME_NANOS, GRID_NANOS) * GRID_NANOS;
+    }
+
+    String callSid() {
+        return ids.callSid();
+    }
+
+    long nextDueNanos() {
+        return nextDueNanos;
+    }
+
+    /** Ends the call at the next tick: {@code stop}, then a close. */
+    void hangUp() {
+        hangUp = true;
+    }
+
+    CompletableFuture<CallResult> result() {
+        return result;
+    }
+
+    /** Sends the frame due now and any marks playback has reached; false once the call has ended. */
+    boolean tick(long now) {
+        if (over) {
+            return false;
+        }
+        try {
+            if (hangUp || now - endNanos >= 0) {
+                hangUp = true;
+                connection.sendText(TwilioMessages.stop(sequence.incrementAndGet(), ids.streamSid(), ids.accountSid(), ids.callSid()));
+                connection.close(CloseCodes.NORMAL, "call ended");
+                return false;
+            }
+            frames++;
+            connection.sendText(TwilioMessages.media(sequence.incrementAndGet(), ids.streamSid(), frames,
+                    (frames - 1) * Frames.DURATION.toMillis(), audio.payload(frames - 1)));
+            echo(reachedMarks(now));
+        } catch (IOException e) {
+            over = true; // the connection is closing or gone; its reader reports how it ended
+            return false;
+        }
+        nextDueNanos += FRAME_NANOS;
+        return true;
+    }
+
+    /** Reads the server's messages until the connection ends; then completes {@link #result()}. */
+    void readUntilClosed() {
+        CloseFrame status = connection.readUntilClosed(this::onMessage);
+        over = true;
+        String ending = hangUp ? "hung up after " + seconds(System.nanoTime() - startNanos)
+                : "server closed the stream (" + status.code() + (status.reason().isEmpty() ? "" : " " + status.reason()) + ")";
+        result.complete(finish(ending));
+    }
+
+    private void onMessage(String text) {
+        long now = System.nanoTime();
+        Optional<TwilioMessages.FromServer> message = TwilioMessages.decode(text, problem -> problems.incrementAndGet());
+        if (message.isEmpty()) {
+            return;
+        }
+        List<String> echoNow = List.of();
+        lock.lock();
+        try {
+            switch (message.get()) {
+                case TwilioMessages.Audio audioMessage -> playback.audio(audioMessage.mulaw(), now);
+                case TwilioMessages.Mark mark -> playback.mark(mark.name(), now);
+                case TwilioMessages.Clear clear -> {
+                    clears.incrementAndGet();
+                    echoNow = playback.clear(now);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            echo(echoNow);
+        } catch (IOException e) {
+            over = true;
+        }
+    }
+
+    private List<String> reachedMarks(long now) {
+        lock.lock();
+        try {
+            return playback.reachedMarks(now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void echo(List<String> marks) throws IOException {
+        for (String name : marks) {
+            connection.sendText(TwilioMessages.mark(sequence.incrementAndGet(), ids.streamSid(), name));
+            marksEchoed.incrementAndGet();
+        }
+    }
+
+    private CallResult finish(String ending) {
+        lock.lock();
+        try {
+            Optional<Path> wav = out.map(dir -> dir.resolve(ids.callSid() + ".wav"));
+            Optional<String> failure = Optional.empty();
+            if (wav.isPresent()) {
+                try {
+                    Files.write(wav.get(), Wav.fromMuLaw(playback.played()));
+                } catch (IOException e) {
+                    failure = Optional.of("writing " + wav.get() + ": " + e.getMessage());
+                }
+            }
+            return new CallResult(ids.callSid(), ending, failure, frames, Frames.durationOf(playback.receivedBytes()),
+                    Frames.durationOf(playback.droppedBytes()), marksEchoed.get(), clears.get(), problems.get(), wav);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.1f s", nanos / 1e9);
+    }
+}

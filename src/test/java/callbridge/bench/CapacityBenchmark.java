@@ -1,0 +1,119 @@
+package callbridge.bench;
+
+import callbridge.audio.Wav;
+import callbridge.testing.FakeElevenLabs;
+import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.ServerProcess;
+import callbridge.testing.SpeechClips;
+import callbridge.testing.TestCallbridge;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How many calls one server holds: callbridge runs as its own process (pinned to one core where
+ * {@code taskset} exists), and {@code emulate}, as another process on the other core, makes N real-time
+ * calls, each saying a clip every {@value #SPEAK_EVERY_SECONDS} s (a turn, transcribed by the stand-in, every
+ * time). For each N: the server's CPU per media frame and share of its core over a steady window, its
+ * resident memory and live heap per call, and the generator's own health (late frames, its CPU per frame).
+ *
+ * <p>Run: {@code ./run.sh bench capacity} (all sizes, a few minutes), or choose sizes and window with
+ * {@code ./run.sh bench capacity -Dcapacity.calls=100,200 -Dcapacity.window=10}. The table is printed and
+ * written to {@code target/capacity.md}.
+ */
+@Tag("benchmark")
+class CapacityBenchmark {
+    private static final int SPEAK_EVERY_SECONDS = 8;
+    /** Calls start at this rate: fast enough for a short run, slow enough that set-up is not the load. */
+    private static final int CALLS_PER_SECOND = 100;
+    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("capacity.window", 20));
+
+    @Test
+    void capacity(@TempDir Path dir) throws Exception {
+        List<Integer> sizes = Arrays.stream(System.getProperty("capacity.calls", "250,500,1000,1500,2000").split(","))
+                .map(String::strip).map(Integer::valueOf).toList();
+        Pinning pinning = Pinning.detect();
+        pinning.pinThisJvm();
+        Path clip = Files.write(dir.resolve("clip.wav"), Wav.fromMuLaw(SpeechClips.load(SpeechClips.RESERVAR_MESA)));
+        List<CapacityRow> rows = new ArrayList<>();
+        // The transcriber only counts: recognising clips would make the stand-in, on the generator's core, the load.
+        try (FakeTwilioRest twilio = FakeTwilioRest.start();
+             FakeElevenLabs elevenLabs = FakeElevenLabs.start(pcm -> "heard " + pcm.length / 8 + " ms", TestCallbridge::voiceFor)) {
+            for (int calls : sizes) {
+                rows.add(measure(calls, dir.resolve("n" + calls), clip, pinning, twilio, elevenLabs));
+                System.out.println("BENCH " + rows.getLast().markdown());
+            }
+        }
+        String table = CapacityRow.table(rows, pinning.description(), SPEAK_EVERY_SECONDS, WINDOW);
+        System.out.println(table);
+        Files.writeString(Path.of("target", "capacity.md"), table);
+        // Failed calls are a finding at the sizes the server cannot hold, shown in the table, not a test failure.
+        assertTrue(rows.size() == sizes.size(), table);
+    }
+
+    private static CapacityRow measure(int calls, Path dir, Path clip, Pinning pinning, FakeTwilioRest twilio,
+                                       FakeElevenLabs elevenLabs) throws Exception {
+        Map<String, String> serverEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, "bench"));
+        // The cap counts the webhook's keep-alive connections too, not only the calls' streams.
+        serverEnv.put("MAX_CONNECTIONS", Integer.toString(3 * calls + 100));
+        Duration ramp = Duration.ofMillis(1000L * calls / CALLS_PER_SECOND);
+        Duration duration = ramp.plus(WARM_UP).plus(WINDOW).plusSeconds(5);
+        try (ServerProcess server = ServerProcess.run(Files.createDirectories(dir.resolve("server")), serverEnv,
+                List.of("serve"), pinning.server())) {
+            int port = server.awaitPort(Duration.ofSeconds(30));
+            long idleHeapKb = ProcessStats.liveHeapKb(server.pid());
+            long idleRssKb = ProcessStats.residentKb(server.pid());
+            int turnsBefore = elevenLabs.sttRequests().size();
+            Map<String, String> generatorEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, "bench"));
+            generatorEnv.remove("TWILIO_AUTH_TOKEN");
+            try (ServerProcess generator = ServerProcess.run(Files.createDirectories(dir.resolve("emulate")), generatorEnv,
+                    List.of("emulate", "--server", "http://127.0.0.1:" + port, "--calls", Integer.toString(calls),
+                            "--ramp", seconds(ramp), "--duration", seconds(duration), "--audio", clip.toString(),
+                            "--repeat", Integer.toString(SPEAK_EVERY_SECONDS), "--progress", "1"), pinning.generator())) {
+                // A benchmark measures over wall-clock time: this sleep lets every call start and settle.
+                Thread.sleep(ramp.plus(WARM_UP));
+                // The window opens and closes on the generator's progress lines, so the frames it really sent
+                // in the window (fewer than planned if it fell behind) divide the server's CPU.
+                long framesBefore = GeneratorSummary.awaitProgress(generator, 0);
+                ProcessStats.CpuTime before = ProcessStats.cpu(server.pid());
+                long started = System.nanoTime();
+                Thread.sleep(WINDOW);
+                long frames = GeneratorSummary.awaitProgress(generator, framesBefore) - framesBefore;
+                ProcessStats.CpuTime used = ProcessStats.cpu(server.pid()).minus(before);
+                long wallNanos = System.nanoTime() - started;
+                long busyRssKb = ProcessStats.residentKb(server.pid());
+                long busyHeapKb = ProcessStats.liveHeapKb(server.pid());
+                generator.awaitExit(duration.plusSeconds(60));
+                GeneratorSummary summary = GeneratorSummary.from(generator.stdout());
+                return new CapacityRow(calls, used.userNanos() / 1e3 / frames, used.systemNanos() / 1e3 / frames,
+                        100.0 * used.totalNanos() / wallNanos, (busyRssKb - idleRssKb) / (double) calls,
+                        (busyHeapKb - idleHeapKb) / (double) calls, summary,
+                        elevenLabs.sttRequests().size() - turnsBefore, expectedTurns(calls, duration));
+            }
+        }
+    }
+
+    /**
+     * Each call starts the clip at 0, 8, 16... s of its stream; every clip begun reaches speech-to-text once,
+     * as a finished turn or, when the call hangs up inside it, as the turn the hang-up ends.
+     */
+    private static long expectedTurns(int calls, Duration duration) {
+        return calls * Math.ceilDiv(duration.toMillis(), SPEAK_EVERY_SECONDS * 1000L);
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format(java.util.Locale.ROOT, "%.1f", duration.toMillis() / 1000.0);
+    }
+}
