@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * resident memory and live heap per call, and the generator's own health (late frames, its CPU per frame).
  *
  * <p>Run: {@code ./run.sh bench capacity} (all sizes, a few minutes), or choose sizes and window with
- * {@code ./run.sh bench capacity -Dcapacity.calls=100,200 -Dcapacity.window=10}. The table is printed and
- * written to {@code target/capacity.md}.
+ * {@code ./run.sh bench capacity -Dcapacity.calls=100,200 -Dcapacity.window=10}, and give the server JVM
+ * options with {@code -Dcapacity.serverJvm="..."}. The table is printed and written to {@code target/capacity.md}.
  */
 @Tag("benchmark")
 class CapacityBenchmark {
@@ -68,6 +68,11 @@ class CapacityBenchmark {
         Map<String, String> serverEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, "bench"));
         // The cap counts the webhook's keep-alive connections too, not only the calls' streams.
         serverEnv.put("MAX_CONNECTIONS", Integer.toString(3 * calls + 100));
+        // JVM options for the server alone (-Dcapacity.serverJvm="-Djdk.pollerMode=1"), to compare runtimes' settings.
+        String serverJvm = System.getProperty("capacity.serverJvm", "").strip();
+        if (!serverJvm.isEmpty()) {
+            serverEnv.put("JAVA_TOOL_OPTIONS", serverJvm);
+        }
         Duration ramp = Duration.ofMillis(1000L * calls / CALLS_PER_SECOND);
         Duration duration = ramp.plus(WARM_UP).plus(WINDOW).plusSeconds(5);
         try (ServerProcess server = ServerProcess.run(Files.createDirectories(dir.resolve("server")), serverEnv,
