@@ -3,7 +3,7 @@ package callbridge;
 import callbridge.testing.DeafTwilioPeer;
 import callbridge.testing.ServerProcess;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;

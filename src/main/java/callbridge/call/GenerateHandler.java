@@ -3,7 +3,7 @@ package callbridge.call;
 import callbridge.config.Secret;
 import callbridge.http.ClientPresence;
 import callbridge.http.FormData;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.http.JsonAnswers;
 import callbridge.speech.SpeechException;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,5 +1,7 @@
 package callbridge.http;
 
+import callbridge.json.Json;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package callbridge.server;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.http.JsonAnswers;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;

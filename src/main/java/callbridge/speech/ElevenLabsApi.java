@@ -2,7 +2,7 @@ package callbridge.speech;
 
 import callbridge.config.Config;
 import callbridge.config.Secret;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;

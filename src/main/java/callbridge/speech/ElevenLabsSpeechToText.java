@@ -3,7 +3,7 @@ package callbridge.speech;
 import callbridge.audio.Turn;
 import callbridge.audio.Wav;
 import callbridge.config.Config;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;

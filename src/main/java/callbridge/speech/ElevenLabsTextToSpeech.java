@@ -2,7 +2,7 @@ package callbridge.speech;
 
 import callbridge.config.Config;
 import callbridge.config.VoiceSettings;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package callbridge.twilio;
 
 import callbridge.http.FormData;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.http.JsonAnswers;
 import callbridge.logging.RateLimitedLog;
 import com.sun.net.httpserver.HttpExchange;

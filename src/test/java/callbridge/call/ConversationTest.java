@@ -1,6 +1,6 @@
 package callbridge.call;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;

@@ -1,6 +1,6 @@
 package callbridge.server;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.http.RequestHeadReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package callbridge.server;
 
 import callbridge.call.CallSession;
 import callbridge.config.Config;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;

@@ -1,7 +1,7 @@
 package callbridge.testing;
 
 import callbridge.http.FormData;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
