@@ -1,7 +1,7 @@
 package callbridge.talk;
 
 import callbridge.talk.Ending.Outcome;
-import callbridge.twilio.CallControlException;
+import callbridge.call.CallControlException;
 import callbridge.twilio.CallStatus;
 import callbridge.twilio.OutboundCalls;
 

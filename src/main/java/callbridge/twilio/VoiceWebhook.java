@@ -3,7 +3,9 @@ package callbridge.twilio;
 import callbridge.http.FormData;
 import callbridge.json.Json;
 import callbridge.http.JsonAnswers;
+import callbridge.json.Json;
 import callbridge.logging.RateLimitedLog;
+import callbridge.server.Routes;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -69,8 +71,8 @@ public final class VoiceWebhook implements HttpHandler {
             return;
         }
         String rawQuery = exchange.getRequestURI().getRawQuery();
-        String signedUrl = address.http(exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
-        Optional<String> problem = signatures.problem(signedUrl, form.get(),
+        Optional<String> problem = signatures.webhookProblem(address,
+                exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery), form.get(),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
         if (problem.isPresent()) {
             refusals.log("webhook refused (403): {0}", problem.get());
@@ -98,7 +100,7 @@ public final class VoiceWebhook implements HttpHandler {
         }
         // The token stays out of the log: whoever reads it could otherwise open the call's stream.
         LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", callSid, fields.getOrDefault("CallStatus", "?"),
-                address.webSocket(StreamBinding.MEDIA_PATH + "/" + callSid + "/..."));
+                address.webSocket(Routes.MEDIA + "/" + callSid + "/..."));
         String streamUrl = address.webSocket(binding.path(callSid));
         byte[] twiml = TwiML.connectStream(streamUrl, parameters).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");

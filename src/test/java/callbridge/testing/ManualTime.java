@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A clock that moves only when the test says, and a {@link Sleeper} on it: a sleep returns once the test
  * has moved the clock past its end. Timers, watchdogs and back-off then run in no real time, and a test
- * can wait until a thread has gone to sleep ({@link #awaitSleepers}) before moving the clock.
+ * can wait until a thread has gone to sleep ({@link #awaitSleepsBegun}) before moving the clock.
  */
 public final class ManualTime extends Clock implements Sleeper {
     private static final Duration GIVE_UP = Duration.ofSeconds(10);
@@ -21,7 +21,7 @@ public final class ManualTime extends Clock implements Sleeper {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Instant now;
-    private int sleepers;
+    private int sleepsBegun;
 
     public ManualTime() {
         this(Instant.parse("2025-01-01T00:00:00Z"));
@@ -61,29 +61,37 @@ public final class ManualTime extends Clock implements Sleeper {
         lock.lock();
         try {
             Instant wake = now.plus(duration);
-            sleepers++;
+            sleepsBegun++;
             changed.signalAll();
-            try {
-                while (now.isBefore(wake)) {
-                    changed.await();
-                }
-            } finally {
-                sleepers--;
-                changed.signalAll();
+            while (now.isBefore(wake)) {
+                changed.await();
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Waits (in real time, for an event, never a fixed pause) until at least {@code count} threads sleep here. */
-    public void awaitSleepers(int count) throws InterruptedException {
+    /** Sleeps begun so far, by any thread. */
+    public int sleepsBegun() {
+        lock.lock();
+        try {
+            return sleepsBegun;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until {@code count} sleeps in all have begun: after moving the clock, waiting for one more sleep
+     * than before is how a test knows that a periodic task has done its round.
+     */
+    public void awaitSleepsBegun(int count) throws InterruptedException {
         long nanos = GIVE_UP.toNanos();
         lock.lock();
         try {
-            while (sleepers < count) {
+            while (sleepsBegun < count) {
                 if (nanos <= 0) {
-                    throw new AssertionError("expected " + count + " sleeper(s), found " + sleepers);
+                    throw new AssertionError("expected " + count + " sleep(s) begun, found " + sleepsBegun);
                 }
                 nanos = changed.awaitNanos(nanos);
             }
