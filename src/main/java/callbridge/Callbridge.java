@@ -3,6 +3,7 @@ package callbridge;
 import callbridge.audio.TurnDetector;
 import callbridge.audio.TurnSegmenter;
 import callbridge.audio.WebRtcVad;
+import callbridge.call.CallControl;
 import callbridge.call.CallEnd;
 import callbridge.call.CallServices;
 import callbridge.call.CallSetup;
@@ -13,15 +14,20 @@ import callbridge.server.GenerateHandler;
 import callbridge.server.Limits;
 import callbridge.server.RelayDepartures;
 import callbridge.server.Routes;
+import callbridge.speech.ElevenLabsSpeechToText;
+import callbridge.speech.ElevenLabsTextToSpeech;
 import callbridge.time.Deadline;
+import callbridge.time.Sleeper;
 import callbridge.twilio.MediaStreamEndpoint;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.StreamBinding;
+import callbridge.twilio.TwilioCallControl;
 import callbridge.twilio.VoiceWebhook;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -42,6 +48,14 @@ public final class Callbridge implements AutoCloseable {
         this.calls = calls;
     }
 
+    /** The outside services a server uses, as configured. */
+    public static CallServices services(Config config) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
+                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
+    }
+
     /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
     public static Calls calls(Config config, CallServices services) {
         Config.Turns turns = config.turns();
@@ -60,10 +74,15 @@ public final class Callbridge implements AutoCloseable {
         var generate = new GenerateHandler(calls.conversation(), config.apiKey(), departures);
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
-        CallbridgeServer server = CallbridgeServer.start(address,
-                Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate),
-                Map.of(Routes.MEDIA, media), limits, departures);
-        return new Callbridge(server, calls);
+        try {
+            CallbridgeServer server = CallbridgeServer.start(address,
+                    Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate),
+                    Map.of(Routes.MEDIA, media), limits, departures);
+            return new Callbridge(server, calls);
+        } catch (IOException e) {
+            calls.close();
+            throw e;
+        }
     }
 
     public int port() {

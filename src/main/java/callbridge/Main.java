@@ -1,19 +1,14 @@
 package callbridge;
 
-import callbridge.call.CallControl;
-import callbridge.call.CallServices;
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
 import callbridge.config.Secret;
 import callbridge.config.UnknownSettings;
 import callbridge.server.Routes;
-import callbridge.speech.ElevenLabsSpeechToText;
-import callbridge.speech.ElevenLabsTextToSpeech;
 import callbridge.talk.Talk;
 import callbridge.talk.TalkOptions;
 import callbridge.talk.UsageException;
-import callbridge.time.Sleeper;
 import callbridge.twilio.OutboundCalls;
 import callbridge.twilio.TwilioCallControl;
 
@@ -76,7 +71,7 @@ public final class Main {
         CountDownLatch stopRequested = ShutdownSignals.install();
         Callbridge app;
         try {
-            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), Callbridge.calls(config, services(config)));
+            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
         } catch (BindException e) {
             System.err.println("callbridge: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, or set PORT to a free port");
@@ -89,14 +84,6 @@ public final class Main {
         stopRequested.await();
         app.shutdown(config.server().shutdownGrace());
         return 0;
-    }
-
-    /** The outside services a server uses, as configured. */
-    private static CallServices services(Config config) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
-                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
-                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
     }
 
     /**
@@ -135,12 +122,18 @@ public final class Main {
         if (options.server().isPresent()) {
             return talk.run(options.server().get(), config.apiKey().get(), calls, System.out, stopRequested, Clock.systemUTC()).code;
         }
+        return talkThroughOwnServer(talk, options, config, calls, stopRequested);
+    }
+
+    /** {@code talk} without {@code --server}: through a callbridge started here, stopped at the end. */
+    private static int talkThroughOwnServer(Talk talk, TalkOptions options, Config config, OutboundCalls calls,
+                                            CountDownLatch stopRequested) throws IOException, InterruptedException {
         // Our own server: its /generate key only needs to be known to us when none is configured.
         Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
         Callbridge app;
         try {
             app = Callbridge.start(config.withApiKey(key).withPublicUrl(options.publicUrl()),
-                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, services(config)));
+                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
         } catch (BindException e) {
             System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");

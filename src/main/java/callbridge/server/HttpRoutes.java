@@ -1,7 +1,7 @@
 package callbridge.server;
 
-import callbridge.json.Json;
 import callbridge.http.JsonAnswers;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

@@ -1,7 +1,6 @@
 package callbridge.twilio;
 
 import callbridge.http.FormData;
-import callbridge.json.Json;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
 import callbridge.logging.RateLimitedLog;
@@ -79,7 +78,13 @@ public final class VoiceWebhook implements HttpHandler {
             JsonAnswers.send(exchange, 403, Json.object("error", "invalid Twilio signature"));
             return;
         }
-        Map<String, String> fields = new LinkedHashMap<>(form.get());
+        connect(exchange, address, form.get(), rawQuery);
+    }
+
+    /** Answers a webhook that passed its checks with TwiML streaming the call to its own stream URL. */
+    private void connect(HttpExchange exchange, PublicAddress address, Map<String, String> form, String rawQuery)
+            throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>(form);
         if (rawQuery != null) {
             try {
                 FormData.parse(rawQuery).forEach(fields::putIfAbsent);

@@ -3,6 +3,6 @@
  * codec ({@link callbridge.websocket.FrameReader}, {@link callbridge.websocket.FrameWriter}), message rules
  * ({@link callbridge.websocket.MessageAssembler}, {@link callbridge.websocket.Utf8Validator}), close codes,
  * and {@link callbridge.websocket.WebSocketConnection}: one blocking read loop per connection, sends from
- * any thread.
+ * any thread. Depends on {@code http} only.
  */
 package callbridge.websocket;

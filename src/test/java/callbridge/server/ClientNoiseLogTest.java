@@ -1,10 +1,10 @@
 package callbridge.server;
 
 import callbridge.call.CallSession;
-import callbridge.twilio.MediaStreamEndpoint;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.LogCapture;
 import callbridge.testing.TestCallbridge;
+import callbridge.twilio.MediaStreamEndpoint;
 import callbridge.twilio.VoiceWebhook;
 import callbridge.websocket.WebSocketConnection;
 import org.junit.jupiter.api.AutoClose;

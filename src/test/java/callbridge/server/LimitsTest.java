@@ -1,7 +1,7 @@
 package callbridge.server;
 
-import callbridge.json.Json;
 import callbridge.http.RequestHeadReader;
+import callbridge.json.Json;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

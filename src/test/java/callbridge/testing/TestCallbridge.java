@@ -2,6 +2,7 @@ package callbridge.testing;
 
 import callbridge.Callbridge;
 import callbridge.call.CallCompletion;
+import callbridge.call.CallControl;
 import callbridge.call.CallRegistry;
 import callbridge.call.CallServices;
 import callbridge.call.CallSession;
@@ -9,7 +10,6 @@ import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
-import callbridge.call.CallControl;
 import callbridge.time.Sleeper;
 import callbridge.twilio.TwilioCallControl;
 
