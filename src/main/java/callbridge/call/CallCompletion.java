@@ -38,10 +38,17 @@ public final class CallCompletion {
             LOG.log(Level.WARNING, "call {0}: not completed at Twilio: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set", callSid);
             return;
         }
-        CompletableFuture<Void> completion = CompletableFuture.runAsync(() -> completeWithRetries(callControl.get(), callSid),
-                runnable -> Thread.ofVirtual().name("complete " + callSid).start(runnable));
+        CompletableFuture<Void> completion = new CompletableFuture<>();
         underWay.add(completion);
-        completion.whenComplete((ignored, error) -> underWay.remove(completion));
+        Thread.ofVirtual().name("complete " + callSid).start(() -> {
+            try {
+                completeWithRetries(callControl.get(), callSid);
+            } finally {
+                // Counted out before it is done, so whoever waited for it finds it no longer under way.
+                underWay.remove(completion);
+                completion.complete(null);
+            }
+        });
     }
 
     /** Calls that have ended and are still being completed (a request or a pause before a retry under way). */

@@ -39,7 +39,6 @@ class UtteranceQueueTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(50);
         assertFalse(waiting.isDone());
         queue.add(utterance(7));
         assertEquals(7, ((UtteranceQueue.Heard) waiting.get(5, TimeUnit.SECONDS)).utterance().number());
