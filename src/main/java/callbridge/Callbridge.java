@@ -1,64 +1,92 @@
 package callbridge;
 
+import callbridge.audio.TurnDetector;
+import callbridge.audio.TurnSegmenter;
+import callbridge.audio.WebRtcVad;
+import callbridge.call.CallControl;
 import callbridge.call.CallEnd;
 import callbridge.call.CallServices;
-import callbridge.call.GenerateHandler;
-import callbridge.call.MediaStreamEndpoint;
-import callbridge.call.SessionManager;
+import callbridge.call.CallSetup;
+import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.server.CallbridgeServer;
+import callbridge.server.GenerateHandler;
 import callbridge.server.Limits;
 import callbridge.server.RelayDepartures;
+import callbridge.server.Routes;
+import callbridge.speech.ElevenLabsSpeechToText;
+import callbridge.speech.ElevenLabsTextToSpeech;
+import callbridge.time.Deadline;
+import callbridge.time.Sleeper;
+import callbridge.twilio.MediaStreamEndpoint;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.StreamBinding;
+import callbridge.twilio.TwilioCallControl;
 import callbridge.twilio.VoiceWebhook;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 /**
- * The running application: the server, its routes and the live calls, wired from one {@link Config}.
- * The outside services are passed in, so tests run the real server against stand-ins.
+ * The running application, wired from one {@link Config}: the server, a handler on each of its
+ * {@link Routes}, and the {@link Calls} they serve. The calls are made by the caller
+ * ({@link #calls(Config, CallServices)}), so tests run the real server against stand-ins and watch its calls.
  */
 public final class Callbridge implements AutoCloseable {
-    public static final String VOICE_WEBHOOK_PATH = "/twilio-voice";
-    public static final String GENERATE_PATH = "/generate";
     private static final System.Logger LOG = System.getLogger(Callbridge.class.getName());
 
     private final CallbridgeServer server;
-    private final SessionManager sessions;
+    private final Calls calls;
 
-    private Callbridge(CallbridgeServer server, SessionManager sessions) {
+    private Callbridge(CallbridgeServer server, Calls calls) {
         this.server = server;
-        this.sessions = sessions;
+        this.calls = calls;
     }
 
-    public static Callbridge start(Config config, InetSocketAddress address, CallServices services) throws IOException {
-        SessionManager sessions = new SessionManager(services.callControl(), services.clock());
+    /** The outside services a server uses, as configured. */
+    public static CallServices services(Config config) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
+                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
+    }
+
+    /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
+    public static Calls calls(Config config, CallServices services) {
+        Config.Turns turns = config.turns();
+        return Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()),
+                TurnDetector.Settings.withSilence(turns.silenceFrames())), turns.talkTimeout(), services));
+    }
+
+    /** Starts serving {@code calls} on {@code address}; the application owns them from now on. */
+    public static Callbridge start(Config config, InetSocketAddress address, Calls calls) throws IOException {
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
         StreamBinding binding = config.twilio().streamSecret().map(secret -> StreamBinding.withSecret(secret.value()))
                 .orElseGet(StreamBinding::withRandomSecret);
-        var media = new MediaStreamEndpoint(sessions, services, config.turns(), config.server().publicUrl(), signatures, binding);
-        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
         var departures = new RelayDepartures();
-        var generate = new GenerateHandler(sessions, config.apiKey(), departures, services.clock());
+        var media = new MediaStreamEndpoint(calls.registry(), calls.setup(), config.server().publicUrl(), signatures, binding);
+        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
+        var generate = new GenerateHandler(calls.conversation(), config.apiKey(), departures);
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
-        CallbridgeServer server = CallbridgeServer.start(address, Map.of(VOICE_WEBHOOK_PATH, webhook, GENERATE_PATH, generate),
-                Map.of(StreamBinding.MEDIA_PATH, media), limits, departures);
-        return new Callbridge(server, sessions);
+        try {
+            CallbridgeServer server = CallbridgeServer.start(address,
+                    Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate),
+                    Map.of(Routes.MEDIA, media), limits, departures);
+            return new Callbridge(server, calls);
+        } catch (IOException e) {
+            calls.close();
+            throw e;
+        }
     }
 
     public int port() {
         return server.port();
-    }
-
-    public SessionManager sessions() {
-        return sessions;
     }
 
     /**
@@ -68,25 +96,25 @@ public final class Callbridge implements AutoCloseable {
      * closes. Returns within about {@code grace}.
      */
     public void shutdown(Duration grace) {
-        Instant deadline = Instant.now().plus(grace);
+        Deadline deadline = Deadline.after(grace, Clock.systemUTC());
         // Calls that ended just before still count: their completion at Twilio is what the grace waits for.
         LOG.log(Level.INFO, "shutting down: ending {0} call(s), {1} ended call(s) still being completed at Twilio, {2} s grace",
-                sessions.size(), sessions.completionsUnderWay(), grace.toSeconds());
+                calls.registry().size(), calls.completion().underWay(), grace.toSeconds());
         server.startDraining();
         server.frontDoor().stopAccepting();
         try {
-            sessions.endAll(CallEnd.shutdown());
+            calls.registry().endAll(CallEnd.shutdown());
             server.frontDoor().closeWebSockets("server shutting down");
-            if (!sessions.awaitCompletions(remaining(deadline)) && sessions.completionsUnderWay() > 0) {
+            if (!calls.completion().awaitAll(deadline.remaining()) && calls.completion().underWay() > 0) {
                 LOG.log(Level.WARNING, "shutdown grace ran out with {0} call(s) not yet completed at Twilio",
-                        sessions.completionsUnderWay());
+                        calls.completion().underWay());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             // Whatever went wrong above, the server must close, or its threads keep the process alive.
-            sessions.close();
-            server.close(remaining(deadline));
+            calls.close();
+            server.close(deadline.remaining());
         }
         LOG.log(Level.INFO, "shut down");
     }
@@ -94,10 +122,5 @@ public final class Callbridge implements AutoCloseable {
     @Override
     public void close() {
         shutdown(Duration.ZERO);
-    }
-
-    private static Duration remaining(Instant deadline) {
-        Duration left = Duration.between(Instant.now(), deadline);
-        return left.isNegative() ? Duration.ZERO : left;
     }
 }

@@ -3,15 +3,12 @@ package callbridge;
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
-import callbridge.config.UnknownSettings;
-import callbridge.call.CallServices;
 import callbridge.config.Secret;
-import callbridge.speech.ElevenLabsSpeechToText;
-import callbridge.speech.ElevenLabsTextToSpeech;
+import callbridge.config.UnknownSettings;
+import callbridge.server.Routes;
 import callbridge.talk.Talk;
 import callbridge.talk.TalkOptions;
 import callbridge.talk.UsageException;
-import callbridge.twilio.CallControl;
 import callbridge.twilio.OutboundCalls;
 import callbridge.twilio.TwilioCallControl;
 
@@ -75,7 +72,7 @@ public final class Main {
         CountDownLatch stopRequested = ShutdownSignals.install();
         Callbridge app;
         try {
-            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), services(config));
+            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
         } catch (BindException e) {
             System.err.println("callbridge: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, or set PORT to a free port");
@@ -83,19 +80,11 @@ public final class Main {
         }
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
-                .map(url -> url + Callbridge.VOICE_WEBHOOK_PATH)
-                .orElse("https://<your public host>" + Callbridge.VOICE_WEBHOOK_PATH + " (set PUBLIC_URL to print it)"));
+                .map(url -> url + Routes.VOICE_WEBHOOK)
+                .orElse("https://<your public host>" + Routes.VOICE_WEBHOOK + " (set PUBLIC_URL to print it)"));
         stopRequested.await();
         app.shutdown(config.server().shutdownGrace());
         return 0;
-    }
-
-    /** The outside services a server uses, as configured. */
-    private static CallServices services(Config config) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
-                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
-                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
     }
 
     /**
@@ -134,12 +123,18 @@ public final class Main {
         if (options.server().isPresent()) {
             return talk.run(options.server().get(), config.apiKey().get(), calls, System.out, stopRequested, Clock.systemUTC()).code;
         }
+        return talkThroughOwnServer(talk, options, config, calls, stopRequested);
+    }
+
+    /** {@code talk} without {@code --server}: through a callbridge started here, stopped at the end. */
+    private static int talkThroughOwnServer(Talk talk, TalkOptions options, Config config, OutboundCalls calls,
+                                            CountDownLatch stopRequested) throws IOException, InterruptedException {
         // Our own server: its /generate key only needs to be known to us when none is configured.
         Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
         Callbridge app;
         try {
             app = Callbridge.start(config.withApiKey(key).withPublicUrl(options.publicUrl()),
-                    new InetSocketAddress(config.server().port()), services(config));
+                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
         } catch (BindException e) {
             System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");

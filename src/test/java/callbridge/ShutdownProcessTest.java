@@ -1,12 +1,13 @@
 package callbridge;
 
-import callbridge.testing.DeafTwilioPeer;
-import callbridge.testing.ServerProcess;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.testing.Await;
+import callbridge.testing.DeafTwilioPeer;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.ServerProcess;
 import callbridge.testing.TwilioDialer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -341,13 +342,8 @@ class ShutdownProcessTest {
 
     /** Waits until a /generate holds the call: another one, not waiting at all, is then refused with 409. */
     private static void awaitHeld(int port, String callSid) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (generate(port, "sid=" + callSid + "&timeout=0").statusCode() != 409) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no /generate is waiting on " + callSid);
-            }
-            Thread.sleep(20);
-        }
+        Await.until("a /generate waits on " + callSid, WAIT,
+                () -> generate(port, "sid=" + callSid + "&timeout=0").statusCode() == 409);
     }
 
     private static void report(String measurement) {

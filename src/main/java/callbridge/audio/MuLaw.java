@@ -33,10 +33,6 @@ public final class MuLaw {
         return DECODE[code & 0xFF];
     }
 
-    public static byte encode(short sample) {
-        return ENCODE[sample & 0xFFFF];
-    }
-
     /** Decodes {@code count} bytes of {@code mulaw} from {@code offset} into {@code pcm}. */
     public static void decode(byte[] mulaw, int offset, int count, short[] pcm) {
         for (int i = 0; i < count; i++) {
@@ -50,6 +46,7 @@ public final class MuLaw {
         return pcm;
     }
 
+    /** Encodes PCM samples (a WAV played into a call, say) as mu-law. */
     public static byte[] encode(short[] pcm) {
         byte[] mulaw = new byte[pcm.length];
         for (int i = 0; i < pcm.length; i++) {

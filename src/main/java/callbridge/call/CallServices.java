@@ -2,23 +2,25 @@ package callbridge.call;
 
 import callbridge.speech.SpeechToText;
 import callbridge.speech.TextToSpeech;
-import callbridge.twilio.CallControl;
+import callbridge.time.Sleeper;
 
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The outside services calls use, and the clock; tests pass stand-ins.
+ * The outside services calls use, and time: the clock calls are stamped with and the sleeper their
+ * timers wait with. Tests pass stand-ins, and a clock and sleeper they move by hand.
  *
  * @param callControl empty when Twilio credentials are missing
  */
 public record CallServices(SpeechToText speechToText, TextToSpeech textToSpeech, Optional<CallControl> callControl,
-                           Clock clock) {
+                           Clock clock, Sleeper sleeper) {
     public CallServices {
         Objects.requireNonNull(speechToText, "speechToText");
         Objects.requireNonNull(textToSpeech, "textToSpeech");
         Objects.requireNonNull(callControl, "callControl");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(sleeper, "sleeper");
     }
 }

@@ -5,9 +5,6 @@ import callbridge.audio.TurnSegmenter;
 import callbridge.speech.SpeechException;
 import callbridge.speech.SpeechToText;
 import callbridge.speech.TextToSpeech;
-import callbridge.twilio.MediaStreamEvent;
-import callbridge.websocket.CloseCodes;
-import callbridge.websocket.WebSocketConnection;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -15,21 +12,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Everything about one live call: its media stream, its turn detection, its transcriptions and its
- * queue of utterances. Audio arrives on the stream's thread; turns are transcribed by the session's
- * {@link Transcriber}, one after another, so utterances queue in the order they were spoken.
+ * Everything about one live call: its media stream, its turn detection, its transcriptions, its queue of
+ * utterances and the digits pressed. Audio arrives on the stream's thread; turns are transcribed by the
+ * session's {@link Transcriber}, one after another, so utterances queue in the order they were spoken.
  */
 public final class CallSession {
     private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
 
-    private final MediaStreamEvent.Start start;
-    private final WebSocketConnection stream;
+    private final String callSid;
+    private final MediaStream stream;
     private final TextToSpeech textToSpeech;
     private final Playback playback;
     private final Clock clock;
@@ -39,35 +35,35 @@ public final class CallSession {
     private final TurnSegmenter segmenter;
     private final UtteranceQueue utterances = new UtteranceQueue();
     private final Transcriber transcriber;
+    private final Digits digits;
     private final AtomicInteger turnsDetected = new AtomicInteger();
-    private final List<String> marksEchoed = new CopyOnWriteArrayList<>();
-    private final List<String> digits = new CopyOnWriteArrayList<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
     private final AtomicBoolean turnInProgress = new AtomicBoolean();
     private volatile Instant lastActivity;
     private volatile Duration talkTimeout;
 
-    CallSession(MediaStreamEvent.Start start, WebSocketConnection stream, TurnSegmenter segmenter,
-                SpeechToText speechToText, TextToSpeech textToSpeech, Duration talkTimeout, Clock clock) {
-        this.start = start;
+    CallSession(String callSid, MediaStream stream, TurnSegmenter segmenter, SpeechToText speechToText,
+                TextToSpeech textToSpeech, Duration talkTimeout, Clock clock) {
+        this.callSid = callSid;
         this.stream = stream;
         this.segmenter = segmenter;
         this.textToSpeech = textToSpeech;
-        this.playback = new Playback(stream, start.streamSid(), clock);
+        this.playback = new Playback(stream, clock);
         this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.lastActivity = startedAt;
-        this.transcriber = new Transcriber(start.callSid(), speechToText, utterances, clock, Transcriber.DEFAULT_MAX_WAITING);
+        this.transcriber = new Transcriber(callSid, speechToText, utterances, clock, Transcriber.DEFAULT_MAX_WAITING);
+        this.digits = new Digits(callSid);
     }
 
     public String callSid() {
-        return start.callSid();
+        return callSid;
     }
 
     public String streamSid() {
-        return start.streamSid();
+        return stream.id();
     }
 
     public Instant startedAt() {
@@ -78,22 +74,12 @@ public final class CallSession {
         return utterances;
     }
 
-    /** Names of the marks Twilio has echoed, oldest first. */
-    public List<String> marksEchoed() {
-        return List.copyOf(marksEchoed);
-    }
-
-    /** DTMF digits the caller pressed, in order. */
-    public List<String> digits() {
-        return List.copyOf(digits);
-    }
-
     public boolean hasEnded() {
         return ended.get();
     }
 
     /** Inbound audio: any finished turn goes off to be transcribed. */
-    void onAudio(byte[] mulaw) {
+    public void onAudio(byte[] mulaw) {
         Instant now = clock.instant();
         audioLock.lock();
         try {
@@ -109,22 +95,33 @@ public final class CallSession {
         }
     }
 
-    void onMark(String name) {
-        touch(); // the end of our playback
-        marksEchoed.add(name);
+    /** The stream played everything up to the mark {@code name}: the end of our playback. */
+    public void onMark(String name) {
+        touch();
         playback.onMarkEchoed(name);
     }
 
-    /** Speaks {@code text} into the call; the answer's outcome completes when Twilio has played it. */
+    /** The far end pressed a key; it reaches the driver in the next {@code /generate} answer. */
+    public void onDtmf(String digit) {
+        LOG.log(Level.INFO, "call {0}: DTMF {1}", callSid, digit);
+        digits.add(digit);
+    }
+
+    /** Digits pressed since the last answer took them, oldest first; they are handed out once. */
+    List<String> takeDigits() {
+        return digits.takeAll();
+    }
+
+    /** Speaks {@code text} into the call; the answer's outcome completes when the stream has played it. */
     Playback.Sent speak(String text) throws SpeechException, IOException {
         if (ended.get()) {
-            // A /generate may find a call that has just ended (SessionManager keeps them a while): nobody
-            // would hear it, so the text-to-speech request is not made at all.
-            throw new IOException("call " + callSid() + " has ended");
+            // A /generate may find a call that has just ended (ended calls are kept a while): nobody would
+            // hear it, so the text-to-speech request is not made at all.
+            throw new IOException("call " + callSid + " has ended");
         }
         touch();
         Playback.Sent sent = playback.speak(textToSpeech, text);
-        // Sending is faster than real time: the call is busy until Twilio has played it all.
+        // Sending is faster than real time: the call is busy until the stream has played it all.
         lastActivity = clock.instant().plus(sent.audio());
         return sent;
     }
@@ -163,17 +160,12 @@ public final class CallSession {
         lastActivity = clock.instant();
     }
 
-    void onDtmf(String digit) {
-        digits.add(digit);
-        LOG.log(Level.INFO, "call {0}: DTMF {1}", callSid(), digit);
-    }
-
     /**
      * Ends the session once; later calls do nothing and return false. A turn in progress is finished and
      * transcribed, queued transcriptions complete, and only then is the utterance queue closed with the
      * reason, so a waiter sees every utterance before it learns the call has ended.
      */
-    boolean end(CallEnd reason, int closeCode) {
+    boolean end(CallEnd reason) {
         audioLock.lock();
         try {
             if (!ended.compareAndSet(false, true)) {
@@ -186,22 +178,22 @@ public final class CallSession {
         }
         // The stream first: a speech being sent now then fails, and its waiter hears the call ended,
         // instead of registering a mark after endAll that nobody would ever complete.
-        stream.close(closeCode, closeCode == CloseCodes.GOING_AWAY ? "server shutting down" : "call ended");
+        stream.close(reason);
         playback.endAll();
         transcriber.finish(reason);
-        LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid(), reason, turnsDetected.get());
+        LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid, reason, turnsDetected.get());
         return true;
     }
 
     private void transcribeLater(Turn turn) {
         int number = turnsDetected.incrementAndGet();
-        LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, {3})", callSid(), number,
+        LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, {3})", callSid, number,
                 turn.speechDuration().toMillis(), turn.ending());
         transcriber.submit(number, turn);
     }
 
     @Override
     public String toString() {
-        return "call " + callSid() + " stream " + streamSid();
+        return "call " + callSid + " stream " + streamSid();
     }
 }

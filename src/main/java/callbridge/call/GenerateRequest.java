@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The query of one {@code GET /generate}, validated. Parameter names are the seed's.
+ * The query of one {@code GET /generate}, validated. Parameter names are the prototype's, which its drivers send.
  *
  * @param sid         the Twilio CallSid
  * @param first       wait for the far end's first utterance (no input)
@@ -13,14 +13,14 @@ import java.util.Optional;
  * @param timeout     how long to wait for the call and then for an utterance
  * @param talkTimeout new idle timeout for the call, if given
  */
-record GenerateRequest(String sid, boolean first, Optional<String> input, Duration timeout, Optional<Duration> talkTimeout) {
+public record GenerateRequest(String sid, boolean first, Optional<String> input, Duration timeout, Optional<Duration> talkTimeout) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_TIMEOUT_SECONDS = 600;
     static final int MAX_TALK_TIMEOUT_SECONDS = 86_400;
     static final int MAX_INPUT_CHARS = 5_000;
 
     /** A parameter with a value we cannot use; the message names it. */
-    static final class BadParameter extends Exception {
+    public static final class BadParameter extends Exception {
         BadParameter(String message) {
             super(message);
         }
@@ -31,7 +31,7 @@ record GenerateRequest(String sid, boolean first, Optional<String> input, Durati
      * {@code true/True/1} or {@code false/False/0}, an empty {@code input} for none, seconds with decimals
      * ({@code timeout=120.0}); {@code client} is accepted and unused.
      */
-    static GenerateRequest parse(Map<String, String> query) throws BadParameter {
+    public static GenerateRequest parse(Map<String, String> query) throws BadParameter {
         String sid = query.getOrDefault("sid", "").strip();
         if (sid.isEmpty()) {
             throw new BadParameter("sid is required (the Twilio CallSid)");

@@ -13,6 +13,17 @@ import java.util.Optional;
  * @param startedAt when its first audio went to Twilio
  * @param playedAt  when Twilio reported the end of playback
  */
-record PlaybackReport(Optional<String> mark, Duration audio, Playback.Outcome outcome, Optional<Instant> startedAt,
-                      Optional<Instant> playedAt) {
+public record PlaybackReport(Optional<String> mark, Duration audio, Outcome outcome, Optional<Instant> startedAt,
+                             Optional<Instant> playedAt) {
+    /** How the wait for a mark ended. */
+    public enum Outcome {
+        /** Everything up to the mark was played. */
+        PLAYED,
+        /** The audio was dropped by a {@code clear}; the echo does not mean it was heard. */
+        CLEARED,
+        /** The call ended first. */
+        CALL_ENDED,
+        /** The mark was not echoed in time (reported by the waiter; a mark never completes with it). */
+        NOT_ECHOED
+    }
 }

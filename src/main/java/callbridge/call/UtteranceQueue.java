@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,16 +12,26 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A call's utterances in the order they were spoken, waiting to be collected. Once the call has ended the
  * queue is closed with the reason: waiters wake, and whatever was still queued is handed out first.
+ * An answer is taken whole or not at all: until {@link #takeAnswer} decides on one, nothing leaves the
+ * queue, so a request that times out or whose client leaves loses nothing.
  */
 public final class UtteranceQueue {
     /** What a wait for the next utterance came back with. */
     public sealed interface Next {
     }
 
-    public record Heard(Utterance utterance) implements Next {
+    /** @param heardBefore utterances queued ahead of the answer, which began before the turn's cut */
+    public record Heard(Utterance utterance, List<Utterance> heardBefore) implements Next {
+        public Heard {
+            heardBefore = List.copyOf(heardBefore);
+        }
     }
 
-    public record Ended(CallEnd end) implements Next {
+    /** @param heardBefore every utterance that was still queued */
+    public record Ended(CallEnd end, List<Utterance> heardBefore) implements Next {
+        public Ended {
+            heardBefore = List.copyOf(heardBefore);
+        }
     }
 
     public record NothingYet() implements Next {
@@ -54,30 +65,55 @@ public final class UtteranceQueue {
         }
     }
 
-    /** The next utterance, waiting up to {@code timeout}; {@link Ended} once closed and empty. */
-    public Next take(Duration timeout) throws InterruptedException {
-        return take(timeout, new CompletableFuture<>());
-    }
-
     /**
-     * As {@link #take(Duration)}, but gives up with {@link NothingYet} as soon as {@code abandoned}
-     * completes (whoever asked has gone away), leaving the queue as it was.
+     * The answer to a turn: the first utterance that began at or after {@code cut}, with the ones queued
+     * ahead of it as {@code heardBefore}; once the queue is closed with no such utterance, {@link Ended}
+     * with everything left. Waits up to {@code timeout}, or until {@code abandoned} completes (whoever
+     * asked has gone away); {@link NothingYet} then, leaving the queue as it was.
      */
-    public Next take(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
+    public Next takeAnswer(Instant cut, Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
         abandoned.thenRun(this::wakeWaiters);
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (queued.isEmpty() && endReason == null) {
+            int answer;
+            while ((answer = firstStartedFrom(cut)) < 0 && endReason == null) {
                 if (nanos <= 0 || abandoned.isDone()) {
                     return new NothingYet();
                 }
                 nanos = changed.awaitNanos(nanos);
             }
-            return queued.isEmpty() ? new Ended(endReason) : new Heard(queued.removeFirst());
+            if (abandoned.isDone()) {
+                return new NothingYet();
+            }
+            if (answer < 0) {
+                return new Ended(endReason, removeFirst(queued.size()));
+            }
+            List<Utterance> before = removeFirst(answer);
+            return new Heard(queued.removeFirst(), before);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The index of the first utterance that began at or after {@code cut}; -1 when none has. */
+    private int firstStartedFrom(Instant cut) {
+        int index = 0;
+        for (Utterance utterance : queued) {
+            if (!utterance.startedAt().isBefore(cut)) {
+                return index;
+            }
+            index++;
+        }
+        return -1;
+    }
+
+    private List<Utterance> removeFirst(int count) {
+        List<Utterance> removed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            removed.add(queued.removeFirst());
+        }
+        return removed;
     }
 
     private void wakeWaiters() {

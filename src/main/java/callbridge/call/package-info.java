@@ -1,7 +1,13 @@
 /**
- * Live calls. {@link callbridge.call.MediaStreamEndpoint} turns a media stream into a
- * {@link callbridge.call.CallSession} (audio to turns to utterances; our speech out through
- * {@link callbridge.call.Playback}); {@link callbridge.call.SessionManager} keeps the sessions and ends every
- * call through one path; {@link callbridge.call.GenerateHandler} is {@code GET /generate}.
+ * The call domain: a live call's {@link callbridge.call.CallSession} (audio to turns to utterances; our
+ * speech out through {@link callbridge.call.Playback}), the {@link callbridge.call.CallRegistry} that ends
+ * every call through one path, {@link callbridge.call.CallCompletion} at Twilio, the
+ * {@link callbridge.call.TalkTimeoutWatchdog}, and the {@link callbridge.call.Conversation} behind
+ * {@code /generate}, whose {@link callbridge.call.TurnResult} says how each turn ended.
+ *
+ * <p>Depends on {@code audio}, {@code speech} and {@code time} only, and on ports it owns:
+ * {@link callbridge.call.MediaStream} (a call's audio out, implemented by {@code twilio}) and
+ * {@link callbridge.call.CallControl} (hanging up at Twilio). It knows nothing of WebSockets, HTTP or the
+ * server; the adapters plug those in.
  */
 package callbridge.call;

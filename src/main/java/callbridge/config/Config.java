@@ -1,7 +1,5 @@
 package callbridge.config;
 
-import callbridge.audio.Frames;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,6 +55,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
     public record Twilio(Optional<String> accountSid, Optional<Secret> authToken, URI apiBaseUrl,
                          boolean validateSignatures, Optional<Secret> streamSecret) {
     }
+
+    /**
+     * One chunk of {@code SILENCE_CHUNKS_TRIGGER}: a media-stream frame, 20 ms, the prototype's unit. Named
+     * here rather than taken from {@code audio/} so that settings depend on no capability package.
+     */
+    public static final int CHUNK_MILLIS = 20;
 
     /** A stream secret's minimum length: as many characters as the bytes an HMAC-SHA256 key should have. */
     public static final int MIN_STREAM_SECRET_LENGTH = 32;
@@ -161,13 +165,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** The silence that ends a turn: {@code SILENCE_CHUNKS_TRIGGER} frames, or {@code SILENCE_MS}, not both. */
     private static int silenceFrames(Settings s) {
-        int frameMillis = (int) Frames.DURATION.toMillis();
         if (s.optional("SILENCE_MS").isPresent()) {
             if (s.optional("SILENCE_CHUNKS_TRIGGER").isPresent()) {
                 throw new ConfigException("set SILENCE_CHUNKS_TRIGGER or SILENCE_MS, not both");
             }
-            int millis = s.integer("SILENCE_MS", 0, frameMillis, 60_000);
-            return Math.ceilDiv(millis, frameMillis);
+            int millis = s.integer("SILENCE_MS", 0, CHUNK_MILLIS, 60_000);
+            return Math.ceilDiv(millis, CHUNK_MILLIS);
         }
         return s.integer("SILENCE_CHUNKS_TRIGGER", 140, 1, 3_000);
     }

@@ -1,6 +1,6 @@
 package callbridge.emulate;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -15,15 +15,14 @@ public final class Linger {
     }
 
     public static void drain(Socket socket, InputStream in, Duration within, long maxBytes) {
-        long deadline = System.nanoTime() + within.toNanos();
+        DeadlineInputStream rest = new DeadlineInputStream(socket, in, "lingering input");
+        rest.deadlineIn(within);
         byte[] discard = new byte[4096];
         long left = maxBytes;
         try {
             socket.shutdownOutput();
-            long remainingMillis;
-            while (left > 0 && (remainingMillis = Duration.ofNanos(deadline - System.nanoTime()).toMillis()) > 0) {
-                socket.setSoTimeout((int) remainingMillis);
-                int n = in.read(discard, 0, (int) Math.min(discard.length, left));
+            while (left > 0) {
+                int n = rest.read(discard, 0, (int) Math.min(discard.length, left));
                 if (n < 0) {
                     return;
                 }

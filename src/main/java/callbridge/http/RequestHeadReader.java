@@ -43,7 +43,8 @@ public final class RequestHeadReader {
             return Optional.empty();
         }
         startedNanos = System.nanoTime();
-        long deadline = startedNanos + headDeadline.toNanos();
+        DeadlineInputStream rest = new DeadlineInputStream(socket, in, "request head");
+        rest.deadlineAt(startedNanos + headDeadline.toNanos());
         ByteArrayOutputStream head = new ByteArrayOutputStream(512);
         LineTracker lines = new LineTracker();
         int next = first;
@@ -55,12 +56,7 @@ public final class RequestHeadReader {
             if (lines.endsHead(next)) {
                 return Optional.of(RequestHead.parse(head.toByteArray()));
             }
-            long remainingMillis = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
-            if (remainingMillis <= 0) {
-                throw new SocketTimeoutException("request head not complete within " + headDeadline.toSeconds() + " s");
-            }
-            socket.setSoTimeout((int) remainingMillis);
-            next = in.read();
+            next = rest.read();
             if (next < 0) {
                 throw new MalformedRequestException("connection closed inside the request head");
             }

@@ -1,7 +1,11 @@
 package callbridge.http;
 
+import callbridge.json.Json;
+
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.Socket;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -11,6 +15,9 @@ import java.util.Map;
  * a bad request the stream position cannot be trusted.
  */
 public record SimpleResponse(int status, String reasonPhrase, Map<String, String> extraHeaders, String jsonBody) {
+    /** After an error answer, unread input is drained for up to this long (and this many bytes). */
+    private static final Duration LINGER = Duration.ofSeconds(1);
+    private static final long MAX_LINGER_BYTES = 64 * 1024;
 
     /** A JSON {@code {"error": message}} answer. */
     public static SimpleResponse error(int status, String reasonPhrase, String message) {
@@ -33,5 +40,19 @@ public record SimpleResponse(int status, String reasonPhrase, Map<String, String
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.write(body);
         out.flush();
+    }
+
+    /**
+     * Writes this answer, half-closes, and reads what the client still sends for a moment before closing
+     * ({@link Linger}): closing with unread input makes TCP send a reset, which can destroy the answer
+     * before it is read. Failures only mean the client is gone; the socket is closed whatever happens.
+     */
+    public void answerAndClose(Socket socket) {
+        try (socket) {
+            writeTo(socket.getOutputStream());
+            Linger.drain(socket, socket.getInputStream(), LINGER, MAX_LINGER_BYTES);
+        } catch (IOException e) {
+            // the client went away first: nothing left to tell it
+        }
     }
 }

@@ -1,12 +1,14 @@
 package callbridge.server;
 
+import callbridge.time.Deadline;
 import callbridge.websocket.WebSocketEndpoint;
 import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link FrontDoor} that relays to it and serves WebSockets itself.
  */
 public final class CallbridgeServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CallbridgeServer.class.getName());
+
     private final HttpRoutes routes;
     private final FrontDoor frontDoor;
     private final AtomicBoolean draining;
@@ -79,11 +83,14 @@ public final class CallbridgeServer implements AutoCloseable {
      * front door), then drops every connection.
      */
     public void close(Duration patience) {
-        Instant deadline = Instant.now().plus(patience);
+        Deadline deadline = Deadline.after(patience, Clock.systemUTC());
         frontDoor.stopAccepting();
         routes.close(patience);
         // The last answers may still be on their way through the relays: let them out before dropping.
-        frontDoor.awaitNoConnections(Duration.between(Instant.now(), deadline));
+        frontDoor.awaitNoConnections(deadline.remaining());
+        if (frontDoor.openConnections() > 0) {
+            LOG.log(Level.INFO, "dropping {0} connection(s) still open", frontDoor.openConnections());
+        }
         frontDoor.close();
     }
 

@@ -1,7 +1,7 @@
 package callbridge.server;
 
-import callbridge.http.Json;
 import callbridge.http.JsonAnswers;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -40,7 +40,7 @@ public final class HttpRoutes implements AutoCloseable {
     public static HttpRoutes start(Map<String, HttpHandler> handlers, BooleanSupplier draining) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.createContext("/health", guarded(exchange -> health(exchange, draining)));
+        server.createContext(Routes.HEALTH, guarded(exchange -> health(exchange, draining)));
         handlers.forEach((path, handler) -> server.createContext(path, guarded(handler)));
         server.createContext("/", guarded(exchange ->
                 JsonAnswers.send(exchange, 404, Json.object("error", "no route for " + exchange.getRequestURI().getPath()))));

@@ -1,7 +1,13 @@
 /**
- * The server: {@link callbridge.server.FrontDoor} owns the public port and reads every request head;
- * WebSocket upgrades are served there, and plain HTTP is relayed byte for byte
+ * The server: {@link callbridge.server.FrontDoor} owns the public port (accept loop, connection cap);
+ * {@link callbridge.server.ConnectionDispatch} reads every request head of a connection; WebSocket upgrades
+ * are served by {@link callbridge.server.WebSocketUpgrades}, and plain HTTP is relayed byte for byte
  * ({@link callbridge.server.HttpRelay}, {@link callbridge.server.BodyFraming}) to the loopback
  * {@code HttpServer} of {@link callbridge.server.HttpRoutes}. One port, two protocols: see DESIGN.md.
+ * {@link callbridge.server.Routes} is the table of paths; {@link callbridge.server.GenerateHandler} is the
+ * HTTP side of {@code /generate}.
+ *
+ * <p>Depends on {@code http}, {@code websocket}, {@code json}, {@code logging}, {@code time}, and on
+ * {@code call} for the {@code /generate} handler.
  */
 package callbridge.server;

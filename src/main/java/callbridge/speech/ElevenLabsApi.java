@@ -2,7 +2,9 @@ package callbridge.speech;
 
 import callbridge.config.Config;
 import callbridge.config.Secret;
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.time.Retry;
+import callbridge.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -29,26 +31,24 @@ final class ElevenLabsApi {
     /** Error bodies are short JSON; more than this is not worth reading. */
     private static final int MAX_ERROR_BODY = 8 * 1024;
 
-    /**
-     * @param attempts     tries in all for a 429, a 5xx or a refused connection
-     * @param firstBackoff pause before the second try; it doubles before each later one
-     */
-    record Retries(int attempts, Duration firstBackoff) {
-        static final Retries DEFAULT = new Retries(3, Duration.ofMillis(500));
-    }
+    /** Tries in all for a 429, a 5xx or a refused connection, and the first pause between them. */
+    static final Retry.Policy RETRIES = new Retry.Policy(3, Duration.ofMillis(500));
 
     private final HttpClient http;
     private final URI baseUrl;
     private final Optional<Secret> apiKey;
     private final Duration requestTimeout;
-    private final Retries retries;
+    private final Retry.Policy retries;
+    private final Sleeper sleeper;
 
-    ElevenLabsApi(HttpClient http, Config.ElevenLabs settings, Duration requestTimeout, Retries retries) {
+    ElevenLabsApi(HttpClient http, Config.ElevenLabs settings, Duration requestTimeout, Retry.Policy retries,
+                  Sleeper sleeper) {
         this.http = http;
         this.baseUrl = settings.baseUrl();
         this.apiKey = settings.apiKey();
         this.requestTimeout = requestTimeout;
         this.retries = retries;
+        this.sleeper = sleeper;
     }
 
     HttpRequest.Builder request(String pathAndQuery) {
@@ -63,47 +63,45 @@ final class ElevenLabsApi {
         Secret key = apiKey.orElseThrow(() ->
                 new SpeechException("ElevenLabs " + service + ": no API key: set ELEVENLABS_API_KEY"));
         HttpRequest built = request.header("xi-api-key", key.value()).build();
-        Duration backoff = retries.firstBackoff();
-        for (int attempt = 1; ; attempt++) {
-            boolean lastAttempt = attempt == retries.attempts();
-            try {
-                HttpResponse<InputStream> response = http.send(built, HttpResponse.BodyHandlers.ofInputStream());
-                // The request timeout covered the wait for headers; the guard covers the body.
-                InputStream body = new StallGuard(response.body(), requestTimeout, service);
-                int status = response.statusCode();
-                if (status / 100 == 2) {
-                    return body;
-                }
-                String detail = errorDetail(body);
-                if ((status == 429 || status >= 500) && !lastAttempt) {
-                    LOG.log(Level.INFO, "ElevenLabs {0}: HTTP {1} ({2}), trying again in {3} ms", service, status, detail, backoff.toMillis());
-                } else {
-                    throw failure(service, status, detail);
-                }
-            } catch (HttpTimeoutException e) {
-                throw new SpeechException("ElevenLabs " + service + ": no answer within " + describe(requestTimeout), e);
-            } catch (ConnectException e) {
-                if (lastAttempt) {
-                    throw new SpeechException("ElevenLabs " + service + ": cannot connect to " + baseUrl, e);
-                }
-                LOG.log(Level.INFO, "ElevenLabs {0}: cannot connect, trying again in {1} ms", service, backoff.toMillis());
-            } catch (IOException e) {
-                throw new SpeechException("ElevenLabs " + service + ": " + e, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SpeechException("ElevenLabs " + service + ": interrupted", e);
+        try {
+            return Retry.run(retries, sleeper, () -> attempt(service, built), SpeechException::mayPass,
+                    (failure, pause) -> LOG.log(Level.INFO, "{0}; trying again in {1} ms", failure.getMessage(), pause.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpeechException("ElevenLabs " + service + ": interrupted", e);
+        }
+    }
+
+    /** One try: the body of a 2xx answer, or a failure that says whether another try may help. */
+    private InputStream attempt(String service, HttpRequest request) throws SpeechException {
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The request timeout covered the wait for headers; the guard covers the body.
+            InputStream body = new StallGuard(response.body(), requestTimeout, service);
+            int status = response.statusCode();
+            if (status / 100 == 2) {
+                return body;
             }
-            sleep(backoff);
-            backoff = backoff.multipliedBy(2);
+            throw failure(service, status, errorDetail(body));
+        } catch (HttpTimeoutException e) {
+            throw new SpeechException("ElevenLabs " + service + ": no answer within " + describe(requestTimeout), e);
+        } catch (ConnectException e) {
+            throw new SpeechException("ElevenLabs " + service + ": cannot connect to " + baseUrl, true, e);
+        } catch (IOException e) {
+            throw new SpeechException("ElevenLabs " + service + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpeechException("ElevenLabs " + service + ": interrupted", e);
         }
     }
 
     private static SpeechException failure(String service, int status, String detail) {
         String prefix = "ElevenLabs " + service + ": HTTP " + status + ": ";
+        boolean mayPass = status == 429 || status >= 500;
         return switch (status) {
             case 401 -> new SpeechException(prefix + "the API key was rejected (check ELEVENLABS_API_KEY): " + detail);
-            case 429 -> new SpeechException(prefix + "too many requests, still after retries: " + detail);
-            default -> new SpeechException(prefix + detail);
+            case 429 -> new SpeechException(prefix + "too many requests: " + detail, true, null);
+            default -> new SpeechException(prefix + detail, mayPass, null);
         };
     }
 
@@ -139,14 +137,5 @@ final class ElevenLabsApi {
     private static String describe(Duration timeout) {
         long millis = timeout.toMillis();
         return millis % 1_000 == 0 ? millis / 1_000 + " s" : millis + " ms";
-    }
-
-    private static void sleep(Duration pause) throws SpeechException {
-        try {
-            Thread.sleep(pause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SpeechException("interrupted", e);
-        }
     }
 }

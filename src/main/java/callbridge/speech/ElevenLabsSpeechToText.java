@@ -3,7 +3,8 @@ package callbridge.speech;
 import callbridge.audio.Turn;
 import callbridge.audio.Wav;
 import callbridge.config.Config;
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ public final class ElevenLabsSpeechToText implements SpeechToText {
     }
 
     public static ElevenLabsSpeechToText create(HttpClient http, Config.ElevenLabs settings) {
-        return new ElevenLabsSpeechToText(new ElevenLabsApi(http, settings, REQUEST_TIMEOUT, ElevenLabsApi.Retries.DEFAULT),
+        return new ElevenLabsSpeechToText(new ElevenLabsApi(http, settings, REQUEST_TIMEOUT, ElevenLabsApi.RETRIES, Sleeper.REAL),
                 settings.sttModel(), settings.sttLanguage());
     }
 

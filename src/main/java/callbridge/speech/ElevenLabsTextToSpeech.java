@@ -2,7 +2,8 @@ package callbridge.speech;
 
 import callbridge.config.Config;
 import callbridge.config.VoiceSettings;
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.time.Sleeper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech {
     }
 
     public static ElevenLabsTextToSpeech create(HttpClient http, Config.ElevenLabs settings) {
-        return new ElevenLabsTextToSpeech(new ElevenLabsApi(http, settings, REQUEST_TIMEOUT, ElevenLabsApi.Retries.DEFAULT),
+        return new ElevenLabsTextToSpeech(new ElevenLabsApi(http, settings, REQUEST_TIMEOUT, ElevenLabsApi.RETRIES, Sleeper.REAL),
                 settings.ttsVoiceId(), settings.ttsModel(), settings.ttsLanguage(), settings.ttsVoice());
     }
 

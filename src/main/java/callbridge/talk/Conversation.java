@@ -1,7 +1,7 @@
 package callbridge.talk;
 
+import callbridge.call.CallControlException;
 import callbridge.talk.Ending.Outcome;
-import callbridge.twilio.CallControlException;
 import callbridge.twilio.CallStatus;
 import callbridge.twilio.OutboundCalls;
 
@@ -13,11 +13,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One call to the agent under test, played turn by turn: begin the user side, place the call, hear the
- * agent's greeting (unless the user goes first), then for each user line speak it through {@code /generate}
- * and hear the answer, until the user is done, {@code --max-turns}, the call ends, a timeout, an error or an
- * interrupt. Whatever ends it, the call is then completed at Twilio (unless it is over already) and the
- * user side is told.
+ * One call to the agent under test, played turn by turn: begin the user side, place the call, hear the agent's
+ * greeting (unless the user goes first), then for each user line speak it through {@code /generate} and hear the
+ * answer, until the user is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever
+ * ends it, the call is then completed at Twilio (unless it is over already) and the user side is told.
  */
 final class Conversation {
     /** Twilio rings for 60 s by default before it gives up with no-answer; a little more covers queueing. */
@@ -31,7 +30,6 @@ final class Conversation {
     /** Ends the turn loop with this ending. */
     private static final class Stop extends Exception {
         private final Ending ending;
-
         Stop(Outcome outcome, String detail) {
             super(detail, null, false, false);
             this.ending = new Ending(outcome, detail);

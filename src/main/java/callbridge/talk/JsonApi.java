@@ -1,7 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

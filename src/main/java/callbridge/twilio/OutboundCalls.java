@@ -1,5 +1,8 @@
 package callbridge.twilio;
 
+import callbridge.call.CallControl;
+import callbridge.call.CallControlException;
+
 import java.net.URI;
 
 /** Places calls and follows them, for a client that dials out (the {@code talk} simulator). */

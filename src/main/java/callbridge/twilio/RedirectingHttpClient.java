@@ -21,8 +21,8 @@ import java.time.Duration;
  *
  * <p>Each request is sent once. The SDK's {@code reliableRequest} would try every 5xx three times (100 ms
  * apart), and Apache HttpClient's default retry strategy repeats a 429/503 after 1 s, even for a POST:
- * stacked under {@code SessionManager}'s own 3 attempts with backoff, one failing completion made up to
- * 18 requests, and placing a call could place it twice. Retrying is the caller's decision, made in one place.
+ * stacked under {@code CallCompletion}'s own 3 attempts with back-off, one failing completion would make up
+ * to 18 requests, and placing a call could place it twice. Retrying is the caller's decision, made in one place.
  *
  * <p>The wait for an answer is shorter than the SDK's (30 s), so a hung API frees the completion thread
  * sooner. It is set on the connections: the SDK puts its own {@code RequestConfig} on every request

@@ -9,8 +9,10 @@ import java.util.Optional;
 /**
  * Checks {@code X-Twilio-Signature} (https://www.twilio.com/docs/usage/security#validating-requests):
  * base64 of HMAC-SHA1, keyed with the auth token, over the full public URL followed by each POST
- * parameter's name and value sorted by name. The Twilio SDK's {@link RequestValidator} does the
- * arithmetic. Off when no auth token is configured or {@code TWILIO_VALIDATE_SIGNATURES=false}.
+ * parameter's name and value sorted by name. Both requests Twilio signs are checked here: the voice
+ * webhook ({@link #webhookProblem}) and the media-stream upgrade ({@link #upgradeProblem}). The Twilio
+ * SDK's {@link RequestValidator} does the arithmetic. Off when no auth token is configured or
+ * {@code TWILIO_VALIDATE_SIGNATURES=false}.
  */
 public final class SignatureCheck {
     public static final String HEADER = "X-Twilio-Signature";
@@ -27,8 +29,21 @@ public final class SignatureCheck {
                 : Optional.empty());
     }
 
-    public boolean enabled() {
-        return validator.isPresent();
+    /**
+     * The webhook: signed over its public URL as Twilio requested it, query string included, and the
+     * POST form's fields.
+     */
+    public Optional<String> webhookProblem(PublicAddress address, String rawPathAndQuery, Map<String, String> form,
+                                           Optional<String> signature) {
+        return problem(address.http(rawPathAndQuery), form, signature);
+    }
+
+    /**
+     * The {@code /media} upgrade: signed over the exact stream URL from our TwiML, path included, with no
+     * parameters (https://www.twilio.com/docs/voice/media-streams#websocket-security).
+     */
+    public Optional<String> upgradeProblem(PublicAddress address, String target, Optional<String> signature) {
+        return problem(address.webSocket(target), Map.of(), signature);
     }
 
     /** Why the request fails the check, or empty when it passes (or checking is off). */

@@ -1,5 +1,7 @@
 package callbridge.twilio;
 
+import callbridge.server.Routes;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
@@ -25,15 +27,13 @@ import java.util.regex.Pattern;
  * A reconnecting stream uses the same URL, so it still works.
  */
 public final class StreamBinding {
-    /** The WebSocket path Twilio streams audio to; a stream's own URL is below it. */
-    public static final String MEDIA_PATH = "/media";
     /** A shorter secret would make the token easier to forge than the HMAC is to break. */
     public static final int MIN_SECRET_BYTES = 32;
     /** Twilio's CallSid: "CA" and 32 hex digits (https://www.twilio.com/docs/voice/api/call-resource). */
     private static final Pattern CALL_SID = Pattern.compile("CA[0-9a-fA-F]{32}");
     /** base64url without padding (RFC 4648 section 5): the token needs no escaping in a URL path. */
     private static final Pattern STREAM_PATH = Pattern.compile(
-            Pattern.quote(MEDIA_PATH) + "/(" + CALL_SID.pattern() + ")/([A-Za-z0-9_-]{1,100})");
+            Pattern.quote(Routes.MEDIA) + "/(" + CALL_SID.pattern() + ")/([A-Za-z0-9_-]{1,100})");
     private static final String HMAC = "HmacSHA256";
 
     private final SecretKeySpec key;
@@ -67,7 +67,7 @@ public final class StreamBinding {
         if (!isCallSid(callSid)) {
             throw new IllegalArgumentException("not a Twilio CallSid: " + callSid);
         }
-        return MEDIA_PATH + "/" + callSid + "/" + token(callSid);
+        return Routes.MEDIA + "/" + callSid + "/" + token(callSid);
     }
 
     /**

@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.call.CallControlException;
 import callbridge.config.Config;
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;

@@ -1,9 +1,10 @@
 package callbridge.twilio;
 
 import callbridge.http.FormData;
-import callbridge.http.Json;
 import callbridge.http.JsonAnswers;
+import callbridge.json.Json;
 import callbridge.logging.RateLimitedLog;
+import callbridge.server.Routes;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -69,15 +70,21 @@ public final class VoiceWebhook implements HttpHandler {
             return;
         }
         String rawQuery = exchange.getRequestURI().getRawQuery();
-        String signedUrl = address.http(exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery));
-        Optional<String> problem = signatures.problem(signedUrl, form.get(),
+        Optional<String> problem = signatures.webhookProblem(address,
+                exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery), form.get(),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
         if (problem.isPresent()) {
             refusals.log("webhook refused (403): {0}", problem.get());
             JsonAnswers.send(exchange, 403, Json.object("error", "invalid Twilio signature"));
             return;
         }
-        Map<String, String> fields = new LinkedHashMap<>(form.get());
+        connect(exchange, address, form.get(), rawQuery);
+    }
+
+    /** Answers a webhook that passed its checks with TwiML streaming the call to its own stream URL. */
+    private void connect(HttpExchange exchange, PublicAddress address, Map<String, String> form, String rawQuery)
+            throws IOException {
+        Map<String, String> fields = new LinkedHashMap<>(form);
         if (rawQuery != null) {
             try {
                 FormData.parse(rawQuery).forEach(fields::putIfAbsent);
@@ -98,7 +105,7 @@ public final class VoiceWebhook implements HttpHandler {
         }
         // The token stays out of the log: whoever reads it could otherwise open the call's stream.
         LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", callSid, fields.getOrDefault("CallStatus", "?"),
-                address.webSocket(StreamBinding.MEDIA_PATH + "/" + callSid + "/..."));
+                address.webSocket(Routes.MEDIA + "/" + callSid + "/..."));
         String streamUrl = address.webSocket(binding.path(callSid));
         byte[] twiml = TwiML.connectStream(streamUrl, parameters).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");

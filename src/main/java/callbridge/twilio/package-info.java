@@ -1,6 +1,11 @@
 /**
- * Twilio: the voice webhook and its TwiML, the binding of each media stream's URL to its call, the
- * media-stream messages (a pure codec), request signatures, the public address Twilio uses, and call
- * control through the Twilio SDK.
+ * Everything Twilio: the voice webhook and its TwiML, the binding of each media stream's URL to its call,
+ * both signature checks ({@link callbridge.twilio.SignatureCheck}), the media-stream messages (a pure codec),
+ * the adapter from a media-stream WebSocket to a call ({@link callbridge.twilio.MediaStreamEndpoint},
+ * {@link callbridge.twilio.MediaStreamListener}, {@link callbridge.twilio.TwilioMediaStream}, where a call's
+ * end becomes a close code), the public address Twilio uses, and call control through the Twilio SDK.
+ *
+ * <p>An adapter: depends on {@code call} (which it plugs into), {@code websocket}, {@code http},
+ * {@code json}, {@code audio}, {@code config}, {@code logging}, and {@code server} for the route table.
  */
 package callbridge.twilio;

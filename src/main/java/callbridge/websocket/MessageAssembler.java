@@ -8,6 +8,7 @@ import java.util.Optional;
  * Joins data frames into text messages and enforces the message-level rules (RFC 6455 5.4, 5.6, 8.1):
  * a continuation needs an open message, a new message may not start inside one, text is valid UTF-8
  * (checked frame by frame, so the error comes as early as possible), and the whole message fits the limit.
+ * This server speaks a text-only protocol, so a binary message is refused with 1003 (RFC 6455 7.4.1).
  * Control frames never come here: they may arrive between fragments and are handled by the connection.
  */
 final class MessageAssembler {
@@ -19,14 +20,12 @@ final class MessageAssembler {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** True between the first and the final frame of a fragmented message. */
-    boolean inMessage() {
-        return partial != null;
-    }
-
-    /** Takes a TEXT or CONTINUATION frame; the message text once its final frame has arrived. */
+    /** Takes a data frame; the message text once its final frame has arrived. */
     Optional<String> accept(Frame frame) throws ProtocolException {
         switch (frame.opcode()) {
+            case BINARY -> throw partial != null
+                    ? new ProtocolException(CloseCodes.PROTOCOL_ERROR, "new message started inside a fragmented one")
+                    : new ProtocolException(CloseCodes.UNSUPPORTED_DATA, "binary messages are not accepted");
             case TEXT -> {
                 if (partial != null) {
                     throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "new message started inside a fragmented one");
@@ -39,7 +38,7 @@ final class MessageAssembler {
                     throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
                 }
             }
-            default -> throw new IllegalArgumentException("not a text or continuation frame: " + frame.opcode());
+            default -> throw new IllegalArgumentException("not a data frame: " + frame.opcode());
         }
         if ((long) partial.size() + frame.payload().length > maxMessageBytes) {
             throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG, "message exceeds the limit of " + maxMessageBytes + " bytes");

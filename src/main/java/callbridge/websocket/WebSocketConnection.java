@@ -22,8 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * The server end of one WebSocket connection after its handshake: a blocking read loop on the
  * connection's own (virtual) thread, and sends that are safe from any thread.
  *
- * <p>This server speaks a text-only protocol (Twilio media streams), so a binary message is refused with
- * 1003. Sends are serialized with a {@link ReentrantLock} rather than {@code synchronized}: on JDK 21 a
+ * <p>This server speaks a text-only protocol (Twilio media streams): {@link MessageAssembler} refuses a
+ * binary message with 1003. Sends are serialized with a {@link ReentrantLock} rather than {@code synchronized}: on JDK 21 a
  * virtual thread blocked in a socket write inside {@code synchronized} would pin its carrier thread.
  *
  * <p>No peer can hold this connection, or anyone who uses it, for long: a data message must arrive within
@@ -142,9 +142,6 @@ public final class WebSocketConnection {
                         }
                         return peerClose;
                     }
-                    case BINARY -> throw assembler.inMessage()
-                            ? new ProtocolException(CloseCodes.PROTOCOL_ERROR, "new message started inside a fragmented one")
-                            : new ProtocolException(CloseCodes.UNSUPPORTED_DATA, "binary messages are not accepted");
                     default -> {
                         var message = assembler.accept(frame);
                         // After we sent close, data may still arrive; RFC 6455 7.1.2 lets us discard it.

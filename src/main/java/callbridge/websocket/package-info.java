@@ -6,5 +6,6 @@
  * any thread. The client side, for {@code emulate}: {@link callbridge.websocket.ClientHandshake} (the
  * request and the checks of the answer), {@link callbridge.websocket.WebSocketClient} (connect) and
  * {@link callbridge.websocket.ClientConnection} (masked sends, the same frame reader for the server's frames).
+ * Depends on {@code http} only.
  */
 package callbridge.websocket;

@@ -104,7 +104,7 @@ class WavInputTest {
     private static byte[] tone(int length) {
         byte[] tone = new byte[length];
         for (int i = 0; i < length; i++) {
-            tone[i] = MuLaw.encode((short) (6000 * Math.sin(2 * Math.PI * 440 * i / 8000.0)));
+            tone[i] = MuLaw.encode(new short[] {(short) (6000 * Math.sin(2 * Math.PI * 440 * i / 8000.0))})[0];
         }
         return tone;
     }

@@ -1,6 +1,7 @@
 package callbridge.call;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;
@@ -13,10 +14,12 @@ import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -35,18 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * "Ending calls well": every way a call ends (stop, the WebSocket closing or failing, the talk timeout,
- * shutdown) goes through {@link SessionManager#end}: the session goes, a waiting {@code /generate} hears
+ * shutdown) goes through {@link CallRegistry#end}: the session goes, a waiting {@code /generate} hears
  * the reason, the stream is closed, and the call is completed at Twilio exactly once, retrying what may
  * pass. Real server on loopback; Twilio's REST API is {@link FakeTwilioRest}, scripted per call.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CallEndingTest {
-    /** Long enough for a second completion request, if there were one, to have arrived (backoff is 500 ms). */
-    private static final Duration SETTLE = SessionManager.COMPLETION_BACKOFF.plusMillis(400);
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final List<TestCallbridge> servers = new ArrayList<>();
-    private final CapturedLog log = CapturedLog.of(SessionManager.class.getName());
+    private final CapturedLog log = CapturedLog.of(CallCompletion.class.getName());
 
     @AfterEach
     void stop() {
@@ -64,64 +65,7 @@ class CallEndingTest {
         return start(Map.of());
     }
 
-    // --- completion at Twilio: retries, "already gone", a Twilio that never answers ---
-
-    @Test
-    void completion_serverErrorThenOk_isRetriedAfterTheBackoff_twoRequests() throws Exception {
-        TestCallbridge server = start();
-        try (FakeTwilioCall call = server.call()) {
-            server.session(call.callSid());
-            server.twilioRest().script(call.callSid(), new FakeTwilioRest.Error(500, 20500));
-            call.stop();
-            server.twilioRest().awaitUpdates(2, WAIT);
-            Thread.sleep(SETTLE.toMillis());
-            List<FakeTwilioRest.CallUpdate> updates = server.twilioRest().updatesFor(call.callSid());
-            assertEquals(2, updates.size(), "one failed try, one that worked");
-            long gapMillis = (updates.get(1).atNanos() - updates.get(0).atNanos()) / 1_000_000;
-            assertTrue(gapMillis >= SessionManager.COMPLETION_BACKOFF.toMillis() - 50,
-                    "the retry waits for the backoff, not " + gapMillis + " ms");
-            updates.forEach(update -> assertEquals("completed", update.form().get("Status")));
-            assertTrue(log.about(call.callSid(), Level.INFO).contains("call " + call.callSid() + ": completed at Twilio"),
-                    log.about(call.callSid(), Level.ALL).toString());
-            assertEquals(List.of(), log.about(call.callSid(), Level.SEVERE));
-        }
-    }
-
-    @Test
-    void completion_serverErrorEveryTime_triesThreeTimes_thenLogsTheFailureWithTheCallSid() throws Exception {
-        TestCallbridge server = start();
-        try (FakeTwilioCall call = server.call()) {
-            server.session(call.callSid());
-            for (int i = 0; i < 3 * SessionManager.COMPLETION_ATTEMPTS; i++) {
-                server.twilioRest().script(call.callSid(), new FakeTwilioRest.Error(503, 20503));
-            }
-            call.stop();
-            server.twilioRest().awaitUpdates(SessionManager.COMPLETION_ATTEMPTS, WAIT);
-            // The last try comes after 500 + 1000 ms of backoff; its failure is logged just after.
-            awaitTrue(() -> !log.about(call.callSid(), Level.SEVERE).isEmpty(), WAIT, "a final failure is logged");
-            Thread.sleep(SETTLE.toMillis());
-            assertEquals(SessionManager.COMPLETION_ATTEMPTS, server.twilioRest().updatesFor(call.callSid()).size(),
-                    "exactly " + SessionManager.COMPLETION_ATTEMPTS + " attempts: the SDK must not add retries of its own");
-            List<String> errors = log.about(call.callSid(), Level.SEVERE);
-            assertEquals(1, errors.size(), errors.toString());
-            assertTrue(errors.getFirst().contains(call.callSid()) && errors.getFirst().contains("503"), errors.getFirst());
-        }
-    }
-
-    @Test
-    void completion_alreadyGone404_20404_isSuccess_oneRequestAndNoRetry() throws Exception {
-        TestCallbridge server = start();
-        try (FakeTwilioCall call = server.call()) {
-            server.session(call.callSid());
-            server.twilioRest().script(call.callSid(), new FakeTwilioRest.Error(404, 20404));
-            call.stop();
-            server.twilioRest().awaitUpdates(1, WAIT);
-            Thread.sleep(SETTLE.toMillis());
-            assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
-            assertEquals(List.of(), log.about(call.callSid(), Level.SEVERE));
-            assertEquals(List.of(), log.about(call.callSid(), Level.WARNING));
-        }
-    }
+    // --- completion at Twilio while another completion hangs (retries: CallCompletionTest) ---
 
     @Test
     void completion_twilioNeverAnswers_otherCallsStillComplete_andTheWaitForCompletionsIsBounded() throws Exception {
@@ -143,10 +87,10 @@ class CallEndingTest {
                         WAIT, call.callSid() + " completed while another completion hangs");
             }
             long started = System.nanoTime();
-            assertFalse(server.app().sessions().awaitCompletions(Duration.ofMillis(300)), "one completion is still stuck");
+            assertFalse(server.completion().awaitAll(Duration.ofMillis(300)), "one completion is still stuck");
             long waitedMillis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(waitedMillis < 2_000, "awaitCompletions gave up after " + waitedMillis + " ms");
-            assertEquals(0, server.app().sessions().size());
+            assertEquals(0, server.calls().size());
         }
     }
 
@@ -159,14 +103,14 @@ class CallEndingTest {
         CallSession session = server.session(call.callSid());
         call.silence(Duration.ofMillis(60));
         call.abortWithoutClose();
-        UtteranceQueue.Next next = session.utterances().take(WAIT);
+        UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
         assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.STREAM_CLOSED
                 && ended.end().detail().startsWith("media stream closed (1006"),
                 next.toString());
         server.twilioRest().awaitUpdates(1, WAIT);
-        Thread.sleep(SETTLE.toMillis());
+        assertTrue(server.completion().awaitAll(WAIT), "completions finish");
         assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
-        assertTrue(server.app().sessions().byCallSid(call.callSid()).isEmpty(), "session removed");
+        assertTrue(server.calls().live(call.callSid()).isEmpty(), "session removed");
     }
 
     @Test
@@ -182,12 +126,12 @@ class CallEndingTest {
                 // the server may close while the message is still going out
             }
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
-            UtteranceQueue.Next next = session.utterances().take(WAIT);
+            UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
             assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.STREAM_CLOSED
                     && ended.end().detail().startsWith("media stream closed (1009"),
                     next.toString());
             server.twilioRest().awaitUpdates(1, WAIT);
-            Thread.sleep(SETTLE.toMillis());
+            assertTrue(server.completion().awaitAll(WAIT), "completions finish");
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
         }
     }
@@ -210,7 +154,7 @@ class CallEndingTest {
             assertTrue(tookMillis >= 1_000 && tookMillis < 5_000, "ended after " + tookMillis + " ms");
             assertEquals(CloseCodes.NORMAL, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             server.twilioRest().awaitUpdates(1, WAIT);
-            Thread.sleep(SETTLE.toMillis());
+            assertTrue(server.completion().awaitAll(WAIT), "completions finish");
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
         }
     }
@@ -224,13 +168,13 @@ class CallEndingTest {
             first.silence(Duration.ofMillis(200));
             first.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
             first.silence(Duration.ofMillis(3_300)); // the turn ends; nobody collects it
-            Thread.sleep(500); // its transcription lands in the old session's queue
+            awaitQueued(server.session(sid)); // its transcription lands in the old session's queue
             try (FakeTwilioCall second = server.call(sid)) {
                 assertEquals(CloseCodes.NORMAL, first.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
                 HttpResponse<String> answer = server.generate(Map.of("sid", sid, "first", "true", "timeout", "5"));
                 assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), Json.MAPPER.readTree(answer.body()).path("response").asText(),
                         answer.body());
-                Thread.sleep(SETTLE.toMillis());
+                assertTrue(server.completion().awaitAll(WAIT), "completions finish");
                 assertEquals(List.of(), server.twilioRest().updatesFor(sid), "the call was hung up");
                 assertFalse(server.session(sid).hasEnded());
             }
@@ -259,7 +203,7 @@ class CallEndingTest {
         TestCallbridge server = start(Map.of("TALK_TIMEOUT", "1"));
         try (FakeTwilioCall call = server.call()) {
             CallSession session = server.session(call.callSid());
-            UtteranceQueue.Next next = session.utterances().take(WAIT);
+            UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
             assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.TALK_TIMEOUT, next.toString());
             assertEquals(CloseCodes.NORMAL, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             server.twilioRest().awaitUpdates(1, WAIT);
@@ -297,7 +241,7 @@ class CallEndingTest {
                 assertEquals(CloseCodes.GOING_AWAY, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             }
             server.twilioRest().awaitUpdates(calls.size(), WAIT);
-            Thread.sleep(SETTLE.toMillis());
+            assertTrue(server.completion().awaitAll(WAIT), "completions finish");
             for (FakeTwilioCall call : calls) {
                 assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size(), call.callSid());
             }
@@ -322,20 +266,20 @@ class CallEndingTest {
             for (FakeTwilioCall call : calls) {
                 racers.submit(() -> race(go, failures, call::stop));
                 racers.submit(() -> race(go, failures, call::close));
-                racers.submit(() -> race(go, failures, () -> server.app().sessions().byCallSid(call.callSid())
-                        .ifPresent(session -> server.app().sessions().end(session, new CallEnd(CallEnd.Reason.HUNG_UP, "ended by the test")))));
+                racers.submit(() -> race(go, failures, () -> server.calls().live(call.callSid())
+                        .ifPresent(session -> server.calls().end(session, new CallEnd(CallEnd.Reason.HUNG_UP, "ended by the test")))));
             }
             racers.submit(() -> race(go, failures, () -> server.app().shutdown(Duration.ofSeconds(5))));
             go.countDown();
         }
         assertEquals(List.of(), failures.stream().filter(f -> !(f instanceof RuntimeException)).toList());
         server.twilioRest().awaitUpdates(count, WAIT);
-        Thread.sleep(SETTLE.toMillis());
+        assertTrue(server.completion().awaitAll(WAIT), "completions finish");
         for (FakeTwilioCall call : calls) {
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size(), "completions of " + call.callSid());
         }
         assertEquals(count, server.twilioRest().updates().size());
-        assertEquals(0, server.app().sessions().size());
+        assertEquals(0, server.calls().size());
     }
 
     // --- a /generate that comes late ---
@@ -372,7 +316,7 @@ class CallEndingTest {
         TestCallbridge server = start();
         try (ExecutorService waiters = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<Optional<CallSession>> lookup = waiters.submit(() ->
-                    server.app().sessions().awaitCall(FakeTwilioCall.newCallSid(), Duration.ofSeconds(60)));
+                    server.calls().awaitCall(FakeTwilioCall.newCallSid(), Duration.ofSeconds(60), new CompletableFuture<>()));
             Future<HttpResponse<String>> answer = waiters.submit(() ->
                     server.generate(Map.of("sid", FakeTwilioCall.newCallSid(), "first", "true", "timeout", "60")));
             Thread.sleep(300); // let the /generate reach the server and start waiting for its call
@@ -396,13 +340,15 @@ class CallEndingTest {
             for (int i = 0; i < 2; i++) {
                 try (FakeTwilioCall call = server.call()) {
                     callSids.add(call.callSid());
-                    CallSession session = server.session(call.callSid());
+                    server.session(call.callSid());
                     call.echoMarksAfterPlayback(true);
                     Future<HttpResponse<String>> answer = waiters.submit(() ->
                             server.generate(Map.of("sid", call.callSid(), "input", "hola", "timeout", "30")));
+                    CompletableFuture<String> played = new CompletableFuture<>();
+                    call.onMarkPlayed(played::complete);
                     String mark = call.awaitMessage(FakeTwilioCall.isEvent("mark"), WAIT).path("mark").path("name").asText();
                     // Echoed once the 160 ms of speech has played: the call works both ways.
-                    awaitTrue(() -> session.marksEchoed().contains(mark), WAIT, "Twilio echoes " + mark);
+                    assertEquals(mark, played.get(WAIT.toSeconds(), TimeUnit.SECONDS), "Twilio echoes " + mark);
                     call.stop();
                     HttpResponse<String> response = answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                     assertEquals(200, response.statusCode(), response.body());
@@ -414,9 +360,12 @@ class CallEndingTest {
                 }
             }
         }
-        Thread.sleep(SETTLE.toMillis());
+        for (String callSid : callSids) {
+            // Logged when the call has ended, which its /generate may hear of a moment before.
+            awaitTrue(() -> !log.about(callSid, Level.WARNING).isEmpty(), WAIT, "a warning about " + callSid);
+        }
         assertEquals(List.of(), server.twilioRest().updates(), "nothing can be completed without credentials");
-        assertEquals(0, server.app().sessions().size());
+        assertEquals(0, server.calls().size());
         for (String callSid : callSids) {
             List<String> warnings = log.about(callSid, Level.WARNING);
             assertEquals(1, warnings.size(), warnings.toString());
@@ -442,13 +391,20 @@ class CallEndingTest {
 
     /** True while a /generate holds the call (a second one would get 409). */
     private static boolean inTurn(TestCallbridge server, FakeTwilioCall call) {
-        return server.app().sessions().byCallSid(call.callSid()).map(session -> {
+        return server.calls().live(call.callSid()).map(session -> {
             if (session.beginTurn()) {
                 session.endTurn();
                 return false;
             }
             return true;
         }).orElse(false);
+    }
+
+    /** Waits until an utterance is queued on {@code session}, and leaves it there. */
+    private static void awaitQueued(CallSession session) throws InterruptedException {
+        UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
+        assertTrue(next instanceof UtteranceQueue.Heard, next.toString());
+        session.utterances().putBack(List.of(((UtteranceQueue.Heard) next).utterance()));
     }
 
     private static void race(CountDownLatch go, List<Throwable> failures, Runnable action) {
@@ -460,18 +416,8 @@ class CallEndingTest {
         }
     }
 
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(Condition condition, Duration timeout, String what) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting until " + what);
-            }
-            Thread.sleep(10);
-        }
+    private static void awaitTrue(Await.State condition, Duration timeout, String what) throws Exception {
+        Await.until(what, timeout, condition);
     }
 
     /** Records what one java.util.logging logger (where System.Logger writes) logs, formatted. */

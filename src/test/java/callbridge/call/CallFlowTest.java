@@ -1,17 +1,22 @@
 package callbridge.call;
 
+import callbridge.json.Json;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,7 +64,7 @@ class CallFlowTest {
         assertEquals(2 * calls, server.elevenLabs().sttRequests().size());
         assertEquals(List.of(), server.elevenLabs().problems());
         server.twilioRest().awaitUpdates(calls, Duration.ofSeconds(10));
-        assertEquals(0, server.app().sessions().size(), "sessions left behind");
+        assertEquals(0, server.calls().size(), "sessions left behind");
     }
 
     private void oneCallSaysTwoSentences(List<String> clips) throws Exception {
@@ -76,13 +81,13 @@ class CallFlowTest {
             }
             call.stop();
             for (Spoken expected : spoken) {
-                UtteranceQueue.Next next = session.utterances().take(Duration.ofSeconds(20));
+                UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(20), new CompletableFuture<>());
                 Utterance heard = assertInstanceOf(UtteranceQueue.Heard.class, next, call.callSid()).utterance();
                 assertEquals(SpeechClips.textOf(expected.clip()), heard.text(), call.callSid());
                 assertNear(expected.start(), heard.speechStart(), "speech start of " + expected.clip());
                 assertNear(expected.end(), heard.speechEnd(), "speech end of " + expected.clip());
             }
-            assertInstanceOf(UtteranceQueue.Ended.class, session.utterances().take(Duration.ofSeconds(10)),
+            assertInstanceOf(UtteranceQueue.Ended.class, session.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(10), new CompletableFuture<>()),
                     "exactly two turns in " + call.callSid());
         }
     }
@@ -91,18 +96,20 @@ class CallFlowTest {
     void stop_endsTheSession_closesTheStream_andCompletesTheCallOnce() throws Exception {
         try (FakeTwilioCall call = server.call()) {
             CallSession session = server.session(call.callSid());
-            assertEquals(Optional.of(session), server.app().sessions().byStreamSid(call.streamSid()));
+            assertEquals(Optional.of(session), server.calls().live(call.callSid()));
             call.sendDtmf("7");
             call.echoMark("someone-elses-mark");
             call.silence(Duration.ofMillis(100));
             call.stop();
             assertEquals(1000, call.closed().get(5, TimeUnit.SECONDS));
-            assertEquals(new UtteranceQueue.Ended(CallEnd.hungUp()), session.utterances().take(Duration.ofSeconds(5)));
-            assertEquals(Optional.empty(), server.app().sessions().byStreamSid(call.streamSid()));
-            assertEquals(List.of("7"), session.digits());
-            assertEquals(List.of("someone-elses-mark"), session.marksEchoed());
+            HttpResponse<String> answer = server.generate(Map.of("sid", call.callSid(), "first", "true", "timeout", "5"));
+            JsonNode body = Json.MAPPER.readTree(answer.body());
+            assertEquals("hung up", body.path("reason").asText(), answer.body());
+            assertEquals(List.of("7"), List.of(body.path("dtmf").get(0).asText()), answer.body());
+            assertEquals(1, body.path("dtmf").size(), answer.body());
+            assertEquals(Optional.empty(), server.calls().live(call.callSid()));
             server.twilioRest().awaitUpdates(1, Duration.ofSeconds(5));
-            Thread.sleep(300); // a second completion, if there were one, would arrive now
+            assertTrue(server.completion().awaitAll(Duration.ofSeconds(5)), "completions finish");
             List<FakeTwilioRest.CallUpdate> updates = server.twilioRest().updatesFor(call.callSid());
             assertEquals(1, updates.size());
             assertEquals("completed", updates.getFirst().form().get("Status"));
@@ -115,7 +122,7 @@ class CallFlowTest {
         CallSession session = server.session(call.callSid());
         call.silence(Duration.ofMillis(100));
         call.abortWithoutClose();
-        UtteranceQueue.Next next = session.utterances().take(Duration.ofSeconds(5));
+        UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(5), new CompletableFuture<>());
         assertEquals(CallEnd.Reason.STREAM_CLOSED, ((UtteranceQueue.Ended) next).end().reason(), next.toString());
         server.twilioRest().awaitUpdates(1, Duration.ofSeconds(5));
         assertEquals(call.callSid(), server.twilioRest().updates().getFirst().callSid());
@@ -131,7 +138,7 @@ class CallFlowTest {
             call.silence(Duration.ofMillis(200));
             call.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
             call.silence(PAUSE);
-            Utterance heard = ((UtteranceQueue.Heard) session.utterances().take(Duration.ofSeconds(10))).utterance();
+            Utterance heard = ((UtteranceQueue.Heard) session.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(10), new CompletableFuture<>())).utterance();
             assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), heard.text());
             assertTrue(call.closed().getNow(-1) == -1, "the stream is still open");
         }
@@ -145,7 +152,7 @@ class CallFlowTest {
             call.silence(Duration.ofMillis(200));
             call.speak(SpeechClips.load(SpeechClips.MANANA_NUEVE));
             call.silence(PAUSE);
-            Utterance heard = ((UtteranceQueue.Heard) session.utterances().take(Duration.ofSeconds(10))).utterance();
+            Utterance heard = ((UtteranceQueue.Heard) session.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(10), new CompletableFuture<>())).utterance();
             assertTrue(heard.error().orElseThrow().contains("audio too short"), heard.toString());
             assertEquals("", heard.text());
         }

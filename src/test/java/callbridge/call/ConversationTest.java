@@ -1,6 +1,7 @@
 package callbridge.call;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
@@ -136,15 +137,12 @@ class ConversationTest {
         call.speak(SpeechClips.load(clip));
     }
 
-    private static void awaitUtterances(CallSession session, int count) throws InterruptedException {
-        List<Utterance> seen = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (seen.size() < count && System.nanoTime() < deadline) {
-            seen.addAll(session.utterances().drain());
-            Thread.sleep(50);
-        }
-        assertEquals(count, seen.size(), "utterances heard");
-        session.utterances().putBack(seen);
+    private static void awaitUtterances(CallSession session, int count) throws Exception {
+        Await.until(count + " utterance(s) heard", Duration.ofSeconds(20), () -> {
+            List<Utterance> queued = session.utterances().drain();
+            session.utterances().putBack(queued);
+            return queued.size() >= count;
+        });
     }
 
     private CompletableFuture<HttpResponse<String>> generateLater(Map<String, String> query) {

@@ -1,6 +1,7 @@
 package callbridge.call;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
@@ -95,11 +96,8 @@ class GenerateAbandonTest {
 
     /** Until a /generate holds the call: another one, not waiting at all, is then refused with 409. */
     private void awaitHeld(String callSid) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (server.generate(Map.of("sid", callSid, "timeout", "0")).statusCode() != 409) {
-            assertTrue(System.nanoTime() < deadline, "no /generate is waiting on " + callSid);
-            Thread.sleep(10);
-        }
+        Await.until("a /generate waits on " + callSid, Duration.ofSeconds(10),
+                () -> server.generate(Map.of("sid", callSid, "timeout", "0")).statusCode() == 409);
     }
 
     /** Asks until the call is no longer held; returns how long that took. */
@@ -112,16 +110,11 @@ class GenerateAbandonTest {
     }
 
     /** Until the call holds {@code count} utterances nobody has collected (looked at without taking them). */
-    private static void awaitQueued(CallSession session, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
+    private static void awaitQueued(CallSession session, int count) throws Exception {
+        Await.until(count + " utterance(s) queued", Duration.ofSeconds(20), () -> {
             List<Utterance> queued = session.utterances().drain();
             session.utterances().putBack(queued);
-            if (queued.size() >= count) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "utterances queued: " + queued.size());
-            Thread.sleep(20);
-        }
+            return queued.size() >= count;
+        });
     }
 }

@@ -1,6 +1,7 @@
 package callbridge.call;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
+import callbridge.testing.Await;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
@@ -78,7 +79,7 @@ class GenerateStatusTest {
             call.silenceWhenIdle(true);
             CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> generate(
                     Map.of("sid", call.callSid(), "first", "true", "timeout", "3")));
-            Thread.sleep(500);
+            awaitHeld(call.callSid());
             assertEquals(409, server.generate(Map.of("sid", call.callSid(), "timeout", "1")).statusCode());
             assertEquals(204, waiting.get(10, TimeUnit.SECONDS).statusCode());
             assertEquals(204, server.generate(Map.of("sid", call.callSid(), "timeout", "0.2")).statusCode(),
@@ -108,7 +109,7 @@ class GenerateStatusTest {
         FakeTwilioCall call = server.call();
         CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> generate(
                 Map.of("sid", call.callSid(), "first", "true", "timeout", "20")));
-        Thread.sleep(300);
+        awaitHeld(call.callSid());
         call.close();
         HttpResponse<String> response = waiting.get(10, TimeUnit.SECONDS);
         assertEquals(200, response.statusCode());
@@ -139,5 +140,17 @@ class GenerateStatusTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Until a /generate holds the call: probed by claiming its turn for an instant, as a second one would. */
+    private void awaitHeld(String callSid) throws Exception {
+        CallSession session = server.session(callSid);
+        Await.until("a /generate holds " + callSid, Duration.ofSeconds(10), () -> {
+            if (session.beginTurn()) {
+                session.endTurn();
+                return false;
+            }
+            return true;
+        });
     }
 }

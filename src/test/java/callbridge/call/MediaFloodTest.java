@@ -57,7 +57,7 @@ class MediaFloodTest {
         server.twilioRest().awaitUpdates(STREAMS, Duration.ofSeconds(10));
         Set<String> completed = server.twilioRest().updates().stream().map(FakeTwilioRest.CallUpdate::callSid).collect(Collectors.toSet());
         assertEquals(calls.stream().map(FakeTwilioCall::callSid).collect(Collectors.toSet()), completed);
-        assertEquals(0, server.app().sessions().size(), "sessions left");
+        assertEquals(0, server.calls().size(), "sessions left");
         long heapAfter = liveHeap();
         int stt = server.elevenLabs().sttAttempts();
         System.out.printf("[MediaFloodTest] %d streams flooding speech: %d frames taken before the 1008 close (%.0f s of audio offered),"

@@ -80,7 +80,7 @@ class MediaSignatureTest {
                 FakeTwilioCall.connect(server.twilio().local(stream.url()), callSid, FakeTwilioCall.newStreamSid(),
                         stream.parameters(), headers));
         assertEquals(403, refused.getResponse().statusCode());
-        assertEquals(0, server.app().sessions().size());
+        assertEquals(0, server.calls().size());
     }
 
     private static String pathOf(String url) {

@@ -51,7 +51,7 @@ class StreamHijackTest {
         String unknown = FakeTwilioCall.newCallSid();
         assertRefused("/media", unknown);
         assertRefused("/media/" + unknown + "/" + "A".repeat(43), unknown);
-        assertEquals(0, server.app().sessions().size());
+        assertEquals(0, server.calls().size());
         // A call the server does know ends normally and is completed: the only completion there is.
         try (FakeTwilioCall known = server.call()) {
             server.session(known.callSid());
@@ -71,7 +71,7 @@ class StreamHijackTest {
             assertEquals(CloseCodes.POLICY_VIOLATION, hijacker.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             assertEquals(victimStream, server.session(victim.callSid()).streamSid(), "the victim's stream was replaced");
             assertFalse(victim.closed().isDone(), "the victim's stream was closed");
-            assertEquals(1, server.app().sessions().size());
+            assertEquals(1, server.calls().size());
             hijacker.close();
         }
         server.twilioRest().awaitUpdates(1, WAIT);

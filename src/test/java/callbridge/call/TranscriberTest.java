@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -52,7 +53,7 @@ class TranscriberTest {
 
         List<Utterance> all = new ArrayList<>();
         UtteranceQueue.Next next;
-        while ((next = utterances.take(Duration.ofSeconds(5))) instanceof UtteranceQueue.Heard heard) {
+        while ((next = utterances.takeAnswer(Instant.MIN, Duration.ofSeconds(5), new CompletableFuture<>())) instanceof UtteranceQueue.Heard heard) {
             all.add(heard.utterance());
         }
         assertInstanceOf(UtteranceQueue.Ended.class, next);

@@ -24,9 +24,9 @@ class UtteranceQueueTest {
         UtteranceQueue queue = new UtteranceQueue();
         queue.add(utterance(1));
         queue.add(utterance(2));
-        assertEquals(1, ((UtteranceQueue.Heard) queue.take(Duration.ZERO)).utterance().number());
-        assertEquals(2, ((UtteranceQueue.Heard) queue.take(Duration.ZERO)).utterance().number());
-        assertInstanceOf(UtteranceQueue.NothingYet.class, queue.take(Duration.ofMillis(20)));
+        assertEquals(1, ((UtteranceQueue.Heard) queue.takeAnswer(Instant.MIN, Duration.ZERO, new CompletableFuture<>())).utterance().number());
+        assertEquals(2, ((UtteranceQueue.Heard) queue.takeAnswer(Instant.MIN, Duration.ZERO, new CompletableFuture<>())).utterance().number());
+        assertInstanceOf(UtteranceQueue.NothingYet.class, queue.takeAnswer(Instant.MIN, Duration.ofMillis(20), new CompletableFuture<>()));
     }
 
     @Test
@@ -34,12 +34,11 @@ class UtteranceQueueTest {
         UtteranceQueue queue = new UtteranceQueue();
         CompletableFuture<UtteranceQueue.Next> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                return queue.take(Duration.ofSeconds(10));
+                return queue.takeAnswer(Instant.MIN, Duration.ofSeconds(10), new CompletableFuture<>());
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(50);
         assertFalse(waiting.isDone());
         queue.add(utterance(7));
         assertEquals(7, ((UtteranceQueue.Heard) waiting.get(5, TimeUnit.SECONDS)).utterance().number());
@@ -51,8 +50,8 @@ class UtteranceQueueTest {
         queue.add(utterance(1));
         queue.close(CallEnd.hungUp());
         queue.close(CallEnd.shutdown()); // a later reason is ignored
-        assertInstanceOf(UtteranceQueue.Heard.class, queue.take(Duration.ZERO));
-        assertEquals(new UtteranceQueue.Ended(CallEnd.hungUp()), queue.take(Duration.ofSeconds(5)));
+        assertInstanceOf(UtteranceQueue.Heard.class, queue.takeAnswer(Instant.MIN, Duration.ZERO, new CompletableFuture<>()));
+        assertEquals(new UtteranceQueue.Ended(CallEnd.hungUp(), List.of()), queue.takeAnswer(Instant.MIN, Duration.ofSeconds(5), new CompletableFuture<>()));
     }
 
     @Test

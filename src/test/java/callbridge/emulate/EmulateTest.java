@@ -2,7 +2,7 @@ package callbridge.emulate;
 
 import callbridge.audio.MuLaw;
 import callbridge.audio.Wav;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.ClipRecognizer;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;

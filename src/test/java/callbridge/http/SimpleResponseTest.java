@@ -1,5 +1,6 @@
 package callbridge.http;
 
+import callbridge.json.Json;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

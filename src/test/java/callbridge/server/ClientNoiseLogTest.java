@@ -1,10 +1,10 @@
 package callbridge.server;
 
 import callbridge.call.CallSession;
-import callbridge.call.MediaStreamEndpoint;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.LogCapture;
 import callbridge.testing.TestCallbridge;
+import callbridge.twilio.MediaStreamEndpoint;
 import callbridge.twilio.VoiceWebhook;
 import callbridge.websocket.WebSocketConnection;
 import org.junit.jupiter.api.AutoClose;
@@ -39,7 +39,7 @@ class ClientNoiseLogTest {
     @AutoClose
     private final LogCapture log = LogCapture.of(HttpRoutes.class, FrontDoor.class, VoiceWebhook.class,
             MediaStreamEndpoint.class, WebSocketConnection.class, CallSession.class,
-            Class.forName("callbridge.call.MediaStreamListener"));
+            Class.forName("callbridge.twilio.MediaStreamListener"));
 
     ClientNoiseLogTest() throws ClassNotFoundException {
     }

@@ -1,7 +1,8 @@
 package callbridge.server;
 
-import callbridge.http.Json;
 import callbridge.http.RequestHeadReader;
+import callbridge.json.Json;
+import callbridge.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -292,12 +293,8 @@ class LimitsTest {
         }
     }
 
-    private void waitForOpenConnections(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (server.frontDoor().openConnections() != count) {
-            assertTrue(System.nanoTime() < deadline, "open connections: " + server.frontDoor().openConnections());
-            Thread.sleep(10);
-        }
+    private void waitForOpenConnections(int count) throws Exception {
+        Await.until(count + " open connection(s)", Duration.ofSeconds(5), () -> server.frontDoor().openConnections() == count);
     }
 
     /** A GET /health head of exactly {@code size} bytes, blank line included, padded with one header. */

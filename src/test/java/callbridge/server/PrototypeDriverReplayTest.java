@@ -2,7 +2,7 @@ package callbridge.server;
 
 import callbridge.call.CallSession;
 import callbridge.config.Config;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
@@ -15,7 +15,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -108,13 +111,16 @@ class PrototypeDriverReplayTest {
 
     /** The far end hears our speech to its end (Twilio echoes our mark then), and answers. */
     private static void replyOncePlayed(FakeTwilioCall call, CallSession session, String clip) throws InterruptedException {
+        CompletableFuture<String> played = new CompletableFuture<>();
+        call.onMarkPlayed(played::complete);
         String mark = call.awaitMessage(FakeTwilioCall.isEvent("mark"), TURN).path("mark").path("name").asText();
-        long deadline = System.nanoTime() + TURN.toNanos();
-        while (!session.marksEchoed().contains(mark)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Twilio never echoed " + mark);
+        try {
+            // the fake echoes the mark once our audio has played
+            if (!played.get(TURN.toMillis(), TimeUnit.MILLISECONDS).equals(mark)) {
+                throw new AssertionError("Twilio echoed another mark than " + mark);
             }
-            Thread.sleep(10); // polls for the echo; the fake sends it once our audio has played
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("Twilio never echoed " + mark, e);
         }
         call.speak(SpeechClips.load(clip));
     }

@@ -1,5 +1,6 @@
 package callbridge.server;
 
+import callbridge.testing.Await;
 import callbridge.testing.OpenSockets;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -117,12 +118,8 @@ class RelayDepartureTest {
     }
 
     /** Waits (polling: the count is the operating system's, with no event to wait on) for {@code expected}. */
-    private static void awaitCount(IntSupplier count, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count.getAsInt() != expected) {
-            assertTrue(System.nanoTime() < deadline, "still " + count.getAsInt() + ", expected " + expected);
-            Thread.sleep(20);
-        }
+    private static void awaitCount(IntSupplier count, int expected) throws Exception {
+        Await.until("a count of " + expected + ", now " + count.getAsInt(), WAIT, () -> count.getAsInt() == expected);
     }
 
     /** A long poll that ends only when its client leaves (or after a minute), then answers. */

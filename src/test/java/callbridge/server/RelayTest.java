@@ -1,6 +1,6 @@
 package callbridge.server;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

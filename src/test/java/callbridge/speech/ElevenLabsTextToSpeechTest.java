@@ -2,7 +2,7 @@ package callbridge.speech;
 
 import callbridge.config.Config;
 import callbridge.config.VoiceSettings;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.TestCallbridge;
 import org.junit.jupiter.api.AfterEach;

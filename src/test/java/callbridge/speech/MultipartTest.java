@@ -1,7 +1,7 @@
 package callbridge.speech;
 
-import callbridge.testing.MultipartParser;
 import callbridge.testing.MultipartParser.Part;
+import callbridge.testing.MultipartParser;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,8 @@ package callbridge.speech;
 
 import callbridge.config.Config;
 import callbridge.testing.FakeElevenLabs;
+import callbridge.time.Retry;
+import callbridge.time.Sleeper;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -11,7 +13,7 @@ import java.util.Map;
 /** ElevenLabs API access pointed at a stand-in, with short timeouts and backoff so failures are quick. */
 final class StandInApi {
     static final Duration TIMEOUT = Duration.ofMillis(700);
-    static final ElevenLabsApi.Retries RETRIES = new ElevenLabsApi.Retries(3, Duration.ofMillis(20));
+    static final Retry.Policy RETRIES = new Retry.Policy(3, Duration.ofMillis(20));
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private StandInApi() {
@@ -27,6 +29,6 @@ final class StandInApi {
     }
 
     static ElevenLabsApi api(Config.ElevenLabs settings) {
-        return new ElevenLabsApi(HTTP, settings, TIMEOUT, RETRIES);
+        return new ElevenLabsApi(HTTP, settings, TIMEOUT, RETRIES, Sleeper.REAL);
     }
 }

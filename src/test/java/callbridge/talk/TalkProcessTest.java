@@ -1,6 +1,6 @@
 package callbridge.talk;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.AgentOnThePhone;
 import callbridge.testing.ClipRecognizer;
 import callbridge.testing.FakeElevenLabs;

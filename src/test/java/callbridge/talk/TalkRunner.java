@@ -2,7 +2,7 @@ package callbridge.talk;
 
 import callbridge.config.Config;
 import callbridge.config.Secret;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.TestCallbridge;
 import callbridge.twilio.OutboundCalls;

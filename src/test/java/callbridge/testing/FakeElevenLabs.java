@@ -1,7 +1,7 @@
 package callbridge.testing;
 
 import callbridge.audio.Wav;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

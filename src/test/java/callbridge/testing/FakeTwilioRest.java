@@ -1,7 +1,7 @@
 package callbridge.testing;
 
 import callbridge.http.FormData;
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -17,6 +17,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +67,8 @@ public final class FakeTwilioRest implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Deque<Reply>> scripts = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<CallUpdate> updates = new CopyOnWriteArrayList<>();
+    private final ReentrantLock updateLock = new ReentrantLock();
+    private final Condition updateArrived = updateLock.newCondition();
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private final Map<String, PlacedCall> placed = new java.util.concurrent.ConcurrentHashMap<>();
@@ -103,12 +107,17 @@ public final class FakeTwilioRest implements AutoCloseable {
 
     /** Waits until at least {@code count} update requests have arrived. */
     public void awaitUpdates(int count, Duration timeout) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (updates.size() < count) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException(updates.size() + " of " + count + " call updates arrived");
+        long nanos = timeout.toNanos();
+        updateLock.lock();
+        try {
+            while (updates.size() < count) {
+                if (nanos <= 0) {
+                    throw new TimeoutException(updates.size() + " of " + count + " call updates arrived");
+                }
+                nanos = updateArrived.awaitNanos(nanos);
             }
-            Thread.sleep(10);
+        } finally {
+            updateLock.unlock();
         }
     }
 
@@ -165,7 +174,13 @@ public final class FakeTwilioRest implements AutoCloseable {
 
     private void update(HttpExchange exchange, String callSid, Map<String, String> form) throws IOException {
         PlacedCall call = placed.get(callSid);
-        updates.add(new CallUpdate(callSid, form, System.nanoTime(), call == null || !call.isOver()));
+        updateLock.lock();
+        try {
+            updates.add(new CallUpdate(callSid, form, System.nanoTime(), call == null || !call.isOver()));
+            updateArrived.signalAll();
+        } finally {
+            updateLock.unlock();
+        }
         Deque<Reply> script = scripts.get(callSid);
         Reply reply = script == null ? null : script.pollFirst();
         switch (reply) {

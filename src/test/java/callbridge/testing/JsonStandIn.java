@@ -1,6 +1,6 @@
 package callbridge.testing;
 
-import callbridge.http.Json;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

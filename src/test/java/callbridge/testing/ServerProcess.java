@@ -125,12 +125,14 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public void awaitLine(Predicate<String> condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!logged(condition)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("expected line not logged: " + log());
-            }
-            Thread.sleep(10);
+        try {
+            Await.until("a line logged", timeout, () -> logged(condition));
+        } catch (AssertionError e) {
+            throw new AssertionError("expected line not logged: " + log(), e);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

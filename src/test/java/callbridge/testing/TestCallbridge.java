@@ -1,12 +1,16 @@
 package callbridge.testing;
 
 import callbridge.Callbridge;
+import callbridge.call.CallCompletion;
+import callbridge.call.CallControl;
+import callbridge.call.CallRegistry;
 import callbridge.call.CallServices;
 import callbridge.call.CallSession;
+import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
-import callbridge.twilio.CallControl;
+import callbridge.time.Sleeper;
 import callbridge.twilio.TwilioCallControl;
 
 import java.io.IOException;
@@ -22,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -34,12 +39,14 @@ public final class TestCallbridge implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Callbridge app;
+    private final Calls calls;
     private final FakeElevenLabs elevenLabs;
     private final FakeTwilioRest twilioRest;
     private final TwilioDialer twilio;
 
-    private TestCallbridge(Callbridge app, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest, Config config) {
+    private TestCallbridge(Callbridge app, Calls calls, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest, Config config) {
         this.app = app;
+        this.calls = calls;
         this.elevenLabs = elevenLabs;
         this.twilioRest = twilioRest;
         this.twilio = new TwilioDialer(app.port(), config.server().publicUrl(), FakeTwilioRest.AUTH_TOKEN);
@@ -67,9 +74,10 @@ public final class TestCallbridge implements AutoCloseable {
         Config config = Config.fromSources(environment, Map.of());
         CallServices services = new CallServices(ElevenLabsSpeechToText.create(HTTP, config.elevenLabs()),
                 ElevenLabsTextToSpeech.create(HTTP, config.elevenLabs()),
-                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC());
-        Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), services);
-        return new TestCallbridge(app, elevenLabs, twilioRest, config);
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
+        Calls calls = Callbridge.calls(config, services);
+        Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), calls);
+        return new TestCallbridge(app, calls, elevenLabs, twilioRest, config);
     }
 
     /**
@@ -95,6 +103,16 @@ public final class TestCallbridge implements AutoCloseable {
 
     public Callbridge app() {
         return app;
+    }
+
+    /** The server's live calls. */
+    public CallRegistry calls() {
+        return calls.registry();
+    }
+
+    /** The server's completions of ended calls at Twilio. */
+    public CallCompletion completion() {
+        return calls.completion();
     }
 
     public FakeElevenLabs elevenLabs() {
@@ -126,7 +144,7 @@ public final class TestCallbridge implements AutoCloseable {
 
     /** The session of a call that has connected (waits for it briefly). */
     public CallSession session(String callSid) throws InterruptedException {
-        return app.sessions().awaitCall(callSid, Duration.ofSeconds(5))
+        return calls.registry().awaitCall(callSid, Duration.ofSeconds(5), new CompletableFuture<>())
                 .orElseThrow(() -> new AssertionError("no session for " + callSid));
     }
 

@@ -1,5 +1,7 @@
 package callbridge.twilio;
 
+import callbridge.call.CallControl;
+import callbridge.call.CallControlException;
 import callbridge.config.Config;
 import callbridge.testing.FakeTwilioRest;
 import org.junit.jupiter.api.AfterEach;

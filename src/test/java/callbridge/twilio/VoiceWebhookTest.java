@@ -1,8 +1,8 @@
 package callbridge.twilio;
 
-import callbridge.testing.TwilioSignatures;
 import callbridge.http.FormData;
 import callbridge.server.HttpRoutes;
+import callbridge.testing.TwilioSignatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,6 +1,7 @@
 package callbridge.websocket;
 
 import callbridge.server.CallbridgeServer;
+import callbridge.testing.Await;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,11 +101,7 @@ class FuzzTest {
                 assertTrue(outcomes.containsKey(expected), "no " + expected + " in " + new TreeMap<>(outcomes));
             }
 
-            long deadline = System.nanoTime() + SETTLE.toNanos();
-            while (server.frontDoor().openConnections() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, server.frontDoor().openConnections(), "connections still open after " + SETTLE);
+            Await.until("no connection left open", SETTLE, () -> server.frontDoor().openConnections() == 0);
             for (Thread thread : echo.connectionThreads()) {
                 thread.join(SETTLE);
                 assertFalse(thread.isAlive(), thread + " outlived its connection");

@@ -91,8 +91,15 @@ class MessageAssemblerTest {
     }
 
     @Test
-    void accept_binaryOrControlFrame_isNotItsJob() {
-        for (Opcode opcode : new Opcode[] {Opcode.BINARY, Opcode.PING, Opcode.CLOSE}) {
+    void accept_binary_is1003_orInsideAFragmentedMessage1002() throws Exception {
+        assertCloseCode(CloseCodes.UNSUPPORTED_DATA, Frame.of(Opcode.BINARY, new byte[0]));
+        assembler.accept(text(false, "a"));
+        assertCloseCode(CloseCodes.PROTOCOL_ERROR, Frame.of(Opcode.BINARY, new byte[0]));
+    }
+
+    @Test
+    void accept_controlFrame_isNotItsJob() {
+        for (Opcode opcode : new Opcode[] {Opcode.PING, Opcode.CLOSE}) {
             assertThrows(IllegalArgumentException.class, () -> assembler.accept(Frame.of(opcode, new byte[0])), opcode.name());
         }
     }

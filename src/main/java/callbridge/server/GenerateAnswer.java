@@ -1,6 +1,9 @@
-package callbridge.call;
+package callbridge.server;
 
-import callbridge.http.Json;
+import callbridge.call.PlaybackReport;
+import callbridge.call.TurnResult;
+import callbridge.call.Utterance;
+import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -22,6 +25,7 @@ import java.util.Optional;
  *  "utterance": {"number", "speech_start_ms", "speech_end_ms", "speech_started_at", "speech_ended_at",
  *                "detected_at", "text_ready_at"},
  *  "heard_before": [{"number", "text", "error"?, ...}],   utterances heard while nobody was asking
+ *  "dtmf": ["1", "2"],   digits the far end pressed since the last answer
  *  "playback": {"mark", "audio_ms", "outcome", "ended_at"},
  *  "response_latency_ms": far end's speech start minus our playback end}
  * </pre>
@@ -33,38 +37,42 @@ final class GenerateAnswer {
     private GenerateAnswer() {
     }
 
-    static ObjectNode of(String callSid, UtteranceQueue.Next next, List<Utterance> heardBefore,
-                         Optional<PlaybackReport> playback) {
+    static ObjectNode heard(TurnResult.Heard heard) {
+        Utterance utterance = heard.utterance();
         ObjectNode answer = Json.MAPPER.createObjectNode();
-        switch (next) {
-            case UtteranceQueue.Heard heard -> {
-                Utterance utterance = heard.utterance();
-                answer.put("response", utterance.text());
-                answer.put("kind", utterance.isTranscribed() ? "utterance" : "transcription_failed");
-                utterance.error().ifPresent(error -> answer.put("error", error));
-                answer.set("utterance", describe(utterance));
-                playback.flatMap(PlaybackReport::playedAt).ifPresent(playedAt ->
-                        answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
-            }
-            case UtteranceQueue.Ended ended -> {
-                answer.put("response", CALL_ENDED);
-                answer.put("kind", "call_ended");
-                answer.put("reason", ended.end().reason().word());
-                answer.put("detail", ended.end().detail());
-            }
-            case UtteranceQueue.NothingYet nothing -> throw new IllegalArgumentException("nothing to answer: that is a 204");
-        }
+        answer.put("response", utterance.text());
+        answer.put("kind", utterance.isTranscribed() ? "utterance" : "transcription_failed");
+        utterance.error().ifPresent(error -> answer.put("error", error));
+        answer.set("utterance", describe(utterance));
+        heard.playback().flatMap(PlaybackReport::playedAt).ifPresent(playedAt ->
+                answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
+        return common(answer, heard.callSid(), heard.heardBefore(), heard.playback(), heard.dtmf());
+    }
+
+    static ObjectNode ended(TurnResult.CallEnded ended) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        answer.put("response", CALL_ENDED);
+        answer.put("kind", "call_ended");
+        answer.put("reason", ended.end().reason().word());
+        answer.put("detail", ended.end().detail());
+        return common(answer, ended.callSid(), ended.heardBefore(), ended.playback(), ended.dtmf());
+    }
+
+    private static ObjectNode common(ObjectNode answer, String callSid, List<Utterance> heardBefore,
+                                     Optional<PlaybackReport> playback, List<String> dtmf) {
         answer.put("call_sid", callSid);
         answer.set("heard_before", list(heardBefore));
+        ArrayNode digits = answer.putArray("dtmf");
+        dtmf.forEach(digits::add);
         playback.ifPresent(report -> answer.set("playback", describe(report)));
         return answer;
     }
 
     /** The 502 body: speech failed, the call goes on; earlier utterances are still handed out. */
-    static ObjectNode speechFailed(String reason, List<Utterance> heardBefore) {
+    static ObjectNode speechFailed(TurnResult.SpeechFailed failed) {
         ObjectNode answer = Json.MAPPER.createObjectNode();
-        answer.put("error", "text-to-speech failed: " + reason);
-        answer.set("heard_before", list(heardBefore));
+        answer.put("error", "text-to-speech failed: " + failed.message());
+        answer.set("heard_before", list(failed.heardBefore()));
         return answer;
     }
 

@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.twilio;
 
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.TestCallbridge;
@@ -46,7 +46,7 @@ class MediaStartDeadlineTest {
             assertTrue(waited.compareTo(MediaStreamEndpoint.START_TIMEOUT.minusMillis(100)) >= 0, "closed after only " + waited);
             assertTrue(waited.compareTo(MediaStreamEndpoint.START_TIMEOUT.plusSeconds(3)) < 0, "closed only after " + waited);
         }
-        assertEquals(0, server.app().sessions().size());
+        assertEquals(0, server.calls().size());
     }
 
     /** Upgrades, optionally sends {@code connected} and pings, and returns when the 1008 close frame came. */

@@ -1,9 +1,10 @@
-package callbridge.call;
+package callbridge.twilio;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallRegistry;
+import callbridge.call.CallSession;
+import callbridge.call.CallSetup;
 import callbridge.logging.RateLimitedLog;
-import callbridge.twilio.MalformedMessageException;
-import callbridge.twilio.MediaStreamCodec;
-import callbridge.twilio.MediaStreamEvent;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
@@ -11,7 +12,6 @@ import callbridge.websocket.WebSocketListener;
 
 import java.lang.System.Logger.Level;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * One media-stream connection, bound to one call: decodes Twilio's messages and drives the call's session.
@@ -21,16 +21,16 @@ import java.util.function.BiFunction;
  * {@code start} first, so this only happens with a broken client). A malformed message is ignored (the
  * first one of a stream logged at DEBUG), and the call goes on.
  * A stream that sends faster than real time (see {@link StreamPace}) is closed with 1008 Policy Violation
- * and its call ended.
+ * and its call ended. Every end of the stream ends the call through the {@link CallRegistry}.
  */
 final class MediaStreamListener implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
     /** Needs a valid stream URL, so it is rare; still, whoever holds one must not flood the log with it. */
     private static final RateLimitedLog FOREIGN_START = RateLimitedLog.of(LOG, Level.WARNING);
 
-    private final SessionManager sessions;
+    private final CallRegistry calls;
     private final String boundCallSid;
-    private final BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory;
+    private final CallSetup setup;
     private final StreamPace pace;
     /** Written on the stream's thread, read by the start deadline's. */
     private volatile CallSession session;
@@ -38,12 +38,10 @@ final class MediaStreamListener implements WebSocketListener {
     private boolean malformedSeen;
     private int mediaBeforeStart;
 
-    MediaStreamListener(SessionManager sessions, String boundCallSid,
-                        BiFunction<MediaStreamEvent.Start, WebSocketConnection, CallSession> sessionFactory,
-                        StreamPace pace) {
-        this.sessions = sessions;
+    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace pace) {
+        this.calls = calls;
         this.boundCallSid = boundCallSid;
-        this.sessionFactory = sessionFactory;
+        this.setup = setup;
         this.pace = pace;
     }
 
@@ -93,16 +91,17 @@ final class MediaStreamListener implements WebSocketListener {
     private void refuse(WebSocketConnection connection, String why) {
         refused = true;
         LOG.log(Level.INFO, "{0}: {1}; closing with 1008", who(connection), why);
-        connection.close(CloseCodes.POLICY_VIOLATION, why);
         if (session != null) {
-            sessions.end(session, CallEnd.streamRefused(why));
+            calls.end(session, CallEnd.streamRefused(why));
+        } else {
+            connection.close(CloseCodes.POLICY_VIOLATION, why);
         }
     }
 
     @Override
     public void onClose(WebSocketConnection connection, CloseFrame status) {
         if (session != null) {
-            sessions.end(session, CallEnd.streamClosed(status.code(), status.reason()));
+            calls.end(session, CallEnd.streamClosed(status.code(), status.reason()));
         }
     }
 
@@ -130,7 +129,7 @@ final class MediaStreamListener implements WebSocketListener {
             }
             case MediaStreamEvent.Stop stop -> {
                 if (session != null) {
-                    sessions.end(session, CallEnd.hungUp());
+                    calls.end(session, CallEnd.hungUp());
                 }
             }
         }
@@ -146,8 +145,8 @@ final class MediaStreamListener implements WebSocketListener {
             connection.close(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
             return;
         }
-        session = sessionFactory.apply(start, connection);
-        sessions.add(session);
+        session = setup.open(start.callSid(), new TwilioMediaStream(connection, start.streamSid()));
+        calls.add(session);
         LOG.log(Level.INFO, "call {0}: stream {1} started (from {2} to {3}){4}", start.callSid(), start.streamSid(),
                 start.customParameters().getOrDefault("From", "?"), start.customParameters().getOrDefault("To", "?"),
                 mediaBeforeStart > 0 ? "; " + mediaBeforeStart + " media message(s) before start were dropped" : "");

@@ -1,4 +1,4 @@
-package callbridge.twilio;
+package callbridge.call;
 
 /** Twilio's REST API did not do what was asked. */
 public final class CallControlException extends Exception {

@@ -1,4 +1,4 @@
-package callbridge.http;
+package callbridge.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,15 +1,10 @@
-package callbridge.call;
+package callbridge.twilio;
 
-import callbridge.audio.TurnDetector;
-import callbridge.audio.TurnSegmenter;
-import callbridge.audio.WebRtcVad;
-import callbridge.config.Config;
+import callbridge.call.CallRegistry;
+import callbridge.call.CallSetup;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
 import callbridge.logging.RateLimitedLog;
-import callbridge.twilio.PublicAddress;
-import callbridge.twilio.SignatureCheck;
-import callbridge.twilio.StreamBinding;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
@@ -18,14 +13,13 @@ import callbridge.websocket.WebSocketListener;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code /media/{CallSid}/{token}}: the WebSocket Twilio streams a call's audio to. The upgrade is refused
  * with 403 unless its path is a stream URL our webhook handed out ({@link StreamBinding}) and its signature
  * matches; each accepted connection gets a {@link MediaStreamListener}, bound to the path's CallSid, that
- * turns the stream's messages into a {@link CallSession}.
+ * turns the stream's messages into a call's session.
  */
 public final class MediaStreamEndpoint implements WebSocketEndpoint {
     /** A stream must send {@code start} within this time of its upgrade. */
@@ -33,40 +27,34 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
     private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
 
-    private final SessionManager sessions;
-    private final CallServices services;
-    private final Config.Turns turns;
+    private final CallRegistry calls;
+    private final CallSetup setup;
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
     private final StreamBinding binding;
 
-    public MediaStreamEndpoint(SessionManager sessions, CallServices services, Config.Turns turns,
-                               Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding) {
-        this.sessions = sessions;
-        this.services = services;
-        this.turns = turns;
+    public MediaStreamEndpoint(CallRegistry calls, CallSetup setup, Optional<URI> publicUrl, SignatureCheck signatures,
+                               StreamBinding binding) {
+        this.calls = calls;
+        this.setup = setup;
         this.publicUrl = publicUrl;
         this.signatures = signatures;
         this.binding = binding;
     }
 
-    /**
-     * Twilio signs the upgrade request over the exact stream URL from our TwiML, path included, with no
-     * parameters (https://www.twilio.com/docs/voice/media-streams#websocket-security).
-     */
     @Override
     public Optional<SimpleResponse> refusal(RequestHead request) {
         if (binding.boundCallSid(request.path()).isEmpty()) {
             refusals.log("media stream refused (403): not a stream URL this server handed out");
             return Optional.of(SimpleResponse.error(403, "Forbidden", "not a stream URL this server handed out"));
         }
-        String streamUrl;
+        PublicAddress address;
         try {
-            streamUrl = PublicAddress.of(publicUrl, request::header).webSocket(request.target());
+            address = PublicAddress.of(publicUrl, request::header);
         } catch (IllegalArgumentException e) {
             return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
         }
-        return signatures.problem(streamUrl, Map.of(), request.header(SignatureCheck.HEADER)).map(problem -> {
+        return signatures.upgradeProblem(address, request.target(), request.header(SignatureCheck.HEADER)).map(problem -> {
             refusals.log("media stream refused (403): {0}", problem);
             return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
         });
@@ -76,8 +64,8 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     @Override
     public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
         String callSid = binding.boundCallSid(request.path()).orElseThrow();
-        MediaStreamListener listener = new MediaStreamListener(sessions, callSid, this::newSession,
-                new StreamPace(services.clock(), StreamPace.DEFAULT_BURST));
+        MediaStreamListener listener = new MediaStreamListener(calls, callSid, setup,
+                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST));
         Thread.ofVirtual().name(connection + " start deadline").start(() -> closeUnlessStarted(connection, listener));
         return listener;
     }
@@ -96,12 +84,5 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
             LOG.log(Level.INFO, "{0}: no start message within {1} s; closing with 1008", connection, START_TIMEOUT.toSeconds());
             connection.close(CloseCodes.POLICY_VIOLATION, "no start message within " + START_TIMEOUT.toSeconds() + " s");
         }
-    }
-
-    private CallSession newSession(callbridge.twilio.MediaStreamEvent.Start start, WebSocketConnection connection) {
-        TurnSegmenter segmenter = new TurnSegmenter(WebRtcVad.create(turns.vadMode()),
-                TurnDetector.Settings.withSilence(turns.silenceFrames()));
-        return new CallSession(start, connection, segmenter, services.speechToText(), services.textToSpeech(),
-                turns.talkTimeout(), services.clock());
     }
 }

@@ -1,4 +1,4 @@
-package callbridge.twilio;
+package callbridge.call;
 
 /** Changes a live call at Twilio. */
 public interface CallControl {

@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.twilio;
 
 import callbridge.audio.Frames;
 

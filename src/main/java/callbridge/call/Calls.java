@@ -1,0 +1,49 @@
+package callbridge.call;
+
+/**
+ * The call domain, assembled and running: the {@link CallRegistry} of live calls, which hands every ended
+ * call to {@link CallCompletion}; the {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that
+ * {@code /generate} drives; and the {@link CallSetup} new calls are made with. Closing it stops the
+ * watchdog; live calls are left to the caller ({@link CallRegistry#endAll}).
+ */
+public final class Calls implements AutoCloseable {
+    private final CallSetup setup;
+    private final CallCompletion completion;
+    private final CallRegistry registry;
+    private final Conversation conversation;
+    private final TalkTimeoutWatchdog watchdog;
+
+    private Calls(CallSetup setup) {
+        CallServices services = setup.services();
+        this.setup = setup;
+        this.completion = new CallCompletion(services.callControl(), services.sleeper());
+        this.registry = new CallRegistry(services.clock(), completion::complete);
+        this.conversation = new Conversation(registry, services.clock());
+        this.watchdog = TalkTimeoutWatchdog.start(registry, services.clock(), services.sleeper());
+    }
+
+    public static Calls start(CallSetup setup) {
+        return new Calls(setup);
+    }
+
+    public CallSetup setup() {
+        return setup;
+    }
+
+    public CallRegistry registry() {
+        return registry;
+    }
+
+    public CallCompletion completion() {
+        return completion;
+    }
+
+    public Conversation conversation() {
+        return conversation;
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+}

@@ -1,0 +1,116 @@
+package callbridge.call;
+
+import callbridge.speech.SpeechException;
+import callbridge.time.Deadline;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The conversation behind {@code GET /generate}, one turn at a time per call. With {@code input}, the text
+ * is spoken into the call and, once the stream has played it, the far end's next utterance is awaited;
+ * without, only the next utterance is awaited. Utterances that began before our speech are not answers
+ * to it: they come along as {@code heardBefore}.
+ */
+public final class Conversation {
+    /** The stream echoes a mark when playback reaches it; past the audio's length plus this, we stop waiting. */
+    static final Duration MARK_GRACE = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger(Conversation.class.getName());
+
+    private final CallRegistry calls;
+    private final Clock clock;
+
+    public Conversation(CallRegistry calls, Clock clock) {
+        this.calls = calls;
+        this.clock = clock;
+    }
+
+    /**
+     * One turn of the call {@code request.sid()}. Waiting for the call to appear counts toward the
+     * timeout; once our speech has played, the wait for the answer gets the whole timeout again.
+     *
+     * @param clientGone completes when whoever asked has gone away: the turn then gives up at once
+     */
+    public TurnResult take(GenerateRequest request, CompletableFuture<?> clientGone) throws InterruptedException {
+        Deadline deadline = Deadline.after(request.timeout(), clock);
+        Optional<CallSession> found = calls.awaitCall(request.sid(), request.timeout(), clientGone);
+        if (clientGone.isDone()) {
+            return new TurnResult.ClientGone();
+        }
+        if (found.isEmpty()) {
+            return new TurnResult.NoSuchCall();
+        }
+        CallSession session = found.get();
+        if (!session.beginTurn()) {
+            return new TurnResult.Busy(request.sid());
+        }
+        try {
+            return turn(session, request, deadline, clientGone);
+        } finally {
+            // Released before the answer is written: a driver that asks again the moment it has the
+            // answer must find the call free, not get 409.
+            session.endTurn();
+        }
+    }
+
+    private TurnResult turn(CallSession session, GenerateRequest request, Deadline deadline,
+                            CompletableFuture<?> clientGone) throws InterruptedException {
+        request.talkTimeout().ifPresent(session::setTalkTimeout);
+        Optional<PlaybackReport> playback = Optional.empty();
+        Instant cut = Instant.MIN; // without speech of ours, any utterance answers
+        if (request.input().isPresent()) {
+            cut = clock.instant();
+            try {
+                playback = Optional.of(play(session, request.input().get(), clientGone));
+            } catch (SpeechException e) {
+                return new TurnResult.SpeechFailed(e.getMessage(), session.utterances().drain());
+            }
+            cut = playback.get().startedAt().orElse(cut);
+            deadline = Deadline.after(request.timeout(), clock);
+        }
+        UtteranceQueue.Next next = session.utterances().takeAnswer(cut, deadline.remaining(), clientGone);
+        return switch (next) {
+            case UtteranceQueue.NothingYet nothing ->
+                    clientGone.isDone() ? new TurnResult.ClientGone() : new TurnResult.NothingHeard();
+            case UtteranceQueue.Heard heard -> new TurnResult.Heard(session.callSid(), heard.utterance(),
+                    heard.heardBefore(), playback, session.takeDigits());
+            case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), ended.end(),
+                    ended.heardBefore(), playback, session.takeDigits());
+        };
+    }
+
+    /** Speaks, then waits for the stream to echo the mark (or the call to end, or the client to leave). */
+    private PlaybackReport play(CallSession session, String text, CompletableFuture<?> clientGone)
+            throws SpeechException, InterruptedException {
+        Playback.Sent sent;
+        try {
+            sent = session.speak(text);
+        } catch (IOException e) {
+            // The media stream is gone: the call is ending, and the utterance wait reports why.
+            return new PlaybackReport(Optional.empty(), Duration.ZERO, PlaybackReport.Outcome.CALL_ENDED,
+                    Optional.empty(), Optional.empty());
+        }
+        Duration patience = sent.audio().plus(MARK_GRACE);
+        try {
+            CompletableFuture.anyOf(sent.outcome(), clientGone).get(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(Level.WARNING, "call {0}: Twilio did not echo {1} within {2} ms", session.callSid(), sent.mark(),
+                    patience.toMillis());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("mark outcomes complete normally", e);
+        }
+        // Not done: the time ran out, or the client left (and the turn then answers nobody).
+        PlaybackReport.Outcome outcome = sent.outcome().getNow(PlaybackReport.Outcome.NOT_ECHOED);
+        Optional<Instant> playedAt = outcome == PlaybackReport.Outcome.PLAYED ? Optional.of(clock.instant()) : Optional.empty();
+        return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), outcome, Optional.ofNullable(sent.firstAudioAt()),
+                playedAt);
+    }
+}

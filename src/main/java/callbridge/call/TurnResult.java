@@ -1,0 +1,43 @@
+package callbridge.call;
+
+import java.util.List;
+import java.util.Optional;
+
+/** How one turn of the conversation ended: what a {@code /generate} answers, one case each. */
+public sealed interface TurnResult {
+    /**
+     * The far end answered.
+     *
+     * @param heardBefore utterances heard while nobody was asking, before this one
+     * @param playback    what became of our speech, when the turn had some
+     * @param dtmf        digits pressed since the last answer
+     */
+    record Heard(String callSid, Utterance utterance, List<Utterance> heardBefore, Optional<PlaybackReport> playback,
+                 List<String> dtmf) implements TurnResult {
+    }
+
+    /** The call has ended; {@code heardBefore} holds whatever was heard and not yet handed out. */
+    record CallEnded(String callSid, CallEnd end, List<Utterance> heardBefore, Optional<PlaybackReport> playback,
+                     List<String> dtmf) implements TurnResult {
+    }
+
+    /** Nothing was heard within the timeout; whatever was heard earlier waits for the next answer. */
+    record NothingHeard() implements TurnResult {
+    }
+
+    /** The call did not appear within the timeout. */
+    record NoSuchCall() implements TurnResult {
+    }
+
+    /** Another turn holds the call. */
+    record Busy(String callSid) implements TurnResult {
+    }
+
+    /** Our speech could not be made; the call goes on, and what was heard before is handed out. */
+    record SpeechFailed(String message, List<Utterance> heardBefore) implements TurnResult {
+    }
+
+    /** Whoever asked went away before an answer was decided; the call is free, nothing heard was taken. */
+    record ClientGone() implements TurnResult {
+    }
+}

@@ -1,0 +1,99 @@
+package callbridge.server;
+
+import callbridge.call.Conversation;
+import callbridge.call.GenerateRequest;
+import callbridge.call.TurnResult;
+import callbridge.config.Secret;
+import callbridge.http.ClientPresence;
+import callbridge.http.FormData;
+import callbridge.http.JsonAnswers;
+import callbridge.json.Json;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code GET /generate}, the HTTP side of one turn of the {@link Conversation}: checks the method and the
+ * key, reads the query, and writes the turn's result. Answers: 200 with the utterance, or with the reason
+ * when the call has ended; 204 when nothing came in time; 400 bad parameter; 403 wrong key; 409 another
+ * /generate holds the call; 502 text-to-speech failed; 503 no API key configured. A client that goes away
+ * while its request waits gets nothing: the call is free for its next request at once, and whatever was
+ * heard stays queued for it.
+ */
+public final class GenerateHandler implements HttpHandler {
+    public static final String API_KEY_HEADER = "X-API-KEY";
+    private static final System.Logger LOG = System.getLogger(GenerateHandler.class.getName());
+
+    private final Conversation conversation;
+    private final Optional<Secret> apiKey;
+    private final ClientPresence clients;
+
+    /** @param clients tells when the client of a request has gone away */
+    public GenerateHandler(Conversation conversation, Optional<Secret> apiKey, ClientPresence clients) {
+        this.conversation = conversation;
+        this.apiKey = apiKey;
+        this.clients = clients;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
+            return;
+        }
+        if (apiKey.isEmpty()) {
+            JsonAnswers.send(exchange, 503, Json.object("error", "API_KEY is not configured on the server"));
+            return;
+        }
+        if (!keyMatches(exchange.getRequestHeaders().getFirst(API_KEY_HEADER))) {
+            JsonAnswers.send(exchange, 403, Json.object("error", "missing or wrong " + API_KEY_HEADER));
+            return;
+        }
+        GenerateRequest request;
+        try {
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            request = GenerateRequest.parse(rawQuery == null ? Map.of() : FormData.parse(rawQuery));
+        } catch (GenerateRequest.BadParameter | IllegalArgumentException e) {
+            JsonAnswers.send(exchange, 400, Json.object("error", e.getMessage()));
+            return;
+        }
+        CompletableFuture<Void> clientGone = clients.departure(exchange.getRemoteAddress());
+        try {
+            answer(exchange, request, conversation.take(request, clientGone));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            JsonAnswers.send(exchange, 503, Json.object("error", "server shutting down"));
+        } finally {
+            clientGone.cancel(false);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, GenerateRequest request, TurnResult result) throws IOException {
+        switch (result) {
+            case TurnResult.Heard heard -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.heard(heard)));
+            case TurnResult.CallEnded ended -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.ended(ended)));
+            case TurnResult.NothingHeard nothing -> exchange.sendResponseHeaders(204, -1);
+            case TurnResult.NoSuchCall none -> exchange.sendResponseHeaders(204, -1);
+            case TurnResult.Busy busy -> JsonAnswers.send(exchange, 409,
+                    Json.object("error", "another /generate is in progress for " + busy.callSid()));
+            case TurnResult.SpeechFailed failed -> JsonAnswers.send(exchange, 502, Json.write(GenerateAnswer.speechFailed(failed)));
+            // Nobody to answer: closing the exchange unanswered drops the connection.
+            case TurnResult.ClientGone gone ->
+                    LOG.log(Level.DEBUG, "call {0}: /generate client went away; the call is free again", request.sid());
+        }
+    }
+
+    /** Constant-time comparison, so response timing reveals nothing about the key. */
+    private boolean keyMatches(String offered) {
+        return offered != null && MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8),
+                apiKey.orElseThrow().value().getBytes(StandardCharsets.UTF_8));
+    }
+}

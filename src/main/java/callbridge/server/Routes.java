@@ -1,0 +1,19 @@
+package callbridge.server;
+
+/**
+ * Every path the public port serves, in one table. {@link callbridge.Callbridge} puts a handler on each;
+ * the webhook's TwiML points Twilio at {@link #MEDIA}.
+ */
+public final class Routes {
+    /** Liveness for a load balancer: 200, or 503 once a shutdown has begun. */
+    public static final String HEALTH = "/health";
+    /** Twilio's voice webhook: answered with TwiML that streams the call to {@link #MEDIA}. */
+    public static final String VOICE_WEBHOOK = "/twilio-voice";
+    /** One turn of the conversation, for whoever drives the call. */
+    public static final String GENERATE = "/generate";
+    /** The media-stream WebSocket; each call's stream URL is below it, {@code /media/{CallSid}/{token}}. */
+    public static final String MEDIA = "/media";
+
+    private Routes() {
+    }
+}

@@ -1,0 +1,107 @@
+package callbridge.call;
+
+import callbridge.audio.MuLaw;
+import callbridge.audio.TurnDetector;
+import callbridge.audio.TurnSegmenter;
+import callbridge.audio.VoiceActivityDetector;
+import callbridge.speech.SpeechToText;
+import callbridge.speech.TextToSpeech;
+import callbridge.testing.ManualTime;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A media stream without a network, for unit tests of the call domain: it records what the call sends
+ * and how the stream was closed. {@link #session} makes a session on it with a VAD that calls any frame
+ * that is not mu-law silence speech, a speech-to-text that answers {@code "turn N"} and a text-to-speech
+ * that says each character as 40 ms of sound.
+ */
+final class FakeMediaStream implements MediaStream {
+    /** One frame of what the fake VAD calls speech. */
+    static final byte[] SPEECH = frame((byte) 0x00);
+    static final byte[] SILENCE = frame(MuLaw.SILENCE);
+    /** Silent frames that end a turn for sessions made here. */
+    static final int SILENCE_FRAMES = 5;
+
+    final ByteArrayOutputStream audio = new ByteArrayOutputStream();
+    final BlockingQueue<String> marks = new LinkedBlockingQueue<>();
+    final CompletableFuture<CallEnd> closed = new CompletableFuture<>();
+    private final String id;
+
+    FakeMediaStream(String id) {
+        this.id = id;
+    }
+
+    static CallServices services(ManualTime time) {
+        int[] turns = {0};
+        SpeechToText stt = turn -> "turn " + (++turns[0]);
+        TextToSpeech tts = (text, sink) -> sink.accept(new byte[text.length() * 320]);
+        return new CallServices(stt, tts, Optional.empty(), time, time);
+    }
+
+    static CallSetup setup(ManualTime time, Duration talkTimeout) {
+        return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
+                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time));
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public synchronized void sendAudio(byte[] mulaw) {
+        audio.writeBytes(mulaw);
+    }
+
+    @Override
+    public void sendMark(String name) {
+        marks.add(name);
+    }
+
+    @Override
+    public void sendClear() {
+    }
+
+    @Override
+    public void close(CallEnd end) {
+        closed.complete(end);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.isDone();
+    }
+
+    /** Feeds {@code frames} frames of speech, then enough silence to end the turn. */
+    static void speakTurn(CallSession session, int frames) {
+        for (int i = 0; i < frames; i++) {
+            session.onAudio(SPEECH);
+        }
+        for (int i = 0; i <= SILENCE_FRAMES; i++) {
+            session.onAudio(SILENCE);
+        }
+    }
+
+    private static byte[] frame(byte value) {
+        byte[] frame = new byte[160];
+        java.util.Arrays.fill(frame, value);
+        return frame;
+    }
+
+    private static final class NonSilenceVad implements VoiceActivityDetector {
+        @Override
+        public boolean isSpeech(short[] frame) {
+            return frame[0] != 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

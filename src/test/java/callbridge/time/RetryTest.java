@@ -1,0 +1,82 @@
+package callbridge.time;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RetryTest {
+    private static final Retry.Policy THREE = new Retry.Policy(3, Duration.ofMillis(500));
+
+    private static final class Failure extends Exception {
+        final boolean mayPass;
+
+        Failure(boolean mayPass) {
+            this.mayPass = mayPass;
+        }
+    }
+
+    private final List<Duration> pauses = new ArrayList<>();
+    private final Sleeper recording = pauses::add;
+    private final List<Duration> heard = new ArrayList<>();
+
+    @Test
+    void success_firstTry_noPause() throws Exception {
+        assertEquals("ok", Retry.run(THREE, recording, () -> "ok", (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        assertEquals(List.of(), pauses);
+    }
+
+    @Test
+    void failuresThatMayPass_pausesDouble_thenSuccess() throws Exception {
+        int[] tries = {0};
+        String result = Retry.run(THREE, recording, () -> {
+            if (++tries[0] < 3) {
+                throw new Failure(true);
+            }
+            return "third";
+        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause));
+        assertEquals("third", result);
+        assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(1_000)), pauses);
+        assertEquals(pauses, heard, "each pause is announced before it is taken");
+    }
+
+    @Test
+    void failuresThatMayPass_everyTryUsed_lastFailureThrown() {
+        List<Failure> thrown = new ArrayList<>();
+        Failure last = assertThrows(Failure.class, () -> Retry.run(THREE, recording, () -> {
+            Failure failure = new Failure(true);
+            thrown.add(failure);
+            throw failure;
+        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        assertEquals(3, thrown.size());
+        assertSame(thrown.getLast(), last);
+        assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(1_000)), pauses);
+    }
+
+    @Test
+    void failureThatWillNotPass_thrownAtOnce() {
+        assertThrows(Failure.class, () -> Retry.run(THREE, recording, () -> {
+            throw new Failure(false);
+        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        assertEquals(List.of(), pauses);
+    }
+
+    @Test
+    void uncheckedException_neverRetried() {
+        assertThrows(IllegalStateException.class, () -> Retry.run(THREE, recording, () -> {
+            throw new IllegalStateException("bug");
+        }, (Failure f) -> true, (f, pause) -> heard.add(pause)));
+        assertEquals(List.of(), pauses);
+    }
+
+    @Test
+    void policy_needsOneAttemptAndNoNegativePause() {
+        assertThrows(IllegalArgumentException.class, () -> new Retry.Policy(0, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new Retry.Policy(1, Duration.ofMillis(-1)));
+    }
+}
