@@ -23,6 +23,7 @@ final class FrameReader {
     private final InputStream in;
     private final int maxPayload;
     private final boolean peerMasks;
+    private volatile boolean inFrame;
 
     /** Reads a client's frames, as the server does. */
     FrameReader(InputStream in, int maxPayload) {
@@ -43,13 +44,21 @@ final class FrameReader {
     /** Blocks for the next frame; {@link EOFException} when the stream ends, even mid-frame. */
     Frame read() throws IOException, ProtocolException {
         int first = readByte(); // a timeout here means the connection is idle: the caller decides
+        inFrame = true;
         try {
             return readAfter(first);
         } catch (SocketTimeoutException e) {
             // A timeout inside a frame leaves the stream out of step: the connection cannot go on. RFC 6455
             // 7.4.1: 1008 is for a message that violates the endpoint's policy, here its time limit.
             throw new ProtocolException(CloseCodes.POLICY_VIOLATION, "frame not complete in time");
+        } finally {
+            inFrame = false;
         }
+    }
+
+    /** True while a frame has begun to arrive and is not whole yet: watched from another thread. */
+    boolean inFrame() {
+        return inFrame;
     }
 
     private Frame readAfter(int first) throws IOException, ProtocolException {
