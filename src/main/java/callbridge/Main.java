@@ -3,28 +3,16 @@ package callbridge;
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
-import callbridge.config.Secret;
 import callbridge.config.UnknownSettings;
 import callbridge.server.Routes;
-import callbridge.talk.Talk;
-import callbridge.talk.TalkOptions;
-import callbridge.talk.UsageException;
-import callbridge.twilio.OutboundCalls;
-import callbridge.twilio.TwilioCallControl;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
@@ -37,11 +25,12 @@ import java.util.logging.LogManager;
  * the text to whoever drives the conversation and speaks their answer back into the call.
  *
  * <p>Commands: {@code serve} (default) runs the server; {@code talk} places a call to a voice agent and plays
- * the user's side through the server's {@code /generate} (see {@link callbridge.talk.Talk}).
+ * the user's side through the server's {@code /generate} ({@link TalkCommand}); {@code emulate} plays Twilio
+ * against a server, one call or a load ({@link callbridge.emulate.Emulate}).
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger("callbridge");
-    private static final Path DOT_ENV = Path.of(".env");
+    static final Path DOT_ENV = Path.of(".env");
 
     private Main() {
     }
@@ -51,7 +40,7 @@ public final class Main {
         String command = args.length == 0 ? "serve" : args[0];
         int exitCode = switch (command) {
             case "serve" -> args.length > 1 ? unexpectedArgument("serve", args[1]) : serve();
-            case "talk" -> talk(List.of(args).subList(1, args.length));
+            case "talk" -> TalkCommand.run(List.of(args).subList(1, args.length));
             case "emulate" -> emulate(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> usage(0);
             default -> unknownCommand(command);
@@ -85,68 +74,6 @@ public final class Main {
         stopRequested.await();
         app.shutdown(config.server().shutdownGrace());
         return 0;
-    }
-
-    /**
-     * {@code talk}: everything is checked before a call is placed; then the conversations run through the
-     * server at {@code --server}, or through one started here on {@code PORT} (and stopped at the end).
-     */
-    private static int talk(List<String> args) throws IOException, InterruptedException {
-        if (Talk.wantsHelp(args)) {
-            System.out.println(Talk.help());
-            return 0;
-        }
-        Map<String, String> settings = Config.rawSettings();
-        UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> System.err.println("talk: warning: " + warning));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        TalkOptions options;
-        Config config;
-        OutboundCalls calls;
-        Talk talk;
-        try {
-            options = TalkOptions.parse(args, settings, warning -> System.err.println("talk: warning: " + warning));
-            config = Config.fromSettings(settings);
-            calls = TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
-                    "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls"));
-            if (options.server().isPresent()) {
-                Talk.checkServer(http, options.server().get(), config.apiKey().orElseThrow(() -> new UsageException(
-                        "API_KEY is required with --server: the X-API-KEY that server's /generate expects")));
-            } else if (config.elevenLabs().apiKey().isEmpty()) {
-                throw new UsageException("ELEVENLABS_API_KEY is required: the server talk starts transcribes and speaks with it");
-            }
-            talk = Talk.prepare(options, settings, http);
-        } catch (UsageException | ConfigException e) {
-            System.err.println("talk: " + e.getMessage() + "\n(talk --help lists every flag; nothing was dialled)");
-            return Talk.Exit.USAGE.code;
-        }
-        CountDownLatch stopRequested = ShutdownSignals.install();
-        if (options.server().isPresent()) {
-            return talk.run(options.server().get(), config.apiKey().get(), calls, System.out, stopRequested, Clock.systemUTC()).code;
-        }
-        return talkThroughOwnServer(talk, options, config, calls, stopRequested);
-    }
-
-    /** {@code talk} without {@code --server}: through a callbridge started here, stopped at the end. */
-    private static int talkThroughOwnServer(Talk talk, TalkOptions options, Config config, OutboundCalls calls,
-                                            CountDownLatch stopRequested) throws IOException, InterruptedException {
-        // Our own server: its /generate key only needs to be known to us when none is configured.
-        Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
-        Callbridge app;
-        try {
-            app = Callbridge.start(config.withApiKey(key).withPublicUrl(options.publicUrl()),
-                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
-        } catch (BindException e) {
-            System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
-                    + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");
-            return Talk.Exit.USAGE.code;
-        }
-        LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; Twilio reaches it at {1}", app.port(), options.publicUrl());
-        try {
-            URI server = URI.create("http://127.0.0.1:" + app.port());
-            return talk.run(server, key, calls, System.out, stopRequested, Clock.systemUTC()).code;
-        } finally {
-            app.shutdown(config.server().shutdownGrace());
-        }
     }
 
     /** {@code emulate}: plays Twilio against a running server (see {@link callbridge.emulate.Emulate}). */

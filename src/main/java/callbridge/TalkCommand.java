@@ -1,0 +1,102 @@
+package callbridge;
+
+import callbridge.config.Config;
+import callbridge.config.ConfigException;
+import callbridge.config.DotEnv;
+import callbridge.config.Secret;
+import callbridge.config.UnknownSettings;
+import callbridge.talk.Talk;
+import callbridge.talk.TalkOptions;
+import callbridge.talk.UsageException;
+import callbridge.twilio.OutboundCalls;
+import callbridge.twilio.TwilioCallControl;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code talk} command's wiring: everything is checked before a call is placed (flags, settings, the
+ * server at {@code --server} or the settings for one of our own, the user side's files and services); then
+ * the conversations run through that server, or through a callbridge started here on {@code PORT} and
+ * stopped at the end. {@link Talk} is the command itself; this only connects it to the rest.
+ */
+final class TalkCommand {
+    private static final System.Logger LOG = System.getLogger("callbridge");
+
+    /** What a run needs, all checked. */
+    private record Ready(TalkOptions options, Config config, OutboundCalls calls, Talk talk) {
+    }
+
+    private TalkCommand() {
+    }
+
+    static int run(List<String> args) throws IOException, InterruptedException {
+        if (Talk.wantsHelp(args)) {
+            System.out.println(Talk.help());
+            return 0;
+        }
+        Ready ready;
+        try {
+            ready = prepare(args);
+        } catch (UsageException | ConfigException e) {
+            System.err.println("talk: " + e.getMessage() + "\n(talk --help lists every flag; nothing was dialled)");
+            return Talk.Exit.USAGE.code;
+        }
+        CountDownLatch stopRequested = ShutdownSignals.install();
+        if (ready.options().server().isPresent()) {
+            return ready.talk().run(ready.options().server().get(), ready.config().apiKey().orElseThrow(), ready.calls(),
+                    System.out, stopRequested, Clock.systemUTC()).code;
+        }
+        return throughOwnServer(ready, stopRequested);
+    }
+
+    private static Ready prepare(List<String> args) throws UsageException, InterruptedException {
+        Map<String, String> settings = Config.rawSettings();
+        UnknownSettings.warnings(DotEnv.read(Main.DOT_ENV)).forEach(warning -> System.err.println("talk: warning: " + warning));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        TalkOptions options = TalkOptions.parse(args, settings, warning -> System.err.println("talk: warning: " + warning));
+        Config config = Config.fromSettings(settings);
+        OutboundCalls calls = TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
+                "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls"));
+        if (options.server().isPresent()) {
+            Talk.checkServer(http, options.server().get(), config.apiKey().orElseThrow(() -> new UsageException(
+                    "API_KEY is required with --server: the X-API-KEY that server's /generate expects")));
+        } else if (config.elevenLabs().apiKey().isEmpty()) {
+            throw new UsageException("ELEVENLABS_API_KEY is required: the server talk starts transcribes and speaks with it");
+        }
+        return new Ready(options, config, calls, Talk.prepare(options, settings, http));
+    }
+
+    /** Through a callbridge started here; its {@code /generate} key only needs to be known to us when none is set. */
+    private static int throughOwnServer(Ready ready, CountDownLatch stopRequested) throws IOException, InterruptedException {
+        Config config = ready.config();
+        Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
+        Callbridge app;
+        try {
+            app = Callbridge.start(config.withApiKey(key).withPublicUrl(ready.options().publicUrl()),
+                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
+        } catch (BindException e) {
+            System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
+                    + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");
+            return Talk.Exit.USAGE.code;
+        }
+        LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; Twilio reaches it at {1}", app.port(),
+                ready.options().publicUrl());
+        try {
+            URI server = URI.create("http://127.0.0.1:" + app.port());
+            return ready.talk().run(server, key, ready.calls(), System.out, stopRequested, Clock.systemUTC()).code;
+        } finally {
+            app.shutdown(config.server().shutdownGrace());
+        }
+    }
+}
