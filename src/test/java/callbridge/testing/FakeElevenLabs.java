@@ -345,10 +345,9 @@ public final class FakeElevenLabs implements AutoCloseable {
         exchange.getResponseBody().write(body);
     }
 
-    /** Plays a deliberately slow peer: the pace of a streamed answer, or a scripted delay or stall. */
     private static void sleep(Duration duration) {
         try {
-            Thread.sleep(duration);
+            Thread.sleep(duration); // plays a deliberately slow peer: a streamed answer's pace, a scripted delay or stall
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
