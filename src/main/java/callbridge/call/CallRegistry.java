@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -34,6 +35,8 @@ public final class CallRegistry {
     /** Signalled whenever a session is added, for requests waiting for their call to appear. */
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
+    /** Waiters in {@link #awaitCall} whose call had not appeared when they looked; see {@link #waitingForCalls}. */
+    private final AtomicInteger waitingForCalls = new AtomicInteger();
     private final Clock clock;
     private final Consumer<String> onEnded;
     /** Set by {@link #endAll}: no call will appear any more, so nobody should wait for one. */
@@ -81,20 +84,32 @@ public final class CallRegistry {
     public Optional<CallSession> awaitCall(String callSid, Duration timeout, CompletableFuture<?> abandoned)
             throws InterruptedException {
         abandoned.thenRun(this::signalArrival);
-        long nanos = timeout.toNanos();
         arrivalLock.lock();
         try {
-            Optional<CallSession> session;
-            while ((session = liveOrLatelyEnded(callSid)).isEmpty()) {
-                if (nanos <= 0 || shuttingDown || abandoned.isDone()) {
-                    return Optional.empty();
-                }
-                nanos = arrived.awaitNanos(nanos);
+            Optional<CallSession> session = liveOrLatelyEnded(callSid);
+            if (session.isPresent()) {
+                return session;
             }
-            return session;
+            waitingForCalls.incrementAndGet();
+            try {
+                return waitForArrival(callSid, timeout.toNanos(), abandoned);
+            } finally {
+                waitingForCalls.decrementAndGet();
+            }
         } finally {
             arrivalLock.unlock();
         }
+    }
+
+    /**
+     * How many {@link #awaitCall}s are waiting, at this moment, for a call that had not appeared when they
+     * looked. A wait on a condition shows nothing from outside, and a scenario that begins with "a request
+     * is already waiting for its call" (a driver that asks before Twilio has called the webhook; a shutdown
+     * that must wake such a request) needs that as a fact, not as a guess from elapsed time. Counted under
+     * the lock that {@link #add} signals through: a call added once a waiter is counted wakes that waiter.
+     */
+    public int waitingForCalls() {
+        return waitingForCalls.get();
     }
 
     /** Ends the call for {@code reason}; true if this call ended it, false if it had already ended. */
@@ -118,6 +133,19 @@ public final class CallRegistry {
         shuttingDown = true;
         live.values().forEach(session -> end(session, reason));
         signalArrival();
+    }
+
+    /** With {@link #arrivalLock} held: waits until the call appears, the time is up, or nobody needs it. */
+    private Optional<CallSession> waitForArrival(String callSid, long nanos, CompletableFuture<?> abandoned)
+            throws InterruptedException {
+        Optional<CallSession> session;
+        while ((session = liveOrLatelyEnded(callSid)).isEmpty()) {
+            if (nanos <= 0 || shuttingDown || abandoned.isDone()) {
+                return Optional.empty();
+            }
+            nanos = arrived.awaitNanos(nanos);
+        }
+        return session;
     }
 
     private Optional<CallSession> liveOrLatelyEnded(String callSid) {

@@ -77,7 +77,10 @@ public final class FrontDoor implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** Open connections on the public port, of every kind. */
+    /**
+     * Open connections on the public port, of every kind. A connection leaves this count only after its
+     * slot under the cap is free again, so a count below the cap means the next connection is admitted.
+     */
     public int openConnections() {
         return openSockets.size();
     }
@@ -154,8 +157,9 @@ public final class FrontDoor implements AutoCloseable {
             dispatch.serve(socket);
         } finally {
             closeQuietly(socket);
-            openSockets.remove(socket);
+            // The permit first: once openConnections() has fallen, the slot it counted is free to take.
             connectionPermits.release();
+            openSockets.remove(socket);
             endedLock.lock();
             try {
                 connectionEnded.signalAll();

@@ -87,14 +87,13 @@ class CapacityBenchmark {
                     List.of("emulate", "--server", "http://127.0.0.1:" + port, "--calls", Integer.toString(calls),
                             "--ramp", seconds(ramp), "--duration", seconds(duration), "--audio", clip.toString(),
                             "--repeat", Integer.toString(SPEAK_EVERY_SECONDS), "--progress", "1"), pinning.generator())) {
-                // A benchmark measures over wall-clock time: this sleep lets every call start and settle.
-                Thread.sleep(ramp.plus(WARM_UP));
+                Thread.sleep(ramp.plus(WARM_UP)); // benchmark over real time: every call starts and settles
                 // The window opens and closes on the generator's progress lines, so the frames it really sent
                 // in the window (fewer than planned if it fell behind) divide the server's CPU.
                 long framesBefore = GeneratorSummary.awaitProgress(generator, 0);
                 ProcessStats.CpuTime before = ProcessStats.cpu(server.pid());
                 long started = System.nanoTime();
-                Thread.sleep(WINDOW);
+                Thread.sleep(WINDOW); // benchmark over real time: the measured window of streaming audio
                 long frames = GeneratorSummary.awaitProgress(generator, framesBefore) - framesBefore;
                 ProcessStats.CpuTime used = ProcessStats.cpu(server.pid()).minus(before);
                 long wallNanos = System.nanoTime() - started;

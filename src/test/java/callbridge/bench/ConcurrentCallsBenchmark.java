@@ -51,7 +51,7 @@ class ConcurrentCallsBenchmark {
              FakeElevenLabs elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, TestCallbridge::voiceFor);
              ServerProcess server = ServerProcess.start(workDir, ServerProcess.environmentFor(twilio, elevenLabs, "bench"))) {
             int port = server.awaitPort(Duration.ofSeconds(30));
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // benchmark over real time: the idle server settles before it is measured
             long idleRssKb = residentKb(server.pid());
             long idleHeapKb = liveHeapKb(server.pid());
 
@@ -65,10 +65,10 @@ class ConcurrentCallsBenchmark {
                     int first = i;
                     talkers.submit(() -> talk(call, first, hangUp));
                 }
-                Thread.sleep(WARM_UP);
+                Thread.sleep(WARM_UP); // benchmark over real time: the calls stream audio before the window opens
                 long cpuBefore = cpuNanos(server.pid());
                 long started = System.nanoTime();
-                Thread.sleep(WINDOW);
+                Thread.sleep(WINDOW); // benchmark over real time: the measured window of streaming audio
                 long cpu = cpuNanos(server.pid()) - cpuBefore;
                 long wall = System.nanoTime() - started;
                 long busyRssKb = residentKb(server.pid());

@@ -1,5 +1,6 @@
 package callbridge.call;
 
+import callbridge.testing.Await;
 import callbridge.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,12 +117,16 @@ class CallDomainTest {
     @Test
     void awaitCall_wakesWhenTheCallAppears_orWhenAbandoned() throws Exception {
         CompletableFuture<Optional<CallSession>> waiting = CompletableFuture.supplyAsync(() -> await(NEVER));
+        awaitWaitingForCalls(1);
         CallSession session = open(new FakeMediaStream("MZ1"));
         assertEquals(Optional.of(session), waiting.get(5, TimeUnit.SECONDS));
+        assertEquals(0, calls.waitingForCalls());
         CompletableFuture<Void> gone = new CompletableFuture<>();
         CompletableFuture<Optional<CallSession>> abandoned = CompletableFuture.supplyAsync(() -> awaitOther(gone));
+        awaitWaitingForCalls(1);
         gone.complete(null);
         assertEquals(Optional.empty(), abandoned.get(5, TimeUnit.SECONDS));
+        assertEquals(0, calls.waitingForCalls());
     }
 
     @Test
@@ -202,5 +207,9 @@ class CallDomainTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private void awaitWaitingForCalls(int count) throws Exception {
+        Await.until(count + " waiter(s) for calls", Duration.ofSeconds(5), () -> calls.waitingForCalls() == count);
     }
 }

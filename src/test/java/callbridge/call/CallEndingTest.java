@@ -319,7 +319,8 @@ class CallEndingTest {
                     server.calls().awaitCall(FakeTwilioCall.newCallSid(), Duration.ofSeconds(60), new CompletableFuture<>()));
             Future<HttpResponse<String>> answer = waiters.submit(() ->
                     server.generate(Map.of("sid", FakeTwilioCall.newCallSid(), "first", "true", "timeout", "60")));
-            Thread.sleep(300); // let the /generate reach the server and start waiting for its call
+            // Both the direct lookup and the /generate are waiting for their calls before the shutdown begins.
+            Await.until("two waiters for calls", WAIT, () -> server.calls().waitingForCalls() == 2);
             long started = System.nanoTime();
             server.app().shutdown(Duration.ofSeconds(5));
             long tookMillis = (System.nanoTime() - started) / 1_000_000;

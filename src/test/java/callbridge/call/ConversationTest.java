@@ -106,7 +106,8 @@ class ConversationTest {
     void generateBeforeTheCallExists_waitsForIt() throws Exception {
         String sid = FakeTwilioCall.newCallSid();
         CompletableFuture<HttpResponse<String>> early = generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
-        Thread.sleep(500); // the simulator asks before Twilio has even called the webhook
+        // The simulator asks before Twilio has even called the webhook: the call starts once the ask waits for it.
+        Await.until("the /generate waiting for its call", Duration.ofSeconds(10), () -> server.calls().waitingForCalls() == 1);
         try (FakeTwilioCall call = server.call(sid)) {
             call.silenceWhenIdle(true);
             call.speak(SpeechClips.load(SpeechClips.HORARIO_APERTURA));
@@ -133,6 +134,7 @@ class ConversationTest {
             }
         }
         long playbackNanos = Duration.ofMillis(bytesBeforeMark / 8 + 300).toNanos();
+        // Pacing of real-time audio: the far end lets our speech play out before it answers.
         Thread.sleep(Duration.ofNanos(Math.max(0, playbackNanos - (System.nanoTime() - receivedAt))));
         call.speak(SpeechClips.load(clip));
     }

@@ -131,7 +131,7 @@ class RequestHeadReaderTest {
         Thread dribbler = Thread.ofVirtual().start(() -> {
             try {
                 while (!Thread.currentThread().isInterrupted()) {
-                    Thread.sleep(50);
+                    Thread.sleep(50); // plays a deliberately slow peer: a byte every 50 ms
                     client.getOutputStream().write('a');
                 }
             } catch (IOException | InterruptedException e) {
@@ -152,7 +152,7 @@ class RequestHeadReaderTest {
     void read_zeroIdleTimeout_waitsForTheFirstByteWithoutLimit() throws Exception {
         Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(700);
+                Thread.sleep(700); // plays a deliberately slow peer: silent longer than any idle timeout would allow
                 sendQuietly("GET /later HTTP/1.1\r\n\r\n");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

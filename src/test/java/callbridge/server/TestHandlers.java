@@ -104,7 +104,7 @@ final class TestHandlers {
         public void handle(HttpExchange exchange) throws IOException {
             mostHeldAtOnce.accumulateAndGet(holding.incrementAndGet(), Math::max);
             try {
-                Thread.sleep(hold);
+                Thread.sleep(hold); // plays a deliberately slow peer: a backend that holds each request
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {

@@ -288,7 +288,10 @@ class ElevenLabsTextToSpeechTest {
 
         assertSame(hungUp, thrown);
         assertEquals(1, calls[0]);
-        Thread.sleep(1_300); // the whole answer takes at least 955 ms to send; a drained one would be recorded by now
+        // The stand-in's write fails once the client has closed the exchange; had the client drained the
+        // answer instead, the stand-in would have sent it all and recorded the request.
+        assertEquals(FakeElevenLabs.TtsEnd.CLIENT_GONE, fake.nextTtsEnd(TEST_LIMIT),
+                "the stand-in sent all its audio: the exchange was not cancelled");
         assertEquals(List.of(), fake.ttsRequests(), "the stand-in sent all its audio: the exchange was not cancelled");
     }
 

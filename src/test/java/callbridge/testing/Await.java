@@ -27,7 +27,7 @@ public final class Await {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
             }
-            Thread.sleep(LOOK_AGAIN);
+            Thread.sleep(LOOK_AGAIN); // the documented poll: the state signals nothing when it changes
         }
     }
 }

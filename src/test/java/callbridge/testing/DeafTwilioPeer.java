@@ -22,6 +22,8 @@ import java.util.Map;
 public final class DeafTwilioPeer implements AutoCloseable {
     private static final byte[] MASK = {0x12, 0x34, 0x56, 0x78};
     private static final int RECEIVE_BUFFER = 4096;
+    /** How long the send queue must stay unchanged, at or above the mark, to count as stuck. */
+    private static final Duration STUCK_FOR = Duration.ofMillis(100);
 
     private final Socket socket;
     private final String callSid;
@@ -56,25 +58,32 @@ public final class DeafTwilioPeer implements AutoCloseable {
 
     /**
      * Waits until the server is stuck sending to this peer: its send queue towards us holds at least
-     * {@code queued} bytes and has stopped growing (looked at from {@code /proc/net/tcp}, every 100 ms), or
-     * the server has already dropped the connection for not reading.
+     * {@code queued} bytes and has not changed for {@link #STUCK_FOR}, or the server has already dropped
+     * the connection for not reading. The queue is the kernel's ({@code /proc/net/tcp}), which signals
+     * nothing when it changes: polled through {@link Await}.
      */
     public void awaitServerStuck(int serverPort, long queued, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long last = -2;
-        while (true) {
-            long now = OpenSockets.sendQueue(serverPort, socket.getLocalPort());
-            if (now >= queued && now == last) {
-                return;
-            }
-            if (now < 0) {
-                return; // stuck so long already that the server dropped us (its write timeout)
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the server's send queue to " + callSid + " holds " + now + " bytes");
-            }
-            last = now;
-            Thread.sleep(100);
+        long[] last = {-2};
+        long[] unchangedSince = {System.nanoTime()};
+        try {
+            Await.until("the server stuck sending to " + callSid, timeout, () -> {
+                long now = OpenSockets.sendQueue(serverPort, socket.getLocalPort());
+                if (now < 0) {
+                    return true; // stuck so long already that the server dropped us (its write timeout)
+                }
+                if (now != last[0]) {
+                    last[0] = now;
+                    unchangedSince[0] = System.nanoTime();
+                    return false;
+                }
+                return now >= queued && System.nanoTime() - unchangedSince[0] >= STUCK_FOR.toNanos();
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError("the server's send queue to " + callSid + " holds " + last[0] + " bytes", e);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

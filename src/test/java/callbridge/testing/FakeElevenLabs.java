@@ -18,8 +18,11 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -49,6 +52,14 @@ public final class FakeElevenLabs implements AutoCloseable {
      * ({@link System#nanoTime()}) is when its first audio chunk was handed to the connection.
      */
     public record TtsRequest(String voiceId, String outputFormat, JsonNode body, long firstByteNanos) {
+    }
+
+    /** How the stand-in's handling of one text-to-speech request ended. */
+    public enum TtsEnd {
+        /** Handled to its end: answered in full (and recorded), refused, or cut as scripted. */
+        HANDLED,
+        /** A read or a write failed: the client had gone before the answer was whole. */
+        CLIENT_GONE
     }
 
     /** A scripted answer, used once, before the default behaviour. */
@@ -85,6 +96,7 @@ public final class FakeElevenLabs implements AutoCloseable {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final AtomicInteger sttAttempts = new AtomicInteger();
     private final AtomicInteger ttsAttempts = new AtomicInteger();
+    private final BlockingQueue<TtsEnd> ttsEnds = new LinkedBlockingQueue<>();
 
     private FakeElevenLabs(HttpServer server, Function<short[], String> transcriber, Function<String, byte[]> voice) {
         this.server = server;
@@ -134,6 +146,18 @@ public final class FakeElevenLabs implements AutoCloseable {
     /** Requests that reached the text-to-speech endpoint, however they were answered (retries included). */
     public int ttsAttempts() {
         return ttsAttempts.get();
+    }
+
+    /**
+     * How the next text-to-speech request ended, in the order they ended, waiting for it if need be: what
+     * a test waits for before it asserts that something was not recorded. Fails after {@code timeout}.
+     */
+    public TtsEnd nextTtsEnd(Duration timeout) throws InterruptedException {
+        TtsEnd end = ttsEnds.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (end == null) {
+            throw new AssertionError("no text-to-speech request ended within " + timeout.toMillis() + " ms");
+        }
+        return end;
     }
 
     /** Requests that broke the API's rules (wrong key, missing field, bad WAV...); empty when all were right. */
@@ -197,6 +221,10 @@ public final class FakeElevenLabs implements AutoCloseable {
         boolean cut = false;
         try {
             cut = answerTextToSpeech(exchange);
+            ttsEnds.add(TtsEnd.HANDLED);
+        } catch (IOException e) {
+            ttsEnds.add(TtsEnd.CLIENT_GONE);
+            throw e;
         } finally {
             if (!cut) {
                 exchange.close();
@@ -319,7 +347,7 @@ public final class FakeElevenLabs implements AutoCloseable {
 
     private static void sleep(Duration duration) {
         try {
-            Thread.sleep(duration);
+            Thread.sleep(duration); // plays a deliberately slow peer: a streamed answer's pace, a scripted delay or stall
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

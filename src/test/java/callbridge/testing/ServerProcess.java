@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -108,20 +109,30 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The port the child logged that it listens on; fails early if the child exits first. */
     public int awaitPort(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            for (String line : stderr()) {
-                Matcher listening = LISTENING.matcher(line);
-                if (listening.find()) {
-                    return Integer.parseInt(listening.group(1));
-                }
-            }
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError("no \"callbridge listening on port\" within " + timeout.toSeconds() + " s: " + log());
-            }
-            Thread.sleep(10);
+        try {
+            // The child's output file signals nothing when a line is added: polled, like awaitLine.
+            Await.until("the child listening, or gone", timeout, () -> listeningPort().isPresent() || !process.isAlive());
+        } catch (AssertionError e) {
+            // reported below, with the log
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
+        return listeningPort().orElseThrow(() -> new AssertionError(
+                "no \"callbridge listening on port\" within " + timeout.toSeconds() + " s: " + log()));
+    }
+
+    private OptionalInt listeningPort() {
+        for (String line : stderr()) {
+            Matcher listening = LISTENING.matcher(line);
+            if (listening.find()) {
+                return OptionalInt.of(Integer.parseInt(listening.group(1)));
+            }
+        }
+        return OptionalInt.empty();
     }
 
     public void awaitLine(Predicate<String> condition, Duration timeout) throws InterruptedException {

@@ -52,7 +52,7 @@ class IdleTimeoutTest {
     void traffic_keepsTheConnectionOpenPastTheIdleTimeout() throws Exception {
         try (RawClient client = RawClient.open(server.port(), "/echo")) {
             for (int i = 0; i < 5; i++) { // 5 x 150 ms: well past one idle timeout in total
-                Thread.sleep(IDLE.dividedBy(2));
+                Thread.sleep(IDLE.dividedBy(2)); // plays a deliberately slow peer: traffic at half the idle timeout
                 client.sendText("still here " + i);
                 client.expectText("still here " + i);
             }
@@ -69,7 +69,7 @@ class IdleTimeoutTest {
             long start = System.nanoTime();
             Frame answer;
             do {
-                Thread.sleep(IDLE.dividedBy(10)); // the client's pace: pings far more often than the idle timeout
+                Thread.sleep(IDLE.dividedBy(10)); // plays a deliberately slow peer: pings only, far more often than the idle timeout
                 client.write(Hex.bytes("89 80 37 fa 21 3d")); // an empty ping, masked
                 answer = client.readFrame();
             } while (answer.opcode() == Opcode.PONG);
@@ -90,7 +90,7 @@ class IdleTimeoutTest {
             Thread dribbler = Thread.ofVirtual().start(() -> {
                 try {
                     for (byte b : frame) {
-                        Thread.sleep(IDLE.dividedBy(10)); // the attacker's pace, well inside any per-read timeout
+                        Thread.sleep(IDLE.dividedBy(10)); // plays a deliberately slow peer: the attacker's pace, inside any per-read timeout
                         client.write(new byte[] {b});
                     }
                 } catch (java.io.IOException | InterruptedException e) {
