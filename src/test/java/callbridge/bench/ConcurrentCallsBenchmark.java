@@ -12,9 +12,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,8 +47,8 @@ class ConcurrentCallsBenchmark {
              ServerProcess server = ServerProcess.start(workDir, ServerProcess.environmentFor(twilio, elevenLabs, "bench"))) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             Thread.sleep(2_000); // benchmark over real time: the idle server settles before it is measured
-            long idleRssKb = residentKb(server.pid());
-            long idleHeapKb = liveHeapKb(server.pid());
+            long idleRssKb = ProcessStats.residentKb(server.pid());
+            long idleHeapKb = ProcessStats.liveHeapKb(server.pid());
 
             List<FakeTwilioCall> calls = new ArrayList<>();
             CountDownLatch hangUp = new CountDownLatch(1);
@@ -71,8 +66,8 @@ class ConcurrentCallsBenchmark {
                 Thread.sleep(WINDOW); // benchmark over real time: the measured window of streaming audio
                 long cpu = cpuNanos(server.pid()) - cpuBefore;
                 long wall = System.nanoTime() - started;
-                long busyRssKb = residentKb(server.pid());
-                long busyHeapKb = liveHeapKb(server.pid());
+                long busyRssKb = ProcessStats.residentKb(server.pid());
+                long busyHeapKb = ProcessStats.liveHeapKb(server.pid());
                 hangUp.countDown();
                 calls.forEach(FakeTwilioCall::close);
 
@@ -107,34 +102,5 @@ class ConcurrentCallsBenchmark {
     private static long cpuNanos(long pid) {
         return ProcessHandle.of(pid).flatMap(handle -> handle.info().totalCpuDuration())
                 .orElseThrow(() -> new IllegalStateException("no CPU time for " + pid)).toNanos();
-    }
-
-    /** The heap still in use after a full collection, from {@code jcmd} of the JDK running this test. */
-    private static long liveHeapKb(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "GC.run");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
-        if (!used.find()) {
-            throw new IllegalStateException("no heap figure from jcmd GC.heap_info");
-        }
-        return Long.parseLong(used.group(1));
-    }
-
-    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
-        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        Process jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(pid), command)
-                .redirectErrorStream(true).start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!jcmd.waitFor(30, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + command + " failed: " + output);
-        }
-        return output;
-    }
-
-    /** VmRSS from /proc (Linux), in KB. */
-    private static long residentKb(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(line -> line.startsWith("VmRSS:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
-                .findFirst().orElseThrow();
     }
 }
