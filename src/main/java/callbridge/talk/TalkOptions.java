@@ -80,6 +80,9 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
     }
 
     private static TalkOptions fromValues(FlagValues v) throws UsageException {
+        // Who to call first: a wrong number is the mistake a user most needs to hear about.
+        String to = v.phoneNumber(TalkFlag.TO);
+        String from = v.phoneNumber(TalkFlag.FROM);
         Optional<URI> server = v.url(TalkFlag.SERVER);
         Optional<URI> publicUrl = v.url(TalkFlag.PUBLIC_URL).or(() -> server);
         if (publicUrl.isEmpty()) {
@@ -87,7 +90,7 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
                     + " is required: the https:// address Twilio reaches the server at (for example your ngrok URL)");
         }
         Duration turnTimeout = v.seconds(TalkFlag.TURN_TIMEOUT, Duration.ofSeconds(DEFAULT_TURN_TIMEOUT_SECONDS), 1, 600);
-        return new TalkOptions(v.phoneNumber(TalkFlag.TO), v.phoneNumber(TalkFlag.FROM), publicUrl.get(), server,
+        return new TalkOptions(to, from, publicUrl.get(), server,
                 v.bool(TalkFlag.RECORD), source(v), v.bool(TalkFlag.USER_FIRST),
                 v.integer(TalkFlag.MAX_TURNS, DEFAULT_MAX_TURNS, 1, 1_000),
                 turnTimeout, v.seconds(TalkFlag.REQUEST_TIMEOUT, turnTimeout.plus(NETWORK_MARGIN), 1, 900),
