@@ -26,6 +26,24 @@ import java.util.function.BooleanSupplier;
 public final class HttpRoutes implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(HttpRoutes.class.getName());
 
+    /**
+     * The JDK server's own limits, read once when its first instance is made ({@code sun.net.httpserver.ServerConfig}),
+     * so they are set before that unless the command line set them.
+     * <ul>
+     * <li>{@code idleInterval}: a keep-alive connection with no request in progress is closed after this many
+     * seconds (the JDK's default is 30), and the relay then closes the client's; each holds a place under
+     * {@code MAX_CONNECTIONS} until then.
+     * <li>{@code maxRspTime}: a connection whose response is still "in progress" after this many seconds is
+     * closed. Unset, the JDK never reaps one; a client that pipelines tens of requests and resets the connection
+     * left one such connection, and its descriptor, behind for good (measured: 20 clients, 20 descriptors).
+     * The longest honest response is a {@code /generate}: up to 600 s of waiting after speaking up to 5,000
+     * characters, so 20 minutes bounds the leak without cutting any answer short.
+     * </ul>
+     */
+    private static final Map<String, String> JDK_SERVER_LIMITS = Map.of(
+            "sun.net.httpserver.idleInterval", "10",
+            "sun.net.httpserver.maxRspTime", "1200");
+
     private final HttpServer server;
 
     private HttpRoutes(HttpServer server) {
@@ -38,6 +56,11 @@ public final class HttpRoutes implements AutoCloseable {
      * @param draining true once a shutdown has begun: {@code /health} then answers 503
      */
     public static HttpRoutes start(Map<String, HttpHandler> handlers, BooleanSupplier draining) throws IOException {
+        JDK_SERVER_LIMITS.forEach((name, value) -> {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, value);
+            }
+        });
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext(Routes.HEALTH, guarded(exchange -> health(exchange, draining)));
