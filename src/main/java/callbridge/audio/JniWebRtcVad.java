@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The binding leaks: its {@code fvadProcess} takes the frame with {@code GetShortArrayElements} and never
  * releases it, and HotSpot always copies, so every frame leaves about 330 bytes of C heap behind (measured:
- * 1 M frames, 20,000 s of audio, grew the process by 328 MB). Nothing on the Java side can free it.
+ * 200,000 frames, about an hour of one call's audio, grew the process by 65 MB). Nothing on the Java side can free it.
  *
  * <p>Every native call goes through one lock. The binding keeps its detectors in one global C++
  * {@code std::map<int, Fvad*>} with no synchronization: two calls creating detectors at once corrupted it
