@@ -49,8 +49,22 @@ final class CallAudio {
 
     /** The base64 payload of frame {@code index} (0-based) of a call. */
     String payload(long index) {
-        long inCycle = cycleFrames > 0 ? index % cycleFrames : index;
+        long inCycle = inCycle(index);
         return inCycle < speech.length ? speech[(int) inCycle] : silence;
+    }
+
+    /** True when frame {@code index} (0-based) is the last of the audio file in its cycle: the caller stops talking. */
+    boolean endsSpeech(long index) {
+        return speech.length > 0 && inCycle(index) == speech.length - 1;
+    }
+
+    /** True when frame {@code index} (0-based) begins the audio file: the caller starts talking. */
+    boolean startsSpeech(long index) {
+        return speech.length > 0 && inCycle(index) == 0;
+    }
+
+    private long inCycle(long index) {
+        return cycleFrames > 0 ? index % cycleFrames : index;
     }
 
     /** How long the audio file plays. */

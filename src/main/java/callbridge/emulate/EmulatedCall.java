@@ -35,6 +35,7 @@ final class EmulatedCall {
     private final long endNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final PlaybackBuffer playback;
+    private final ReplyTimer replies;
     private final AtomicLong sequence;
     private final AtomicInteger marksEchoed = new AtomicInteger();
     private final AtomicInteger clears = new AtomicInteger();
@@ -50,7 +51,7 @@ final class EmulatedCall {
      * @param duration when to hang up after the stream started; empty: when the server ends the call
      */
     EmulatedCall(CallIds ids, ClientConnection connection, CallAudio audio, Optional<Duration> duration,
-                 Optional<Path> out, long startNanos, long sequence) {
+                 Optional<Path> out, long startNanos, long sequence, LatencyHistogram replyLatency) {
         this.ids = ids;
         this.connection = connection;
         this.audio = audio;
@@ -58,6 +59,7 @@ final class EmulatedCall {
         this.startNanos = startNanos;
         this.endNanos = duration.map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         this.playback = new PlaybackBuffer(out.isPresent());
+        this.replies = new ReplyTimer(replyLatency);
         this.sequence = new AtomicLong(sequence);
         // The first frame is due 20 ms after the start, once Twilio has captured it; rounded up to the pacer's
         // 1 ms grid so that calls share wake-ups.
@@ -96,7 +98,7 @@ final class EmulatedCall {
             frames++;
             connection.sendText(TwilioMessages.media(sequence.incrementAndGet(), ids.streamSid(), frames,
                     (frames - 1) * Frames.DURATION.toMillis(), audio.payload(frames - 1)));
-            echo(reachedMarks(now));
+            echo(reachedMarks(now, frames - 1));
         } catch (IOException e) {
             over = true; // the connection is closing or gone; its reader reports how it ended
             return false;
@@ -124,7 +126,10 @@ final class EmulatedCall {
         lock.lock();
         try {
             switch (message.get()) {
-                case TwilioMessages.Audio audioMessage -> playback.audio(audioMessage.mulaw(), now);
+                case TwilioMessages.Audio audioMessage -> {
+                    replies.serverAudio(now);
+                    playback.audio(audioMessage.mulaw(), now);
+                }
                 case TwilioMessages.Mark mark -> playback.mark(mark.name(), now);
                 case TwilioMessages.Clear clear -> {
                     clears.incrementAndGet();
@@ -141,9 +146,16 @@ final class EmulatedCall {
         }
     }
 
-    private List<String> reachedMarks(long now) {
+    /** The marks playback has reached once frame {@code sent} went out; notes when the caller starts or stops talking. */
+    private List<String> reachedMarks(long now, long sent) {
         lock.lock();
         try {
+            if (audio.startsSpeech(sent)) {
+                replies.callerStarted();
+            }
+            if (audio.endsSpeech(sent)) {
+                replies.callerStopped(now);
+            }
             return playback.reachedMarks(now);
         } finally {
             lock.unlock();
@@ -170,7 +182,7 @@ final class EmulatedCall {
                 }
             }
             return new CallResult(ids.callSid(), ending, failure, frames, Frames.durationOf(playback.receivedBytes()),
-                    Frames.durationOf(playback.droppedBytes()), marksEchoed.get(), clears.get(), problems.get(), wav);
+                    Frames.durationOf(playback.droppedBytes()), marksEchoed.get(), clears.get(), problems.get(), replies.replies(), wav);
         } finally {
             lock.unlock();
         }

@@ -21,6 +21,8 @@ final class LoadRun implements AutoCloseable {
     private final RandomGenerator random;
     private final PrintStream out;
     private final Health health = new Health();
+    /** Server replies, from the end of a caller's audio to the first audio back: 1 ms buckets up to a minute. */
+    private final LatencyHistogram replyLatency = new LatencyHistogram(1_000_000, 60_000);
     private final Pacer pacer = Pacer.start(health);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CallSetup.TIMEOUT)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
@@ -80,7 +82,7 @@ final class LoadRun implements AutoCloseable {
             print(String.format("call %s: streaming (webhook, TwiML and stream set up in %d ms)", ids.callSid(),
                     (started.startNanos() - setupStarted) / 1_000_000));
             EmulatedCall call = new EmulatedCall(ids, started.connection(), audio, options.duration(), options.out(),
-                    started.startNanos(), 1);
+                    started.startNanos(), 1, replyLatency);
             live.add(call);
             if (stopLaunching) {
                 call.hangUp();
@@ -134,10 +136,19 @@ final class LoadRun implements AutoCloseable {
         long steadyFrames = figures.frames() - framesAtLaunched;
         double cpuPerFrame = steadyFrames <= 0 ? 0 : (processCpuNanos() - cpuAtLaunchedNanos) / 1e3 / steadyFrames;
         out.printf("emulate: done: %d call(s), %d fine, %d failed or with problems; %s; generator CPU %.1f us per frame"
-                        + " (after the last call started)%s%n",
-                results.size(), ended.get(), failed.get(), figures, cpuPerFrame,
+                        + " (after the last call started)%s%s%n",
+                results.size(), ended.get(), failed.get(), figures, cpuPerFrame, replySummary(),
                 figures.late() == 0 ? "" : " -- the generator fell behind: server figures from this run are suspect");
         return failed.get() == 0 && results.size() == options.calls();
+    }
+
+    private String replySummary() {
+        if (replyLatency.count() == 0) {
+            return "";
+        }
+        return String.format("; server replies %,d, from the end of the caller's audio to the first audio back p50 %.0f ms,"
+                + " p99 %.0f ms, max %.0f ms", replyLatency.count(), replyLatency.percentileMillis(0.50),
+                replyLatency.percentileMillis(0.99), replyLatency.maxMillis());
     }
 
     private static long processCpuNanos() {

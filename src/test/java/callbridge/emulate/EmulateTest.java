@@ -51,7 +51,7 @@ class EmulateTest {
         Path out = dir.resolve("out");
         CountDownLatch hangUp = new CountDownLatch(1);
         PrintedLines printed = new PrintedLines();
-        CompletableFuture<Emulate.Exit> run = emulate(printed, hangUp, "--audio", clip.toString(), "--repeat", "3", "--out", out.toString());
+        CompletableFuture<Emulate.Exit> run = emulate(printed, hangUp, "--audio", clip.toString(), "--repeat", "4", "--out", out.toString());
         Matcher streaming = STREAMING.matcher(printed.await(line -> STREAMING.matcher(line).find(), Duration.ofSeconds(10)));
         assertTrue(streaming.find());
         String sid = streaming.group(1);
@@ -67,6 +67,10 @@ class EmulateTest {
         assertEquals(Emulate.Exit.OK, run.get(30, TimeUnit.SECONDS));
         String ended = printed.await(line -> line.startsWith("call " + sid + ": hung up"), Duration.ZERO);
         assertTrue(ended.contains("1 mark(s) echoed"), ended);
+        // The reply came after the clip ended, and no sooner than the server's 500 ms silence window allows.
+        Matcher reply = Pattern.compile(", 1 reply \\((\\d+\\.\\d+) s after the caller stopped").matcher(ended);
+        assertTrue(reply.find(), ended);
+        assertTrue(Double.parseDouble(reply.group(1)) >= 0.5, ended);
         byte[] heard = MuLaw.encode(WavReader.readPcm(Files.readAllBytes(out.resolve(sid + ".wav"))));
         assertArrayEquals(normalized(TestCallbridge.voiceFor("Buenas tardes")), normalized(heard),
                 "the WAV holds exactly what the server said");
