@@ -39,6 +39,7 @@ class CapacityBenchmark {
     private static final int CALLS_PER_SECOND = 100;
     private static final Duration WARM_UP = Duration.ofSeconds(5);
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("capacity.window", 20));
+    private static final String API_KEY = "bench";
 
     @Test
     void capacity(@TempDir Path dir) throws Exception {
@@ -65,7 +66,7 @@ class CapacityBenchmark {
 
     private static CapacityRow measure(int calls, Path dir, Path clip, Pinning pinning, FakeTwilioRest twilio,
                                        FakeElevenLabs elevenLabs) throws Exception {
-        Map<String, String> serverEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, "bench"));
+        Map<String, String> serverEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, API_KEY));
         // The cap counts the webhook's keep-alive connections too, not only the calls' streams.
         serverEnv.put("MAX_CONNECTIONS", Integer.toString(3 * calls + 100));
         // JVM options for the server alone (-Dcapacity.serverJvm="-Djdk.pollerMode=1"), to compare runtimes' settings.
@@ -81,12 +82,13 @@ class CapacityBenchmark {
             long idleHeapKb = ProcessStats.liveHeapKb(server.pid());
             long idleRssKb = ProcessStats.residentKb(server.pid());
             int turnsBefore = elevenLabs.sttRequests().size();
-            Map<String, String> generatorEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, "bench"));
+            Map<String, String> generatorEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, API_KEY));
             generatorEnv.remove("TWILIO_AUTH_TOKEN");
             try (ServerProcess generator = ServerProcess.run(Files.createDirectories(dir.resolve("emulate")), generatorEnv,
                     List.of("emulate", "--server", "http://127.0.0.1:" + port, "--calls", Integer.toString(calls),
                             "--ramp", seconds(ramp), "--duration", seconds(duration), "--audio", clip.toString(),
-                            "--repeat", Integer.toString(SPEAK_EVERY_SECONDS), "--progress", "1"), pinning.generator())) {
+                            "--repeat", Integer.toString(SPEAK_EVERY_SECONDS), "--progress", "1"), pinning.generator());
+                 Agents agents = Agents.start(port, API_KEY, generator)) {
                 Thread.sleep(ramp.plus(WARM_UP)); // benchmark over real time: every call starts and settles
                 // The window opens and closes on the generator's progress lines, so the frames it really sent
                 // in the window (fewer than planned if it fell behind) divide the server's CPU.
@@ -104,7 +106,8 @@ class CapacityBenchmark {
                 return new CapacityRow(calls, used.userNanos() / 1e3 / frames, used.systemNanos() / 1e3 / frames,
                         100.0 * used.totalNanos() / wallNanos, (busyRssKb - idleRssKb) / (double) calls,
                         (busyHeapKb - idleHeapKb) / (double) calls, summary,
-                        elevenLabs.sttRequests().size() - turnsBefore, expectedTurns(calls, duration));
+                        elevenLabs.sttRequests().size() - turnsBefore, expectedTurns(calls, duration), agents.replies(),
+                        agents.failures());
             }
         }
     }

@@ -7,16 +7,16 @@ import java.util.Locale;
 /** One line of the capacity table, and the table with what it does not measure said plainly. */
 record CapacityRow(int calls, double userMicrosPerFrame, double systemMicrosPerFrame, double corePercent,
                    double rssKbPerCall, double heapKbPerCall, GeneratorSummary generator, long turnsHeard,
-                   long turnsSpoken) {
+                   long turnsSpoken, long agentReplies, long agentFailures) {
     int failedCalls() {
         return generator.failedCalls();
     }
 
     String markdown() {
-        return String.format(Locale.ROOT, "| %,d | %.1f (%.1f + %.1f) | %.0f%% | %.0f | %.0f | %,d (p99 %.1f ms, max %.1f ms) | %.1f | %,d / %,d | %d |",
+        return String.format(Locale.ROOT, "| %,d | %.1f (%.1f + %.1f) | %.0f%% | %.0f | %.0f | %,d (p99 %.1f ms, max %.1f ms) | %.1f | %,d / %,d / %,d | %d |",
                 calls, userMicrosPerFrame + systemMicrosPerFrame, userMicrosPerFrame, systemMicrosPerFrame, corePercent,
                 rssKbPerCall, heapKbPerCall, generator.lateFrames(), generator.p99LatenessMillis(),
-                generator.maxLatenessMillis(), generator.cpuMicrosPerFrame(), turnsHeard, turnsSpoken, failedCalls());
+                generator.maxLatenessMillis(), generator.cpuMicrosPerFrame(), turnsSpoken, turnsHeard, agentReplies, failedCalls() + agentFailures);
     }
 
     static String table(List<CapacityRow> rows, String pinning, int speakEverySeconds, Duration window) {
@@ -24,7 +24,7 @@ record CapacityRow(int calls, double userMicrosPerFrame, double systemMicrosPerF
                 .append("Capacity: ").append(pinning).append("; each call says a 3.2 s clip every ").append(speakEverySeconds)
                 .append(" s; server figures over a ").append(window.toSeconds()).append(" s window once every call streams.\n\n")
                 .append("| calls | server CPU per frame, us (user + sys) | server core | RSS per call, KiB | live heap per call, KiB"
-                        + " | generator late frames (>= 5 ms) | generator CPU per frame, us | turns transcribed / spoken | failed calls |\n")
+                        + " | generator late frames (>= 5 ms) | generator CPU per frame, us | clips said / transcribed / answered | failed calls or turns |\n")
                 .append("|---|---|---|---|---|---|---|---|---|\n");
         rows.forEach(row -> table.append(row.markdown()).append('\n'));
         return table.append("""
