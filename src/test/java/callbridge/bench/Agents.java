@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,20 +39,25 @@ final class Agents implements AutoCloseable {
     private final String apiKey;
     private final AtomicLong replies = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private final Thread watcher;
+    /** Looks for new calls in the generator's output; none when the calls stay silent. */
+    private Optional<Thread> watcher = Optional.empty();
     private volatile boolean closed;
 
-    private Agents(int port, String apiKey, ServerProcess generator) {
-        this.base = "http://127.0.0.1:" + port + "/generate?";
+    private Agents(String base, String apiKey) {
+        this.base = base;
         this.apiKey = apiKey;
-        this.watcher = Thread.ofVirtual().name("agents").unstarted(() -> answerCallsOf(generator));
     }
 
     /** Answers every call {@code generator} starts, until closed. */
     static Agents start(int port, String apiKey, ServerProcess generator) {
-        Agents agents = new Agents(port, apiKey, generator);
-        agents.watcher.start();
+        Agents agents = new Agents("http://127.0.0.1:" + port + "/generate?", apiKey);
+        agents.watcher = Optional.of(Thread.ofVirtual().name("agents").start(() -> agents.answerCallsOf(generator)));
         return agents;
+    }
+
+    /** No agent at all: the calls stay silent. */
+    static Agents none() {
+        return new Agents("", "");
     }
 
     /** Replies spoken so far. */
@@ -115,7 +121,7 @@ final class Agents implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        watcher.interrupt();
+        watcher.ifPresent(Thread::interrupt);
         http.shutdownNow();
     }
 }

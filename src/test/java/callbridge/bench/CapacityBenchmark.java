@@ -18,8 +18,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * How many calls one server holds: callbridge runs as its own process (pinned to one core where
@@ -43,8 +44,8 @@ class CapacityBenchmark {
 
     @Test
     void capacity(@TempDir Path dir) throws Exception {
-        List<Integer> sizes = Arrays.stream(System.getProperty("capacity.calls", "250,500,1000,1500,2000").split(","))
-                .map(String::strip).map(Integer::valueOf).toList();
+        List<Integer> sizes = sizes("capacity.calls", "250,500,1000,1500,2000");
+        List<Integer> silentSizes = sizes("capacity.silent", "1000");
         Pinning pinning = Pinning.detect();
         pinning.pinThisJvm();
         Path clip = Files.write(dir.resolve("clip.wav"), Wav.fromMuLaw(SpeechClips.load(SpeechClips.RESERVAR_MESA)));
@@ -53,7 +54,11 @@ class CapacityBenchmark {
         try (FakeTwilioRest twilio = FakeTwilioRest.start();
              FakeElevenLabs elevenLabs = FakeElevenLabs.start(pcm -> "heard " + pcm.length / 8 + " ms", TestCallbridge::voiceFor)) {
             for (int calls : sizes) {
-                rows.add(measure(calls, dir.resolve("n" + calls), clip, pinning, twilio, elevenLabs));
+                rows.add(measure(calls, Optional.of(clip), dir.resolve("n" + calls), pinning, twilio, elevenLabs));
+                System.out.println("BENCH " + rows.getLast().markdown());
+            }
+            for (int calls : silentSizes) {
+                rows.add(measure(calls, Optional.empty(), dir.resolve("silent" + calls), pinning, twilio, elevenLabs));
                 System.out.println("BENCH " + rows.getLast().markdown());
             }
         }
@@ -61,10 +66,20 @@ class CapacityBenchmark {
         System.out.println(table);
         Files.writeString(Path.of("target", "capacity.md"), table);
         // Failed calls are a finding at the sizes the server cannot hold, shown in the table, not a test failure.
-        assertTrue(rows.size() == sizes.size(), table);
+        assertEquals(sizes.size() + silentSizes.size(), rows.size(), table);
     }
 
-    private static CapacityRow measure(int calls, Path dir, Path clip, Pinning pinning, FakeTwilioRest twilio,
+    /** A comma-separated list of call counts from a system property; empty for "none". */
+    private static List<Integer> sizes(String property, String defaults) {
+        return Arrays.stream(System.getProperty(property, defaults).split(",")).map(String::strip)
+                .filter(size -> !size.isEmpty() && !size.equals("none")).map(Integer::valueOf).toList();
+    }
+
+    /**
+     * One server and one generator for {@code calls} calls: a conversation on every call when {@code clip} is
+     * given (the caller says it every {@value #SPEAK_EVERY_SECONDS} s, an agent answers each time), silence otherwise.
+     */
+    private static CapacityRow measure(int calls, Optional<Path> clip, Path dir, Pinning pinning, FakeTwilioRest twilio,
                                        FakeElevenLabs elevenLabs) throws Exception {
         Map<String, String> serverEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, API_KEY));
         // The cap counts the webhook's keep-alive connections too, not only the calls' streams.
@@ -84,11 +99,12 @@ class CapacityBenchmark {
             int turnsBefore = elevenLabs.sttRequests().size();
             Map<String, String> generatorEnv = new HashMap<>(ServerProcess.environmentFor(twilio, elevenLabs, API_KEY));
             generatorEnv.remove("TWILIO_AUTH_TOKEN");
+            List<String> emulate = new ArrayList<>(List.of("emulate", "--server", "http://127.0.0.1:" + port,
+                    "--calls", Integer.toString(calls), "--ramp", seconds(ramp), "--duration", seconds(duration), "--progress", "1"));
+            clip.ifPresent(audio -> emulate.addAll(List.of("--audio", audio.toString(), "--repeat", Integer.toString(SPEAK_EVERY_SECONDS))));
             try (ServerProcess generator = ServerProcess.run(Files.createDirectories(dir.resolve("emulate")), generatorEnv,
-                    List.of("emulate", "--server", "http://127.0.0.1:" + port, "--calls", Integer.toString(calls),
-                            "--ramp", seconds(ramp), "--duration", seconds(duration), "--audio", clip.toString(),
-                            "--repeat", Integer.toString(SPEAK_EVERY_SECONDS), "--progress", "1"), pinning.generator());
-                 Agents agents = Agents.start(port, API_KEY, generator)) {
+                    emulate, pinning.generator());
+                 Agents agents = clip.isPresent() ? Agents.start(port, API_KEY, generator) : Agents.none()) {
                 Thread.sleep(ramp.plus(WARM_UP)); // benchmark over real time: every call starts and settles
                 // The window opens and closes on the generator's progress lines, so the frames it really sent
                 // in the window (fewer than planned if it fell behind) divide the server's CPU.
@@ -103,10 +119,10 @@ class CapacityBenchmark {
                 long busyHeapKb = ProcessStats.liveHeapKb(server.pid());
                 generator.awaitExit(duration.plusSeconds(60));
                 GeneratorSummary summary = GeneratorSummary.from(generator.stdout());
-                return new CapacityRow(calls, used.userNanos() / 1e3 / frames, used.systemNanos() / 1e3 / frames,
+                return new CapacityRow(calls, clip.isPresent(), used.userNanos() / 1e3 / frames, used.systemNanos() / 1e3 / frames,
                         100.0 * used.totalNanos() / wallNanos, (busyRssKb - idleRssKb) / (double) calls,
                         (busyHeapKb - idleHeapKb) / (double) calls, summary,
-                        elevenLabs.sttRequests().size() - turnsBefore, expectedTurns(calls, duration), agents.replies(),
+                        elevenLabs.sttRequests().size() - turnsBefore, clip.isPresent() ? expectedTurns(calls, duration) : 0, agents.replies(),
                         agents.failures());
             }
         }

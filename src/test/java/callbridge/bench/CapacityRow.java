@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** One line of the capacity table, and the table with what it does not measure said plainly. */
-record CapacityRow(int calls, double userMicrosPerFrame, double systemMicrosPerFrame, double corePercent,
+record CapacityRow(int calls, boolean conversation, double userMicrosPerFrame, double systemMicrosPerFrame, double corePercent,
                    double rssKbPerCall, double heapKbPerCall, GeneratorSummary generator, long turnsHeard,
                    long turnsSpoken, long agentReplies, long agentFailures) {
     int failedCalls() {
@@ -13,8 +13,8 @@ record CapacityRow(int calls, double userMicrosPerFrame, double systemMicrosPerF
     }
 
     String markdown() {
-        return String.format(Locale.ROOT, "| %,d | %.1f (%.1f + %.1f) | %.0f%% | %.0f | %.0f | %,d (p99 %.1f ms, max %.1f ms) | %.1f | %,d / %,d / %,d | %d |",
-                calls, userMicrosPerFrame + systemMicrosPerFrame, userMicrosPerFrame, systemMicrosPerFrame, corePercent,
+        return String.format(Locale.ROOT, "| %,d%s | %.1f (%.1f + %.1f) | %.0f%% | %.0f | %.0f | %,d (p99 %.1f ms, max %.1f ms) | %.1f | %,d / %,d / %,d | %d |",
+                calls, conversation ? "" : " silent", userMicrosPerFrame + systemMicrosPerFrame, userMicrosPerFrame, systemMicrosPerFrame, corePercent,
                 rssKbPerCall, heapKbPerCall, generator.lateFrames(), generator.p99LatenessMillis(),
                 generator.maxLatenessMillis(), generator.cpuMicrosPerFrame(), turnsSpoken, turnsHeard, agentReplies, failedCalls() + agentFailures);
     }
