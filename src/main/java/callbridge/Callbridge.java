@@ -5,11 +5,13 @@ import callbridge.audio.TurnSegmenter;
 import callbridge.audio.WebRtcVad;
 import callbridge.call.CallControl;
 import callbridge.call.CallEnd;
+import callbridge.call.CallRecords;
 import callbridge.call.CallServices;
 import callbridge.call.CallSetup;
 import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.server.CallbridgeServer;
+import callbridge.server.CallsHandler;
 import callbridge.server.GenerateHandler;
 import callbridge.server.Limits;
 import callbridge.server.RelayDepartures;
@@ -59,8 +61,10 @@ public final class Callbridge implements AutoCloseable {
     /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
     public static Calls calls(Config config, CallServices services) {
         Config.Turns turns = config.turns();
+        CallRecords records = CallRecords.start(new CallRecords.Settings(config.records().directory(),
+                config.records().recordAudio()), services.clock());
         return Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()),
-                TurnDetector.Settings.withSilence(turns.silenceFrames())), turns.talkTimeout(), services));
+                TurnDetector.Settings.withSilence(turns.silenceFrames())), turns.talkTimeout(), services, records));
     }
 
     /** Starts serving {@code calls} on {@code address}; the application owns them from now on. */
@@ -72,11 +76,12 @@ public final class Callbridge implements AutoCloseable {
         var media = new MediaStreamEndpoint(calls.registry(), calls.setup(), config.server().publicUrl(), signatures, binding);
         var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
         var generate = new GenerateHandler(calls.conversation(), config.apiKey(), departures);
+        var callsRoute = new CallsHandler(calls.directory(), config.apiKey(), departures);
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
         try {
             CallbridgeServer server = CallbridgeServer.start(address,
-                    Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate),
+                    Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate, Routes.CALLS, callsRoute),
                     Map.of(Routes.MEDIA, media), limits, departures);
             return new Callbridge(server, calls);
         } catch (IOException e) {

@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A RIFF/WAVE file holding 16-bit PCM, mono, 8 kHz: the form speech-to-text services read most surely.
+ * A RIFF/WAVE file holding 16-bit PCM, mono, 8 kHz: the form speech-to-text services read most surely
+ * (and, with {@link #header}, the stereo form of call recordings).
  * The 44-byte header is the canonical one (RIFF chunk, "fmt " chunk of 16 bytes, "data" chunk); all
  * numbers little-endian.
  */
@@ -20,16 +21,29 @@ public final class Wav {
 
     public static byte[] fromPcm(short[] samples) {
         int dataBytes = samples.length * 2;
-        int blockAlign = CHANNELS * BITS_PER_SAMPLE / 8;
         ByteBuffer wav = ByteBuffer.allocate(HEADER_BYTES + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-        wav.put(ascii("RIFF")).putInt(36 + dataBytes).put(ascii("WAVE"));
-        wav.put(ascii("fmt ")).putInt(16).putShort(PCM_FORMAT).putShort(CHANNELS).putInt(SAMPLE_RATE)
-                .putInt(SAMPLE_RATE * blockAlign).putShort((short) blockAlign).putShort(BITS_PER_SAMPLE);
-        wav.put(ascii("data")).putInt(dataBytes);
+        wav.put(header(CHANNELS, dataBytes));
         for (short sample : samples) {
             wav.putShort(sample);
         }
         return wav.array();
+    }
+
+    /**
+     * The 44-byte header of a 16-bit PCM, 8 kHz WAV of {@code channels} channels whose samples (interleaved,
+     * first channel first: left, then right) take {@code dataBytes}; the samples follow it.
+     */
+    public static byte[] header(int channels, long dataBytes) {
+        if (channels < 1 || dataBytes < 0 || dataBytes > Integer.MAX_VALUE - 36) {
+            throw new IllegalArgumentException("no WAV header for " + channels + " channel(s) of " + dataBytes + " bytes");
+        }
+        int blockAlign = channels * BITS_PER_SAMPLE / 8;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        header.put(ascii("RIFF")).putInt(36 + (int) dataBytes).put(ascii("WAVE"));
+        header.put(ascii("fmt ")).putInt(16).putShort(PCM_FORMAT).putShort((short) channels).putInt(SAMPLE_RATE)
+                .putInt(SAMPLE_RATE * blockAlign).putShort((short) blockAlign).putShort(BITS_PER_SAMPLE);
+        header.put(ascii("data")).putInt((int) dataBytes);
+        return header.array();
     }
 
     public static byte[] fromMuLaw(byte[] mulaw) {

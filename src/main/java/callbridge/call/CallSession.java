@@ -20,6 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Everything about one live call: its media stream, its turn detection, its transcriptions, its queue of
  * utterances and the digits pressed. Audio arrives on the stream's thread; turns are transcribed by the
  * session's {@link Transcriber}, one after another, so utterances queue in the order they were spoken.
+ * Everything the call does is also noted in its {@link CallJournal}, the call's record.
  */
 public final class CallSession {
     private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
@@ -36,6 +37,14 @@ public final class CallSession {
     private final UtteranceQueue utterances = new UtteranceQueue();
     private final Transcriber transcriber;
     private final Digits digits;
+    private final CallRecords records;
+    private final CallJournal journal;
+    /** Where this stream's audio begins on the call's recording timeline, in samples. */
+    private final long recordingOffset;
+    /** Far-end audio received so far, in bytes (one byte a sample); guarded by {@link #audioLock}. */
+    private long bytesReceived;
+    /** The far end is in a turn, as of the last audio; for {@link #state()}. */
+    private volatile boolean farEndSpeaking;
     private final AtomicInteger turnsDetected = new AtomicInteger();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
@@ -44,17 +53,21 @@ public final class CallSession {
     private volatile Duration talkTimeout;
 
     CallSession(String callSid, MediaStream stream, TurnSegmenter segmenter, SpeechToText speechToText,
-                TextToSpeech textToSpeech, Duration talkTimeout, Clock clock) {
+                TextToSpeech textToSpeech, Duration talkTimeout, Clock clock, CallRecords records, CallJournal journal) {
         this.callSid = callSid;
         this.stream = stream;
         this.segmenter = segmenter;
         this.textToSpeech = textToSpeech;
-        this.playback = new Playback(stream, clock);
+        this.playback = new Playback(stream, clock, journal);
         this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.lastActivity = startedAt;
-        this.transcriber = new Transcriber(callSid, speechToText, utterances, clock, Transcriber.DEFAULT_MAX_WAITING);
+        this.records = records;
+        this.journal = journal;
+        this.recordingOffset = journal.recording().position(startedAt);
+        this.transcriber = new Transcriber(callSid, speechToText, utterances, clock, Transcriber.DEFAULT_MAX_WAITING,
+                journal, () -> records.sessionDone(journal));
         this.digits = new Digits(callSid);
     }
 
@@ -68,6 +81,21 @@ public final class CallSession {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    CallJournal journal() {
+        return journal;
+    }
+
+    /** What the call is doing now, for {@code GET /calls}: see {@link CallDirectory.LiveCall#state()}. */
+    String state() {
+        if (ended.get()) {
+            return "ending";
+        }
+        if (journal.ourAudioPlaying()) {
+            return "playing";
+        }
+        return farEndSpeaking ? "far_end_speaking" : "listening";
     }
 
     public UtteranceQueue utterances() {
@@ -86,9 +114,16 @@ public final class CallSession {
             if (ended.get()) {
                 return;
             }
+            // Placed by how much audio the stream has carried: Twilio sends it in real time, without gaps.
+            journal.recording().farEnd(recordingOffset + bytesReceived, mulaw);
+            bytesReceived += mulaw.length;
             segmenter.accept(mulaw, now).forEach(this::transcribeLater);
-            if (segmenter.inTurn()) {
+            boolean inTurn = segmenter.inTurn();
+            if (inTurn) {
                 lastActivity = now;
+            }
+            if (inTurn != farEndSpeaking) {
+                farEndSpeaking = inTurn;
             }
         } finally {
             audioLock.unlock();
@@ -105,6 +140,7 @@ public final class CallSession {
     public void onDtmf(String digit) {
         LOG.log(Level.INFO, "call {0}: DTMF {1}", callSid, digit);
         digits.add(digit);
+        journal.pressed(digit);
     }
 
     /** Digits pressed since the last answer took them, oldest first; they are handed out once. */
@@ -180,6 +216,7 @@ public final class CallSession {
         // instead of registering a mark after endAll that nobody would ever complete.
         stream.close(reason);
         playback.endAll();
+        records.sessionEnded(journal, reason);
         transcriber.finish(reason);
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid, reason, turnsDetected.get());
         return true;

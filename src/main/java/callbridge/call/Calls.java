@@ -3,8 +3,9 @@ package callbridge.call;
 /**
  * The call domain, assembled and running: the {@link CallRegistry} of live calls, which hands every ended
  * call to {@link CallCompletion}; the {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that
- * {@code /generate} drives; and the {@link CallSetup} new calls are made with. Closing it stops the
- * watchdog; live calls are left to the caller ({@link CallRegistry#endAll}).
+ * {@code /generate} drives; the {@link CallDirectory} {@code /calls} reads; and the {@link CallSetup} new
+ * calls are made with. Closing it stops the watchdog and lets the records still waiting be written; live
+ * calls are left to the caller ({@link CallRegistry#endAll}).
  */
 public final class Calls implements AutoCloseable {
     private final CallSetup setup;
@@ -12,6 +13,7 @@ public final class Calls implements AutoCloseable {
     private final CallRegistry registry;
     private final Conversation conversation;
     private final TalkTimeoutWatchdog watchdog;
+    private final CallDirectory directory;
 
     private Calls(CallSetup setup) {
         CallServices services = setup.services();
@@ -20,6 +22,7 @@ public final class Calls implements AutoCloseable {
         this.registry = new CallRegistry(services.clock(), completion::complete);
         this.conversation = new Conversation(registry, services.clock());
         this.watchdog = TalkTimeoutWatchdog.start(registry, services.clock(), services.sleeper());
+        this.directory = new CallDirectory(registry, setup.records(), services.clock());
     }
 
     public static Calls start(CallSetup setup) {
@@ -42,8 +45,13 @@ public final class Calls implements AutoCloseable {
         return conversation;
     }
 
+    public CallDirectory directory() {
+        return directory;
+    }
+
     @Override
     public void close() {
         watchdog.close();
+        setup.records().close();
     }
 }

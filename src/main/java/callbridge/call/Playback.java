@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * synthesized (Twilio buffers it and plays in order, so faster than real time is fine), followed by a
  * {@code mark}. Twilio echoes the mark when playback reaches it: the end of our turn. A {@code clear}
  * drops buffered audio and makes Twilio echo every pending mark at once, so marks pending at a clear are
- * remembered as cleared: their echo does not mean the audio was heard.
+ * remembered as cleared: their echo does not mean the audio was heard. Each speech is noted in the call's
+ * {@link CallJournal} (and its audio in the call's recording) as it goes.
  */
 final class Playback {
     /** The prototype's mark name, numbered per utterance so an echo is matched to the speech it ends. */
@@ -39,13 +40,15 @@ final class Playback {
 
     private final MediaStream stream;
     private final Clock clock;
+    private final CallJournal journal;
     private final AtomicInteger markNumbers = new AtomicInteger();
     private final ConcurrentMap<String, CompletableFuture<PlaybackReport.Outcome>> pendingMarks = new ConcurrentHashMap<>();
     private final Set<String> clearedMarks = ConcurrentHashMap.newKeySet();
 
-    Playback(MediaStream stream, Clock clock) {
+    Playback(MediaStream stream, Clock clock, CallJournal journal) {
         this.stream = stream;
         this.clock = clock;
+        this.journal = journal;
     }
 
     /**
@@ -53,11 +56,12 @@ final class Playback {
      * then sends the mark. A failure after some audio went out clears it, so no half sentence is played.
      */
     Sent speak(TextToSpeech tts, String text) throws SpeechException, IOException {
-        Sender sender = new Sender();
+        Sender sender = new Sender(journal.speaking(text));
         try {
             tts.synthesize(text, chunk -> sender.send(sender.frames.wholeFrames(chunk)));
             sender.send(sender.frames.paddedRest());
         } catch (SpeechException | IOException | RuntimeException e) {
+            journal.failed(sender.speech, Frames.durationOf(sender.bytesSent), String.valueOf(e.getMessage()));
             if (sender.bytesSent > 0 && stream.isOpen()) {
                 clear();
             }
@@ -66,6 +70,7 @@ final class Playback {
         String mark = MARK_PREFIX + markNumbers.incrementAndGet();
         CompletableFuture<PlaybackReport.Outcome> outcome = new CompletableFuture<>();
         pendingMarks.put(mark, outcome);
+        journal.sent(sender.speech, Frames.durationOf(sender.bytesSent), mark);
         stream.sendMark(mark);
         return new Sent(mark, Frames.durationOf(sender.bytesSent), sender.firstAudioAt, outcome);
     }
@@ -74,7 +79,9 @@ final class Playback {
     void onMarkEchoed(String name) {
         CompletableFuture<PlaybackReport.Outcome> outcome = pendingMarks.remove(name);
         if (outcome != null) {
-            outcome.complete(clearedMarks.remove(name) ? PlaybackReport.Outcome.CLEARED : PlaybackReport.Outcome.PLAYED);
+            PlaybackReport.Outcome result = clearedMarks.remove(name) ? PlaybackReport.Outcome.CLEARED : PlaybackReport.Outcome.PLAYED;
+            journal.playbackEnded(name, result);
+            outcome.complete(result);
         }
     }
 
@@ -82,27 +89,41 @@ final class Playback {
     void clear() throws IOException {
         clearedMarks.addAll(pendingMarks.keySet());
         stream.sendClear();
+        journal.cleared();
     }
 
     /** The call has ended: nobody will echo the pending marks. */
     void endAll() {
-        pendingMarks.values().forEach(outcome -> outcome.complete(PlaybackReport.Outcome.CALL_ENDED));
+        pendingMarks.forEach((mark, outcome) -> {
+            journal.playbackEnded(mark, PlaybackReport.Outcome.CALL_ENDED);
+            outcome.complete(PlaybackReport.Outcome.CALL_ENDED);
+        });
         pendingMarks.clear();
     }
 
     /** One speech's audio on its way out, in whole frames: what was sent, and when it began. */
     private final class Sender {
         private final FrameSplitter frames = new FrameSplitter();
+        private final CallJournal.Speech speech;
         private long bytesSent;
         private Instant firstAudioAt;
+
+        Sender(CallJournal.Speech speech) {
+            this.speech = speech;
+        }
 
         void send(byte[] audio) throws IOException {
             if (audio.length == 0) {
                 return;
             }
             stream.sendAudio(audio);
+            Instant sentAt = firstAudioAt == null || journal.recording().isOn() ? clock.instant() : null;
             if (firstAudioAt == null) {
-                firstAudioAt = clock.instant();
+                firstAudioAt = sentAt;
+                journal.firstAudio(speech, sentAt);
+            }
+            if (journal.recording().isOn()) {
+                journal.recording().ours(sentAt, audio);
             }
             bytesSent += audio.length;
         }

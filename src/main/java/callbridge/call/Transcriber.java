@@ -6,6 +6,7 @@ import callbridge.speech.SpeechToText;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -16,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * queued as utterances in the order they were spoken. At most {@code maxWaiting} turns wait behind the one
  * being transcribed (each is a paid speech-to-text request and up to 30 s of audio in memory); when one
  * more comes, the oldest waiting turn gives up its audio and becomes an error utterance in its place,
- * so nothing heard disappears silently and the order is kept.
+ * so nothing heard disappears silently and the order is kept. Each utterance is noted in the call's
+ * {@link CallJournal} before it is queued, and {@code whenDone} runs once the last one has been.
  */
 final class Transcriber {
     /** Turns that may wait for speech-to-text per call: a far end speaks one turn at a time. */
@@ -33,6 +35,8 @@ final class Transcriber {
     private final UtteranceQueue utterances;
     private final Clock clock;
     private final int maxWaiting;
+    private final CallJournal journal;
+    private final Runnable whenDone;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
@@ -40,6 +44,12 @@ final class Transcriber {
     private CallEnd endReason;
 
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting) {
+        this(callSid, speechToText, utterances, clock, maxWaiting, CallJournal.unrecorded(callSid, clock), () -> {
+        });
+    }
+
+    Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting,
+                CallJournal journal, Runnable whenDone) {
         if (maxWaiting < 1) {
             throw new IllegalArgumentException("maxWaiting must be at least 1: " + maxWaiting);
         }
@@ -48,6 +58,8 @@ final class Transcriber {
         this.utterances = utterances;
         this.clock = clock;
         this.maxWaiting = maxWaiting;
+        this.journal = journal;
+        this.whenDone = whenDone;
         Thread.ofVirtual().name("stt " + callSid).start(this::transcribeInOrder);
     }
 
@@ -118,14 +130,18 @@ final class Transcriber {
                 }
                 if (waiting.isEmpty()) {
                     utterances.close(endReason);
-                    return;
+                    break;
                 }
                 next = waiting.removeFirst();
             } finally {
                 lock.unlock();
             }
-            utterances.add(next.dropped() ? notTranscribed(next) : transcribe(next.number(), next.turn()));
+            Instant sttStartedAt = next.dropped() ? null : clock.instant();
+            Utterance utterance = next.dropped() ? notTranscribed(next) : transcribe(next.number(), next.turn());
+            journal.heard(utterance, Optional.ofNullable(sttStartedAt));
+            utterances.add(utterance);
         }
+        whenDone.run();
     }
 
     private Utterance notTranscribed(Waiting dropped) {

@@ -1,6 +1,7 @@
 package callbridge.config;
 
 import java.net.URI;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,8 +20,10 @@ import java.util.Set;
  * @param elevenLabs ElevenLabs speech-to-text and text-to-speech
  * @param turns      turn detection and call idle timeout
  * @param apiKey     the key {@code /generate} callers send as {@code X-API-KEY}; empty when not configured
+ * @param records    where call records (and recordings) are written
  */
-public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns turns, Optional<Secret> apiKey) {
+public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns turns, Optional<Secret> apiKey,
+                     Records records) {
     /** The prototype's ElevenLabs voice, the default, so calls sound the same after switching. */
     public static final String PROTOTYPE_VOICE_ID = "5IDdqnXnlsZ1FCxoOFYg";
 
@@ -30,6 +33,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
         Objects.requireNonNull(elevenLabs, "elevenLabs");
         Objects.requireNonNull(turns, "turns");
         Objects.requireNonNull(apiKey, "apiKey");
+        Objects.requireNonNull(records, "records");
     }
 
     /**
@@ -82,6 +86,17 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
     public record Turns(int vadMode, int silenceFrames, Duration talkTimeout) {
     }
 
+    /** Where a call's record goes when the call ends. */
+    public static final String DEFAULT_RECORDS_DIR = "./records";
+
+    /**
+     * @param directory   each call's record is written there as {@code <CallSid>.json}; empty ({@code RECORDS_DIR=}):
+     *                    records are kept in memory only
+     * @param recordAudio also write each call's audio there, a stereo WAV ({@code <CallSid>.wav})
+     */
+    public record Records(Optional<Path> directory, boolean recordAudio) {
+    }
+
     /** Reads the process environment over {@code ./.env}. */
     public static Config load() {
         return fromSettings(rawSettings());
@@ -108,12 +123,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
     /** Returns the config with {@code publicUrl} as the address Twilio reaches the server at. */
     public Config withPublicUrl(URI publicUrl) {
         return new Config(new Server(server.port(), Optional.of(publicUrl), server.maxConnections(), server.requestTimeout(),
-                server.mediaIdleTimeout(), server.shutdownGrace()), twilio, elevenLabs, turns, apiKey);
+                server.mediaIdleTimeout(), server.shutdownGrace()), twilio, elevenLabs, turns, apiKey, records);
     }
 
     /** Returns the config with {@code apiKey} as the key {@code /generate} callers send. */
     public Config withApiKey(Secret key) {
-        return new Config(server, twilio, elevenLabs, turns, Optional.of(key));
+        return new Config(server, twilio, elevenLabs, turns, Optional.of(key), records);
     }
 
     private static Map<String, String> merge(Map<String, String> environment, Map<String, String> dotEnv) {
@@ -150,7 +165,25 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.integer("VAD_MODE", 3, 0, 3),
                 silenceFrames(s),
                 s.seconds("TALK_TIMEOUT", 50, 1, 86_400));
-        return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"));
+        return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"), records(s));
+    }
+
+    /** {@code RECORDS_DIR} (set empty: off) and {@code RECORD_AUDIO}, which needs a directory to record into. */
+    private static Records records(Settings s) {
+        Optional<Path> directory = Optional.empty();
+        if (!s.setEmpty("RECORDS_DIR")) {
+            String name = s.string("RECORDS_DIR", DEFAULT_RECORDS_DIR);
+            try {
+                directory = Optional.of(Path.of(name));
+            } catch (InvalidPathException e) {
+                throw new ConfigException("RECORDS_DIR must be a directory path, got '" + name + "': " + e.getReason());
+            }
+        }
+        boolean recordAudio = s.bool("RECORD_AUDIO", false);
+        if (recordAudio && directory.isEmpty()) {
+            throw new ConfigException("RECORD_AUDIO=true needs RECORDS_DIR, which is set empty (records off)");
+        }
+        return new Records(directory, recordAudio);
     }
 
     private static VoiceSettings voiceSettings(Settings s) {

@@ -31,7 +31,15 @@ final class Settings {
         return Optional.ofNullable(values.get(name)).map(String::strip).filter(v -> !v.isEmpty());
     }
 
-    Set<String> namesRead() {
+    /**
+     * True when {@code name} is set to nothing ({@code NAME=}): for the few settings where that means "off"
+     * rather than "the default".
+     */
+    boolean setEmpty(String name) {
+        return optional(name).isEmpty() && values.containsKey(name);
+    }
+
+        Set<String> namesRead() {
         return Collections.unmodifiableSet(namesRead);
     }
 

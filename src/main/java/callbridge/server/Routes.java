@@ -11,6 +11,11 @@ public final class Routes {
     public static final String VOICE_WEBHOOK = "/twilio-voice";
     /** One turn of the conversation, for whoever drives the call. */
     public static final String GENERATE = "/generate";
+    /**
+     * The calls: {@code /calls} lists the live ones, {@code /calls/{CallSid}} is one call's record, and
+     * {@code /calls/next} hands a new call to a driver.
+     */
+    public static final String CALLS = "/calls";
     /** The media-stream WebSocket; each call's stream URL is below it, {@code /media/{CallSid}/{token}}. */
     public static final String MEDIA = "/media";
 

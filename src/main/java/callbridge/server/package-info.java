@@ -5,7 +5,7 @@
  * ({@link callbridge.server.HttpRelay}, {@link callbridge.server.BodyFraming}) to the loopback
  * {@code HttpServer} of {@link callbridge.server.HttpRoutes}. One port, two protocols: see DESIGN.md.
  * {@link callbridge.server.Routes} is the table of paths; {@link callbridge.server.GenerateHandler} is the
- * HTTP side of {@code /generate}.
+ * HTTP side of {@code /generate}, {@link callbridge.server.CallsHandler} of {@code /calls}.
  *
  * <p>Depends on {@code http}, {@code websocket}, {@code json}, {@code logging}, {@code time}, and on
  * {@code call} for the {@code /generate} handler.

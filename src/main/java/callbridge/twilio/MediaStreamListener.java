@@ -145,7 +145,7 @@ final class MediaStreamListener implements WebSocketListener {
             connection.close(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
             return;
         }
-        session = setup.open(start.callSid(), new TwilioMediaStream(connection, start.streamSid()));
+        session = setup.open(start.callSid(), new TwilioMediaStream(connection, start.streamSid()), start.customParameters());
         calls.add(session);
         LOG.log(Level.INFO, "call {0}: stream {1} started (from {2} to {3}){4}", start.callSid(), start.streamSid(),
                 start.customParameters().getOrDefault("From", "?"), start.customParameters().getOrDefault("To", "?"),

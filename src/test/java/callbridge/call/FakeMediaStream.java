@@ -49,6 +49,12 @@ final class FakeMediaStream implements MediaStream {
                 TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time));
     }
 
+    /** As {@link #setup(ManualTime, Duration)}, with {@code services}, keeping records in {@code records}. */
+    static CallSetup setup(Duration talkTimeout, CallServices services, CallRecords records) {
+        return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
+                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services, records);
+    }
+
     @Override
     public String id() {
         return id;

@@ -2,6 +2,7 @@ package callbridge.testing;
 
 import callbridge.Callbridge;
 import callbridge.call.CallCompletion;
+import callbridge.call.CallDirectory;
 import callbridge.call.CallControl;
 import callbridge.call.CallRegistry;
 import callbridge.call.CallServices;
@@ -22,10 +23,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -43,16 +48,25 @@ public final class TestCallbridge implements AutoCloseable {
     private final FakeElevenLabs elevenLabs;
     private final FakeTwilioRest twilioRest;
     private final TwilioDialer twilio;
+    private final Path recordsDir;
+    private final Optional<Path> ownRecordsDir;
 
-    private TestCallbridge(Callbridge app, Calls calls, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest, Config config) {
+    private TestCallbridge(Callbridge app, Calls calls, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest, Config config,
+                           Optional<Path> ownRecordsDir) {
         this.app = app;
         this.calls = calls;
         this.elevenLabs = elevenLabs;
         this.twilioRest = twilioRest;
+        this.recordsDir = config.records().directory().orElse(null);
+        this.ownRecordsDir = ownRecordsDir;
         this.twilio = new TwilioDialer(app.port(), config.server().publicUrl(), FakeTwilioRest.AUTH_TOKEN);
     }
 
-    /** Starts with defaults plus {@code settings} (environment-style names; an empty value removes one). */
+    /**
+     * Starts with defaults plus {@code settings} (environment-style names; an empty value removes one). Call
+     * records go to a temporary directory of the server's own, deleted when it closes, unless
+     * {@code settings} names a {@code RECORDS_DIR}.
+     */
     public static TestCallbridge start(Map<String, String> settings) throws IOException {
         return start(settings, TestCallbridge::voiceFor);
     }
@@ -69,6 +83,9 @@ public final class TestCallbridge implements AutoCloseable {
                 "TWILIO_AUTH_TOKEN", FakeTwilioRest.AUTH_TOKEN,
                 "TWILIO_API_BASE_URL", twilioRest.baseUrl().toString(),
                 "TWILIO_VALIDATE_SIGNATURES", "false"));
+        Optional<Path> ownRecordsDir = settings.containsKey("RECORDS_DIR") ? Optional.empty()
+                : Optional.of(Files.createTempDirectory("callbridge-records"));
+        ownRecordsDir.ifPresent(dir -> environment.put("RECORDS_DIR", dir.toString()));
         environment.putAll(settings);
         environment.values().removeIf(String::isEmpty);
         Config config = Config.fromSources(environment, Map.of());
@@ -77,7 +94,7 @@ public final class TestCallbridge implements AutoCloseable {
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
         Calls calls = Callbridge.calls(config, services);
         Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), calls);
-        return new TestCallbridge(app, calls, elevenLabs, twilioRest, config);
+        return new TestCallbridge(app, calls, elevenLabs, twilioRest, config, ownRecordsDir);
     }
 
     /**
@@ -108,6 +125,16 @@ public final class TestCallbridge implements AutoCloseable {
     /** The server's live calls. */
     public CallRegistry calls() {
         return calls.registry();
+    }
+
+    /** The server's calls as {@code /calls} shows them. */
+    public CallDirectory directory() {
+        return calls.directory();
+    }
+
+    /** Where the server writes call records. */
+    public Path recordsDir() {
+        return recordsDir;
     }
 
     /** The server's completions of ended calls at Twilio. */
@@ -165,10 +192,29 @@ public final class TestCallbridge implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code GET path} (with its query) with {@code apiKey} as {@code X-API-KEY} (none when null). */
+    public HttpResponse<String> get(String pathAndQuery, String apiKey) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(120));
+        if (apiKey != null) {
+            request.header("X-API-KEY", apiKey);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void close() {
         app.close();
         elevenLabs.close();
         twilioRest.close();
+        ownRecordsDir.ifPresent(TestCallbridge::deleteTree);
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
     }
 }

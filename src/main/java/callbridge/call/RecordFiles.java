@@ -1,0 +1,96 @@
+package callbridge.call;
+
+import callbridge.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * The files of call records in one directory: {@code <CallSid>.json}, and {@code <CallSid>.wav} beside it
+ * when calls are recorded. Each file is written whole to a temporary file in the same directory and then
+ * renamed into place, so a reader (or a crash) never sees half a record. Only a well-formed CallSid names a
+ * file ({@link CallSids}), so no file lands outside the directory.
+ */
+final class RecordFiles {
+    /** A record file larger than this is not ours to read back: 2,000 turns of text fit well inside it. */
+    static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+    private final Path directory;
+
+    RecordFiles(Path directory) {
+        this.directory = directory.toAbsolutePath().normalize();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    Path record(String callSid) {
+        return file(callSid, ".json");
+    }
+
+    Path recording(String callSid) {
+        return file(callSid, ".wav");
+    }
+
+    /** Writes the record as {@code <CallSid>.json}, replacing any earlier one. */
+    void write(CallRecord record) throws IOException {
+        Files.createDirectories(directory);
+        byte[] json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(CallRecordJson.of(record));
+        Path target = record(record.callSid());
+        Path temporary = Files.createTempFile(directory, "." + record.callSid(), ".json.part");
+        try {
+            Files.write(temporary, json);
+            moveIntoPlace(temporary, target);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** The record of {@code callSid} as written, if there is one. */
+    Optional<ObjectNode> read(String callSid) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(record(callSid))) {
+            bytes = in.readNBytes(MAX_RECORD_BYTES + 1);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+        if (bytes.length > MAX_RECORD_BYTES) {
+            throw new IOException(record(callSid) + " is larger than " + MAX_RECORD_BYTES + " bytes");
+        }
+        JsonNode json = Json.MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
+        if (!(json instanceof ObjectNode object)) {
+            throw new IOException(record(callSid) + " does not hold a JSON object");
+        }
+        return Optional.of(object);
+    }
+
+    /** Renames {@code temporary} to {@code target} in one step where the file system can. */
+    static void moveIntoPlace(Path temporary, Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private Path file(String callSid, String extension) {
+        if (!CallSids.isCallSid(callSid)) {
+            throw new IllegalArgumentException("not a Twilio CallSid: " + callSid);
+        }
+        Path file = directory.resolve(callSid + extension).normalize();
+        if (!directory.equals(file.getParent())) {
+            throw new IllegalArgumentException("a record file must be in " + directory + ": " + file);
+        }
+        return file;
+    }
+}

@@ -1,0 +1,170 @@
+package callbridge.call;
+
+import callbridge.logging.RateLimitedLog;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * New calls that no driver has claimed yet, oldest first: what {@code GET /calls/next} hands out, each call
+ * to one driver only. A call joins when its media stream starts and leaves when a driver claims it or
+ * when it ends unclaimed. Bounded: past {@link #MAX_UNCLAIMED}, the oldest unclaimed call is forgotten
+ * (it goes on; only nobody will be handed it), and that is logged.
+ */
+public final class UnclaimedCalls {
+    /** Unclaimed calls remembered; a server with this many calls that nobody drives has no drivers. */
+    static final int MAX_UNCLAIMED = 1_000;
+    private static final System.Logger LOG = System.getLogger(UnclaimedCalls.class.getName());
+    private static final RateLimitedLog FORGOTTEN = RateLimitedLog.of(LOG, Level.WARNING);
+
+    /**
+     * A call waiting for a driver.
+     *
+     * @param parameters the media stream's custom parameters (From, To, Direction, as the webhook put them)
+     */
+    public record NewCall(String callSid, String streamSid, Map<String, String> parameters, Instant startedAt) {
+        public NewCall {
+            parameters = Map.copyOf(parameters);
+        }
+
+        public Optional<String> from() {
+            return Optional.ofNullable(parameters.get("From"));
+        }
+
+        public Optional<String> to() {
+            return Optional.ofNullable(parameters.get("To"));
+        }
+    }
+
+    private final int maxUnclaimed;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final LinkedHashMap<String, NewCall> unclaimed = new LinkedHashMap<>();
+    private int waiting;
+    private long forgotten;
+
+    UnclaimedCalls(int maxUnclaimed) {
+        if (maxUnclaimed < 1) {
+            throw new IllegalArgumentException("maxUnclaimed must be at least 1: " + maxUnclaimed);
+        }
+        this.maxUnclaimed = maxUnclaimed;
+    }
+
+    /** A call has begun: it waits for a driver. */
+    void add(NewCall call) {
+        lock.lock();
+        try {
+            if (unclaimed.size() >= maxUnclaimed && !unclaimed.containsKey(call.callSid())) {
+                Iterator<NewCall> oldest = unclaimed.values().iterator();
+                NewCall dropped = oldest.next();
+                oldest.remove();
+                forgotten++;
+                FORGOTTEN.log("call {0}: forgotten by /calls/next: {1} calls were waiting for a driver ({2} so far)",
+                        dropped.callSid(), maxUnclaimed, forgotten);
+            }
+            unclaimed.putIfAbsent(call.callSid(), call);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A call has ended: nobody needs to claim it any more. */
+    void ended(String callSid) {
+        lock.lock();
+        try {
+            unclaimed.remove(callSid);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Claims the oldest unclaimed call, waiting up to {@code timeout} for one, or until {@code abandoned}
+     * completes (whoever asked has gone away): then nothing is claimed, and the calls stay for the next
+     * driver.
+     */
+    public Optional<NewCall> claim(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
+        abandoned.thenRun(this::wakeAll);
+        long nanos = timeout.toNanos();
+        lock.lock();
+        waiting++;
+        try {
+            while (unclaimed.isEmpty() || abandoned.isDone()) {
+                if (nanos <= 0 || abandoned.isDone()) {
+                    return Optional.empty();
+                }
+                nanos = changed.awaitNanos(nanos);
+            }
+            Iterator<NewCall> oldest = unclaimed.values().iterator();
+            NewCall call = oldest.next();
+            oldest.remove();
+            return Optional.of(call);
+        } finally {
+            waiting--;
+            changed.signalAll();
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A claimed call whose driver could not be told of it (its connection failed while the answer was
+     * written): it goes back to the front, unless it has ended meanwhile.
+     */
+    void release(NewCall call, boolean stillLive) {
+        if (!stillLive) {
+            return;
+        }
+        lock.lock();
+        try {
+            LinkedHashMap<String, NewCall> reordered = new LinkedHashMap<>();
+            reordered.put(call.callSid(), call);
+            reordered.putAll(unclaimed);
+            unclaimed.clear();
+            unclaimed.putAll(reordered);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * How many drivers are waiting in {@link #claim} right now: a test's way to know that a driver waits
+     * (or has given up) without guessing from elapsed time.
+     */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Calls waiting for a driver now. */
+    public int size() {
+        lock.lock();
+        try {
+            return unclaimed.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wakeAll() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
