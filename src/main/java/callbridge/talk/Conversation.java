@@ -46,6 +46,8 @@ final class Conversation {
     private boolean saidLastLine;
     /** Set once the server or Twilio said the call is over: then there is nothing left to hang up. */
     private boolean callOver;
+    /** The server answered that the call ended: its record is final. */
+    private boolean serverSawTheEnd;
 
     Conversation(Setup setup, String label) {
         this.setup = setup;
@@ -142,6 +144,7 @@ final class Conversation {
             }
             case GenerateClient.CallEnded ended -> {
                 callOver = true;
+                serverSawTheEnd = true;
                 throw saidLastLine
                         ? new Stop(Outcome.USER_DONE, "the call ended after the user's last words (" + ended.reason() + ")")
                         : new Stop(Outcome.HUNG_UP, "the call ended: " + ended.reason());
@@ -178,6 +181,25 @@ final class Conversation {
         setup.console().said(log.label(), turn);
     }
 
+    /**
+     * Keeps the server's record of a call that was answered, for the report; an interrupted run does not
+     * wait for it.
+     */
+    private void keepServerRecord(Ending ending) {
+        if (ending.outcome() == Outcome.INTERRUPTED || ending.outcome() == Outcome.NOT_ANSWERED || Thread.currentThread().isInterrupted()) {
+            return;
+        }
+        log.callSid().ifPresent(sid -> {
+            try {
+                log.serverRecord(setup.generate().record(sid, serverSawTheEnd));
+            } catch (IOException e) {
+                log.error("the server's record of the call could not be read: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     /** Completes the call (unless it is over already) and tells the user side, whatever ended the conversation. */
     private void finish(UserSide user, Ending ending) {
         log.callSid().filter(sid -> !callOver).ifPresent(sid -> {
@@ -194,6 +216,7 @@ final class Conversation {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        keepServerRecord(ending);
         log.end(ending, setup.clock().instant());
         setup.console().event(log.label(), "ended: " + ending.outcome().wireName() + ": " + ending.detail());
     }

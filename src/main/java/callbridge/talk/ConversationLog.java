@@ -1,5 +1,7 @@
 package callbridge.talk;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ final class ConversationLog {
     private final List<String> errors = new ArrayList<>();
     private final Map<String, String> extras = new LinkedHashMap<>();
     private Optional<String> callSid = Optional.empty();
+    private Optional<JsonNode> serverRecord = Optional.empty();
     private Instant endedAt;
     private Ending ending;
 
@@ -59,6 +62,15 @@ final class ConversationLog {
     /** Another fact worth keeping, such as the Galtea session. */
     void extra(String name, String value) {
         extras.put(name, value);
+    }
+
+    /** The server's record of the call ({@code GET /calls/{sid}}), with its own timings of every turn. */
+    void serverRecord(JsonNode record) {
+        serverRecord = Optional.of(record);
+    }
+
+    Optional<JsonNode> serverRecord() {
+        return serverRecord;
     }
 
     void end(Ending how, Instant at) {

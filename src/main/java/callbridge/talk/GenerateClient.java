@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,6 +122,35 @@ final class GenerateClient {
         return ask(callSid, Map.of("input", line), SPEECH_PER_CHARACTER.multipliedBy(line.length()));
     }
 
+    /**
+     * The server's record of the call ({@code GET /calls/{sid}}): every turn with the server's own timings.
+     * Unless the server already said the call is over, it is first given the time of one turn to see the
+     * hang-up (Twilio's {@code stop} reaches it shortly after the call is completed): {@code /generate} returns
+     * as soon as it does, so no time is spent guessing.
+     */
+    JsonNode record(String callSid, boolean serverSawTheEnd) throws IOException, InterruptedException {
+        Instant giveUp = Instant.now().plus(wait);
+        boolean ended = serverSawTheEnd;
+        while (!ended && Instant.now().isBefore(giveUp)) {
+            Answer answer = ask(callSid, Map.of(), Duration.ZERO);
+            ended = !(answer instanceof Heard);
+        }
+        HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server + "/calls/" + callSid))
+                .timeout(requestTimeout).header("X-API-KEY", apiKey.value()).GET().build());
+        return switch (response.statusCode()) {
+            case 200 -> {
+                try {
+                    yield Json.MAPPER.readTree(response.body());
+                } catch (JsonProcessingException e) {
+                    throw new IOException("the callbridge server's record of " + callSid + " is not JSON", e);
+                }
+            }
+            case 404 -> throw new IOException("the callbridge server has no record of " + callSid);
+            default -> throw new IOException("the callbridge server answered HTTP " + response.statusCode() + " for the record of "
+                    + callSid + ": " + response.body().strip());
+        };
+    }
+
     private Answer ask(String callSid, Map<String, String> turn, Duration playback) throws IOException, InterruptedException {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("sid", callSid);
@@ -135,14 +165,7 @@ final class GenerateClient {
                 .timeout(requestTimeout.plus(playback))
                 .header("X-API-KEY", apiKey.value())
                 .GET().build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new IOException("the callbridge server at " + server + " did not answer within the request timeout", e);
-        } catch (IOException e) {
-            throw new IOException("the callbridge server at " + server + " cannot be reached: " + Failures.describe(e), e);
-        }
+        HttpResponse<String> response = send(request);
         return switch (response.statusCode()) {
             case 200 -> read(response.body());
             case 204 -> new Silence();
@@ -150,6 +173,16 @@ final class GenerateClient {
             default -> throw new IOException("the callbridge server answered HTTP " + response.statusCode() + ": "
                     + response.body().strip());
         };
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new IOException("the callbridge server at " + server + " did not answer within the request timeout", e);
+        } catch (IOException e) {
+            throw new IOException("the callbridge server at " + server + " cannot be reached: " + Failures.describe(e), e);
+        }
     }
 
     /** {@code 30}, or {@code 2.5}: the server takes fractions of a second. */

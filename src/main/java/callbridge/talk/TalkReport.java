@@ -20,7 +20,8 @@ import java.util.List;
  *                     "outcome": "user_done"|"max_turns"|"hung_up"|"not_answered"|"timeout"|"interrupted"|"error",
  *                     "detail", "finished", "user_turns", "median_latency_ms",
  *                     "turns": [{"speaker": "agent"|"user", "text", "at", "response_latency_ms"?, "error"?}],
- *                     "errors": [...], ...extras such as "galtea_session_id"}]}
+ *                     "errors": [...], ...extras such as "galtea_session_id",
+ *                     "server_record": the server's record of the call (see the README's "Call records")}]}
  * </pre>
  * Written to a temporary file first and then moved over {@code FILE}, so a reader never sees half a report.
  */
@@ -94,6 +95,7 @@ final class TalkReport {
         ArrayNode errors = node.putArray("errors");
         log.errors().forEach(errors::add);
         log.extras().forEach(node::put);
+        log.serverRecord().ifPresent(record -> node.set("server_record", record));
         return node;
     }
 }

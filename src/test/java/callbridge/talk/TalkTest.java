@@ -27,6 +27,7 @@ import static callbridge.testing.SpeechClips.MANANA_NUEVE;
 import static callbridge.testing.SpeechClips.RESERVAR_MESA;
 import static callbridge.testing.SpeechClips.SI_GRACIAS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -75,6 +76,15 @@ class TalkTest {
                 server.twilioRest().updatesFor(call.sid()).toString());
         assertTrue(result.output().contains("agent ("), "one line per turn with the latency: " + result.output());
         assertEquals(List.of(), server.twilioRest().problems());
+
+        // The report carries the server's own record of the call, final (talk waited for the server to see the end).
+        JsonNode record = conversation.path("server_record");
+        assertEquals(call.sid(), record.path("call_sid").asText(), record.toString());
+        assertFalse(record.path("live").asBoolean(true), record.toString());
+        List<String> recorded = new ArrayList<>();
+        record.path("turns").forEach(turn -> recorded.add(
+                (turn.path("side").asText().equals("far_end") ? "agent: " : "user: ") + turn.path("text").asText()));
+        assertEquals(turns(conversation), recorded);
     }
 
     @Test
