@@ -23,6 +23,6 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
     /** A session for the call {@code callSid}, whose media arrives on {@code stream}. */
     public CallSession open(String callSid, MediaStream stream) {
         return new CallSession(callSid, stream, segmenters.get(), services.speechToText(), services.textToSpeech(),
-                talkTimeout, services.clock());
+                talkTimeout, services.clock(), services.metrics());
     }
 }

@@ -39,13 +39,15 @@ final class Playback {
 
     private final MediaStream stream;
     private final Clock clock;
+    private final CallMetrics metrics;
     private final AtomicInteger markNumbers = new AtomicInteger();
     private final ConcurrentMap<String, CompletableFuture<PlaybackReport.Outcome>> pendingMarks = new ConcurrentHashMap<>();
     private final Set<String> clearedMarks = ConcurrentHashMap.newKeySet();
 
-    Playback(MediaStream stream, Clock clock) {
+    Playback(MediaStream stream, Clock clock, CallMetrics metrics) {
         this.stream = stream;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -55,7 +57,7 @@ final class Playback {
     Sent speak(TextToSpeech tts, String text) throws SpeechException, IOException {
         Sender sender = new Sender();
         try {
-            tts.synthesize(text, chunk -> sender.send(sender.frames.wholeFrames(chunk)));
+            tts.synthesize(text, chunk -> sender.send(sender.frames.wholeFrames(sender.arrived(chunk))));
             sender.send(sender.frames.paddedRest());
         } catch (SpeechException | IOException | RuntimeException e) {
             if (sender.bytesSent > 0 && stream.isOpen()) {
@@ -95,12 +97,25 @@ final class Playback {
         private final FrameSplitter frames = new FrameSplitter();
         private long bytesSent;
         private Instant firstAudioAt;
+        /** When text-to-speech's first chunk came ({@link System#nanoTime()}), for {@link CallMetrics#mediaSent}. */
+        private long firstChunkNanos;
+        private boolean chunkArrived;
+
+        /** Notes when the first chunk of audio came from text-to-speech; returns the chunk. */
+        byte[] arrived(byte[] chunk) {
+            if (!chunkArrived) {
+                chunkArrived = true;
+                firstChunkNanos = System.nanoTime();
+            }
+            return chunk;
+        }
 
         void send(byte[] audio) throws IOException {
             if (audio.length == 0) {
                 return;
             }
             stream.sendAudio(audio);
+            metrics.mediaSent(firstAudioAt == null && chunkArrived, firstChunkNanos);
             if (firstAudioAt == null) {
                 firstAudioAt = clock.instant();
             }

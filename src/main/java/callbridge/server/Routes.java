@@ -11,6 +11,8 @@ public final class Routes {
     public static final String VOICE_WEBHOOK = "/twilio-voice";
     /** One turn of the conversation, for whoever drives the call. */
     public static final String GENERATE = "/generate";
+    /** The server's metrics in the Prometheus text format; open, or for a bearer token when {@code METRICS_KEY} is set. */
+    public static final String METRICS = "/metrics";
     /** The media-stream WebSocket; each call's stream URL is below it, {@code /media/{CallSid}/{token}}. */
     public static final String MEDIA = "/media";
 
