@@ -5,7 +5,9 @@
  * {@link callbridge.call.TalkTimeoutWatchdog}, and the {@link callbridge.call.Conversation} behind
  * {@code /generate}, whose {@link callbridge.call.TurnResult} says how each turn ended.
  *
- * <p>Depends on {@code audio}, {@code speech} and {@code time} only, and on ports it owns:
+ * {@link callbridge.call.CallMetrics} is what the domain counts for {@code /metrics}.
+ *
+ * <p>Depends on {@code audio}, {@code speech}, {@code time} and {@code metrics} only, and on ports it owns:
  * {@link callbridge.call.MediaStream} (a call's audio out, implemented by {@code twilio}) and
  * {@link callbridge.call.CallControl} (hanging up at Twilio). It knows nothing of WebSockets, HTTP or the
  * server; the adapters plug those in.
