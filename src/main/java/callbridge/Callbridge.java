@@ -5,22 +5,29 @@ import callbridge.audio.TurnSegmenter;
 import callbridge.audio.WebRtcVad;
 import callbridge.call.CallControl;
 import callbridge.call.CallEnd;
+import callbridge.call.CallMetrics;
 import callbridge.call.CallRecords;
 import callbridge.call.CallServices;
 import callbridge.call.CallSetup;
 import callbridge.call.Calls;
 import callbridge.config.Config;
+import callbridge.metrics.JvmMetrics;
+import callbridge.metrics.MetricRegistry;
 import callbridge.server.CallbridgeServer;
 import callbridge.server.CallsHandler;
 import callbridge.server.GenerateHandler;
 import callbridge.server.Limits;
+import callbridge.server.MetricsHandler;
 import callbridge.server.RelayDepartures;
 import callbridge.server.Routes;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
+import callbridge.speech.MeasuredSpeechToText;
+import callbridge.speech.MeasuredTextToSpeech;
 import callbridge.time.Deadline;
 import callbridge.time.Sleeper;
 import callbridge.twilio.MediaStreamEndpoint;
+import callbridge.twilio.MediaStreamMetrics;
 import callbridge.twilio.SignatureCheck;
 import callbridge.twilio.StreamBinding;
 import callbridge.twilio.TwilioCallControl;
@@ -50,12 +57,24 @@ public final class Callbridge implements AutoCloseable {
         this.calls = calls;
     }
 
-    /** The outside services a server uses, as configured. */
-    public static CallServices services(Config config) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return new CallServices(ElevenLabsSpeechToText.create(http, config.elevenLabs()),
-                ElevenLabsTextToSpeech.create(http, config.elevenLabs()),
-                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
+    /** The outside services a server uses, as configured, measured into {@code metrics}. */
+    public static CallServices services(Config config, MetricRegistry metrics) {
+        return services(config, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), metrics);
+    }
+
+    /**
+     * The outside services a server uses, as configured, calling out through {@code http}. Speech services
+     * are measured into {@code metrics} (latency, failures, and the delay from a turn's end to its
+     * transcription, which needs the silence window that ends a turn), and so are calls.
+     */
+    public static CallServices services(Config config, HttpClient http, MetricRegistry metrics) {
+        Clock clock = Clock.systemUTC();
+        return new CallServices(
+                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics,
+                        turnSettings(config).silenceWindow(), clock),
+                MeasuredTextToSpeech.wrap(ElevenLabsTextToSpeech.create(http, config.elevenLabs()), metrics),
+                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), clock, Sleeper.REAL,
+                CallMetrics.registerIn(metrics));
     }
 
     /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
@@ -63,31 +82,54 @@ public final class Callbridge implements AutoCloseable {
         Config.Turns turns = config.turns();
         CallRecords records = CallRecords.start(new CallRecords.Settings(config.records().directory(),
                 config.records().recordAudio()), services.clock());
-        return Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()),
-                TurnDetector.Settings.withSilence(turns.silenceFrames())), turns.talkTimeout(), services, records));
+        return Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()), turnSettings(config)),
+                turns.talkTimeout(), services, records));
     }
 
-    /** Starts serving {@code calls} on {@code address}; the application owns them from now on. */
-    public static Callbridge start(Config config, InetSocketAddress address, Calls calls) throws IOException {
+    private static TurnDetector.Settings turnSettings(Config config) {
+        return TurnDetector.Settings.withSilence(config.turns().silenceFrames());
+    }
+
+    /**
+     * Starts serving {@code calls} on {@code address}; the application owns them from now on. {@code metrics}
+     * is the registry the services were measured into: the media streams and the server count into it too,
+     * and {@code GET /metrics} shows it.
+     */
+    public static Callbridge start(Config config, InetSocketAddress address, Calls calls, MetricRegistry metrics)
+            throws IOException {
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
         StreamBinding binding = config.twilio().streamSecret().map(secret -> StreamBinding.withSecret(secret.value()))
                 .orElseGet(StreamBinding::withRandomSecret);
         var departures = new RelayDepartures();
-        var media = new MediaStreamEndpoint(calls.registry(), calls.setup(), config.server().publicUrl(), signatures, binding);
+        var media = new MediaStreamEndpoint(calls.registry(), calls.setup(), config.server().publicUrl(), signatures, binding,
+                MediaStreamMetrics.registerIn(metrics));
         var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
         var generate = new GenerateHandler(calls.conversation(), config.apiKey(), departures);
         var callsRoute = new CallsHandler(calls.directory(), config.apiKey(), departures);
+        var scrape = new MetricsHandler(metrics, config.observability().metricsKey());
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
         try {
             CallbridgeServer server = CallbridgeServer.start(address,
-                    Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate, Routes.CALLS, callsRoute),
+                    Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate, Routes.CALLS, callsRoute,
+                            Routes.METRICS, scrape),
                     Map.of(Routes.MEDIA, media), limits, departures);
+            registerGauges(metrics, server, calls);
             return new Callbridge(server, calls);
         } catch (IOException e) {
             calls.close();
             throw e;
         }
+    }
+
+    /** What is open right now, read at each scrape from what already knows it. */
+    private static void registerGauges(MetricRegistry metrics, CallbridgeServer server, Calls calls) {
+        metrics.gauge("callbridge_live_calls", "Calls with a live media stream.", calls.registry()::size);
+        metrics.gauge("callbridge_open_connections", "Open connections on the public port, of every kind.",
+                server.frontDoor()::openConnections);
+        metrics.gauge("callbridge_open_websockets", "Open WebSocket connections (media streams) on the public port.",
+                server.frontDoor()::openWebSockets);
+        JvmMetrics.registerIn(metrics);
     }
 
     public int port() {

@@ -4,6 +4,8 @@ import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
 import callbridge.config.UnknownSettings;
+import callbridge.logging.LogLevels;
+import callbridge.metrics.MetricRegistry;
 import callbridge.server.Routes;
 
 import java.io.IOException;
@@ -56,12 +58,15 @@ public final class Main {
             System.err.println("callbridge: configuration error: " + e.getMessage());
             return 2;
         }
+        LogLevels.apply(config.observability().logLevel());
         warnAboutMissingSettings(config);
         UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> LOG.log(Level.WARNING, warning));
         CountDownLatch stopRequested = ShutdownSignals.install();
         Callbridge app;
         try {
-            app = Callbridge.start(config, new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
+            MetricRegistry metrics = new MetricRegistry();
+            app = Callbridge.start(config, new InetSocketAddress(config.server().port()),
+                    Callbridge.calls(config, Callbridge.services(config, metrics)), metrics);
         } catch (BindException e) {
             System.err.println("callbridge: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, or set PORT to a free port");

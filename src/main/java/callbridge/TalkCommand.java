@@ -5,6 +5,8 @@ import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
 import callbridge.config.Secret;
 import callbridge.config.UnknownSettings;
+import callbridge.logging.LogLevels;
+import callbridge.metrics.MetricRegistry;
 import callbridge.talk.Talk;
 import callbridge.talk.TalkOptions;
 import callbridge.talk.UsageException;
@@ -52,6 +54,7 @@ final class TalkCommand {
             System.err.println("talk: " + e.getMessage() + "\n(talk --help lists every flag; nothing was dialled)");
             return Talk.Exit.USAGE.code;
         }
+        LogLevels.apply(ready.config().observability().logLevel());
         CountDownLatch stopRequested = ShutdownSignals.install();
         if (ready.options().server().isPresent()) {
             return ready.talk().run(ready.options().server().get(), ready.config().apiKey().orElseThrow(), ready.calls(),
@@ -82,9 +85,11 @@ final class TalkCommand {
         Config config = ready.config();
         Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
         Callbridge app;
+        MetricRegistry metrics = new MetricRegistry();
         try {
             app = Callbridge.start(config.withApiKey(key).withPublicUrl(ready.options().publicUrl()),
-                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config)));
+                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config, metrics)),
+                    metrics);
         } catch (BindException e) {
             System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");

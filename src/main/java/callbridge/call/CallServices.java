@@ -10,17 +10,19 @@ import java.util.Optional;
 
 /**
  * The outside services calls use, and time: the clock calls are stamped with and the sleeper their
- * timers wait with. Tests pass stand-ins, and a clock and sleeper they move by hand.
+ * timers wait with; and the metrics calls count into. Tests pass stand-ins, and a clock and sleeper they
+ * move by hand.
  *
  * @param callControl empty when Twilio credentials are missing
  */
 public record CallServices(SpeechToText speechToText, TextToSpeech textToSpeech, Optional<CallControl> callControl,
-                           Clock clock, Sleeper sleeper) {
+                           Clock clock, Sleeper sleeper, CallMetrics metrics) {
     public CallServices {
         Objects.requireNonNull(speechToText, "speechToText");
         Objects.requireNonNull(textToSpeech, "textToSpeech");
         Objects.requireNonNull(callControl, "callControl");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
+        Objects.requireNonNull(metrics, "metrics");
     }
 }

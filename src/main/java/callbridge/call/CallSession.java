@@ -30,6 +30,7 @@ public final class CallSession {
     private final TextToSpeech textToSpeech;
     private final Playback playback;
     private final Clock clock;
+    private final CallMetrics metrics;
     private final Instant startedAt;
     /** Guards the segmenter: audio arrives on the stream thread, but the call may be ended from any thread. */
     private final ReentrantLock audioLock = new ReentrantLock();
@@ -53,14 +54,16 @@ public final class CallSession {
     private volatile Duration talkTimeout;
 
     CallSession(String callSid, MediaStream stream, TurnSegmenter segmenter, SpeechToText speechToText,
-                TextToSpeech textToSpeech, Duration talkTimeout, Clock clock, CallRecords records, CallJournal journal) {
+                TextToSpeech textToSpeech, Duration talkTimeout, Clock clock, CallRecords records, CallJournal journal,
+                CallMetrics metrics) {
         this.callSid = callSid;
         this.stream = stream;
         this.segmenter = segmenter;
         this.textToSpeech = textToSpeech;
-        this.playback = new Playback(stream, clock, journal);
+        this.playback = new Playback(stream, clock, journal, metrics);
         this.talkTimeout = talkTimeout;
         this.clock = clock;
+        this.metrics = metrics;
         this.startedAt = clock.instant();
         this.lastActivity = startedAt;
         this.records = records;
@@ -218,12 +221,14 @@ public final class CallSession {
         playback.endAll();
         records.sessionEnded(journal, reason);
         transcriber.finish(reason);
+        metrics.callEnded(reason);
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid, reason, turnsDetected.get());
         return true;
     }
 
     private void transcribeLater(Turn turn) {
         int number = turnsDetected.incrementAndGet();
+        metrics.turnDetected();
         LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, {3})", callSid, number,
                 turn.speechDuration().toMillis(), turn.ending());
         transcriber.submit(number, turn);

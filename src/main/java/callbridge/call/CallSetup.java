@@ -41,6 +41,6 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
     public CallSession open(String callSid, MediaStream stream, Map<String, String> parameters) {
         CallJournal journal = records.attach(callSid, stream.id(), parameters);
         return new CallSession(callSid, stream, segmenters.get(), services.speechToText(), services.textToSpeech(),
-                talkTimeout, services.clock(), records, journal);
+                talkTimeout, services.clock(), records, journal, services.metrics());
     }
 }

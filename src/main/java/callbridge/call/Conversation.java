@@ -71,6 +71,7 @@ public final class Conversation {
             try {
                 playback = Optional.of(play(session, request.input().get(), clientGone));
             } catch (SpeechException e) {
+                LOG.log(Level.WARNING, "call {0}: our speech not played, text-to-speech failed: {1}", session.callSid(), e.getMessage());
                 return new TurnResult.SpeechFailed(e.getMessage(), session.utterances().drain());
             }
             cut = playback.get().startedAt().orElse(cut);

@@ -41,14 +41,16 @@ final class Playback {
     private final MediaStream stream;
     private final Clock clock;
     private final CallJournal journal;
+    private final CallMetrics metrics;
     private final AtomicInteger markNumbers = new AtomicInteger();
     private final ConcurrentMap<String, CompletableFuture<PlaybackReport.Outcome>> pendingMarks = new ConcurrentHashMap<>();
     private final Set<String> clearedMarks = ConcurrentHashMap.newKeySet();
 
-    Playback(MediaStream stream, Clock clock, CallJournal journal) {
+    Playback(MediaStream stream, Clock clock, CallJournal journal, CallMetrics metrics) {
         this.stream = stream;
         this.clock = clock;
         this.journal = journal;
+        this.metrics = metrics;
     }
 
     /**
@@ -58,7 +60,7 @@ final class Playback {
     Sent speak(TextToSpeech tts, String text) throws SpeechException, IOException {
         Sender sender = new Sender(journal.speaking(text));
         try {
-            tts.synthesize(text, chunk -> sender.send(sender.frames.wholeFrames(chunk)));
+            tts.synthesize(text, chunk -> sender.send(sender.frames.wholeFrames(sender.arrived(chunk))));
             sender.send(sender.frames.paddedRest());
         } catch (SpeechException | IOException | RuntimeException e) {
             journal.failed(sender.speech, Frames.durationOf(sender.bytesSent), String.valueOf(e.getMessage()));
@@ -107,6 +109,18 @@ final class Playback {
         private final CallJournal.Speech speech;
         private long bytesSent;
         private Instant firstAudioAt;
+        /** When text-to-speech's first chunk came ({@link System#nanoTime()}), for {@link CallMetrics#mediaSent}. */
+        private long firstChunkNanos;
+        private boolean chunkArrived;
+
+        /** Notes when the first chunk of audio came from text-to-speech; returns the chunk. */
+        byte[] arrived(byte[] chunk) {
+            if (!chunkArrived) {
+                chunkArrived = true;
+                firstChunkNanos = System.nanoTime();
+            }
+            return chunk;
+        }
 
         Sender(CallJournal.Speech speech) {
             this.speech = speech;
@@ -117,6 +131,7 @@ final class Playback {
                 return;
             }
             stream.sendAudio(audio);
+            metrics.mediaSent(firstAudioAt == null && chunkArrived, firstChunkNanos);
             Instant sentAt = firstAudioAt == null || journal.recording().isOn() ? clock.instant() : null;
             if (firstAudioAt == null) {
                 firstAudioAt = sentAt;

@@ -7,7 +7,9 @@
  * is noted as it happens by its {@code CallJournal} and kept and written by {@link callbridge.call.CallRecords}
  * (with the stereo {@code CallRecording}); {@link callbridge.call.CallDirectory} is what {@code /calls} reads.
  *
- * <p>Depends on {@code audio}, {@code speech}, {@code time}, {@code json} and {@code logging} only, and on ports it owns:
+ * <p>{@link callbridge.call.CallMetrics} is what the domain counts for {@code /metrics}.
+ *
+ * <p>Depends on {@code audio}, {@code speech}, {@code time}, {@code json}, {@code logging} and {@code metrics} only, and on ports it owns:
  * {@link callbridge.call.MediaStream} (a call's audio out, implemented by {@code twilio}) and
  * {@link callbridge.call.CallControl} (hanging up at Twilio). It knows nothing of WebSockets, HTTP or the
  * server; the adapters plug those in.

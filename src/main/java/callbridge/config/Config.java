@@ -4,7 +4,9 @@ import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,9 +23,10 @@ import java.util.Set;
  * @param turns      turn detection and call idle timeout
  * @param apiKey     the key {@code /generate} callers send as {@code X-API-KEY}; empty when not configured
  * @param records    where call records (and recordings) are written
+ * @param observability what the server tells its operators: metrics and log lines
  */
 public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns turns, Optional<Secret> apiKey,
-                     Records records) {
+                     Records records, Observability observability) {
     /** The prototype's ElevenLabs voice, the default, so calls sound the same after switching. */
     public static final String PROTOTYPE_VOICE_ID = "5IDdqnXnlsZ1FCxoOFYg";
 
@@ -34,6 +37,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
         Objects.requireNonNull(turns, "turns");
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(observability, "observability");
     }
 
     /**
@@ -97,6 +101,16 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
     public record Records(Optional<Path> directory, boolean recordAudio) {
     }
 
+    /**
+     * @param metricsKey the bearer token {@code GET /metrics} asks for; empty: {@code /metrics} is open
+     * @param logLevel   the least severe level callbridge logs
+     */
+    public record Observability(Optional<Secret> metricsKey, System.Logger.Level logLevel) {
+    }
+
+    /** {@code LOG_LEVEL}'s values, as {@link System.Logger} names its levels (WARN too, as most loggers spell it). */
+    static final Map<String, System.Logger.Level> LOG_LEVELS = logLevels();
+
     /** Reads the process environment over {@code ./.env}. */
     public static Config load() {
         return fromSettings(rawSettings());
@@ -123,12 +137,12 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
     /** Returns the config with {@code publicUrl} as the address Twilio reaches the server at. */
     public Config withPublicUrl(URI publicUrl) {
         return new Config(new Server(server.port(), Optional.of(publicUrl), server.maxConnections(), server.requestTimeout(),
-                server.mediaIdleTimeout(), server.shutdownGrace()), twilio, elevenLabs, turns, apiKey, records);
+                server.mediaIdleTimeout(), server.shutdownGrace()), twilio, elevenLabs, turns, apiKey, records, observability);
     }
 
     /** Returns the config with {@code apiKey} as the key {@code /generate} callers send. */
     public Config withApiKey(Secret key) {
-        return new Config(server, twilio, elevenLabs, turns, Optional.of(key), records);
+        return new Config(server, twilio, elevenLabs, turns, Optional.of(key), records, observability);
     }
 
     private static Map<String, String> merge(Map<String, String> environment, Map<String, String> dotEnv) {
@@ -165,7 +179,10 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.integer("VAD_MODE", 3, 0, 3),
                 silenceFrames(s),
                 s.seconds("TALK_TIMEOUT", 50, 1, 86_400));
-        return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"), records(s));
+        Observability observability = new Observability(
+                s.secret("METRICS_KEY"),
+                s.oneOf("LOG_LEVEL", System.Logger.Level.INFO, LOG_LEVELS));
+        return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"), records(s), observability);
     }
 
     /** {@code RECORDS_DIR} (set empty: off) and {@code RECORD_AUDIO}, which needs a directory to record into. */
@@ -184,6 +201,17 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
             throw new ConfigException("RECORD_AUDIO=true needs RECORDS_DIR, which is set empty (records off)");
         }
         return new Records(directory, recordAudio);
+    }
+
+    private static Map<String, System.Logger.Level> logLevels() {
+        Map<String, System.Logger.Level> levels = new LinkedHashMap<>();
+        levels.put("ERROR", System.Logger.Level.ERROR);
+        levels.put("WARN", System.Logger.Level.WARNING);
+        levels.put("WARNING", System.Logger.Level.WARNING);
+        levels.put("INFO", System.Logger.Level.INFO);
+        levels.put("DEBUG", System.Logger.Level.DEBUG);
+        levels.put("TRACE", System.Logger.Level.TRACE);
+        return Collections.unmodifiableMap(levels);
     }
 
     private static VoiceSettings voiceSettings(Settings s) {

@@ -93,6 +93,20 @@ final class Settings {
         throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + raw.get() + "'");
     }
 
+    /** One of the names in {@code choices}, in any case; the map's order is the order the error lists them in. */
+    <T> T oneOf(String name, T defaultValue, Map<String, T> choices) {
+        Optional<String> raw = optional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        T value = choices.get(raw.get().toUpperCase(Locale.ROOT));
+        if (value == null) {
+            throw new ConfigException(name + " must be one of " + String.join(", ", choices.keySet())
+                    + ", got '" + raw.get() + "'");
+        }
+        return value;
+    }
+
     Duration seconds(String name, int defaultSeconds, int minSeconds, int maxSeconds) {
         return Duration.ofSeconds(integer(name, defaultSeconds, minSeconds, maxSeconds));
     }

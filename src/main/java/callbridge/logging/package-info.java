@@ -1,6 +1,7 @@
 /**
  * Logging helpers. The server logs through {@link java.lang.System.Logger}, one line per event; what a
  * client can make it log over and over goes through {@link callbridge.logging.RateLimitedLog}, so nobody can
- * flood the log without credentials. Depends on the JDK only; any package may use it.
+ * flood the log without credentials. {@link callbridge.logging.LogLevels} applies {@code LOG_LEVEL}. Depends on
+ * the JDK only; any package may use it.
  */
 package callbridge.logging;

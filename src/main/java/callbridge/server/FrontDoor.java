@@ -85,6 +85,11 @@ public final class FrontDoor implements AutoCloseable {
         return openSockets.size();
     }
 
+    /** Of the {@link #openConnections()}, those upgraded to a WebSocket (media streams). */
+    public int openWebSockets() {
+        return webSockets.openCount();
+    }
+
     /**
      * Waits until every connection has ended by itself, or {@code timeout} has passed; relays end once the
      * HttpServer behind them has stopped and their last answers are out.

@@ -16,6 +16,8 @@ public final class Routes {
      * {@code /calls/next} hands a new call to a driver.
      */
     public static final String CALLS = "/calls";
+    /** The server's metrics in the Prometheus text format; open, or for a bearer token when {@code METRICS_KEY} is set. */
+    public static final String METRICS = "/metrics";
     /** The media-stream WebSocket; each call's stream URL is below it, {@code /media/{CallSid}/{token}}. */
     public static final String MEDIA = "/media";
 

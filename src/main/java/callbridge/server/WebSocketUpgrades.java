@@ -69,6 +69,11 @@ final class WebSocketUpgrades {
         }
     }
 
+    /** WebSockets open now, served or closing. */
+    int openCount() {
+        return open.size();
+    }
+
     /** Starts the closing handshake on every open WebSocket with 1001 Going Away. */
     void closeAll(String reason) {
         open.forEach(ws -> ws.close(CloseCodes.GOING_AWAY, reason));

@@ -5,9 +5,10 @@
  * ({@link callbridge.server.HttpRelay}, {@link callbridge.server.BodyFraming}) to the loopback
  * {@code HttpServer} of {@link callbridge.server.HttpRoutes}. One port, two protocols: see DESIGN.md.
  * {@link callbridge.server.Routes} is the table of paths; {@link callbridge.server.GenerateHandler} is the
- * HTTP side of {@code /generate}, {@link callbridge.server.CallsHandler} of {@code /calls}.
+ * HTTP side of {@code /generate}, {@link callbridge.server.CallsHandler} of {@code /calls},
+ * {@link callbridge.server.MetricsHandler} of {@code /metrics}.
  *
- * <p>Depends on {@code http}, {@code websocket}, {@code json}, {@code logging}, {@code time}, and on
- * {@code call} for the {@code /generate} handler.
+ * <p>Depends on {@code http}, {@code websocket}, {@code json}, {@code logging}, {@code metrics}, {@code time},
+ * {@code config} (the keys the handlers check), and on {@code call} for the {@code /generate} handler.
  */
 package callbridge.server;

@@ -84,11 +84,13 @@ final class ElevenLabsApi {
             }
             throw failure(service, status, errorDetail(body));
         } catch (HttpTimeoutException e) {
-            throw new SpeechException("ElevenLabs " + service + ": no answer within " + describe(requestTimeout), e);
+            throw new SpeechException("ElevenLabs " + service + ": no answer within " + describe(requestTimeout),
+                    SpeechException.Kind.TIMEOUT, false, e);
         } catch (ConnectException e) {
-            throw new SpeechException("ElevenLabs " + service + ": cannot connect to " + baseUrl, true, e);
+            throw new SpeechException("ElevenLabs " + service + ": cannot connect to " + baseUrl,
+                    SpeechException.Kind.CONNECTION, true, e);
         } catch (IOException e) {
-            throw new SpeechException("ElevenLabs " + service + ": " + e, e);
+            throw new SpeechException("ElevenLabs " + service + ": " + e, SpeechException.Kind.CONNECTION, false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SpeechException("ElevenLabs " + service + ": interrupted", e);
@@ -98,10 +100,14 @@ final class ElevenLabsApi {
     private static SpeechException failure(String service, int status, String detail) {
         String prefix = "ElevenLabs " + service + ": HTTP " + status + ": ";
         boolean mayPass = status == 429 || status >= 500;
+        SpeechException.Kind kind = status == 429 ? SpeechException.Kind.RATE_LIMITED
+                : status / 100 == 4 ? SpeechException.Kind.HTTP_4XX
+                : status / 100 == 5 ? SpeechException.Kind.HTTP_5XX
+                : SpeechException.Kind.OTHER;
         return switch (status) {
-            case 401 -> new SpeechException(prefix + "the API key was rejected (check ELEVENLABS_API_KEY): " + detail);
-            case 429 -> new SpeechException(prefix + "too many requests: " + detail, true, null);
-            default -> new SpeechException(prefix + detail, mayPass, null);
+            case 401 -> new SpeechException(prefix + "the API key was rejected (check ELEVENLABS_API_KEY): " + detail, kind, false, null);
+            case 429 -> new SpeechException(prefix + "too many requests: " + detail, kind, true, null);
+            default -> new SpeechException(prefix + detail, kind, mayPass, null);
         };
     }
 

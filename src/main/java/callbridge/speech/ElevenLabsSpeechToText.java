@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -54,7 +55,8 @@ public final class ElevenLabsSpeechToText implements SpeechToText {
             }
             return text.asText().strip();
         } catch (IOException e) {
-            throw new SpeechException("ElevenLabs speech-to-text: unreadable answer: " + e.getMessage(), e);
+            throw new SpeechException("ElevenLabs speech-to-text: unreadable answer: " + e.getMessage(),
+                    e instanceof SocketTimeoutException ? SpeechException.Kind.TIMEOUT : SpeechException.Kind.OTHER, false, e);
         }
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,7 +91,8 @@ public final class ElevenLabsTextToSpeech implements TextToSpeech {
         try {
             return stream.read(buffer);
         } catch (IOException e) {
-            throw new SpeechException("ElevenLabs text-to-speech: audio stream broke off: " + e.getMessage(), e);
+            throw new SpeechException("ElevenLabs text-to-speech: audio stream broke off: " + e.getMessage(),
+                    e instanceof SocketTimeoutException ? SpeechException.Kind.TIMEOUT : SpeechException.Kind.CONNECTION, false, e);
         }
     }
 }

@@ -3,6 +3,7 @@ package callbridge.speech;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 /**
@@ -40,7 +41,13 @@ final class StallGuard extends FilterInputStream {
             lastProgressNanos = System.nanoTime();
             return n;
         } catch (IOException e) {
-            throw stalled ? new IOException("no data for " + limit.toMillis() + " ms", e) : e;
+            if (stalled) {
+                // A read that timed out, as a socket's would say: callers count it as a timeout, not a broken connection.
+                SocketTimeoutException timedOut = new SocketTimeoutException("no data for " + limit.toMillis() + " ms");
+                timedOut.initCause(e);
+                throw timedOut;
+            }
+            throw e;
         }
     }
 

@@ -32,14 +32,16 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
     private final StreamBinding binding;
+    private final MediaStreamMetrics metrics;
 
     public MediaStreamEndpoint(CallRegistry calls, CallSetup setup, Optional<URI> publicUrl, SignatureCheck signatures,
-                               StreamBinding binding) {
+                               StreamBinding binding, MediaStreamMetrics metrics) {
         this.calls = calls;
         this.setup = setup;
         this.publicUrl = publicUrl;
         this.signatures = signatures;
         this.binding = binding;
+        this.metrics = metrics;
     }
 
     @Override
@@ -65,7 +67,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
         String callSid = binding.boundCallSid(request.path()).orElseThrow();
         MediaStreamListener listener = new MediaStreamListener(calls, callSid, setup,
-                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST));
+                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST), metrics);
         Thread.ofVirtual().name(connection + " start deadline").start(() -> closeUnlessStarted(connection, listener));
         return listener;
     }

@@ -32,17 +32,21 @@ final class MediaStreamListener implements WebSocketListener {
     private final String boundCallSid;
     private final CallSetup setup;
     private final StreamPace pace;
+    private final MediaStreamMetrics metrics;
+    /** When the message being handled reached {@link #onText}, for {@link MediaStreamMetrics#frameJudged}. */
+    private long receivedNanos;
     /** Written on the stream's thread, read by the start deadline's. */
     private volatile CallSession session;
     private boolean refused;
     private boolean malformedSeen;
     private int mediaBeforeStart;
 
-    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace pace) {
+    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace pace, MediaStreamMetrics metrics) {
         this.calls = calls;
         this.boundCallSid = boundCallSid;
         this.setup = setup;
         this.pace = pace;
+        this.metrics = metrics;
     }
 
     /** True once {@code start} has made the call's session. */
@@ -52,6 +56,7 @@ final class MediaStreamListener implements WebSocketListener {
 
     @Override
     public void onText(WebSocketConnection connection, String message) {
+        receivedNanos = System.nanoTime();
         if (refused) {
             return; // closing: what is still in flight is discarded
         }
@@ -59,6 +64,7 @@ final class MediaStreamListener implements WebSocketListener {
         try {
             decoded = MediaStreamCodec.decode(message);
         } catch (MalformedMessageException e) {
+            metrics.malformed();
             if (!pace.admitsOther()) {
                 refuse(connection, "messages faster than a media stream sends them");
                 return;
@@ -111,8 +117,10 @@ final class MediaStreamListener implements WebSocketListener {
                     LOG.log(Level.DEBUG, "{0}: connected ({1} {2})", connection, connected.protocol(), connected.version());
             case MediaStreamEvent.Start start -> begin(connection, start);
             case MediaStreamEvent.Media media -> {
+                metrics.mediaReceived();
                 if (session != null) {
                     session.onAudio(media.payload());
+                    metrics.frameJudged(receivedNanos);
                 } else if (mediaBeforeStart++ == 0) {
                     LOG.log(Level.DEBUG, "{0}: media before start is dropped", connection);
                 }

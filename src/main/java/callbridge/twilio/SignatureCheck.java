@@ -43,11 +43,19 @@ public final class SignatureCheck {
      * parameters (https://www.twilio.com/docs/voice/media-streams#websocket-security).
      */
     public Optional<String> upgradeProblem(PublicAddress address, String target, Optional<String> signature) {
-        return problem(address.webSocket(target), Map.of(), signature);
+        // The stream URL's last segment is the call's stream token: the problem, which is logged, shows "..." instead.
+        String shown = address.webSocket(target.substring(0, target.lastIndexOf('/') + 1) + "...");
+        return problem(address.webSocket(target), shown, Map.of(), signature);
     }
 
     /** Why the request fails the check, or empty when it passes (or checking is off). */
     public Optional<String> problem(String publicUrl, Map<String, String> postParameters, Optional<String> signature) {
+        return problem(publicUrl, publicUrl, postParameters, signature);
+    }
+
+    /** As {@link #problem(String, Map, Optional)}, naming the URL as {@code shownUrl} in the answer. */
+    private Optional<String> problem(String publicUrl, String shownUrl, Map<String, String> postParameters,
+                                     Optional<String> signature) {
         if (validator.isEmpty()) {
             return Optional.empty();
         }
@@ -55,7 +63,7 @@ public final class SignatureCheck {
             return Optional.of("missing " + HEADER);
         }
         if (!validator.get().validate(publicUrl, postParameters, signature.get())) {
-            return Optional.of(HEADER + " does not match " + publicUrl
+            return Optional.of(HEADER + " does not match " + shownUrl
                     + " (is PUBLIC_URL the address Twilio calls, and TWILIO_AUTH_TOKEN this account's?)");
         }
         return Optional.empty();

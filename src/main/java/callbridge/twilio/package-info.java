@@ -5,7 +5,10 @@
  * {@link callbridge.twilio.MediaStreamListener}, {@link callbridge.twilio.TwilioMediaStream}, where a call's
  * end becomes a close code), the public address Twilio uses, and call control through the Twilio SDK.
  *
+ * {@link callbridge.twilio.MediaStreamMetrics} counts the media streams' messages for {@code /metrics}.
+ *
  * <p>An adapter: depends on {@code call} (which it plugs into), {@code websocket}, {@code http},
- * {@code json}, {@code audio}, {@code config}, {@code logging}, and {@code server} for the route table.
+ * {@code json}, {@code audio}, {@code config}, {@code logging}, {@code metrics}, and {@code server} for the
+ * route table.
  */
 package callbridge.twilio;

@@ -211,7 +211,7 @@ class CallRecordTest {
             throw new SpeechException("stand-in failed half way");
         };
         CallServices base = FakeMediaStream.services(time);
-        open(new CallServices(base.speechToText(), halfThenFails, Optional.empty(), time, time));
+        open(new CallServices(base.speechToText(), halfThenFails, Optional.empty(), time, time, base.metrics()));
         silenceUntil(500);
         assertThrows(SpeechException.class, () -> session.speak("hola"));
         silenceUntil(1_000);

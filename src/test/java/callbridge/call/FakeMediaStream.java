@@ -4,6 +4,7 @@ import callbridge.audio.MuLaw;
 import callbridge.audio.TurnDetector;
 import callbridge.audio.TurnSegmenter;
 import callbridge.audio.VoiceActivityDetector;
+import callbridge.metrics.MetricRegistry;
 import callbridge.speech.SpeechToText;
 import callbridge.speech.TextToSpeech;
 import callbridge.testing.ManualTime;
@@ -41,7 +42,7 @@ final class FakeMediaStream implements MediaStream {
         int[] turns = {0};
         SpeechToText stt = turn -> "turn " + (++turns[0]);
         TextToSpeech tts = (text, sink) -> sink.accept(new byte[text.length() * 320]);
-        return new CallServices(stt, tts, Optional.empty(), time, time);
+        return new CallServices(stt, tts, Optional.empty(), time, time, CallMetrics.registerIn(new MetricRegistry()));
     }
 
     static CallSetup setup(ManualTime time, Duration talkTimeout) {

@@ -134,6 +134,7 @@ class ElevenLabsSpeechToTextTest {
         SpeechException e = assertFails(client);
 
         assertContains(e, "HTTP 401", "ELEVENLABS_API_KEY", "Invalid API key");
+        assertEquals(SpeechException.Kind.HTTP_4XX, e.kind());
         assertEquals(1, fake.sttAttempts());
     }
 
@@ -144,6 +145,7 @@ class ElevenLabsSpeechToTextTest {
         SpeechException e = assertFails(client());
 
         assertContains(e, "speech-to-text", "HTTP 422", "Audio file is too short");
+        assertEquals(SpeechException.Kind.HTTP_4XX, e.kind());
         assertEquals(1, fake.sttAttempts());
     }
 
@@ -167,6 +169,7 @@ class ElevenLabsSpeechToTextTest {
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         assertContains(e, "HTTP 500", "internal error");
+        assertEquals(SpeechException.Kind.HTTP_5XX, e.kind());
         assertEquals(3, fake.sttAttempts());
         assertTrue(elapsedMillis >= 20 + 40, "pauses of 20 then 40 ms between tries, took " + elapsedMillis + " ms");
     }
@@ -179,6 +182,7 @@ class ElevenLabsSpeechToTextTest {
         SpeechException e = assertFails(client());
 
         assertContains(e, "HTTP 429", "too many requests", "rate limited");
+        assertEquals(SpeechException.Kind.RATE_LIMITED, e.kind());
         assertEquals(3, fake.sttAttempts());
     }
 
@@ -191,6 +195,7 @@ class ElevenLabsSpeechToTextTest {
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         assertContains(e, "speech-to-text", "no answer within 700 ms");
+        assertEquals(SpeechException.Kind.TIMEOUT, e.kind());
         assertTrue(elapsedMillis >= 650 && elapsedMillis < 2_500,
                 "gave up after the 700 ms timeout, not the stand-in's 5 s: took " + elapsedMillis + " ms");
         assertEquals(1, fake.sttAttempts()); // a timeout is not retried: the turn would be late anyway
@@ -205,6 +210,7 @@ class ElevenLabsSpeechToTextTest {
         SpeechException e = assertFails(client);
 
         assertContains(e, "ELEVENLABS_API_KEY");
+        assertEquals(SpeechException.Kind.OTHER, e.kind());
         assertEquals(0, fake.sttAttempts());
     }
 
@@ -223,7 +229,9 @@ class ElevenLabsSpeechToTextTest {
     @Test
     void transcribe_answerNotJson_failsSayingItIsUnreadable() {
         fake.scriptSpeechToText(new FakeElevenLabs.Answer("<html>gateway</html>"));
-        assertContains(assertFails(client()), "unreadable answer");
+        SpeechException e = assertFails(client());
+        assertContains(e, "unreadable answer");
+        assertEquals(SpeechException.Kind.OTHER, e.kind());
     }
 
     @Test
@@ -236,7 +244,9 @@ class ElevenLabsSpeechToTextTest {
         ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(
                 StandInApi.api(StandInApi.settings(fake, Map.of("ELEVENLABS_BASE_URL", baseUrl))), "scribe_v1", "es");
 
-        assertContains(assertFails(client), "cannot connect to " + baseUrl);
+        SpeechException e = assertFails(client);
+        assertContains(e, "cannot connect to " + baseUrl);
+        assertEquals(SpeechException.Kind.CONNECTION, e.kind());
     }
 
     private ElevenLabsSpeechToText client() {

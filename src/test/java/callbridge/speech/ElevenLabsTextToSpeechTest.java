@@ -250,6 +250,7 @@ class ElevenLabsTextToSpeechTest {
                 () -> assertThrows(SpeechException.class, () -> client().synthesize(LONG_TEXT, sink)));
 
         assertContains(e, "text-to-speech", "broke off");
+        assertEquals(SpeechException.Kind.CONNECTION, e.kind());
         assertArrayEquals(Arrays.copyOf(TestCallbridge.voiceFor(LONG_TEXT), 2_500), sink.audio());
         assertEquals(1, fake.ttsAttempts()); // audio already handed on cannot be taken back: no retry
     }
@@ -266,6 +267,7 @@ class ElevenLabsTextToSpeechTest {
 
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
         assertContains(e, "text-to-speech", "no data for 700 ms");
+        assertEquals(SpeechException.Kind.TIMEOUT, e.kind(), "a stall is a timeout, not a broken connection");
         assertTrue(elapsedMillis < 5_000, "gave up after " + elapsedMillis + " ms");
         assertArrayEquals(Arrays.copyOf(TestCallbridge.voiceFor(LONG_TEXT), 2_000), sink.audio());
     }

@@ -3,16 +3,11 @@ package callbridge.testing;
 import callbridge.Callbridge;
 import callbridge.call.CallCompletion;
 import callbridge.call.CallDirectory;
-import callbridge.call.CallControl;
 import callbridge.call.CallRegistry;
-import callbridge.call.CallServices;
 import callbridge.call.CallSession;
 import callbridge.call.Calls;
 import callbridge.config.Config;
-import callbridge.speech.ElevenLabsSpeechToText;
-import callbridge.speech.ElevenLabsTextToSpeech;
-import callbridge.time.Sleeper;
-import callbridge.twilio.TwilioCallControl;
+import callbridge.metrics.MetricRegistry;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,16 +39,18 @@ public final class TestCallbridge implements AutoCloseable {
 
     private final Callbridge app;
     private final Calls calls;
+    private final MetricRegistry metrics;
     private final FakeElevenLabs elevenLabs;
     private final FakeTwilioRest twilioRest;
     private final TwilioDialer twilio;
     private final Path recordsDir;
     private final Optional<Path> ownRecordsDir;
 
-    private TestCallbridge(Callbridge app, Calls calls, FakeElevenLabs elevenLabs, FakeTwilioRest twilioRest, Config config,
-                           Optional<Path> ownRecordsDir) {
+    private TestCallbridge(Callbridge app, Calls calls, MetricRegistry metrics, FakeElevenLabs elevenLabs,
+                           FakeTwilioRest twilioRest, Config config, Optional<Path> ownRecordsDir) {
         this.app = app;
         this.calls = calls;
+        this.metrics = metrics;
         this.elevenLabs = elevenLabs;
         this.twilioRest = twilioRest;
         this.recordsDir = config.records().directory().orElse(null);
@@ -89,12 +85,10 @@ public final class TestCallbridge implements AutoCloseable {
         environment.putAll(settings);
         environment.values().removeIf(String::isEmpty);
         Config config = Config.fromSources(environment, Map.of());
-        CallServices services = new CallServices(ElevenLabsSpeechToText.create(HTTP, config.elevenLabs()),
-                ElevenLabsTextToSpeech.create(HTTP, config.elevenLabs()),
-                TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), Clock.systemUTC(), Sleeper.REAL);
-        Calls calls = Callbridge.calls(config, services);
-        Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), calls);
-        return new TestCallbridge(app, calls, elevenLabs, twilioRest, config, ownRecordsDir);
+        MetricRegistry metrics = new MetricRegistry();
+        Calls calls = Callbridge.calls(config, Callbridge.services(config, HTTP, metrics));
+        Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), calls, metrics);
+        return new TestCallbridge(app, calls, metrics, elevenLabs, twilioRest, config, ownRecordsDir);
     }
 
     /**
@@ -120,6 +114,11 @@ public final class TestCallbridge implements AutoCloseable {
 
     public Callbridge app() {
         return app;
+    }
+
+    /** The registry behind the server's {@code /metrics}. */
+    public MetricRegistry metrics() {
+        return metrics;
     }
 
     /** The server's live calls. */

@@ -60,6 +60,16 @@ class SignatureCheckTest {
     }
 
     @Test
+    void upgradeProblem_wrongSignature_namesTheStreamUrlWithoutItsToken() {
+        String token = "s3cr3t-stream-token";
+        PublicAddress address = PublicAddress.of(Optional.of(URI.create("https://abc.ngrok.app")), name -> Optional.empty());
+        Optional<String> problem = CHECK.upgradeProblem(address, "/media/CA0123/" + token, Optional.of("forged"));
+        // The problem is logged: whoever read the token could open the call's stream.
+        assertTrue(problem.orElseThrow().contains("does not match wss://abc.ngrok.app/media/CA0123/..."), problem.get());
+        assertFalse(problem.get().contains(token), problem.get());
+    }
+
+    @Test
     void problem_parameterChanged_fails() {
         Map<String, String> tampered = new TreeMap<>(PARAMS);
         tampered.put("To", "+18005550000");

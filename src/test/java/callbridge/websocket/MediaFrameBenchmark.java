@@ -3,6 +3,9 @@ package callbridge.websocket;
 import callbridge.audio.MuLaw;
 import callbridge.audio.VoiceActivityDetector;
 import callbridge.audio.WebRtcVad;
+import callbridge.metrics.Counter;
+import callbridge.metrics.Histogram;
+import callbridge.metrics.MetricRegistry;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TwilioStreamMessages;
 import callbridge.twilio.MalformedMessageException;
@@ -23,8 +26,9 @@ import java.util.List;
 /**
  * What one inbound media frame costs, piece by piece, in this JVM with no I/O: the WebSocket frame read
  * (unmasking), message assembly with UTF-8 validation, the media-stream JSON decode (base64 included),
- * base64 on its own, mu-law to PCM, and the WebRTC VAD. Each piece runs over {@value #FRAMES} real
- * Twilio-shaped frames of speech, {@value #RUNS} times after a warm-up; the median and spread are printed.
+ * base64 on its own, mu-law to PCM, the WebRTC VAD, and the metrics counted per frame. Each piece runs over
+ * {@value #FRAMES} real Twilio-shaped frames of speech, {@value #RUNS} times after a warm-up; the median and
+ * spread are printed.
  * (It sits in this package to reach the package-private frame reader.)
  *
  * <p>Run: {@code ./run.sh bench -Dtest=MediaFrameBenchmark}
@@ -67,6 +71,7 @@ class MediaFrameBenchmark {
         try (VoiceActivityDetector vad = WebRtcVad.create(3)) {
             measure("WebRTC VAD (" + WebRtcVad.binding() + ")", () -> pcm.stream().filter(vad::isSpeech).count());
         }
+        measure("metrics per frame (2 clocks, 3 adds)", MediaFrameBenchmark::metricsHooks);
     }
 
     private static void measure(String piece, Piece work) throws Exception {
@@ -83,6 +88,19 @@ class MediaFrameBenchmark {
         Arrays.sort(nanosPerFrame);
         System.out.printf("BENCH %-40s %6d ns per frame (median of %d runs, min %d, max %d)%s%n", piece,
                 nanosPerFrame[RUNS / 2], RUNS, nanosPerFrame[0], nanosPerFrame[RUNS - 1], sink == 42 ? " " : "");
+    }
+
+    /** What {@code twilio/MediaStreamListener} adds to each media message for {@code /metrics}. */
+    private static long metricsHooks() {
+        MetricRegistry metrics = new MetricRegistry();
+        Counter received = metrics.counter("bench_media_messages_received_total", "Bench.");
+        Histogram inbound = metrics.histogram("bench_inbound_frame_seconds", "Bench.");
+        for (int i = 0; i < FRAMES; i++) {
+            long arrived = System.nanoTime();
+            received.increment();
+            inbound.observeSince(arrived);
+        }
+        return received.value() + inbound.snapshot().count();
     }
 
     private static long readFrames(byte[] frames) throws IOException, ProtocolException {

@@ -1,0 +1,46 @@
+package callbridge.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A count that only goes up: events since the server started. A {@link LongAdder}, not an
+ * {@code AtomicLong}: threads that count at the same moment add to cells of their own instead of fighting
+ * over one cache line, and adding allocates nothing once a thread has its cell; the cells are summed only
+ * when someone reads the value (a scrape, a few times a minute).
+ */
+public final class Counter implements Metric {
+    private final String name;
+    private final String help;
+    private final LongAdder count = new LongAdder();
+
+    Counter(String name, String help) {
+        this.name = name;
+        this.help = help;
+    }
+
+    public void increment() {
+        count.increment();
+    }
+
+    /** Adds {@code amount}, which may not be negative: a counter never goes down. */
+    public void add(long amount) {
+        if (amount < 0) {
+            throw new IllegalArgumentException(name + ": a counter only goes up, got " + amount);
+        }
+        count.add(amount);
+    }
+
+    public long value() {
+        return count.sum();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String help() {
+        return help;
+    }
+}

@@ -1,0 +1,67 @@
+package callbridge.speech;
+
+import callbridge.audio.Turn;
+import callbridge.metrics.Histogram;
+import callbridge.metrics.LabeledCounter;
+import callbridge.metrics.MetricRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A {@link SpeechToText} measured: how long each request takes, how it fails, and how long after its
+ * turn's speech it began. Requests begin when a call's transcriber takes the turn, so the last figure is
+ * the server's own delay in ending turns: from the end of the speech, less the silence window that must
+ * pass before a turn is over, to the request (late frames, a turn waiting behind the call's previous one).
+ */
+public final class MeasuredSpeechToText implements SpeechToText {
+    private final SpeechToText service;
+    private final Duration silenceWindow;
+    private final Clock clock;
+    private final Histogram requests;
+    private final Histogram afterSpeech;
+    private final LabeledCounter failures;
+
+    private MeasuredSpeechToText(SpeechToText service, MetricRegistry metrics, Duration silenceWindow, Clock clock) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.silenceWindow = Objects.requireNonNull(silenceWindow, "silenceWindow");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.requests = metrics.histogram("callbridge_stt_request_seconds",
+                "Speech-to-text requests, from sending a turn to its text or failure (retries included).");
+        this.afterSpeech = metrics.histogram("callbridge_turn_end_to_stt_seconds",
+                "From the end of a turn's speech to its speech-to-text request, beyond the silence window that ends a turn.");
+        this.failures = metrics.counter("callbridge_stt_failures_total", "Speech-to-text requests that failed, by kind.",
+                "kind", Arrays.stream(SpeechException.Kind.values()).map(SpeechException.Kind::label).toList());
+    }
+
+    /**
+     * @param silenceWindow the silence that ends a turn ({@code SILENCE_CHUNKS_TRIGGER})
+     * @param clock         the clock turns are stamped with
+     */
+    public static MeasuredSpeechToText wrap(SpeechToText service, MetricRegistry metrics, Duration silenceWindow, Clock clock) {
+        return new MeasuredSpeechToText(service, metrics, silenceWindow, clock);
+    }
+
+    @Override
+    public String transcribe(Turn turn) throws SpeechException {
+        // Only a turn that silence ended waited for the window; one cut at its maximum length or by the
+        // stream's end did not. A wall clock that stepped back counts as no delay.
+        if (turn.ending() == Turn.Ending.SILENCE && turn.speechEndedAt() != null) {
+            afterSpeech.observe(Duration.between(turn.speechEndedAt(), clock.instant()).minus(silenceWindow));
+        }
+        long started = System.nanoTime();
+        try {
+            return service.transcribe(turn);
+        } catch (SpeechException e) {
+            failures.labeled(e.kind().label()).increment();
+            throw e;
+        } catch (RuntimeException e) {
+            failures.labeled(SpeechException.Kind.OTHER.label()).increment();
+            throw e;
+        } finally {
+            requests.observeSince(started);
+        }
+    }
+}
