@@ -55,18 +55,23 @@ class CapacityBenchmark {
              FakeElevenLabs elevenLabs = FakeElevenLabs.start(pcm -> "heard " + pcm.length / 8 + " ms", TestCallbridge::voiceFor)) {
             for (int calls : sizes) {
                 rows.add(measure(calls, Optional.of(clip), dir.resolve("n" + calls), pinning, twilio, elevenLabs));
-                System.out.println("BENCH " + rows.getLast().markdown());
+                printLines(rows.getLast());
             }
             for (int calls : silentSizes) {
                 rows.add(measure(calls, Optional.empty(), dir.resolve("silent" + calls), pinning, twilio, elevenLabs));
-                System.out.println("BENCH " + rows.getLast().markdown());
+                printLines(rows.getLast());
             }
         }
-        String table = CapacityRow.table(rows, pinning.description(), SPEAK_EVERY_SECONDS, WINDOW);
+        String table = CapacityRow.tables(rows, pinning.description(), SPEAK_EVERY_SECONDS, WINDOW);
         System.out.println(table);
         Files.writeString(Path.of("target", "capacity.md"), table);
         // Failed calls are a finding at the sizes the server cannot hold, shown in the table, not a test failure.
         assertEquals(sizes.size() + silentSizes.size(), rows.size(), table);
+    }
+
+    private static void printLines(CapacityRow row) {
+        System.out.println("BENCH " + row.costLine());
+        System.out.println("BENCH " + row.timelinessLine());
     }
 
     /** A comma-separated list of call counts from a system property; empty for "none". */
@@ -107,23 +112,29 @@ class CapacityBenchmark {
                  Agents agents = clip.isPresent() ? Agents.start(port, API_KEY, generator) : Agents.none()) {
                 Thread.sleep(ramp.plus(WARM_UP)); // benchmark over real time: every call starts and settles
                 // The window opens and closes on the generator's progress lines, so the frames it really sent
-                // in the window (fewer than planned if it fell behind) divide the server's CPU.
+                // in the window (fewer than planned if it fell behind) divide the server's CPU. The scrapes
+                // sit outside the CPU reading: /metrics is not what is measured.
                 long framesBefore = GeneratorSummary.awaitProgress(generator, 0);
+                ServerScrape first = ServerScrape.of(port);
                 ProcessStats.CpuTime before = ProcessStats.cpu(server.pid());
                 long started = System.nanoTime();
                 Thread.sleep(WINDOW); // benchmark over real time: the measured window of streaming audio
                 long frames = GeneratorSummary.awaitProgress(generator, framesBefore) - framesBefore;
                 ProcessStats.CpuTime used = ProcessStats.cpu(server.pid()).minus(before);
                 long wallNanos = System.nanoTime() - started;
+                ServerScrape last = ServerScrape.of(port);
                 long busyRssKb = ProcessStats.residentKb(server.pid());
                 long busyHeapKb = ProcessStats.liveHeapKb(server.pid());
                 generator.awaitExit(duration.plusSeconds(60));
                 GeneratorSummary summary = GeneratorSummary.from(generator.stdout());
+                long received = ServerScrape.afterTheCalls(port).mediaReceived();
                 return new CapacityRow(calls, clip.isPresent(), used.userNanos() / 1e3 / frames, used.systemNanos() / 1e3 / frames,
                         100.0 * used.totalNanos() / wallNanos, (busyRssKb - idleRssKb) / (double) calls,
                         (busyHeapKb - idleHeapKb) / (double) calls, summary,
-                        elevenLabs.sttRequests().size() - turnsBefore, clip.isPresent() ? expectedTurns(calls, duration) : 0, agents.replies(),
-                        agents.failures());
+                        last.since(first, ServerScrape.INBOUND_FRAME), last.since(first, ServerScrape.TURN_END_TO_STT),
+                        last.since(first, ServerScrape.TTS_FIRST_AUDIO_TO_MEDIA), summary.framesSent() - received,
+                        elevenLabs.sttRequests().size() - turnsBefore, clip.isPresent() ? expectedTurns(calls, duration) : 0,
+                        agents.replies(), agents.failures());
             }
         }
     }

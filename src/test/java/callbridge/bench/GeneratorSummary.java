@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
  * The figures in {@code emulate}'s last line: how many calls failed, its late frames, its own CPU per frame,
  * and how soon the server's replies came after each caller stopped talking (NaN when none came).
  */
-record GeneratorSummary(int failedCalls, long lateFrames, double p99LatenessMillis, double maxLatenessMillis,
+record GeneratorSummary(int failedCalls, long framesSent, long lateFrames, double p99LatenessMillis, double maxLatenessMillis,
                         double cpuMicrosPerFrame, double p50ReplyMillis, double p99ReplyMillis) {
-    private static final Pattern DONE = Pattern.compile("emulate: done: .*?(\\d+) failed or with problems; .*?([\\d,]+) late"
+    private static final Pattern DONE = Pattern.compile("emulate: done: .*?(\\d+) failed or with problems; ([\\d,]+) frames sent, ([\\d,]+) late"
             + " .*?p99 ([\\d.]+) ms, max ([\\d.]+) ms; generator CPU ([\\d.]+) us per frame");
     private static final Pattern REPLIES = Pattern.compile("server replies .*? p50 ([\\d.]+) ms, p99 ([\\d.]+) ms");
 
@@ -43,7 +43,8 @@ record GeneratorSummary(int failedCalls, long lateFrames, double p99LatenessMill
                 Matcher replies = REPLIES.matcher(line);
                 boolean replied = replies.find();
                 return new GeneratorSummary(Integer.parseInt(done.group(1)), Long.parseLong(done.group(2).replace(",", "")),
-                        Double.parseDouble(done.group(3)), Double.parseDouble(done.group(4)), Double.parseDouble(done.group(5)),
+                        Long.parseLong(done.group(3).replace(",", "")), Double.parseDouble(done.group(4)),
+                        Double.parseDouble(done.group(5)), Double.parseDouble(done.group(6)),
                         replied ? Double.parseDouble(replies.group(1)) : Double.NaN,
                         replied ? Double.parseDouble(replies.group(2)) : Double.NaN);
             }
