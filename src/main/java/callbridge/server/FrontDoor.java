@@ -25,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * WebSockets. Instead this front door owns the port: one thread accepts, within a cap on open
  * connections, and gives each connection a virtual thread of its own ({@link ConnectionDispatch}) that
  * reads each request head; a WebSocket upgrade is answered there ({@link WebSocketUpgrades}) and the
- * thread becomes that WebSocket's read loop; any other request is relayed byte for byte
+ * thread then waits for that WebSocket's end; any other request is relayed byte for byte
  * ({@link HttpRelay} names the two exceptions) to the {@code HttpServer} on a loopback port.
  *
  * <p>It accepts through a {@link ServerSocketChannel}, so that every connection has a channel: plain HTTP

@@ -5,10 +5,11 @@ package callbridge.websocket;
  *
  * <p>Threads: {@link #onText} runs on a selector thread that reads many connections ({@link ReadSelector}),
  * and none of them is read until it returns. So it must not block: decoding, short computations, locks held
- * only briefly and handing work to other threads are fine; waiting for I/O (other than a reply sent on this
- * connection, which waits only while the peer is not reading), for another thread or for a remote service
- * is not, and belongs on a thread of its own. {@link #onClose} runs on the connection's own virtual thread,
- * after the last {@code onText}, and may block.
+ * only briefly and handing work to other threads are fine; waiting for I/O, for another thread or for a
+ * remote service is not, and belongs on a thread of its own. A send returns at once while the peer reads,
+ * but waits up to the write deadline for one that does not, so replying from {@code onText} suits only
+ * peers known to read (test endpoints echo this way; the media stream never sends from here).
+ * {@link #onClose} runs on the connection's own virtual thread, after the last {@code onText}, and may block.
  */
 public interface WebSocketListener {
     /** A complete text message; on a selector thread, so it must not block (see above). */
