@@ -7,8 +7,9 @@ import callbridge.websocket.WebSocketEndpoint;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * WebSockets. Instead this front door owns the port: one thread accepts, within a cap on open
  * connections, and gives each connection a virtual thread of its own ({@link ConnectionDispatch}) that
  * reads each request head; a WebSocket upgrade is answered there ({@link WebSocketUpgrades}) and the
- * thread becomes that WebSocket's read loop; any other request is relayed byte for byte
+ * thread then waits for that WebSocket's end; any other request is relayed byte for byte
  * ({@link HttpRelay} names the two exceptions) to the {@code HttpServer} on a loopback port.
+ *
+ * <p>It accepts through a {@link ServerSocketChannel}, so that every connection has a channel: plain HTTP
+ * is served through the channel's blocking socket adapter, while an upgraded WebSocket's channel is read by
+ * a selector thread (see {@code websocket/ReadSelector} for why), its own thread only waiting for its end.
  */
 public final class FrontDoor implements AutoCloseable {
     private static final Duration ACCEPT_ERROR_PAUSE = Duration.ofMillis(100);
@@ -35,7 +40,8 @@ public final class FrontDoor implements AutoCloseable {
     private final RateLimitedLog refusedAtLimit = RateLimitedLog.of(LOG, Level.WARNING);
     private final RateLimitedLog acceptFailed = RateLimitedLog.of(LOG, Level.WARNING);
 
-    private final ServerSocket listener;
+    private final ServerSocketChannel listener;
+    private final int port;
     private final WebSocketUpgrades webSockets;
     private final ConnectionDispatch dispatch;
     private final Semaphore connectionPermits;
@@ -45,9 +51,10 @@ public final class FrontDoor implements AutoCloseable {
     private final Condition connectionEnded = endedLock.newCondition();
     private final Thread acceptor;
 
-    private FrontDoor(ServerSocket listener, InetSocketAddress backend, Map<String, WebSocketEndpoint> webSocketEndpoints,
-                      Limits limits, RelayDepartures departures) {
+    private FrontDoor(ServerSocketChannel listener, InetSocketAddress backend, Map<String, WebSocketEndpoint> webSocketEndpoints,
+                      Limits limits, RelayDepartures departures) throws IOException {
         this.listener = listener;
+        this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         this.webSockets = new WebSocketUpgrades(webSocketEndpoints, limits);
         this.dispatch = new ConnectionDispatch(backend, webSockets, limits, departures);
         this.connectionPermits = new Semaphore(limits.maxConnections());
@@ -65,8 +72,8 @@ public final class FrontDoor implements AutoCloseable {
     public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
                                   Map<String, WebSocketEndpoint> webSocketEndpoints, Limits limits,
                                   RelayDepartures departures) throws IOException {
-        ServerSocket listener = new ServerSocket();
-        listener.setReuseAddress(true);
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(address);
         FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures);
         door.acceptor.start();
@@ -74,7 +81,7 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     public int port() {
-        return listener.getLocalPort();
+        return port;
     }
 
     /**
@@ -126,6 +133,7 @@ public final class FrontDoor implements AutoCloseable {
     @Override
     public void close() {
         stopAccepting();
+        webSockets.abortAll(); // their threads wait for the read side, which a bare socket close would not end
         openSockets.forEach(FrontDoor::closeQuietly);
         try {
             acceptor.join();
@@ -135,12 +143,12 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void acceptLoop() {
-        while (!listener.isClosed()) {
+        while (listener.isOpen()) {
             Socket socket;
             try {
-                socket = listener.accept();
+                socket = listener.accept().socket();
             } catch (IOException e) {
-                if (!listener.isClosed()) {
+                if (listener.isOpen()) {
                     // Out of file descriptors, say: pause rather than spin on an error that will recur.
                     acceptFailed.log("accept failed: {0}", e.toString());
                     pause(ACCEPT_ERROR_PAUSE);

@@ -19,8 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * WebSocket upgrades on the public port: finds the endpoint for the path, answers the opening handshake
- * (RFC 6455 4.2) or refuses it with an HTTP status, and then serves the connection on the calling thread
- * until it closes. Keeps the open WebSockets, so a shutdown can close them all.
+ * (RFC 6455 4.2) or refuses it with an HTTP status, and then serves the connection until it closes (its
+ * frames are read on a selector thread; the calling thread waits for the end and finishes it). Keeps the open WebSockets, so a shutdown can close them all.
  */
 final class WebSocketUpgrades {
     private static final System.Logger LOG = System.getLogger(WebSocketUpgrades.class.getName());
@@ -59,7 +59,9 @@ final class WebSocketUpgrades {
         }
         socket.getOutputStream().write(((Handshake.Accepted) outcome).response());
         socket.getOutputStream().flush();
-        WebSocketConnection connection = new WebSocketConnection(socket, in, limits.webSocketIdleTimeout(),
+        // The front door accepts through a ServerSocketChannel, so every connection has a channel: from here
+        // on a selector thread reads it (see WebSocketConnection), and this thread waits for its end.
+        WebSocketConnection connection = new WebSocketConnection(socket.getChannel(), in, limits.webSocketIdleTimeout(),
                 limits.writeTimeout(), WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
         open.add(connection);
         try {
@@ -77,6 +79,11 @@ final class WebSocketUpgrades {
     /** Starts the closing handshake on every open WebSocket with 1001 Going Away. */
     void closeAll(String reason) {
         open.forEach(ws -> ws.close(CloseCodes.GOING_AWAY, reason));
+    }
+
+    /** Drops every open WebSocket at once, without a closing handshake. */
+    void abortAll() {
+        open.forEach(WebSocketConnection::abort);
     }
 
     private static Optional<WebSocketListener> open(WebSocketEndpoint endpoint, WebSocketConnection connection,

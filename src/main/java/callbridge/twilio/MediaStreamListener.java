@@ -22,6 +22,10 @@ import java.util.Optional;
  * first one of a stream logged at DEBUG), and the call goes on.
  * A stream that sends faster than real time (see {@link StreamPace}) is closed with 1008 Policy Violation
  * and its call ended. Every end of the stream ends the call through the {@link CallRegistry}.
+ *
+ * <p>{@link #onText} runs on a selector thread shared with other streams (see {@link WebSocketListener}), so
+ * it never waits: audio goes to the session (a short lock), while ending a call (stop, a refused stream),
+ * which closes the stream, completes the call at Twilio and may grow more work, runs on a thread of its own.
  */
 final class MediaStreamListener implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(MediaStreamListener.class.getName());
@@ -37,6 +41,8 @@ final class MediaStreamListener implements WebSocketListener {
     private long receivedNanos;
     /** Written on the stream's thread, read by the start deadline's. */
     private volatile CallSession session;
+    /** Why the stream ended its call, once it has: the stream's close that follows ends it the same way. */
+    private volatile CallEnd ending;
     private boolean refused;
     private boolean malformedSeen;
     private int mediaBeforeStart;
@@ -98,7 +104,7 @@ final class MediaStreamListener implements WebSocketListener {
         refused = true;
         LOG.log(Level.INFO, "{0}: {1}; closing with 1008", who(connection), why);
         if (session != null) {
-            calls.end(session, CallEnd.streamRefused(why));
+            endCall(CallEnd.streamRefused(why));
         } else {
             connection.close(CloseCodes.POLICY_VIOLATION, why);
         }
@@ -107,8 +113,20 @@ final class MediaStreamListener implements WebSocketListener {
     @Override
     public void onClose(WebSocketConnection connection, CloseFrame status) {
         if (session != null) {
-            calls.end(session, CallEnd.streamClosed(status.code(), status.reason()));
+            // On the connection's own thread, which may wait. A stop or refusal seen before the close may
+            // still be ending the call on its thread: whichever comes first, the call ends for that reason.
+            CallEnd seen = ending;
+            calls.end(session, seen != null ? seen : CallEnd.streamClosed(status.code(), status.reason()));
         }
+    }
+
+    /** Ends the call off the selector thread: {@link CallRegistry#end} closes, completes and may wait. */
+    private void endCall(CallEnd end) {
+        CallSession ended = session;
+        if (ending == null) {
+            ending = end;
+        }
+        Thread.ofVirtual().name("end " + ended).start(() -> calls.end(ended, end));
     }
 
     private void handle(WebSocketConnection connection, MediaStreamEvent event) {
@@ -137,7 +155,7 @@ final class MediaStreamListener implements WebSocketListener {
             }
             case MediaStreamEvent.Stop stop -> {
                 if (session != null) {
-                    calls.end(session, CallEnd.hungUp());
+                    endCall(CallEnd.hungUp());
                 }
             }
         }

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  */
 public record CloseFrame(int code, String reason) {
     /** Reasons must fit a control frame: 125 bytes less the 2-byte code. */
-    static final int MAX_REASON_BYTES = FrameReader.MAX_CONTROL_PAYLOAD - 2;
+    static final int MAX_REASON_BYTES = FrameDecoder.MAX_CONTROL_PAYLOAD - 2;
 
     static CloseFrame parse(byte[] payload) throws ProtocolException {
         if (payload.length == 0) {

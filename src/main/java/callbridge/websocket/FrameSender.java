@@ -1,43 +1,49 @@
 package callbridge.websocket;
 
-import callbridge.http.WriteDeadline;
-
 import java.io.IOException;
-import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The sending half of a server WebSocket connection: whole frames, one at a time, from any thread, each
  * within a write deadline, and nothing after our close frame (RFC 6455 5.5.1).
  *
- * <p>Sends are serialized with a {@link ReentrantLock} rather than {@code synchronized}: on JDK 21 a virtual
- * thread blocked in a socket write inside {@code synchronized} would pin its carrier thread.
+ * <p>The channel is non-blocking (a {@link ReadSelector} reads it), so a send writes what the socket takes
+ * at once and, only when its buffer is full, waits for the rest on the sending thread
+ * ({@link ChannelWaits#write}); a send the peer does not take in time drops the connection. Sends take turns
+ * through one permit, a {@link Semaphore} rather than a lock: a pong is begun on the selector thread,
+ * which must never wait, and when the socket does not take all of it at once another thread finishes it,
+ * still holding the permit so no frame can slip into the middle. (A semaphore also never pins a virtual
+ * thread's carrier, as a blocking write inside {@code synchronized} would on JDK 21.)
  */
 final class FrameSender {
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
 
-    private final Socket socket;
-    private final OutputStream out;
+    private final SocketChannel channel;
     private final Duration writeTimeout;
     private final String name;
-    private final ReentrantLock sendLock = new ReentrantLock();
+    /** Drops the connection at once: for a peer that does not take what we send, or a frame cut short. */
+    private final Runnable dropConnection;
+    private final Semaphore sendPermit = new Semaphore(1);
     /**
      * Our close frame, from the moment we decide to send it; after that nothing else may be sent, even while
-     * the close frame itself still waits for the send lock.
+     * the close frame itself still waits for the send permit.
      */
     private final AtomicReference<CloseFrame> ourClose = new AtomicReference<>();
+    /** The payload of the latest ping not answered yet, while a pong is on its way; see {@link #pong}. */
+    private final AtomicReference<byte[]> pongPayload = new AtomicReference<>();
 
-    FrameSender(Socket socket, Duration writeTimeout, String name) throws IOException {
-        this.socket = socket;
-        this.out = socket.getOutputStream();
+    FrameSender(SocketChannel channel, Duration writeTimeout, String name, Runnable dropConnection) {
+        this.channel = channel;
         this.writeTimeout = writeTimeout;
         this.name = name;
+        this.dropConnection = dropConnection;
     }
 
     /** Decides that {@code close} is our close frame; false when one was decided already. */
@@ -58,51 +64,91 @@ final class FrameSender {
 
     /** Sends the frame, or nothing (and false) once our close frame is decided. */
     boolean sendUnlessClosing(Frame frame) throws IOException {
-        byte[] bytes = FrameWriter.encode(frame);
-        sendLock.lock();
+        ByteBuffer bytes = ByteBuffer.wrap(FrameWriter.encode(frame));
+        sendPermit.acquireUninterruptibly();
         try {
-            // The close is decided before its frame takes this lock, so a send that gets the lock after the
-            // decision sees it here and stops.
+            // The close is decided before its frame takes the permit, so a send that gets the permit after
+            // the decision sees it here and stops.
             if (ourClose.get() != null) {
                 return false;
             }
-            writeLocked(bytes);
+            writeHoldingPermit(bytes);
             return true;
         } finally {
-            sendLock.unlock();
+            sendPermit.release();
         }
     }
 
     /**
-     * Writes the decided close frame. The send lock is awaited for a bounded time only: a send stuck on a
-     * peer that stopped reading holds it until its write deadline. Dropping the connection then is the only
-     * way out, and it also frees the stuck sender.
+     * Answers a ping (RFC 6455 5.5.2) without ever making the caller, the selector thread, wait: when the
+     * permit is free and the socket takes the pong at once, it goes out here, ahead of anything the
+     * listener sends for later frames; otherwise another thread sends it. 5.5.3 lets a pong answer only the
+     * latest of several pings, so a peer that pings faster than the pongs go out gets one pong in flight,
+     * never a pile of threads.
      */
-    void writeClose(CloseFrame close, Duration lockWait) {
-        byte[] bytes = FrameWriter.encode(Frame.of(Opcode.CLOSE, close.toPayload()));
+    void pong(byte[] payload) {
+        if (pongPayload.getAndSet(payload) != null) {
+            return; // the pong on its way takes this payload instead
+        }
+        if (!sendPermit.tryAcquire()) {
+            Thread.ofVirtual().name(name + " pong").start(this::sendLatestPong);
+            return;
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(FrameWriter.encode(Frame.of(Opcode.PONG, pongPayload.getAndSet(null))));
         try {
-            if (!sendLock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (ourClose.get() == null) {
+                channel.write(bytes);
+            }
+        } catch (IOException e) {
+            sendPermit.release();
+            dropConnection.run(); // the peer is gone; the read side notices
+            return;
+        }
+        if (!bytes.hasRemaining() || bytes.position() == 0 && ourClose.get() != null) {
+            sendPermit.release();
+            return;
+        }
+        Thread.ofVirtual().name(name + " pong").start(() -> {
+            try {
+                writeHoldingPermit(bytes);
+            } catch (IOException e) {
+                // dropped; the read side notices
+            } finally {
+                sendPermit.release();
+            }
+        });
+    }
+
+    /**
+     * Writes the decided close frame. The send permit is awaited for a bounded time only: a send stuck on
+     * a peer that stopped reading holds it until its write deadline. Dropping the connection then is the
+     * only way out, and it also frees the stuck sender.
+     */
+    void writeClose(CloseFrame close, Duration permitWait) {
+        ByteBuffer bytes = ByteBuffer.wrap(FrameWriter.encode(Frame.of(Opcode.CLOSE, close.toPayload())));
+        try {
+            if (!sendPermit.tryAcquire(permitWait.toNanos(), TimeUnit.NANOSECONDS)) {
                 LOG.log(Level.INFO, "{0}: peer not reading; dropping the connection", name);
-                closeSocket();
+                dropConnection.run();
                 return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            closeSocket();
+            dropConnection.run();
             return;
         }
         try {
-            writeLocked(bytes);
+            writeHoldingPermit(bytes);
         } catch (IOException e) {
-            closeSocket(); // the peer is gone; the read loop will notice
+            // dropped; the read side notices
         } finally {
-            sendLock.unlock();
+            sendPermit.release();
         }
     }
 
     /**
      * Writes {@code close} on a thread of its own and drops the connection {@code handshakeTimeout} later,
-     * unless the read loop has ended it first when the peer answered (RFC 6455 7.1.1).
+     * unless the read side has ended it first when the peer answered (RFC 6455 7.1.1).
      */
     void closeInBackground(CloseFrame close, Duration handshakeTimeout) {
         Thread.ofVirtual().name(name + " close").start(() -> {
@@ -112,24 +158,35 @@ final class FrameSender {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            closeSocket();
+            dropConnection.run();
         });
     }
 
-    void closeSocket() {
-        try {
-            socket.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: close failed: {1}", name, e.toString());
+    private void sendLatestPong() {
+        byte[] payload = pongPayload.getAndSet(null);
+        if (payload != null) {
+            try {
+                sendUnlessClosing(Frame.of(Opcode.PONG, payload));
+            } catch (IOException e) {
+                // dropped; the read side notices
+            }
         }
     }
 
-    /** Writes one encoded frame whole, within the write timeout; the send lock is held, so frames never interleave. */
-    private void writeLocked(byte[] bytes) throws IOException {
+    /**
+     * Writes one encoded frame whole, within the write timeout; the permit is held, so frames never
+     * interleave. A frame that fails part way leaves the stream out of step, so any failure drops the
+     * connection.
+     */
+    private void writeHoldingPermit(ByteBuffer bytes) throws IOException {
         try {
-            WriteDeadline.write(socket, out, bytes, writeTimeout);
+            ChannelWaits.write(channel, bytes, writeTimeout);
         } catch (SocketTimeoutException e) {
             LOG.log(Level.INFO, "{0}: {1}", name, e.getMessage());
+            dropConnection.run();
+            throw e;
+        } catch (IOException e) {
+            dropConnection.run();
             throw e;
         }
     }

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Closes WebSocket connections that receive no data message for their idle timeout, all from one thread
  * that looks at each connection's time of last data a few times per timeout.
  *
- * <p>Why not a socket read timeout: a blocking read with a timeout on a virtual thread arms a timer when it
- * parks and cancels it when data comes, which for a media stream is on every 20 ms frame of every call.
+ * <p>Why not a timer per connection, re-armed as data comes (as a socket read timeout was, when each
+ * connection had a thread blocked in a read): for a media stream that is every 20 ms frame of every call.
  * Here a frame costs one {@link System#nanoTime()} and one volatile write; a connection is closed at most
  * a quarter of its timeout late.
  */

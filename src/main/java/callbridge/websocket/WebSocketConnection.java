@@ -1,20 +1,25 @@
 package callbridge.websocket;
 
-import callbridge.http.Linger;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The server end of one WebSocket connection after its handshake: a blocking read loop on the
- * connection's own (virtual) thread, and sends that are safe from any thread ({@link FrameSender}). This
+ * The server end of one WebSocket connection after its handshake. Its frames are read and decoded on a
+ * shared selector thread ({@link ReadSelector}, which says why), messages go to the listener from there;
+ * the connection's own (virtual) thread waits in {@link #serve} for the read side to end, then finishes the
+ * closing handshake and tells the listener. Sends are safe from any thread ({@link FrameSender}). This
  * server speaks a text-only protocol (Twilio media streams): {@link MessageAssembler} refuses binary with 1003.
  *
  * <p>No peer can hold this connection, or anyone who uses it, for long: a data message must arrive within
@@ -31,33 +36,49 @@ public final class WebSocketConnection {
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
 
-    private final Socket socket;
-    private final InputStream in;
-    private final FrameReader reader;
+    private final SocketChannel channel;
     private final FrameSender sender;
     private final long idleTimeoutNanos;
     private final int maxMessageBytes;
     private final String name;
+    private final ReadSelector selector = ReadSelector.next();
+    /** Bytes that arrived with the upgrade request, read before the channel became non-blocking. */
+    private final byte[] firstBytes;
+    /** How the read side ended: completed on the selector thread, awaited by {@link #serve}. */
+    private final CompletableFuture<ReadEnd> readEnd = new CompletableFuture<>();
     /** When the last data message arrived ({@link System#nanoTime()}); read by {@link IdleSweeper}. */
     private volatile long lastDataNanos = System.nanoTime();
+    /** True while part of a frame has arrived and the rest has not; read by {@link IdleSweeper}. */
+    private volatile boolean inFrame;
+
+    // Owned by the selector thread from the moment serve() hands the connection to it.
+    private final FrameDecoder decoder;
+    private final MessageAssembler assembler;
+    private WebSocketListener listener;
+    private SelectionKey key;
+    /** The start of a frame whose rest has not arrived yet; null when every byte read so far was decoded. */
+    private ByteBuffer partialFrame;
+    private boolean readEnded;
 
     /**
-     * @param socket          the upgraded connection
-     * @param in              its input, buffered: it may already hold the first frames
+     * @param channel         the upgraded connection, still blocking; from now on it is non-blocking
+     * @param in              what the request head was read through: bytes it already holds (the first
+     *                        frames, sent right behind the upgrade) are read first
      * @param idleTimeout     with no data message received for this long, we close with 1001
      * @param writeTimeout    a send the peer does not take within this time drops the connection
      * @param maxMessageBytes larger messages are refused with 1009
      */
-    public WebSocketConnection(Socket socket, InputStream in, Duration idleTimeout, Duration writeTimeout,
+    public WebSocketConnection(SocketChannel channel, InputStream in, Duration idleTimeout, Duration writeTimeout,
                                int maxMessageBytes) throws IOException {
-        this.socket = socket;
-        this.in = in;
-        this.reader = new FrameReader(in, maxMessageBytes);
+        this.channel = channel;
+        this.firstBytes = in.readNBytes(in.available());
+        channel.configureBlocking(false);
         this.idleTimeoutNanos = idleTimeout.toNanos();
         this.maxMessageBytes = maxMessageBytes;
-        this.name = "ws-" + IDS.incrementAndGet() + " " + socket.getRemoteSocketAddress();
-        this.sender = new FrameSender(socket, writeTimeout, name);
-        socket.setSoTimeout(0); // reads wait for the peer; the idle sweeper bounds how long (the head had a deadline)
+        this.decoder = FrameDecoder.ofClientFrames(maxMessageBytes);
+        this.assembler = new MessageAssembler(maxMessageBytes);
+        this.name = "ws-" + IDS.incrementAndGet() + " " + channel.getRemoteAddress();
+        this.sender = new FrameSender(channel, writeTimeout, name, this::abort);
     }
 
     public void sendText(String text) throws IOException {
@@ -67,7 +88,7 @@ public final class WebSocketConnection {
     /**
      * Starts the closing handshake (RFC 6455 7.1.2) and returns at once: from now on nothing else is sent,
      * and the close frame goes out on a thread of its own, because a send in progress to a peer that does
-     * not read holds the send lock until its write deadline. The read loop finishes the handshake when the
+     * not read holds the send permit until its write deadline. The read side finishes the handshake when the
      * peer answers, or the connection is dropped if it does not answer in time. Safe to call more than once,
      * from any thread.
      */
@@ -78,20 +99,37 @@ public final class WebSocketConnection {
         }
     }
 
-    public boolean isOpen() {
-        return sender.ourClose() == null && !socket.isClosed();
+    /** Drops the connection at once, without a closing handshake; {@link #serve} then returns. Idempotent. */
+    public void abort() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: close failed: {1}", name, e.toString());
+        }
+        // A closed channel is no longer selected, so its selector thread is told.
+        selector.execute(() -> endReading(new ReadEnd.Dropped(new AsynchronousCloseException())));
     }
 
-    /** Reads until the connection ends, passing messages to {@code listener}; returns when it is closed. */
+    public boolean isOpen() {
+        return sender.ourClose() == null && channel.isOpen();
+    }
+
+    /**
+     * Serves the connection until it ends, then returns: messages go to {@code listener} on a selector
+     * thread, and its {@link WebSocketListener#onClose} is called on this thread, after the last message.
+     */
     public void serve(WebSocketListener listener) {
+        this.listener = listener; // published to the selector thread by the hand-over below
         IdleSweeper.SHARED.watch(this);
-        CloseFrame status;
+        ReadEnd end;
         try {
-            status = readUntilClosed(listener);
+            selector.execute(this::startReading);
+            end = readEnd.join();
         } finally {
             IdleSweeper.SHARED.forget(this);
         }
-        sender.closeSocket();
+        CloseFrame status = finish(end);
+        abort();
         LOG.log(Level.DEBUG, "{0} closed: {1} {2}", name, status.code(), status.reason());
         listener.onClose(this, status);
     }
@@ -112,7 +150,7 @@ public final class WebSocketConnection {
      */
     void closeIfIdle(long nowNanos) {
         if (sender.ourClose() == null && nowNanos - lastDataNanos > idleTimeoutNanos) {
-            if (reader.inFrame()) {
+            if (inFrame) {
                 close(CloseCodes.POLICY_VIOLATION, "frame not complete in time");
             } else {
                 close(CloseCodes.GOING_AWAY, "idle timeout");
@@ -120,38 +158,66 @@ public final class WebSocketConnection {
         }
     }
 
-    private CloseFrame readUntilClosed(WebSocketListener listener) {
-        MessageAssembler assembler = new MessageAssembler(maxMessageBytes);
+    /** On the selector thread: the channel has bytes, or an end of stream, to read. */
+    void onReadable(ReadSelector thread) {
+        if (readEnded) {
+            return;
+        }
+        ByteBuffer buffer = thread.readBuffer(decoder.maxFrameBytes());
+        if (partialFrame != null) {
+            buffer.put(partialFrame);
+            partialFrame = null;
+        }
         try {
-            while (true) {
-                Optional<CloseFrame> ended = handle(reader.read(), assembler, listener);
-                if (ended.isPresent()) {
-                    return ended.get();
-                }
+            if (channel.read(buffer) < 0) {
+                endReading(new ReadEnd.Dropped(new EOFException("connection closed")));
+                return;
+            }
+        } catch (IOException e) {
+            endReading(new ReadEnd.Dropped(e));
+            return;
+        }
+        decodeAll(buffer.flip());
+    }
+
+    /** On the selector thread: registers for reads, after decoding what came with the upgrade. */
+    private void startReading() {
+        if (readEnded) {
+            return; // dropped before it began
+        }
+        try {
+            key = selector.register(channel, this);
+        } catch (ClosedChannelException e) {
+            endReading(new ReadEnd.Dropped(e));
+            return;
+        }
+        decodeAll(ByteBuffer.wrap(firstBytes));
+    }
+
+    /** Acts on every whole frame in {@code bytes}; keeps the start of an unfinished one for the next read. */
+    private void decodeAll(ByteBuffer bytes) {
+        try {
+            Frame frame;
+            while (!readEnded && (frame = decoder.decode(bytes)) != null) {
+                handle(frame);
             }
         } catch (ProtocolException violation) {
             // The peer's garbage, answered with a close code: worth one DEBUG line, never a flood of INFO.
             LOG.log(Level.DEBUG, "{0}: {1}, closing with {2}", name, violation.getMessage(), violation.closeCode());
-            failConnection(violation.closeCode(), violation.getMessage());
-            return new CloseFrame(violation.closeCode(), violation.getMessage());
-        } catch (IOException dropped) {
-            CloseFrame ours = sender.ourClose();
-            if (ours != null) {
-                return ours;
-            }
-            if (!(dropped instanceof EOFException)) {
-                LOG.log(Level.DEBUG, "{0} dropped: {1}", name, dropped.toString());
-            }
-            return new CloseFrame(CloseCodes.ABNORMAL, "connection dropped without a close frame");
+            CloseFrame close = new CloseFrame(violation.closeCode(), violation.getMessage());
+            endReading(new ReadEnd.Failed(close, sender.decideClose(close)));
         }
+        if (!readEnded && bytes.hasRemaining()) {
+            partialFrame = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+        }
+        inFrame = partialFrame != null;
     }
 
-    /** Acts on one frame; the peer's close frame when the connection is done. */
-    private Optional<CloseFrame> handle(Frame frame, MessageAssembler assembler, WebSocketListener listener)
-            throws IOException, ProtocolException {
+    /** On the selector thread: acts on one frame. */
+    private void handle(Frame frame) throws ProtocolException {
         switch (frame.opcode()) {
             // RFC 6455 5.5.2: answer a ping with a pong carrying the same payload, unless closing.
-            case PING -> sender.sendUnlessClosing(Frame.of(Opcode.PONG, frame.payload()));
+            case PING -> sender.pong(frame.payload());
             // 5.5.3: an unsolicited pong is allowed and needs no answer.
             case PONG -> {
             }
@@ -159,24 +225,20 @@ public final class WebSocketConnection {
                 CloseFrame peerClose = CloseFrame.parse(frame.payload());
                 // 5.5.1: echo the status code, unless our own close is already out or on its way.
                 CloseFrame echo = new CloseFrame(peerClose.code(), "");
-                if (sender.decideClose(echo)) {
-                    sender.writeClose(echo, CLOSE_HANDSHAKE_TIMEOUT);
-                }
-                return Optional.of(peerClose);
+                endReading(new ReadEnd.PeerClosed(peerClose, sender.decideClose(echo) ? Optional.of(echo) : Optional.empty()));
             }
             default -> {
                 Optional<String> message = assembler.accept(frame);
                 // After we sent close, data may still arrive; RFC 6455 7.1.2 lets us discard it.
                 if (message.isPresent() && sender.ourClose() == null) {
                     lastDataNanos = System.nanoTime(); // only data keeps a connection alive, never pings
-                    deliver(listener, message.get());
+                    deliver(message.get());
                 }
             }
         }
-        return Optional.empty();
     }
 
-    private void deliver(WebSocketListener listener, String message) {
+    private void deliver(String message) {
         try {
             listener.onText(this, message);
         } catch (RuntimeException e) {
@@ -185,15 +247,61 @@ public final class WebSocketConnection {
         }
     }
 
-    /**
-     * RFC 6455 7.1.7 "Fail the WebSocket Connection": send the close frame, then close TCP, after letting
-     * what is still in flight arrive (see {@link Linger}).
-     */
-    private void failConnection(int code, String reason) {
-        CloseFrame close = new CloseFrame(code, reason);
-        if (sender.decideClose(close)) {
-            sender.writeClose(close, CLOSE_HANDSHAKE_TIMEOUT);
+    /** On the selector thread: stops reading, once, and lets {@link #serve} go on. */
+    private void endReading(ReadEnd end) {
+        if (readEnded) {
+            return;
         }
-        Linger.drain(socket, in, CLOSE_HANDSHAKE_TIMEOUT, maxMessageBytes);
+        readEnded = true;
+        partialFrame = null;
+        inFrame = false;
+        if (key != null) {
+            key.cancel();
+        }
+        readEnd.complete(end);
+    }
+
+    /** On the connection's own thread: what may wait for the peer, and the status the listener hears. */
+    private CloseFrame finish(ReadEnd end) {
+        return switch (end) {
+            case ReadEnd.PeerClosed closed -> {
+                closed.echo().ifPresent(echo -> sender.writeClose(echo, CLOSE_HANDSHAKE_TIMEOUT));
+                yield closed.peerClose();
+            }
+            case ReadEnd.Failed failed -> {
+                // RFC 6455 7.1.7 "Fail the WebSocket Connection": send the close frame, then close TCP, after
+                // letting what is still in flight arrive (see ChannelWaits#drain).
+                if (failed.closeDecided()) {
+                    sender.writeClose(failed.close(), CLOSE_HANDSHAKE_TIMEOUT);
+                }
+                ChannelWaits.drain(channel, CLOSE_HANDSHAKE_TIMEOUT, maxMessageBytes);
+                yield failed.close();
+            }
+            case ReadEnd.Dropped dropped -> {
+                CloseFrame ours = sender.ourClose();
+                if (ours != null) {
+                    yield ours;
+                }
+                if (!(dropped.cause() instanceof EOFException)) {
+                    LOG.log(Level.DEBUG, "{0} dropped: {1}", name, dropped.cause().toString());
+                }
+                yield new CloseFrame(CloseCodes.ABNORMAL, "connection dropped without a close frame");
+            }
+        };
+    }
+
+    /** How the read side ended. */
+    private sealed interface ReadEnd {
+        /** The peer's close frame came; {@code echo} is ours to send back, unless we had closed first. */
+        record PeerClosed(CloseFrame peerClose, Optional<CloseFrame> echo) implements ReadEnd {
+        }
+
+        /** The peer broke a rule; {@code close} is our answer, unless we had decided another close before. */
+        record Failed(CloseFrame close, boolean closeDecided) implements ReadEnd {
+        }
+
+        /** The connection ended without a close frame from the peer. */
+        record Dropped(IOException cause) implements ReadEnd {
+        }
     }
 }

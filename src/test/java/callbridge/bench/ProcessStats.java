@@ -46,11 +46,17 @@ final class ProcessStats {
     /** The heap still in use after a full collection, from {@code jcmd} of the JDK running this test, in KiB. */
     static long liveHeapKb(long pid) throws IOException, InterruptedException {
         jcmd(pid, "GC.run");
-        Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+        // Serial, Parallel and G1 say "used 1234K"; ZGC says "used 22M".
+        String info = jcmd(pid, "GC.heap_info");
+        Matcher used = Pattern.compile("used (\\d+)([KMG])").matcher(info);
         if (!used.find()) {
-            throw new IllegalStateException("no heap figure from jcmd GC.heap_info");
+            throw new IllegalStateException("no heap figure from jcmd GC.heap_info: " + info);
         }
-        return Long.parseLong(used.group(1));
+        return Long.parseLong(used.group(1)) << switch (used.group(2)) {
+            case "K" -> 0;
+            case "M" -> 10;
+            default -> 20;
+        };
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {

@@ -61,7 +61,21 @@ final class RawClient implements AutoCloseable {
 
     /** Connects and completes the opening handshake, asserting the server's exact 101 answer. */
     static RawClient open(int port, String target) throws IOException {
-        RawClient client = connect(port);
+        return handshake(connect(port), target);
+    }
+
+    /**
+     * As {@link #open}, with a receive buffer of about {@code bytes}, fixed before connecting so the kernel
+     * does not grow it: a client that stops reading then backs up the server's sends quickly.
+     */
+    static RawClient openWithReceiveBuffer(int port, String target, int bytes) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(bytes);
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return handshake(new RawClient(socket), target);
+    }
+
+    private static RawClient handshake(RawClient client, String target) throws IOException {
         try {
             client.write(request("GET", target, UPGRADE_HEADERS));
             assertEquals(SWITCHING_PROTOCOLS, client.readHead(), "handshake answer");

@@ -1,0 +1,117 @@
+package callbridge.websocket;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The read side of every server WebSocket: a few platform threads, one per core, each with a
+ * {@link Selector} over the connections given to it. When a connection is readable its thread reads what
+ * has arrived into one buffer it shares with all its connections, decodes the whole frames in it and
+ * hands each message to the connection's listener, all without leaving the thread
+ * ({@link WebSocketConnection#onReadable}).
+ *
+ * <p>Why not a virtual thread per connection, blocked in a read: a Twilio media stream is a ~400-byte
+ * message every 20 ms per call, and per message that design cost about 2 {@code read} calls (one
+ * answering EAGAIN), an {@code epoll_ctl} to re-arm the poller and 4 {@code futex} wake-ups (poller to
+ * carrier thread), a third of the server's CPU spent switching threads: 25-29 µs per message at 300-400
+ * calls, of which decoding, JSON, mu-law and the VAD are about 6. A bare reader of such messages measured
+ * 14 µs per message that way, and 7 with one selector thread: here a message costs one {@code read} and a
+ * share of one {@code epoll_wait}, on a thread that is already running.
+ *
+ * <p>The price is a rule for listeners: {@link WebSocketListener#onText} runs on one of these threads and
+ * holds up every connection that shares it until it returns. Whatever may block (closing handshakes,
+ * lingering drains, {@code onClose}) runs on the connection's own virtual thread, and pongs are written
+ * from here only when they go out at once ({@link FrameSender#pong}).
+ */
+final class ReadSelector {
+    private static final System.Logger LOG = System.getLogger(ReadSelector.class.getName());
+    /** Room for the largest frame of the default size limit; grown if a connection allows larger ones. */
+    private static final int INITIAL_READ_BUFFER = FrameDecoder.MAX_HEADER_BYTES + WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES;
+    private static final ReadSelector[] SHARED = startThreads(Runtime.getRuntime().availableProcessors());
+    private static final AtomicInteger NEXT = new AtomicInteger();
+
+    private final Selector selector;
+    /** Work for this thread from others: registrations and ends of connections, run between selections. */
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Only this thread uses it: the bytes of one connection at a time, from one read. */
+    private ByteBuffer readBuffer = ByteBuffer.allocateDirect(INITIAL_READ_BUFFER);
+
+    private ReadSelector(Selector selector) {
+        this.selector = selector;
+    }
+
+    /** The selector thread for a new connection: taken in turn, so connections spread evenly. */
+    static ReadSelector next() {
+        return SHARED[Math.floorMod(NEXT.getAndIncrement(), SHARED.length)];
+    }
+
+    /** Runs {@code task} on this selector's thread, soon; from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** On this selector's thread only: watches {@code channel} (non-blocking) for reads on behalf of {@code connection}. */
+    SelectionKey register(SocketChannel channel, WebSocketConnection connection) throws ClosedChannelException {
+        return channel.register(selector, SelectionKey.OP_READ, connection);
+    }
+
+    /** On this selector's thread only: its read buffer, cleared, with room for at least {@code capacity} bytes. */
+    ByteBuffer readBuffer(int capacity) {
+        if (readBuffer.capacity() < capacity) {
+            readBuffer = ByteBuffer.allocateDirect(capacity);
+        }
+        return readBuffer.clear();
+    }
+
+    private static ReadSelector[] startThreads(int count) {
+        ReadSelector[] selectors = new ReadSelector[count];
+        for (int i = 0; i < count; i++) {
+            try {
+                selectors[i] = new ReadSelector(Selector.open());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not open a selector for WebSocket reads", e);
+            }
+            Thread.ofPlatform().name("websocket-reads-" + i).daemon(true).start(selectors[i]::run);
+        }
+        return selectors;
+    }
+
+    private void run() {
+        while (true) {
+            try {
+                selector.select(this::readable);
+            } catch (IOException e) {
+                // Only a broken epoll descriptor does this; spinning on it would help nobody either.
+                LOG.log(Level.ERROR, "WebSocket selector failed; its connections are no longer read", e);
+                return;
+            }
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                runSafely(task);
+            }
+        }
+    }
+
+    private void readable(SelectionKey key) {
+        runSafely(() -> ((WebSocketConnection) key.attachment()).onReadable(this));
+    }
+
+    /** A bug in one connection's handling must not stop the thread that every other one relies on. */
+    private static void runSafely(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "WebSocket read handling failed", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package callbridge.websocket;
+
+import callbridge.server.CallbridgeServer;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One selector thread reads many connections ({@link ReadSelector}), so nothing one peer does may hold that
+ * thread: here a peer that pings without ever reading, until its pongs back up on the server.
+ */
+class ReadSelectorTest {
+    /**
+     * 200,000 pings of 131 bytes. Once they are all written the server has read at least all but what the
+     * socket buffers hold (tens of MiB at most), and owes far more pongs than its send buffer (at most
+     * 4 MiB here) and the deaf peer's 4 KiB take.
+     */
+    private static final int PINGS = 200_000;
+    private static final int PINGS_PER_WRITE = 1_000;
+    private static final Duration PINGING_TIME = Duration.ofSeconds(30);
+
+    @AutoClose
+    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
+
+    @Test
+    void peerThatPingsButNeverReads_holdsUpNoOtherConnection() throws Exception {
+        byte[] ping = FrameWriter.encode(Frame.of(Opcode.PING, FrameWriterTest.pattern(125)), RawClient.RFC_MASK);
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (int i = 0; i < PINGS_PER_WRITE; i++) {
+            batch.writeBytes(ping);
+        }
+        byte[] pings = batch.toByteArray();
+        try (RawClient deaf = RawClient.openWithReceiveBuffer(server.port(), "/echo", 4096);
+             ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Written from another thread: a server whose selector thread waited on the pongs would stop
+            // reading, and the writes would block; the wait below then fails instead of hanging.
+            Future<?> pinging = writer.submit(() -> {
+                for (int i = 0; i < PINGS / PINGS_PER_WRITE; i++) {
+                    deaf.write(pings);
+                }
+                return null;
+            });
+            pinging.get(PINGING_TIME.toSeconds(), TimeUnit.SECONDS);
+            // Connections go to the selector threads in turn, so one more than there are threads shares the
+            // deaf peer's. Its pongs wait for the write deadline (10 s), longer than a probe waits for its echo.
+            for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
+                try (RawClient probe = RawClient.open(server.port(), "/echo")) {
+                    probe.sendText("still served " + i);
+                    probe.expectText("still served " + i);
+                }
+            }
+            deaf.abort();
+        }
+    }
+}
