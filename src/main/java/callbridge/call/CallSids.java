@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
  * has no separator, no dot and no room for anything else.
  */
 public final class CallSids {
-    private static final Pattern CALL_SID = Pattern.compile("CA[0-9a-fA-F]{32}");
+    /** The shape as a regular expression, for patterns that contain a CallSid (a stream URL's path). */
+    public static final String REGEX = "CA[0-9a-fA-F]{32}";
+    private static final Pattern CALL_SID = Pattern.compile(REGEX);
 
     private CallSids() {
     }

@@ -8,14 +8,11 @@ import java.util.concurrent.atomic.LongAdder;
  * over one cache line, and adding allocates nothing once a thread has its cell; the cells are summed only
  * when someone reads the value (a scrape, a few times a minute).
  */
-public final class Counter implements Metric {
-    private final String name;
-    private final String help;
+public final class Counter extends Metric {
     private final LongAdder count = new LongAdder();
 
     Counter(String name, String help) {
-        this.name = name;
-        this.help = help;
+        super(name, help);
     }
 
     public void increment() {
@@ -25,22 +22,12 @@ public final class Counter implements Metric {
     /** Adds {@code amount}, which may not be negative: a counter never goes down. */
     public void add(long amount) {
         if (amount < 0) {
-            throw new IllegalArgumentException(name + ": a counter only goes up, got " + amount);
+            throw new IllegalArgumentException(name() + ": a counter only goes up, got " + amount);
         }
         count.add(amount);
     }
 
     public long value() {
         return count.sum();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String help() {
-        return help;
     }
 }

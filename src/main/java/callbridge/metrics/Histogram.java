@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * a scrape asks. A scrape that runs while observations land may see a sum a few observations ahead of or
  * behind the buckets: each is exact on its own, and the next scrape catches up.
  */
-public final class Histogram implements Metric {
+public final class Histogram extends Metric {
     /**
      * Bucket bounds for latencies, in seconds: 10 µs to 10 s, six bounds a decade (1, 1.5, 2, 3, 5, 7.5).
      * Fine enough that a quantile read from them is within one bucket (whose upper bound is at most 5/3 of its
@@ -32,8 +32,6 @@ public final class Histogram implements Metric {
             1, 1.5, 2, 3, 5, 7.5,
             10};
 
-    private final String name;
-    private final String help;
     /** Upper bounds, ascending, as given (for the {@code le} labels). */
     private final double[] upperBounds;
     /** The same bounds in nanoseconds, which observations are compared with. */
@@ -44,8 +42,7 @@ public final class Histogram implements Metric {
     private final LongAdder sumNanos = new LongAdder();
 
     Histogram(String name, String help, double[] upperBounds) {
-        this.name = name;
-        this.help = help;
+        super(name, help);
         if (upperBounds.length == 0) {
             throw new IllegalArgumentException(name + ": a histogram needs at least one bucket bound");
         }
@@ -100,16 +97,6 @@ public final class Histogram implements Metric {
     /** The sum of every observation, in whole nanoseconds: exact, where {@link HistogramSnapshot#sum} is a double. */
     long sumNanos() {
         return sumNanos.sum();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String help() {
-        return help;
     }
 
     private static long saturatedNanos(Duration duration) {

@@ -11,16 +11,13 @@ import java.util.Collections;
  * stores forever, so a value a client could choose (a CallSid, an error message) would let it grow the
  * scrape without bound. Asking for a value outside the set is a programming error and throws.
  */
-public final class LabeledCounter implements Metric {
-    private final String name;
-    private final String help;
+public final class LabeledCounter extends Metric {
     private final String label;
     /** Each value's own counter, in the order the values were given (the order they are written in). */
     private final Map<String, Counter> byValue;
 
     LabeledCounter(String name, String help, String label, List<String> values) {
-        this.name = name;
-        this.help = help;
+        super(name, help);
         this.label = label;
         Map<String, Counter> counters = new LinkedHashMap<>();
         for (String value : values) {
@@ -38,7 +35,7 @@ public final class LabeledCounter implements Metric {
     public Counter labeled(String value) {
         Counter counter = byValue.get(value);
         if (counter == null) {
-            throw new IllegalArgumentException(name + ": " + label + "=\"" + value + "\" is not one of " + byValue.keySet());
+            throw new IllegalArgumentException(name() + ": " + label + "=\"" + value + "\" is not one of " + byValue.keySet());
         }
         return counter;
     }
@@ -53,15 +50,5 @@ public final class LabeledCounter implements Metric {
         Map<String, Long> values = new LinkedHashMap<>();
         byValue.forEach((value, counter) -> values.put(value, counter.value()));
         return values;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String help() {
-        return help;
     }
 }

@@ -13,8 +13,6 @@ import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -32,13 +30,13 @@ public final class GenerateHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(GenerateHandler.class.getName());
 
     private final Conversation conversation;
-    private final Optional<Secret> apiKey;
+    private final ApiKey apiKey;
     private final ClientPresence clients;
 
     /** @param clients tells when the client of a request has gone away */
     public GenerateHandler(Conversation conversation, Optional<Secret> apiKey, ClientPresence clients) {
         this.conversation = conversation;
-        this.apiKey = apiKey;
+        this.apiKey = new ApiKey(apiKey);
         this.clients = clients;
     }
 
@@ -49,12 +47,7 @@ public final class GenerateHandler implements HttpHandler {
             JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
             return;
         }
-        if (apiKey.isEmpty()) {
-            JsonAnswers.send(exchange, 503, Json.object("error", "API_KEY is not configured on the server"));
-            return;
-        }
-        if (!keyMatches(exchange.getRequestHeaders().getFirst(API_KEY_HEADER))) {
-            JsonAnswers.send(exchange, 403, Json.object("error", "missing or wrong " + API_KEY_HEADER));
+        if (!apiKey.admits(exchange)) {
             return;
         }
         GenerateRequest request;
@@ -89,11 +82,5 @@ public final class GenerateHandler implements HttpHandler {
             case TurnResult.ClientGone gone ->
                     LOG.log(Level.DEBUG, "call {0}: /generate client went away; the call is free again", request.sid());
         }
-    }
-
-    /** Constant-time comparison, so response timing reveals nothing about the key. */
-    private boolean keyMatches(String offered) {
-        return offered != null && MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8),
-                apiKey.orElseThrow().value().getBytes(StandardCharsets.UTF_8));
     }
 }

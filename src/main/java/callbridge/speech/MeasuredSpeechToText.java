@@ -2,12 +2,10 @@ package callbridge.speech;
 
 import callbridge.audio.Turn;
 import callbridge.metrics.Histogram;
-import callbridge.metrics.LabeledCounter;
 import callbridge.metrics.MetricRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -20,20 +18,17 @@ public final class MeasuredSpeechToText implements SpeechToText {
     private final SpeechToText service;
     private final Duration silenceWindow;
     private final Clock clock;
-    private final Histogram requests;
+    private final SpeechRequests requests;
     private final Histogram afterSpeech;
-    private final LabeledCounter failures;
 
     private MeasuredSpeechToText(SpeechToText service, MetricRegistry metrics, Duration silenceWindow, Clock clock) {
         this.service = Objects.requireNonNull(service, "service");
         this.silenceWindow = Objects.requireNonNull(silenceWindow, "silenceWindow");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.requests = metrics.histogram("callbridge_stt_request_seconds",
-                "Speech-to-text requests, from sending a turn to its text or failure (retries included).");
+        this.requests = new SpeechRequests(metrics, "stt", "Speech-to-text requests",
+                "from sending a turn to its text or failure (retries included)");
         this.afterSpeech = metrics.histogram("callbridge_turn_end_to_stt_seconds",
                 "From the end of a turn's speech to its speech-to-text request, beyond the silence window that ends a turn.");
-        this.failures = metrics.counter("callbridge_stt_failures_total", "Speech-to-text requests that failed, by kind.",
-                "kind", Arrays.stream(SpeechException.Kind.values()).map(SpeechException.Kind::label).toList());
     }
 
     /**
@@ -51,17 +46,6 @@ public final class MeasuredSpeechToText implements SpeechToText {
         if (turn.ending() == Turn.Ending.SILENCE && turn.speechEndedAt() != null) {
             afterSpeech.observe(Duration.between(turn.speechEndedAt(), clock.instant()).minus(silenceWindow));
         }
-        long started = System.nanoTime();
-        try {
-            return service.transcribe(turn);
-        } catch (SpeechException e) {
-            failures.labeled(e.kind().label()).increment();
-            throw e;
-        } catch (RuntimeException e) {
-            failures.labeled(SpeechException.Kind.OTHER.label()).increment();
-            throw e;
-        } finally {
-            requests.observeSince(started);
-        }
+        return requests.<String, RuntimeException>measure(() -> service.transcribe(turn));
     }
 }

@@ -1,11 +1,9 @@
 package callbridge.speech;
 
 import callbridge.metrics.Histogram;
-import callbridge.metrics.LabeledCounter;
 import callbridge.metrics.MetricRegistry;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -15,17 +13,14 @@ import java.util.Objects;
 public final class MeasuredTextToSpeech implements TextToSpeech {
     private final TextToSpeech service;
     private final Histogram firstAudio;
-    private final Histogram requests;
-    private final LabeledCounter failures;
+    private final SpeechRequests requests;
 
     private MeasuredTextToSpeech(TextToSpeech service, MetricRegistry metrics) {
         this.service = Objects.requireNonNull(service, "service");
         this.firstAudio = metrics.histogram("callbridge_tts_first_audio_seconds",
                 "Text-to-speech requests, from sending the text to the first audio back.");
-        this.requests = metrics.histogram("callbridge_tts_request_seconds",
-                "Text-to-speech requests, from sending the text to the last audio handed on, or the failure.");
-        this.failures = metrics.counter("callbridge_tts_failures_total", "Text-to-speech requests that failed, by kind.",
-                "kind", Arrays.stream(SpeechException.Kind.values()).map(SpeechException.Kind::label).toList());
+        this.requests = new SpeechRequests(metrics, "tts", "Text-to-speech requests",
+                "from sending the text to the last audio handed on, or the failure");
     }
 
     public static MeasuredTextToSpeech wrap(TextToSpeech service, MetricRegistry metrics) {
@@ -35,17 +30,10 @@ public final class MeasuredTextToSpeech implements TextToSpeech {
     @Override
     public void synthesize(String text, AudioSink audio) throws SpeechException, IOException {
         long started = System.nanoTime();
-        try {
+        requests.<Void, IOException>measure(() -> {
             service.synthesize(text, new FirstAudioTimer(audio, started));
-        } catch (SpeechException e) {
-            failures.labeled(e.kind().label()).increment();
-            throw e;
-        } catch (RuntimeException e) {
-            failures.labeled(SpeechException.Kind.OTHER.label()).increment();
-            throw e;
-        } finally {
-            requests.observeSince(started);
-        }
+            return null;
+        });
     }
 
     /** Hands the audio on, noting when the first of it came. One per request, on the request's thread. */

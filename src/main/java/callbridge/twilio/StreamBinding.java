@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.call.CallSids;
 import callbridge.server.Routes;
 
 import javax.crypto.Mac;
@@ -29,11 +30,9 @@ import java.util.regex.Pattern;
 public final class StreamBinding {
     /** A shorter secret would make the token easier to forge than the HMAC is to break. */
     public static final int MIN_SECRET_BYTES = 32;
-    /** Twilio's CallSid: "CA" and 32 hex digits (https://www.twilio.com/docs/voice/api/call-resource). */
-    private static final Pattern CALL_SID = Pattern.compile("CA[0-9a-fA-F]{32}");
     /** base64url without padding (RFC 4648 section 5): the token needs no escaping in a URL path. */
     private static final Pattern STREAM_PATH = Pattern.compile(
-            Pattern.quote(Routes.MEDIA) + "/(" + CALL_SID.pattern() + ")/([A-Za-z0-9_-]{1,100})");
+            Pattern.quote(Routes.MEDIA) + "/(" + CallSids.REGEX + ")/([A-Za-z0-9_-]{1,100})");
     private static final String HMAC = "HmacSHA256";
 
     private final SecretKeySpec key;
@@ -58,13 +57,9 @@ public final class StreamBinding {
         return new StreamBinding(secret);
     }
 
-    public static boolean isCallSid(String text) {
-        return CALL_SID.matcher(text).matches();
-    }
-
     /** The path of the call's stream URL, as put in TwiML. */
     public String path(String callSid) {
-        if (!isCallSid(callSid)) {
+        if (!CallSids.isCallSid(callSid)) {
             throw new IllegalArgumentException("not a Twilio CallSid: " + callSid);
         }
         return Routes.MEDIA + "/" + callSid + "/" + token(callSid);

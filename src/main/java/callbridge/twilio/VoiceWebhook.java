@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.call.CallSids;
 import callbridge.http.FormData;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
@@ -94,7 +95,7 @@ public final class VoiceWebhook implements HttpHandler {
             }
         }
         String callSid = fields.getOrDefault("CallSid", "");
-        if (!StreamBinding.isCallSid(callSid)) {
+        if (!CallSids.isCallSid(callSid)) {
             // Twilio always sends it; without it there is no call to bind a stream to.
             JsonAnswers.send(exchange, 400, Json.object("error", "CallSid missing or not a Twilio CallSid (CA and 32 hex digits)"));
             return;
