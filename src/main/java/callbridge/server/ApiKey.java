@@ -11,8 +11,9 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * The {@code X-API-KEY} check of the routes for drivers, answered as {@code /generate} answers it: 503 when
- * no {@code API_KEY} is configured, 403 when the header is missing or wrong.
+ * What the routes for drivers ({@code /generate}, {@code /calls}) ask of every request, answered the same
+ * way: 405 for anything but GET, 503 when no {@code API_KEY} is configured, 403 when the {@code X-API-KEY}
+ * header is missing or wrong.
  */
 final class ApiKey {
     private final Optional<Secret> key;
@@ -21,8 +22,13 @@ final class ApiKey {
         this.key = key;
     }
 
-    /** True when the request carries the key; otherwise the refusal has been answered. */
+    /** True when the request is a GET carrying the key; otherwise the refusal has been answered. */
     boolean admits(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
+            return false;
+        }
         if (key.isEmpty()) {
             JsonAnswers.send(exchange, 503, Json.object("error", "API_KEY is not configured on the server"));
             return false;

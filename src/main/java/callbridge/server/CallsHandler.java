@@ -53,11 +53,6 @@ public final class CallsHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            exchange.getResponseHeaders().set("Allow", "GET");
-            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
-            return;
-        }
         String path = exchange.getRequestURI().getPath();
         String rest = path.substring(Math.min(path.length(), Routes.CALLS.length()));
         if (!path.startsWith(Routes.CALLS) || !(rest.isEmpty() || rest.startsWith("/"))) {

@@ -42,11 +42,6 @@ public final class GenerateHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            exchange.getResponseHeaders().set("Allow", "GET");
-            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
-            return;
-        }
         if (!apiKey.admits(exchange)) {
             return;
         }
