@@ -1,7 +1,6 @@
 package callbridge.bench;
 
 import callbridge.json.Json;
-import callbridge.testing.ServerProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -12,46 +11,41 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The agent's side of every call in a capacity run, as a driver would run it: for each call {@code emulate}
- * reports streaming, a loop of {@code GET /generate}: the first one waits for what the caller says, every
- * later one answers it with {@value #REPLY} (spoken by the text-to-speech stand-in into the call) and waits
- * for the caller's next turn. So every turn costs the server a transcription, a synthesis and the media
- * frames out, as in production, and the first-audio latency is measured on real traffic.
+ * The agent's side of every call in a capacity run, as a driver of inbound calls runs it: it learns each new
+ * call from {@code GET /calls/next}, and drives it with a loop of {@code GET /generate}: the first one waits
+ * for what the caller says, every later one answers it with {@value #REPLY} (spoken by the text-to-speech
+ * stand-in into the call) and waits for the caller's next turn. So every turn costs the server a
+ * transcription, a synthesis and the media frames out, as in production, and the first-audio latency is
+ * measured on real traffic.
  */
 final class Agents implements AutoCloseable {
     static final String REPLY = "Muy bien, le reservo la mesa.";
-    private static final Pattern STREAMING = Pattern.compile("^call (CA[0-9a-f]{32}): streaming");
-    /** How often the generator's output is looked at for new calls. */
-    private static final long POLL_MILLIS = 20;
+    /** How long one {@code /calls/next} waits; the watcher asks again until it is closed. */
+    private static final String NEXT_TIMEOUT_SECONDS = "5";
 
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    private final String base;
+    private final String server;
     private final String apiKey;
     private final AtomicLong replies = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    /** Looks for new calls in the generator's output; none when the calls stay silent. */
+    /** Claims new calls from the server; none when the calls stay silent. */
     private Optional<Thread> watcher = Optional.empty();
     private volatile boolean closed;
 
-    private Agents(String base, String apiKey) {
-        this.base = base;
+    private Agents(String server, String apiKey) {
+        this.server = server;
         this.apiKey = apiKey;
     }
 
-    /** Answers every call {@code generator} starts, until closed. */
-    static Agents start(int port, String apiKey, ServerProcess generator) {
-        Agents agents = new Agents("http://127.0.0.1:" + port + "/generate?", apiKey);
-        agents.watcher = Optional.of(Thread.ofVirtual().name("agents").start(() -> agents.answerCallsOf(generator)));
+    /** Answers every call the server at {@code port} receives, until closed. */
+    static Agents start(int port, String apiKey) {
+        Agents agents = new Agents("http://127.0.0.1:" + port, apiKey);
+        agents.watcher = Optional.of(Thread.ofVirtual().name("agents").start(agents::answerNewCalls));
         return agents;
     }
 
@@ -70,33 +64,42 @@ final class Agents implements AutoCloseable {
         return failures.get();
     }
 
-    private void answerCallsOf(ServerProcess generator) {
-        Set<String> answered = new HashSet<>();
-        int seen = 0;
-        while (!closed && generator.isAlive()) {
-            List<String> lines = generator.stdout();
-            for (String line : lines.subList(seen, lines.size())) {
-                Matcher streaming = STREAMING.matcher(line);
-                if (streaming.find() && answered.add(streaming.group(1))) {
-                    String sid = streaming.group(1);
-                    Thread.ofVirtual().name("agent " + sid).start(() -> converse(sid));
-                }
-            }
-            seen = lines.size();
+    private void answerNewCalls() {
+        while (!closed) {
             try {
-                Thread.sleep(POLL_MILLIS); // the generator is another process: its output is polled
+                HttpResponse<String> next = get("/calls/next?timeout=" + NEXT_TIMEOUT_SECONDS);
+                if (next.statusCode() == 200) {
+                    String sid = Json.MAPPER.readTree(next.body()).path("call_sid").asText();
+                    Thread.ofVirtual().name("agent " + sid).start(() -> converse(sid));
+                } else if (next.statusCode() != 204) {
+                    failures.incrementAndGet();
+                }
+            } catch (IOException e) {
+                failedUnlessClosed();
+                return;
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
+    /** A request that failed counts, unless it failed because the run is over. */
+    private void failedUnlessClosed() {
+        if (!closed) {
+            failures.incrementAndGet();
+        }
+    }
+
+    private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(server + pathAndQuery)).header("X-API-KEY", apiKey)
+                .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private void converse(String sid) {
         String query = "sid=" + sid + "&first=true&timeout=30";
         while (!closed) {
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + query))
-                        .header("X-API-KEY", apiKey).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = get("/generate?" + query);
                 if (response.statusCode() != 200) {
                     failures.incrementAndGet();
                     return;
@@ -109,7 +112,7 @@ final class Agents implements AutoCloseable {
                     replies.incrementAndGet();
                 }
             } catch (IOException e) {
-                failures.incrementAndGet();
+                failedUnlessClosed();
                 return;
             } catch (InterruptedException e) {
                 return;

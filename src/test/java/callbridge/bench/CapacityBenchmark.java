@@ -109,7 +109,7 @@ class CapacityBenchmark {
             clip.ifPresent(audio -> emulate.addAll(List.of("--audio", audio.toString(), "--repeat", Integer.toString(SPEAK_EVERY_SECONDS))));
             try (ServerProcess generator = ServerProcess.run(Files.createDirectories(dir.resolve("emulate")), generatorEnv,
                     emulate, pinning.generator());
-                 Agents agents = clip.isPresent() ? Agents.start(port, API_KEY, generator) : Agents.none()) {
+                 Agents agents = clip.isPresent() ? Agents.start(port, API_KEY) : Agents.none()) {
                 Thread.sleep(ramp.plus(WARM_UP)); // benchmark over real time: every call starts and settles
                 // The window opens and closes on the generator's progress lines, so the frames it really sent
                 // in the window (fewer than planned if it fell behind) divide the server's CPU. The scrapes

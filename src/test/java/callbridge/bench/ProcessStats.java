@@ -43,20 +43,19 @@ final class ProcessStats {
                 .findFirst().orElseThrow();
     }
 
-    /** The heap still in use after a full collection, from {@code jcmd} of the JDK running this test, in KiB. */
+    /**
+     * The live objects on the heap, from {@code jcmd GC.class_histogram} of the JDK running this test, in KiB:
+     * counted by one full collection at a safepoint, so allocation going on meanwhile adds nothing. (Reading
+     * "used" from {@code GC.heap_info} after {@code GC.run} would count whatever the server allocated in the
+     * second between the two commands: at 1,000 calls tens of MB of young garbage.)
+     */
     static long liveHeapKb(long pid) throws IOException, InterruptedException {
-        jcmd(pid, "GC.run");
-        // Serial, Parallel and G1 say "used 1234K"; ZGC says "used 22M".
-        String info = jcmd(pid, "GC.heap_info");
-        Matcher used = Pattern.compile("used (\\d+)([KMG])").matcher(info);
-        if (!used.find()) {
-            throw new IllegalStateException("no heap figure from jcmd GC.heap_info: " + info);
+        String histogram = jcmd(pid, "GC.class_histogram");
+        Matcher total = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$").matcher(histogram);
+        if (!total.find()) {
+            throw new IllegalStateException("no Total line from jcmd GC.class_histogram: " + histogram.lines().limit(5).toList());
         }
-        return Long.parseLong(used.group(1)) << switch (used.group(2)) {
-            case "K" -> 0;
-            case "M" -> 10;
-            default -> 20;
-        };
+        return Long.parseLong(total.group(1)) / 1024;
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
