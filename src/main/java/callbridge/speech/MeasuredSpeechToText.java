@@ -6,13 +6,16 @@ import callbridge.metrics.MetricRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
  * A {@link SpeechToText} measured: how long each request takes, how it fails, and how long after its
- * turn's speech it began. Requests begin when a call's transcriber takes the turn, so the last figure is
- * the server's own delay in ending turns: from the end of the speech, less the silence window that must
- * pass before a turn is over, to the request (late frames, a turn waiting behind the call's previous one).
+ * turn's speech it began. Requests begin when a call's transcriber takes the turn, so the last two figures
+ * are the delay in ending turns: from the end of the speech, less the silence window that must pass before
+ * a turn is over, to the request; and the server's own part of that, from the frame that completed the
+ * window to the request (a turn waiting behind the call's previous one, a busy scheduler). The difference
+ * is frames that came late: the window is counted in frames, and they arrive when the network brings them.
  */
 public final class MeasuredSpeechToText implements SpeechToText {
     private final SpeechToText service;
@@ -20,6 +23,7 @@ public final class MeasuredSpeechToText implements SpeechToText {
     private final Clock clock;
     private final SpeechRequests requests;
     private final Histogram afterSpeech;
+    private final Histogram afterDetection;
 
     private MeasuredSpeechToText(SpeechToText service, MetricRegistry metrics, Duration silenceWindow, Clock clock) {
         this.service = Objects.requireNonNull(service, "service");
@@ -29,6 +33,8 @@ public final class MeasuredSpeechToText implements SpeechToText {
                 "from sending a turn to its text or failure (retries included)");
         this.afterSpeech = metrics.histogram("callbridge_turn_end_to_stt_seconds",
                 "From the end of a turn's speech to its speech-to-text request, beyond the silence window that ends a turn.");
+        this.afterDetection = metrics.histogram("callbridge_turn_detected_to_stt_seconds",
+                "From the frame that ended a turn to the turn's speech-to-text request.");
     }
 
     /**
@@ -43,8 +49,12 @@ public final class MeasuredSpeechToText implements SpeechToText {
     public String transcribe(Turn turn) throws SpeechException {
         // Only a turn that silence ended waited for the window; one cut at its maximum length or by the
         // stream's end did not. A wall clock that stepped back counts as no delay.
+        Instant now = clock.instant();
         if (turn.ending() == Turn.Ending.SILENCE && turn.speechEndedAt() != null) {
-            afterSpeech.observe(Duration.between(turn.speechEndedAt(), clock.instant()).minus(silenceWindow));
+            afterSpeech.observe(Duration.between(turn.speechEndedAt(), now).minus(silenceWindow));
+        }
+        if (turn.detectedAt() != null) {
+            afterDetection.observe(Duration.between(turn.detectedAt(), now));
         }
         return requests.<String, RuntimeException>measure(() -> service.transcribe(turn));
     }

@@ -132,6 +132,7 @@ class CapacityBenchmark {
                         100.0 * used.totalNanos() / wallNanos, (busyRssKb - idleRssKb) / (double) calls,
                         (busyHeapKb - idleHeapKb) / (double) calls, summary,
                         last.since(first, ServerScrape.INBOUND_FRAME), last.since(first, ServerScrape.TURN_END_TO_STT),
+                        last.since(first, ServerScrape.TURN_DETECTED_TO_STT),
                         last.since(first, ServerScrape.TTS_FIRST_AUDIO_TO_MEDIA), summary.framesSent() - received,
                         elevenLabs.sttRequests().size() - turnsBefore, clip.isPresent() ? expectedTurns(calls, duration) : 0,
                         agents.replies(), agents.failures());

@@ -12,18 +12,20 @@ import java.util.Locale;
  *
  * @param inboundFrame   a media frame's arrival at the stream's listener to its VAD decision, over the window
  * @param turnEndToStt   end of speech to the speech-to-text request, less the silence window, over the window
+ * @param detectedToStt  the frame that completed the silence window to the speech-to-text request: the server's part
  * @param ttsToMedia     text-to-speech's first audio to the first media frame of it, over the window
  * @param framesLost     frames the generator sent that the server did not count as received
  */
 record CapacityRow(int calls, boolean conversation, double userMicrosPerFrame, double systemMicrosPerFrame, double corePercent,
                    double rssKbPerCall, double heapKbPerCall, GeneratorSummary generator, HistogramSnapshot inboundFrame,
-                   HistogramSnapshot turnEndToStt, HistogramSnapshot ttsToMedia, long framesLost, long turnsHeard,
+                   HistogramSnapshot turnEndToStt, HistogramSnapshot detectedToStt, HistogramSnapshot ttsToMedia, long framesLost, long turnsHeard,
                    long turnsSpoken, long agentReplies, long agentFailures) {
     static final String COST_HEADER = "| calls | server CPU per frame, µs (user + sys) | server core | RSS per call, KiB | live heap per call, KiB"
             + " | generator CPU per frame, µs | generator late frames (≥ 5 ms) |\n|---|---|---|---|---|---|---|\n";
     static final String TIMELINESS_HEADER = "| calls | inbound frame to VAD decision, p50 / p99 | end of speech to STT request beyond the window, p99"
-            + " | TTS first audio to first media frame, p99 | reply as the caller hears it, p50 / p99 | frames lost"
-            + " | clips said / transcribed / answered | failed calls or turns |\n|---|---|---|---|---|---|---|---|\n";
+            + " | of which the server's (turn detected to STT request), p99 | TTS first audio to first media frame, p99"
+            + " | reply as the caller hears it, p50 / p99 | frames lost | clips said / transcribed / answered"
+            + " | failed calls or turns |\n|---|---|---|---|---|---|---|---|---|\n";
 
     private String label() {
         return String.format(Locale.ROOT, "%,d%s", calls, conversation ? "" : " silent");
@@ -37,22 +39,34 @@ record CapacityRow(int calls, boolean conversation, double userMicrosPerFrame, d
     }
 
     String timelinessLine() {
-        return String.format(Locale.ROOT, "| %s | %s / %s | %s | %s | %s / %s | %,d | %,d / %,d / %,d | %d |",
+        return String.format(Locale.ROOT, "| %s | %s / %s | %s | %s | %s | %s / %s | %,d | %,d / %,d / %,d | %d |",
                 label(), millis(inboundFrame, 0.50), millis(inboundFrame, 0.99), millis(turnEndToStt, 0.99),
-                millis(ttsToMedia, 0.99), millis(generator.p50ReplyMillis()), millis(generator.p99ReplyMillis()), framesLost,
+                millis(detectedToStt, 0.99), millis(ttsToMedia, 0.99), millis(generator.p50ReplyMillis()), millis(generator.p99ReplyMillis()), framesLost,
                 turnsSpoken, turnsHeard, agentReplies, generator.failedCalls() + agentFailures);
     }
 
-    /** A quantile in milliseconds, or a dash when nothing was observed. */
+    /**
+     * A quantile, or a dash when nothing was observed; at the top bound it says so ({@code ≥ 10 s}): the truth
+     * is somewhere above it.
+     */
     private static String millis(HistogramSnapshot histogram, double quantile) {
-        return millis(histogram.quantile(quantile) * 1000);
+        double[] bounds = histogram.upperBounds();
+        double seconds = histogram.quantile(quantile);
+        if (!Double.isNaN(seconds) && seconds >= bounds[bounds.length - 1]) {
+            return String.format(Locale.ROOT, "≥ %.0f s", bounds[bounds.length - 1]);
+        }
+        return millis(seconds * 1000);
     }
 
+    /** Microseconds below a millisecond, where the server's own per-frame work is. */
     private static String millis(double millis) {
         if (Double.isNaN(millis)) {
             return "–";
         }
-        return millis < 10 ? String.format(Locale.ROOT, "%.2f ms", millis) : String.format(Locale.ROOT, "%.0f ms", millis);
+        if (millis < 1) {
+            return String.format(Locale.ROOT, "%.0f µs", millis * 1000);
+        }
+        return millis < 10 ? String.format(Locale.ROOT, "%.1f ms", millis) : String.format(Locale.ROOT, "%.0f ms", millis);
     }
 
     static String tables(List<CapacityRow> rows, String pinning, int speakEverySeconds, Duration window) {

@@ -19,6 +19,7 @@ import java.time.Duration;
 record ServerScrape(PrometheusScrape scrape) {
     static final String INBOUND_FRAME = "callbridge_inbound_frame_seconds";
     static final String TURN_END_TO_STT = "callbridge_turn_end_to_stt_seconds";
+    static final String TURN_DETECTED_TO_STT = "callbridge_turn_detected_to_stt_seconds";
     static final String TTS_FIRST_AUDIO_TO_MEDIA = "callbridge_tts_first_audio_to_media_seconds";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

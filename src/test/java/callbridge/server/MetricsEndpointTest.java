@@ -83,6 +83,7 @@ class MetricsEndpointTest {
         assertEquals(2, after.value("callbridge_turns_detected_total"));
         assertEquals(2, after.histogram("callbridge_stt_request_seconds").count());
         assertEquals(2, after.histogram("callbridge_turn_end_to_stt_seconds").count());
+        assertEquals(2, after.histogram("callbridge_turn_detected_to_stt_seconds").count());
         assertEquals(1, after.histogram("callbridge_tts_first_audio_seconds").count());
         assertEquals(1, after.histogram("callbridge_tts_request_seconds").count());
         assertEquals(1, after.histogram("callbridge_tts_first_audio_to_media_seconds").count());
@@ -146,7 +147,7 @@ class MetricsEndpointTest {
                 "callbridge_live_calls", "callbridge_calls_ended_total", "callbridge_turns_detected_total",
                 "callbridge_media_messages_received_total", "callbridge_media_messages_sent_total",
                 "callbridge_media_malformed_messages_total", "callbridge_inbound_frame_seconds",
-                "callbridge_turn_end_to_stt_seconds", "callbridge_stt_request_seconds", "callbridge_stt_failures_total",
+                "callbridge_turn_end_to_stt_seconds", "callbridge_turn_detected_to_stt_seconds", "callbridge_stt_request_seconds", "callbridge_stt_failures_total",
                 "callbridge_tts_first_audio_seconds", "callbridge_tts_request_seconds", "callbridge_tts_failures_total",
                 "callbridge_tts_first_audio_to_media_seconds", "callbridge_open_connections", "callbridge_open_websockets",
                 "callbridge_jvm_heap_used_bytes", "callbridge_jvm_heap_committed_bytes", "callbridge_jvm_threads_live"),

@@ -84,6 +84,20 @@ class MeasuredSpeechTest {
     }
 
     @Test
+    void speechToText_delayAfterDetection_isTheServersOwnPart_forEveryTurn() {
+        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b"), metrics, SILENCE, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // The window ended 12 ms before the request, whenever its frames came; a turn cut at its maximum
+        // length has no window but was detected all the same.
+        assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).minusMillis(12), Turn.Ending.SILENCE));
+        assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).minusMillis(3), Turn.Ending.MAX_LENGTH));
+
+        var delays = scrape().histogram("callbridge_turn_detected_to_stt_seconds");
+        assertEquals(2, delays.count());
+        assertEquals(0.015, delays.sum(), 1e-9);
+    }
+
+    @Test
     void textToSpeech_timesFirstAudioAndWhole_passesAudioOnUntouched() throws Exception {
         byte[] first = {1, 2, 3};
         byte[] second = {4, 5};
