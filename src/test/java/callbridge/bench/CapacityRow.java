@@ -23,7 +23,7 @@ record CapacityRow(int calls, boolean conversation, double userMicrosPerFrame, d
     static final String COST_HEADER = "| calls | server CPU per frame, µs (user + sys) | server core | RSS per call, KiB | live heap per call, KiB"
             + " | generator CPU per frame, µs | generator late frames (≥ 5 ms) |\n|---|---|---|---|---|---|---|\n";
     static final String TIMELINESS_HEADER = "| calls | inbound frame to VAD decision, p50 / p99 | end of speech to STT request beyond the window, p99"
-            + " | of which the server's (turn detected to STT request), p99 | TTS first audio to first media frame, p99"
+            + " | of which the server's (turn detected to STT request), p50 / p99 | TTS first audio to first media frame, p99"
             + " | reply as the caller hears it, p50 / p99 | frames lost | clips said / transcribed / answered"
             + " | failed calls or turns |\n|---|---|---|---|---|---|---|---|---|\n";
 
@@ -39,9 +39,9 @@ record CapacityRow(int calls, boolean conversation, double userMicrosPerFrame, d
     }
 
     String timelinessLine() {
-        return String.format(Locale.ROOT, "| %s | %s / %s | %s | %s | %s | %s / %s | %,d | %,d / %,d / %,d | %d |",
+        return String.format(Locale.ROOT, "| %s | %s / %s | %s | %s / %s | %s | %s / %s | %,d | %,d / %,d / %,d | %d |",
                 label(), millis(inboundFrame, 0.50), millis(inboundFrame, 0.99), millis(turnEndToStt, 0.99),
-                millis(detectedToStt, 0.99), millis(ttsToMedia, 0.99), millis(generator.p50ReplyMillis()), millis(generator.p99ReplyMillis()), framesLost,
+                millis(detectedToStt, 0.50), millis(detectedToStt, 0.99), millis(ttsToMedia, 0.99), millis(generator.p50ReplyMillis()), millis(generator.p99ReplyMillis()), framesLost,
                 turnsSpoken, turnsHeard, agentReplies, generator.failedCalls() + agentFailures);
     }
 
