@@ -38,7 +38,8 @@ class CapacityBenchmark {
     private static final int SPEAK_EVERY_SECONDS = 8;
     /** Calls start at this rate: fast enough for a short run, slow enough that set-up is not the load. */
     private static final int CALLS_PER_SECOND = 100;
-    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    /** Past the JIT compiling the call path and the first turns of every call, before the window opens. */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final Duration WINDOW = Duration.ofSeconds(Integer.getInteger("capacity.window", 20));
     private static final String API_KEY = "bench";
 
