@@ -104,12 +104,12 @@ final class Agents implements AutoCloseable {
                     failures.incrementAndGet();
                     return;
                 }
+                if (query.contains("input=")) {
+                    replies.incrementAndGet(); // spoken, whether the caller spoke again or hung up after it
+                }
                 JsonNode answer = Json.MAPPER.readTree(response.body());
                 if ("call_ended".equals(answer.path("kind").asText())) {
                     return;
-                }
-                if (query.contains("input=")) {
-                    replies.incrementAndGet();
                 }
             } catch (IOException e) {
                 failedUnlessClosed();

@@ -81,8 +81,10 @@ record CapacityRow(int calls, boolean conversation, double userMicrosPerFrame, d
         return tables.append("""
 
                 Server latencies come from its /metrics histograms (buckets 10 µs to 10 s, six a decade, so a quantile is
-                within one bucket). "frames lost": sent by the generator, never counted by the server. "clips said /
-                transcribed / answered": every clip said should reach speech-to-text once, and each turn an agent answers.
+                within one bucket). "Reply as the caller hears it" is emulate's: from the end of its clip to the first
+                audio back, the 2.8 s silence window (SILENCE_CHUNKS_TRIGGER=140, the prototype's) included. "Frames
+                lost": sent by the generator, never counted by the server. "Clips said / transcribed / answered": every
+                clip said should reach speech-to-text once, and its agent answer it.
                 """).toString();
     }
 }
