@@ -10,17 +10,17 @@ import java.util.Optional;
 
 /**
  * What every emulated caller says, frame by frame: the audio file's frames, then silence, the whole
- * repeated every {@code repeat} when asked. Each frame's base64 is computed once here and shared by all
- * calls: with thousands of calls sending the same file, encoding it again per call and frame would be the
- * generator's largest cost.
+ * repeated every {@code repeat} when asked. Each frame's base64 is computed once here, as the ASCII bytes
+ * that go into a {@link MediaMessage}, and shared by all calls: with thousands of calls sending the same file,
+ * encoding it again per call and frame would be the generator's largest cost.
  */
 final class CallAudio {
-    private final String[] speech;
-    private final String silence;
+    private final byte[][] speech;
+    private final byte[] silence;
     /** Frames in one cycle of speech and silence; 0 when the audio plays once. */
     private final long cycleFrames;
 
-    private CallAudio(String[] speech, long cycleFrames) {
+    private CallAudio(byte[][] speech, long cycleFrames) {
         this.speech = speech;
         this.silence = base64(silentFrame());
         this.cycleFrames = cycleFrames;
@@ -32,7 +32,7 @@ final class CallAudio {
      */
     static CallAudio of(byte[] mulaw, Optional<Duration> repeat) {
         int frames = Math.ceilDiv(mulaw.length, Frames.SAMPLES);
-        String[] speech = new String[frames];
+        byte[][] speech = new byte[frames][];
         for (int i = 0; i < frames; i++) {
             byte[] frame = silentFrame();
             int from = i * Frames.SAMPLES;
@@ -44,11 +44,11 @@ final class CallAudio {
     }
 
     static CallAudio silenceOnly() {
-        return new CallAudio(new String[0], 0);
+        return new CallAudio(new byte[0][], 0);
     }
 
-    /** The base64 payload of frame {@code index} (0-based) of a call. */
-    String payload(long index) {
+    /** The base64 payload of frame {@code index} (0-based) of a call, in ASCII; shared, so only to be read. */
+    byte[] payload(long index) {
         long inCycle = inCycle(index);
         return inCycle < speech.length ? speech[(int) inCycle] : silence;
     }
@@ -78,7 +78,7 @@ final class CallAudio {
         return frame;
     }
 
-    private static String base64(byte[] frame) {
-        return Base64.getEncoder().encodeToString(frame);
+    private static byte[] base64(byte[] frame) {
+        return Base64.getEncoder().encode(frame);
     }
 }

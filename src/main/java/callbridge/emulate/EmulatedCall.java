@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class EmulatedCall {
     private static final long FRAME_NANOS = Frames.DURATION.toNanos();
+    private static final long FRAME_MILLIS = Frames.DURATION.toMillis();
     private static final long GRID_NANOS = 1_000_000;
 
     private final CallIds ids;
@@ -35,6 +36,8 @@ final class EmulatedCall {
     private final long endNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final PlaybackBuffer playback;
+    /** Rewritten for every frame, so a frame's send allocates nothing (see {@link Pacer}). */
+    private final MediaMessage media;
     private final ReplyTimer replies;
     private final AtomicLong sequence;
     private final AtomicInteger marksEchoed = new AtomicInteger();
@@ -59,6 +62,7 @@ final class EmulatedCall {
         this.startNanos = startNanos;
         this.endNanos = duration.map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         this.playback = new PlaybackBuffer(out.isPresent());
+        this.media = new MediaMessage(ids.streamSid());
         this.replies = new ReplyTimer(replyLatency);
         this.sequence = new AtomicLong(sequence);
         // The first frame is due 20 ms after the start, once Twilio has captured it; rounded up to the pacer's
@@ -96,9 +100,12 @@ final class EmulatedCall {
                 return false;
             }
             frames++;
-            connection.sendText(TwilioMessages.media(sequence.incrementAndGet(), ids.streamSid(), frames,
-                    (frames - 1) * Frames.DURATION.toMillis(), audio.payload(frames - 1)));
-            echo(reachedMarks(now, frames - 1));
+            int length = media.write(sequence.incrementAndGet(), frames, (frames - 1) * FRAME_MILLIS, audio.payload(frames - 1));
+            connection.sendText(media.bytes(), 0, length);
+            List<String> reached = reachedMarks(now, frames - 1);
+            if (!reached.isEmpty()) { // most frames reach no mark; then not even an iterator is made
+                echo(reached);
+            }
         } catch (IOException e) {
             over = true; // the connection is closing or gone; its reader reports how it ended
             return false;

@@ -52,6 +52,9 @@ final class PlaybackBuffer {
 
     /** Marks whose audio has played by {@code now}, in the order they were sent, removed from the buffer. */
     List<String> reachedMarks(long now) {
+        if (marks.isEmpty() || marks.peekFirst().dueNanos() > now) {
+            return List.of(); // what most frames find: no list made for them (the pacer must not allocate per frame)
+        }
         List<String> reached = new ArrayList<>();
         while (!marks.isEmpty() && marks.peekFirst().dueNanos() <= now) {
             reached.add(marks.removeFirst().name());

@@ -11,9 +11,10 @@ import java.util.Optional;
 
 /**
  * The media-stream JSON from Twilio's side, with no I/O: what Twilio sends ({@code connected}, {@code start},
- * {@code media}, {@code mark}, {@code stop}, shaped as in
- * https://www.twilio.com/docs/voice/media-streams/websocket-messages, numbers as strings as Twilio sends
- * them), and what a server sends Twilio ({@code media}, {@code mark}, {@code clear}) read back.
+ * {@code mark}, {@code stop}, shaped as in https://www.twilio.com/docs/voice/media-streams/websocket-messages,
+ * numbers as strings as Twilio sends them; {@code media}, sent 50 times a second per call, is written into
+ * reused bytes by {@link MediaMessage}), and what a server sends Twilio ({@code media}, {@code mark},
+ * {@code clear}) read back.
  */
 final class TwilioMessages {
     /** What the server told us. */
@@ -46,19 +47,6 @@ final class TwilioMessages {
         ObjectNode custom = start.putObject("customParameters");
         parameters.forEach(custom::put);
         return Json.write(message);
-    }
-
-    /**
-     * One inbound frame. Built by concatenation rather than through a JSON tree: it is the generator's
-     * per-frame work, every value is ours (digits, a base64 payload, our own stream id) and none needs escaping.
-     *
-     * @param chunk     1-based count of media messages on this stream
-     * @param timestamp milliseconds since the stream started
-     */
-    static String media(long sequence, String streamSid, long chunk, long timestamp, String payloadBase64) {
-        return "{\"event\":\"media\",\"sequenceNumber\":\"" + sequence + "\",\"media\":{\"track\":\"inbound\",\"chunk\":\""
-                + chunk + "\",\"timestamp\":\"" + timestamp + "\",\"payload\":\"" + payloadBase64
-                + "\"},\"streamSid\":\"" + streamSid + "\"}";
     }
 
     /** The echo of a mark the server sent, once playback reached it (or a clear dropped it). */

@@ -6,40 +6,60 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.random.RandomGenerator;
 
 /**
  * The client end of one WebSocket connection after its handshake: masked sends that are safe from any
  * thread, and a blocking read loop for the server's messages. RFC 6455 5.3: every frame a client sends is
  * masked with a fresh, unpredictable key, so that a proxy that does not speak WebSocket cannot be fed
  * bytes of the client's choosing; the server's frames arrive unmasked.
+ *
+ * <p>Every frame is built in one array the connection keeps and written with one {@code write}: a load
+ * generator sends tens of thousands of frames a second, and garbage per frame would bring young-GC pauses
+ * that make its frames late. {@link #sendText(byte[], int, int)} allocates nothing.
  */
 public final class ClientConnection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+    /** Room for a Twilio media message of one 20 ms frame (about 400 bytes) and its header. */
+    private static final int INITIAL_FRAME_BUFFER_BYTES = 512;
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
-    private final RandomGenerator maskKeys;
+    private final MaskingKeys maskingKeys;
     private final int maxMessageBytes;
     private final ReentrantLock sendLock = new ReentrantLock();
+    /** The frame being sent; grows to the largest frame sent so far. Guarded by {@link #sendLock}. */
+    private byte[] frameBuffer = new byte[INITIAL_FRAME_BUFFER_BYTES];
     /** Our close frame, once sent; nothing may follow it (RFC 6455 5.5.1). */
     private final AtomicReference<CloseFrame> sentClose = new AtomicReference<>();
 
-    ClientConnection(Socket socket, InputStream in, RandomGenerator maskKeys, int maxMessageBytes) throws IOException {
+    ClientConnection(Socket socket, InputStream in, MaskingKeys maskingKeys, int maxMessageBytes) throws IOException {
         this.socket = socket;
         this.in = in;
         this.out = socket.getOutputStream();
-        this.maskKeys = maskKeys;
+        this.maskingKeys = maskingKeys;
         this.maxMessageBytes = maxMessageBytes;
     }
 
     /** Sends one text message in one frame; fails once our close frame has gone out. */
     public void sendText(String text) throws IOException {
-        if (!send(Frame.of(Opcode.TEXT, text.getBytes(StandardCharsets.UTF_8)), null)) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        sendText(utf8, 0, utf8.length);
+    }
+
+    /**
+     * Sends {@code length} bytes from {@code offset} of {@code utf8} as one text message in one frame, without
+     * allocating; the bytes are copied before this returns, so the caller may reuse the array. They must be
+     * UTF-8 (RFC 6455 5.6), which is not checked here: the server checks it. Fails once our close frame has
+     * gone out.
+     */
+    public void sendText(byte[] utf8, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, utf8.length);
+        if (!send(Opcode.TEXT, utf8, offset, length, null)) {
             throw new IOException("the connection is closing; nothing more may be sent");
         }
     }
@@ -52,7 +72,8 @@ public final class ClientConnection implements AutoCloseable {
     public void close(int code, String reason) {
         CloseFrame close = new CloseFrame(code, reason);
         try {
-            if (send(Frame.of(Opcode.CLOSE, close.toPayload()), close)) {
+            byte[] payload = close.toPayload();
+            if (send(Opcode.CLOSE, payload, 0, payload.length, close)) {
                 Thread.ofVirtual().name("websocket close timer").start(this::abortAfterCloseTimeout);
             }
         } catch (IOException e) {
@@ -73,7 +94,7 @@ public final class ClientConnection implements AutoCloseable {
             while (true) {
                 Frame frame = reader.read();
                 switch (frame.opcode()) {
-                    case PING -> send(Frame.of(Opcode.PONG, frame.payload()), null); // RFC 6455 5.5.2
+                    case PING -> send(Opcode.PONG, frame.payload(), 0, frame.payload().length, null); // RFC 6455 5.5.2
                     case PONG -> {
                         // RFC 6455 5.5.3: unsolicited pongs need no answer.
                     }
@@ -122,11 +143,11 @@ public final class ClientConnection implements AutoCloseable {
         abort();
     }
 
-    /** Writes one masked frame unless our close frame has gone out; {@code closing} is set for that one. */
-    private boolean send(Frame frame, CloseFrame closing) throws IOException {
-        byte[] maskingKey = new byte[4];
-        maskKeys.nextBytes(maskingKey);
-        byte[] bytes = FrameWriter.encode(frame, maskingKey);
+    /**
+     * Writes one masked frame, unless our close frame has gone out; {@code closing} is set for that one. The
+     * frame is built under the lock because the buffer it is built in is the connection's one.
+     */
+    private boolean send(Opcode opcode, byte[] payload, int offset, int length, CloseFrame closing) throws IOException {
         sendLock.lock();
         try {
             // Checked under the lock the close frame is sent under, so no frame can slip in behind it.
@@ -136,7 +157,11 @@ public final class ClientConnection implements AutoCloseable {
             if (closing != null) {
                 sentClose.set(closing);
             }
-            out.write(bytes);
+            if (frameBuffer.length < FrameWriter.maskedLength(length)) {
+                frameBuffer = new byte[FrameWriter.maskedLength(length)];
+            }
+            int frameLength = FrameWriter.putMasked(frameBuffer, opcode, payload, offset, length, maskingKeys.next());
+            out.write(frameBuffer, 0, frameLength);
             out.flush();
             return true;
         } finally {

@@ -51,7 +51,7 @@ public final class WebSocketClient {
                 throw new IOException("WebSocket upgrade to " + target + " failed: " + problem.get());
             }
             socket.setSoTimeout(0); // from here the reader waits as long as the stream lasts
-            return new ClientConnection(socket, in, random, WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
+            return new ClientConnection(socket, in, MaskingKeys.seededBy(random), WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;

@@ -7,8 +7,9 @@
  * on its own virtual thread, sends from any thread ({@link callbridge.websocket.FrameSender}, waiting with a
  * deadline through {@link callbridge.websocket.ChannelWaits}). The client side, for {@code emulate}: {@link callbridge.websocket.ClientHandshake} (the
  * request and the checks of the answer), {@link callbridge.websocket.WebSocketClient} (connect) and
- * {@link callbridge.websocket.ClientConnection} (masked sends, and a blocking {@link callbridge.websocket.FrameReader}
- * over the same decoder for the server's frames).
+ * {@link callbridge.websocket.ClientConnection} (masked sends built in one reused array, with keys from
+ * {@link callbridge.websocket.MaskingKeys}, and a blocking {@link callbridge.websocket.FrameReader} over the
+ * same decoder for the server's frames).
  * Depends on {@code http} only.
  */
 package callbridge.websocket;

@@ -60,6 +60,51 @@ class ClientFramesTest {
         }
     }
 
+    /** The reusable-buffer send: a range of a larger array, a long frame, then a short one after it. */
+    @ParameterizedTest(name = "{0} bytes")
+    @CsvSource({"0", "5", "125", "126", "400", "65535", "65536"})
+    void sendTextBytes_range_readsBackAsTheMessage_andTheArrayIsLeftAsItWas(int length) throws Exception {
+        try (Loopback loop = Loopback.open()) {
+            byte[] around = new byte[length + 20];
+            for (int i = 0; i < around.length; i++) {
+                around[i] = (byte) ('a' + i % 26);
+            }
+            byte[] copy = around.clone();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    loop.client.sendText(around, 7, length);
+                    loop.client.sendText(around, 0, 3); // shorter, into the buffer the longer one grew
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            FrameReader server = new FrameReader(loop.serverIn, LIMIT);
+            Frame first = server.read();
+            Frame second = server.read();
+            assertEquals(Opcode.TEXT, first.opcode());
+            assertArrayEquals(java.util.Arrays.copyOfRange(copy, 7, 7 + length), first.payload());
+            assertEquals("abc", new String(second.payload(), StandardCharsets.US_ASCII));
+            assertArrayEquals(copy, around, "the caller's bytes are masked in a copy");
+        }
+    }
+
+    @Test
+    void sendTextBytes_rangeOutsideTheArray_isRefused() throws Exception {
+        try (Loopback loop = Loopback.open()) {
+            byte[] five = new byte[5];
+            assertThrows(IndexOutOfBoundsException.class, () -> loop.client.sendText(five, 3, 3));
+            assertThrows(IndexOutOfBoundsException.class, () -> loop.client.sendText(five, -1, 2));
+        }
+    }
+
+    @Test
+    void sendTextBytes_afterClose_fails() throws Exception {
+        try (Loopback loop = Loopback.open()) {
+            loop.client.close(CloseCodes.NORMAL, "bye");
+            assertThrows(java.io.IOException.class, () -> loop.client.sendText(new byte[]{'x'}, 0, 1));
+        }
+    }
+
     @Test
     void readUntilClosed_deliversText_answersPing_echoesClose() throws Exception {
         try (Loopback loop = Loopback.open()) {

@@ -84,6 +84,29 @@ class FrameWriterTest {
         assertEquals("48 65 6c 6c 6f", Hex.of(payload));
     }
 
+    /** RFC 6455 5.7's masked "Hello", written into a reused array as a client sends it, from a byte range. */
+    @Test
+    void putMasked_rfcMaskedHello_fromTheMiddleOfAnArray() {
+        byte[] to = new byte[FrameWriter.maskedLength(5)];
+        byte[] around = "[Hello]".getBytes(StandardCharsets.US_ASCII);
+        int length = FrameWriter.putMasked(to, Opcode.TEXT, around, 1, 5, Masking.keyOf(RawClient.RFC_MASK));
+        assertEquals("81 85 37 fa 21 3d 7f 9f 4d 51 58", Hex.of(Arrays.copyOf(to, length)));
+        assertEquals("[Hello]", new String(around, StandardCharsets.US_ASCII), "the source is not masked");
+    }
+
+    /** The same bytes as {@link FrameWriter#encode(Frame, byte[])} at every length-form boundary, into one array. */
+    @ParameterizedTest(name = "{0} bytes")
+    @CsvSource({"0", "1", "125", "126", "127", "300", "65535", "65536", "65537"})
+    void putMasked_isWhatEncodeGives_atLengthBoundaries(int length) {
+        byte[] payload = pattern(length + 3);
+        byte[] to = new byte[FrameWriter.maskedLength(65537)];
+        Arrays.fill(to, (byte) 0x55); // left over from a longer frame: must not matter
+        int written = FrameWriter.putMasked(to, Opcode.TEXT, payload, 3, length, Masking.keyOf(RawClient.RFC_MASK));
+        assertEquals(FrameWriter.maskedLength(length), written);
+        assertArrayEquals(FrameWriter.encode(Frame.of(Opcode.TEXT, Arrays.copyOfRange(payload, 3, 3 + length)), RawClient.RFC_MASK),
+                Arrays.copyOf(to, written));
+    }
+
     /** Distinct bytes, so a shifted or reordered payload cannot pass for the original. */
     static byte[] pattern(int length) {
         byte[] bytes = new byte[length];

@@ -1,0 +1,87 @@
+package callbridge.emulate;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One call's inbound {@code media} message as Twilio sends it
+ * (https://www.twilio.com/docs/voice/media-streams/websocket-messages#media-message), written as UTF-8 into
+ * an array this object keeps and rewrites for every frame. It is the generator's per-frame work, so it
+ * allocates nothing: from one frame to the next only the sequence number, chunk, timestamp (as decimal
+ * digits in strings, as Twilio sends numbers) and the base64 payload change, so the text between them is
+ * constant bytes and the numbers' digits are written in place. Every value is ours (digits, base64, our own
+ * stream id) and none needs JSON escaping. Not thread-safe: the pacer thread writes it.
+ */
+final class MediaMessage {
+    private static final byte[] BEFORE_SEQUENCE = ascii("{\"event\":\"media\",\"sequenceNumber\":\"");
+    private static final byte[] BEFORE_CHUNK = ascii("\",\"media\":{\"track\":\"inbound\",\"chunk\":\"");
+    private static final byte[] BEFORE_TIMESTAMP = ascii("\",\"timestamp\":\"");
+    private static final byte[] BEFORE_PAYLOAD = ascii("\",\"payload\":\"");
+    /** Digits in {@link Long#MAX_VALUE}: the most a number here takes. */
+    private static final int MAX_DIGITS = 19;
+
+    /** Everything after the payload, the stream id included: fixed for the call. */
+    private final byte[] end;
+    private byte[] bytes = new byte[0];
+
+    MediaMessage(String streamSid) {
+        this.end = ("\"},\"streamSid\":\"" + streamSid + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Writes the message for one frame over the previous one.
+     *
+     * @param sequence      the stream's message count, this one included
+     * @param chunk         1-based count of media messages on this stream
+     * @param timestamp     milliseconds since the stream started
+     * @param payloadBase64 the frame's audio, base64 in ASCII; only read
+     * @return the message's length: it is the first that many bytes of {@link #bytes()}
+     */
+    int write(long sequence, long chunk, long timestamp, byte[] payloadBase64) {
+        if (sequence < 0 || chunk < 0 || timestamp < 0) {
+            throw new IllegalArgumentException("counts are not negative: sequence " + sequence + ", chunk " + chunk
+                    + ", timestamp " + timestamp);
+        }
+        int longest = BEFORE_SEQUENCE.length + BEFORE_CHUNK.length + BEFORE_TIMESTAMP.length + BEFORE_PAYLOAD.length
+                + 3 * MAX_DIGITS + payloadBase64.length + end.length;
+        if (bytes.length < longest) {
+            bytes = new byte[longest]; // the first frame only: every frame's payload has the same length
+        }
+        int at = put(0, BEFORE_SEQUENCE);
+        at = putDigits(at, sequence);
+        at = put(at, BEFORE_CHUNK);
+        at = putDigits(at, chunk);
+        at = put(at, BEFORE_TIMESTAMP);
+        at = putDigits(at, timestamp);
+        at = put(at, BEFORE_PAYLOAD);
+        at = put(at, payloadBase64);
+        return put(at, end);
+    }
+
+    /** The array the last {@link #write} wrote to; the same array until a longer message needs a larger one. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    private int put(int at, byte[] constant) {
+        System.arraycopy(constant, 0, bytes, at, constant.length);
+        return at + constant.length;
+    }
+
+    /** The digits {@link Long#toString(long)} gives for a value that is not negative, without the String. */
+    private int putDigits(int at, long value) {
+        int digits = 1;
+        for (long rest = value / 10; rest > 0; rest /= 10) {
+            digits++;
+        }
+        long rest = value;
+        for (int i = at + digits - 1; i >= at; i--) {
+            bytes[i] = (byte) ('0' + rest % 10);
+            rest /= 10;
+        }
+        return at + digits;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
