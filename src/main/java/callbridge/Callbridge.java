@@ -139,7 +139,8 @@ public final class Callbridge implements AutoCloseable {
     /**
      * The graceful shutdown a SIGTERM asks for: {@code /health} turns 503 and no new connections are taken;
      * every live call is ended (waiting {@code /generate} calls get the reason, media streams close with
-     * 1001) and completed at Twilio in parallel; answers still on their way are let out; then everything
+     * 1001) and completed at Twilio in parallel; drivers waiting in {@code /calls/next} get 204 at once;
+     * answers still on their way are let out; then everything
      * closes. Returns within about {@code grace}.
      */
     public void shutdown(Duration grace) {
@@ -151,6 +152,8 @@ public final class Callbridge implements AutoCloseable {
         server.frontDoor().stopAccepting();
         try {
             calls.registry().endAll(CallEnd.shutdown());
+            // Drivers waiting in /calls/next for a new call: none will come, and they must not hold the grace.
+            calls.directory().stopHandingOut();
             server.frontDoor().closeWebSockets("server shutting down");
             if (!calls.completion().awaitAll(deadline.remaining()) && calls.completion().underWay() > 0) {
                 LOG.log(Level.WARNING, "shutdown grace ran out with {0} call(s) not yet completed at Twilio",

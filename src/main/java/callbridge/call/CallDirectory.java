@@ -74,6 +74,11 @@ public final class CallDirectory {
         records.unclaimed().release(call, registry.live(call.callSid()).isPresent());
     }
 
+    /** The server is shutting down: drivers waiting in {@link #claimNext} get nothing now, and later ones at once. */
+    public void stopHandingOut() {
+        records.unclaimed().close();
+    }
+
     /** Drivers waiting in {@link #claimNext} now. */
     public int driversWaiting() {
         return records.unclaimed().waiting();

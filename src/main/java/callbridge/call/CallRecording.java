@@ -17,13 +17,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
  * A call's audio, both sides on one timeline, streamed to two temporary files while the call runs (one per
  * side, 16-bit PCM) and made into one stereo WAV when it ends: the far end on the left, callbridge on the
- * right. Memory per call is two small buffers, whatever the call's length; a recording stops at
+ * right. Memory per call is a few small buffers, whatever the call's length; a recording stops at
  * {@link #MAX_LENGTH}.
  *
  * <p>The timeline starts when the call's record does. The far end's audio is placed by how much of it the
@@ -33,52 +38,62 @@ import java.util.function.Consumer;
  * stream tells us only when a mark is reached). A {@code clear} drops what Twilio had not played yet, so
  * it cuts our side at the moment it was sent. Silence fills whatever a side did not say.
  *
- * <p>A write that fails (a full disk, a directory gone) ends the recording, not the call: the failure is
- * reported once to {@code onFailure} and the rest of the call is not recorded.
+ * <p>The far end's audio arrives on a selector thread that many calls share, which must never wait for a
+ * disk. So the files are opened, written and cut on the recording's own thread ({@link Disk}): recording a
+ * frame only decodes it into a buffer, and a full buffer (half a second of a side) is handed over. A disk
+ * that fails, or falls {@link #MAX_PENDING_WRITES} writes behind, ends the recording, not the call: the
+ * failure is reported once to {@code onFailure} and the rest of the call is not recorded.
  */
 final class CallRecording {
     /** The longest recording: 1 hour is 115 MB of stereo 16-bit audio at 8 kHz. */
     static final Duration MAX_LENGTH = Duration.ofHours(1);
+    /**
+     * Writes that may wait for the disk, each half a second of one side's audio (8 KB): room for our speech,
+     * which comes faster than real time, and for a disk that pauses. A disk this far behind has stopped;
+     * holding more would only cost memory.
+     */
+    static final int MAX_PENDING_WRITES = 32;
+    /** How long the end of a call waits for its recording's disk to finish the writes handed to it. */
+    static final Duration FINISH_PATIENCE = Duration.ofSeconds(10);
     /** A recording that records nothing, for calls with recording off: every method returns at once. */
     static final CallRecording OFF = new CallRecording();
 
     private static final long MAX_SAMPLES = MAX_LENGTH.toSeconds() * Frames.SAMPLE_RATE;
     private static final int BYTES_PER_SAMPLE = 2;
 
+    private final Disk disk;
     private final Track farEnd;
     private final Track ours;
     private final Instant origin;
 
     private CallRecording() {
+        this.disk = null;
         this.farEnd = null;
         this.ours = null;
         this.origin = Instant.EPOCH;
     }
 
-    private CallRecording(Track farEnd, Track ours, Instant origin) {
-        this.farEnd = farEnd;
-        this.ours = ours;
+    private CallRecording(Disk disk, Path directory, String stem, Instant origin) {
+        this.disk = disk;
+        this.farEnd = new Track(directory.resolve(stem + ".left.part"), disk);
+        this.ours = new Track(directory.resolve(stem + ".right.part"), disk);
         this.origin = origin;
     }
 
     /**
      * Starts recording into temporary files {@code <stem>.left.part} and {@code <stem>.right.part} in
-     * {@code directory}; the timeline begins at {@code origin}.
+     * {@code directory}; the timeline begins at {@code origin}. Returns at once: the files are made on the
+     * recording's own thread, and a failure to make them is reported to {@code onFailure}.
      */
-    static CallRecording start(Path directory, String stem, Instant origin, Consumer<IOException> onFailure)
-            throws IOException {
-        Files.createDirectories(directory);
-        Track left = new Track(directory.resolve(stem + ".left.part"), onFailure);
-        try {
-            return new CallRecording(left, new Track(directory.resolve(stem + ".right.part"), onFailure), origin);
-        } catch (IOException e) {
-            left.discard();
-            throw e;
-        }
+    static CallRecording start(Path directory, String stem, Instant origin, Consumer<IOException> onFailure) {
+        Disk disk = new Disk("recording " + stem, onFailure);
+        disk.submit(() -> Files.createDirectories(directory));
+        return new CallRecording(disk, directory, stem, origin);
     }
 
+    /** False when recording is off, or has stopped because its disk failed. */
     boolean isOn() {
-        return farEnd != null;
+        return disk != null && !disk.failed();
     }
 
     /** Where {@code at} is on the timeline, in samples. */
@@ -108,15 +123,18 @@ final class CallRecording {
     }
 
     /**
-     * Writes the stereo WAV to {@code wav} (through a temporary file beside it, renamed into place) and
-     * deletes the temporary files. Empty when the recording failed or was off.
+     * Waits for the disk to finish the recording (within {@link #FINISH_PATIENCE}), then writes the stereo
+     * WAV to {@code wav} (through a temporary file beside it, renamed into place) and deletes the temporary
+     * files. Empty when the recording failed or was off.
      */
     java.util.Optional<CallRecord.Recording> finishInto(Path wav) throws IOException {
         if (farEnd == null) {
             return java.util.Optional.empty();
         }
         try {
-            if (!farEnd.close() | !ours.close()) {
+            farEnd.finish();
+            ours.finish();
+            if (!disk.finish()) {
                 return java.util.Optional.empty();
             }
             long samples = Math.max(farEnd.samples(), ours.samples());
@@ -142,11 +160,12 @@ final class CallRecording {
         }
     }
 
-    /** Deletes the temporary files without making a WAV. */
+    /** Stops the recording's disk work, dropping writes not done yet, and deletes the temporary files. */
     void discard() {
-        if (farEnd != null) {
-            farEnd.discard();
-            ours.discard();
+        if (disk != null) {
+            disk.stop();
+            farEnd.delete();
+            ours.delete();
         }
     }
 
@@ -158,99 +177,194 @@ final class CallRecording {
         out.write(high < 0 ? 0 : high);
     }
 
+    /** Work on a recording's files; it may wait for the disk. */
+    @FunctionalInterface
+    private interface FileWork {
+        void run() throws IOException;
+    }
+
     /**
-     * One side: 16-bit little-endian PCM in a file, written through a buffer. Writes land at the later of
-     * their position and the side's end (so audio is never overlaid), and silence fills any gap before them.
+     * A recording's file work, done in order on a (virtual) thread of its own, with at most
+     * {@link #MAX_PENDING_WRITES} pieces waiting. The first failure, or a piece that finds no room, fails
+     * the recording: reported once, and the work still waiting is skipped.
+     */
+    private static final class Disk {
+        private final ThreadPoolExecutor thread;
+        private final Consumer<IOException> onFailure;
+        private final AtomicBoolean failed = new AtomicBoolean();
+
+        Disk(String name, Consumer<IOException> onFailure) {
+            this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_PENDING_WRITES),
+                    Thread.ofVirtual().name(name).factory());
+            this.onFailure = onFailure;
+        }
+
+        boolean failed() {
+            return failed.get();
+        }
+
+        /** Hands {@code work} to the recording's thread without waiting; fails the recording when there is no room. */
+        void submit(FileWork work) {
+            if (failed.get()) {
+                return;
+            }
+            try {
+                thread.execute(() -> {
+                    if (failed.get()) {
+                        return;
+                    }
+                    try {
+                        work.run();
+                    } catch (IOException e) {
+                        fail(e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                if (!thread.isShutdown()) { // once finished or stopped, a late frame is simply not recorded
+                    fail(new IOException("the disk did not keep up: " + MAX_PENDING_WRITES + " writes were waiting for it"));
+                }
+            }
+        }
+
+        /**
+         * Takes no more work, drops what waits and interrupts what is under way, without waiting for it: a
+         * disk that hangs keeps only this thread.
+         */
+        void stop() {
+            failed.set(true); // what the interruption breaks is no failure to report
+            thread.shutdownNow();
+        }
+
+        /** Takes no more work and waits for what was handed over; true if all of it succeeded in time. */
+        boolean finish() {
+            thread.shutdown();
+            try {
+                if (!thread.awaitTermination(FINISH_PATIENCE.toNanos(), TimeUnit.NANOSECONDS)) {
+                    fail(new IOException("the disk did not finish the recording within " + FINISH_PATIENCE.toSeconds() + " s"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(new IOException("interrupted while the recording was being finished"));
+            }
+            return !failed.get();
+        }
+
+        private void fail(IOException e) {
+            if (failed.compareAndSet(false, true)) {
+                onFailure.accept(e);
+            }
+        }
+    }
+
+    /**
+     * One side: 16-bit little-endian PCM in a file, collected in a buffer whose full contents are handed to
+     * the {@link Disk}. Writes land at the later of their position and the side's end (so audio is never
+     * overlaid), and silence fills any gap before them.
      */
     private static final class Track {
         /** Half a second of audio: one write to the file per half second of speech. */
         private static final int BUFFER_BYTES = Frames.SAMPLE_RATE;
 
         private final Path file;
-        private final Consumer<IOException> onFailure;
+        private final Disk disk;
         private final ReentrantLock lock = new ReentrantLock();
-        private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        private FileChannel channel;
-        /** Bytes in the file, not counting the buffer. */
-        private long flushed;
+        private ByteBuffer buffer = newBuffer();
+        /** Bytes handed to the disk, less any cut: where the buffer's first byte goes in the file. */
+        private long handedOff;
         private boolean truncated;
+        /** Opened, written and cut on the disk's thread only (closed by whoever deletes it, once that has ended). */
+        private volatile FileChannel channel;
 
-        Track(Path file, Consumer<IOException> onFailure) throws IOException {
+        Track(Path file, Disk disk) {
             this.file = file;
-            this.onFailure = onFailure;
-            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            this.disk = disk;
+            disk.submit(() -> channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
         }
 
         void write(long position, byte[] mulaw) {
             lock.lock();
             try {
-                if (channel == null) {
+                if (disk.failed()) {
                     return;
                 }
-                long at = Math.max(position, samples());
-                for (long gap = at - samples(); gap > 0 && !full(); gap--) {
-                    put((short) 0);
-                }
+                silence(Math.max(position, samples()) - samples());
                 for (int i = 0; i < mulaw.length && !full(); i++) {
                     put(MuLaw.decode(mulaw[i]));
                 }
-            } catch (IOException e) {
-                fail(e);
             } finally {
                 lock.unlock();
             }
         }
 
-        /** Drops everything at or after {@code position}. */
+        /** Drops everything at or after {@code position}: from the buffer if it is there, else from the file. */
         void cut(long position) {
             lock.lock();
             try {
-                if (channel == null || position >= samples()) {
+                if (disk.failed() || position >= samples()) {
                     return;
                 }
-                flush();
-                channel.truncate(position * BYTES_PER_SAMPLE);
-                flushed = position * BYTES_PER_SAMPLE;
-            } catch (IOException e) {
-                fail(e);
+                long bytes = position * BYTES_PER_SAMPLE;
+                if (bytes >= handedOff) {
+                    buffer.position((int) (bytes - handedOff));
+                } else {
+                    buffer.clear();
+                    handedOff = bytes;
+                    disk.submit(() -> channel.truncate(bytes));
+                }
             } finally {
                 lock.unlock();
             }
         }
 
         long samples() {
-            return (flushed + buffer.position()) / BYTES_PER_SAMPLE;
+            return (handedOff + buffer.position()) / BYTES_PER_SAMPLE;
         }
 
-        /** Flushes and closes; false if the track failed at some point. */
-        boolean close() {
+        /** Hands over what the buffer holds, and the file's closing. */
+        void finish() {
             lock.lock();
             try {
-                if (channel == null) {
-                    return false;
-                }
-                flush();
-                channel.close();
-                channel = null;
-                return true;
-            } catch (IOException e) {
-                fail(e);
-                return false;
+                handOff();
+                disk.submit(() -> channel.close());
             } finally {
                 lock.unlock();
             }
         }
 
-        void discard() {
+        /** Closes the file if it is open (a write under way then fails, unreported) and deletes it. */
+        void delete() {
             lock.lock();
             try {
-                closeQuietly();
+                FileChannel open = channel;
+                if (open != null) {
+                    open.close();
+                }
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                onFailure.accept(e);
+                disk.onFailure.accept(e);
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /**
+         * {@code samples} of silence: into the buffer when they fit, else left as a hole in the file, which
+         * reads as zeros, so a long pause costs the disk nothing.
+         */
+        private void silence(long samples) {
+            long room = MAX_SAMPLES - samples();
+            if (samples > room) {
+                samples = room;
+                truncated = true;
+            }
+            if (samples * BYTES_PER_SAMPLE <= buffer.remaining()) {
+                for (long i = 0; i < samples; i++) {
+                    buffer.putShort((short) 0);
+                }
+            } else {
+                handOff();
+                handedOff += samples * BYTES_PER_SAMPLE;
             }
         }
 
@@ -262,35 +376,31 @@ final class CallRecording {
             return false;
         }
 
-        private void put(short sample) throws IOException {
+        private void put(short sample) {
             if (!buffer.hasRemaining()) {
-                flush();
+                handOff();
             }
             buffer.putShort(sample);
         }
 
-        private void flush() throws IOException {
-            buffer.flip();
-            while (buffer.hasRemaining()) {
-                flushed += channel.write(buffer, flushed);
+        /** Gives the buffer's contents to the disk to write at their place in the file, and starts a new buffer. */
+        private void handOff() {
+            if (buffer.position() == 0) {
+                return;
             }
-            buffer.clear();
-        }
-
-        private void fail(IOException e) {
-            closeQuietly();
-            onFailure.accept(e);
-        }
-
-        private void closeQuietly() {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // the failure that brought us here is the one reported
+            ByteBuffer full = buffer.flip();
+            long at = handedOff;
+            handedOff += full.remaining();
+            buffer = newBuffer();
+            disk.submit(() -> {
+                for (long position = at; full.hasRemaining(); ) {
+                    position += channel.write(full, position);
                 }
-                channel = null;
-            }
+            });
+        }
+
+        private static ByteBuffer newBuffer() {
+            return ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 }

@@ -188,13 +188,9 @@ public final class CallRecords implements AutoCloseable {
         if (!settings.recordAudio()) {
             return CallRecording.OFF;
         }
-        try {
-            return CallRecording.start(files.orElseThrow().directory(), "." + callSid, clock.instant(),
-                    e -> WRITE_FAILED.log("call {0}: recording stopped: {1}", callSid, e.toString()));
-        } catch (IOException e) {
-            WRITE_FAILED.log("call {0}: not recorded: {1}", callSid, e.toString());
-            return CallRecording.OFF;
-        }
+        // Makes no file here: this runs on a selector thread, which must never wait for a disk.
+        return CallRecording.start(files.orElseThrow().directory(), "." + callSid, clock.instant(),
+                e -> WRITE_FAILED.log("call {0}: recording stopped, the rest of the call is not recorded: {1}", callSid, e.toString()));
     }
 
     /** On the writer thread: the recording first, so the record can name it. */

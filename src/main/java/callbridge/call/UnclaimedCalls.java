@@ -50,6 +50,8 @@ public final class UnclaimedCalls {
     private final LinkedHashMap<String, NewCall> unclaimed = new LinkedHashMap<>();
     private int waiting;
     private long forgotten;
+    /** The server is shutting down: no call will be handed out any more. */
+    private boolean closed;
 
     UnclaimedCalls(int maxUnclaimed) {
         if (maxUnclaimed < 1) {
@@ -90,7 +92,7 @@ public final class UnclaimedCalls {
     /**
      * Claims the oldest unclaimed call, waiting up to {@code timeout} for one, or until {@code abandoned}
      * completes (whoever asked has gone away): then nothing is claimed, and the calls stay for the next
-     * driver.
+     * driver. Empty at once once {@link #close closed}.
      */
     public Optional<NewCall> claim(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
         abandoned.thenRun(this::wakeAll);
@@ -98,8 +100,8 @@ public final class UnclaimedCalls {
         lock.lock();
         waiting++;
         try {
-            while (unclaimed.isEmpty() || abandoned.isDone()) {
-                if (nanos <= 0 || abandoned.isDone()) {
+            while (unclaimed.isEmpty() || abandoned.isDone() || closed) {
+                if (nanos <= 0 || abandoned.isDone() || closed) {
                     return Optional.empty();
                 }
                 nanos = changed.awaitNanos(nanos);
@@ -130,6 +132,20 @@ public final class UnclaimedCalls {
             reordered.putAll(unclaimed);
             unclaimed.clear();
             unclaimed.putAll(reordered);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The server is shutting down: drivers waiting in {@link #claim} give up now, and later ones do not wait,
+     * so none of them holds the shutdown for its grace.
+     */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -135,6 +135,21 @@ class CallsRouteTest {
     }
 
     @Test
+    void next_waitingDrivers_areAnsweredAtOnceByAShutdown_whichDoesNotWaitOutItsGrace() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> drivers = List.of(
+                getLater("/calls/next?timeout=600"), getLater("/calls/next?timeout=600"));
+        Await.until("two drivers waiting", Duration.ofSeconds(10), () -> server.directory().driversWaiting() == 2);
+        Duration grace = Duration.ofSeconds(20);
+        long began = System.nanoTime();
+        server.app().shutdown(grace);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        assertTrue(took.compareTo(grace.dividedBy(4)) < 0, "the shutdown waited for the drivers: " + took.toMillis() + " ms");
+        for (CompletableFuture<HttpResponse<String>> driver : drivers) {
+            assertEquals(204, driver.get(10, TimeUnit.SECONDS).statusCode(), "no call is coming");
+        }
+    }
+
+    @Test
     void next_aCallThatEndedUnclaimed_isNotHandedOut() throws Exception {
         try (FakeTwilioCall call = server.call()) {
             server.session(call.callSid());

@@ -1,0 +1,108 @@
+package callbridge.call;
+
+import callbridge.testing.Await;
+import callbridge.testing.FakeTwilioCall;
+import callbridge.testing.TestCallbridge;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * With {@code RECORD_AUDIO=true}, a disk that stops taking one recording's writes costs that recording and
+ * nothing else: the far end's audio arrives on a selector thread that many calls share, and the disk is
+ * written on the recording's own thread. The stalled disk here is a named pipe that nobody reads, put where
+ * one call's temporary recording file goes: opening it for writing waits for a reader, as a hung network
+ * file system would.
+ */
+class RecordingDiskTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    private Path records;
+
+    @Test
+    void aRecordingFileThatNeverOpens_holdsUpNoOtherCall_andItsRecordingStopsWhenItsWritesPileUp() throws Exception {
+        String stalledSid = FakeTwilioCall.newCallSid();
+        Path stalledFile = records.resolve("." + stalledSid + ".left.part");
+        mkfifo(stalledFile);
+        List<FakeTwilioCall> others = new ArrayList<>();
+        try (TestCallbridge server = TestCallbridge.start(Map.of("RECORDS_DIR", records.toString(), "RECORD_AUDIO", "true"))) {
+            try (FakeTwilioCall stalled = server.call(stalledSid)) {
+                // Connections take the selector threads in turn: one per core after it, and one shares its thread.
+                for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                    others.add(server.call());
+                }
+                awaitEachPressed(server, others, "1");
+
+                // 20 s of our speech at once (the text-to-speech stand-in answers at once): more than may wait
+                // for a disk that does not take it.
+                CompletableFuture.runAsync(() -> speak(server, stalledSid, "a".repeat(500)),
+                        Executors.newVirtualThreadPerTaskExecutor());
+                CallRecording recording = server.session(stalledSid).journal().recording();
+                Await.until("the stalled recording stopped", WAIT, () -> !recording.isOn());
+                awaitEachPressed(server, others, "2");
+                assertFalse(server.session(stalledSid).hasEnded(), "the call goes on unrecorded");
+            } finally {
+                others.forEach(FakeTwilioCall::close);
+                // Whatever still waits to open the pipe may go on, so the server can close.
+                readToTheEnd(stalledFile);
+            }
+        }
+    }
+
+    /**
+     * Each call presses {@code digit}, and its session hears it: the key is in the call's record so far.
+     * Asked of the sessions, which need their media streams read, not of anything that could wait for a disk.
+     */
+    private static void awaitEachPressed(TestCallbridge server, List<FakeTwilioCall> calls, String digit) throws Exception {
+        for (FakeTwilioCall call : calls) {
+            call.sendDtmf(digit);
+        }
+        for (FakeTwilioCall call : calls) {
+            Await.until(call.callSid() + " heard key " + digit, WAIT, () -> server.calls().live(call.callSid())
+                    .map(session -> CallRecordJson.of(session.journal().snapshot()).path("turns").toString()
+                            .contains("\"digit\":\"" + digit + "\""))
+                    .orElse(false));
+        }
+    }
+
+    private static void speak(TestCallbridge server, String callSid, String text) {
+        try {
+            server.generate(Map.of("sid", callSid, "input", text, "timeout", "1"));
+        } catch (IOException e) {
+            // the server closed when the test ended
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void mkfifo(Path path) throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo " + path);
+    }
+
+    /** Reads the pipe to its end on a thread of its own: whatever waits to open it for writing goes on. */
+    private static void readToTheEnd(Path fifo) {
+        Thread.ofVirtual().start(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // deleted or gone: nothing waits on it then
+            }
+        });
+    }
+}
