@@ -56,7 +56,11 @@ public final class WebSocketConnection {
     private final MessageAssembler assembler;
     private WebSocketListener listener;
     private SelectionKey key;
-    /** The start of a frame whose rest has not arrived yet; null when every byte read so far was decoded. */
+    /**
+     * The start of a frame whose rest has not arrived yet, with room for exactly as much as the decoder said
+     * it still needs (the rest of the header, or once that is known the rest of the frame); reads go
+     * straight into it. Null when every byte read so far was decoded.
+     */
     private ByteBuffer partialFrame;
     private boolean readEnded;
 
@@ -163,11 +167,10 @@ public final class WebSocketConnection {
         if (readEnded) {
             return;
         }
-        ByteBuffer buffer = thread.readBuffer(decoder.maxFrameBytes());
-        if (partialFrame != null) {
-            buffer.put(partialFrame);
-            partialFrame = null;
-        }
+        // An unfinished frame reads into its own buffer until it holds what the decoder asked for, and only
+        // then is decoded again: a peer that trickles a 64 KiB frame a byte at a time costs a copy of each
+        // byte, not a copy (and a decode) of the whole prefix on every read.
+        ByteBuffer buffer = partialFrame != null ? partialFrame : thread.readBuffer(decoder.maxFrameBytes());
         try {
             if (channel.read(buffer) < 0) {
                 endReading(new ReadEnd.Dropped(new EOFException("connection closed")));
@@ -176,6 +179,12 @@ public final class WebSocketConnection {
         } catch (IOException e) {
             endReading(new ReadEnd.Dropped(e));
             return;
+        }
+        if (buffer == partialFrame) {
+            if (buffer.hasRemaining()) {
+                return;
+            }
+            partialFrame = null;
         }
         decodeAll(buffer.flip());
     }
@@ -208,7 +217,7 @@ public final class WebSocketConnection {
             endReading(new ReadEnd.Failed(close, sender.decideClose(close)));
         }
         if (!readEnded && bytes.hasRemaining()) {
-            partialFrame = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip();
+            partialFrame = ByteBuffer.allocate(bytes.remaining() + decoder.missing()).put(bytes);
         }
         inFrame = partialFrame != null;
     }

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +30,27 @@ class ReadSelectorTest {
 
     @AutoClose
     private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
+
+    /**
+     * An unfinished frame waits in a buffer of its own, sized from what the decoder still needs: the pieces
+     * here (1 to 7 bytes) split headers, lengths, masking keys and payloads at every place, and the frame
+     * after a trickled one must come out whole too.
+     */
+    @Test
+    void aLargeMessageTrickledInSmallPieces_arrivesWhole_andSoDoesTheOneAfterIt() throws Exception {
+        String large = "trickled ".repeat(6_000); // 54,000 bytes, under the 64 KiB message limit
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        frames.writeBytes(FrameWriter.encode(Frame.of(Opcode.TEXT, large.getBytes(StandardCharsets.UTF_8)), RawClient.RFC_MASK));
+        frames.writeBytes(FrameWriter.encode(Frame.of(Opcode.TEXT, "next".getBytes(StandardCharsets.UTF_8)), RawClient.RFC_MASK));
+        byte[] bytes = frames.toByteArray();
+        try (RawClient client = RawClient.open(server.port(), "/echo")) {
+            for (int at = 0, piece = 1; at < bytes.length; at += piece, piece = piece % 7 + 1) {
+                client.write(Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + piece)));
+            }
+            client.expectText(large);
+            client.expectText("next");
+        }
+    }
 
     @Test
     void peerThatPingsButNeverReads_holdsUpNoOtherConnection() throws Exception {
