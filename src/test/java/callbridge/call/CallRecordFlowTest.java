@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
@@ -69,12 +68,12 @@ class CallRecordFlowTest {
 
             // A first exchange that is not measured: the first request each way pays for warming up (a new
             // connection to the stand-in, code not yet compiled), which is not what the record measures.
-            CompletableFuture<HttpResponse<String>> hello = generateLater(server, Map.of("sid", sid, "first", "true", "timeout", "30"));
+            CompletableFuture<HttpResponse<String>> hello = server.generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
             call.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
             assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), ok(hello.get(30, TimeUnit.SECONDS)).path("response").asText());
             assertEquals(204, server.generate(Map.of("sid", sid, "input", GREETING, "timeout", "0")).statusCode());
 
-            CompletableFuture<HttpResponse<String>> first = generateLater(server, Map.of("sid", sid, "timeout", "30"));
+            CompletableFuture<HttpResponse<String>> first = server.generateLater(Map.of("sid", sid, "timeout", "30"));
             Duration questionAt = call.streamedSoFar().plus(LEAD_IN);
             call.silence(LEAD_IN);
             call.speak(question);
@@ -83,7 +82,7 @@ class CallRecordFlowTest {
             // The far end hears our answer out (the fake echoes the mark once it has played), pauses, answers.
             CompletableFuture<String> played = new CompletableFuture<>();
             call.onMarkPlayed(played::complete);
-            CompletableFuture<HttpResponse<String>> reply = generateLater(server, Map.of("sid", sid, "input", OURS, "timeout", "30"));
+            CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", sid, "input", OURS, "timeout", "30"));
             played.get(30, TimeUnit.SECONDS);
             call.speak(concat(SpeechClips.silence(ANSWER_GAP), answer));
             assertEquals(SpeechClips.textOf(SpeechClips.MANANA_NUEVE), ok(reply.get(30, TimeUnit.SECONDS)).path("response").asText());
@@ -154,10 +153,10 @@ class CallRecordFlowTest {
              FakeTwilioCall call = server.call()) {
             call.silenceWhenIdle(true);
             call.echoMarksAfterPlayback(true);
-            CompletableFuture<HttpResponse<String>> first = generateLater(server, Map.of("sid", call.callSid(), "first", "true"));
+            CompletableFuture<HttpResponse<String>> first = server.generateLater(Map.of("sid", call.callSid(), "first", "true"));
             call.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
             assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), ok(first.get(30, TimeUnit.SECONDS)).path("response").asText());
-            CompletableFuture<HttpResponse<String>> reply = generateLater(server, Map.of("sid", call.callSid(), "input", "De nada"));
+            CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", call.callSid(), "input", "De nada"));
             call.awaitMessage(FakeTwilioCall.isEvent("mark"), Duration.ofSeconds(20));
             call.speak(SpeechClips.load(SpeechClips.HORARIO_APERTURA));
             JsonNode answer = ok(reply.get(30, TimeUnit.SECONDS));
@@ -227,15 +226,6 @@ class CallRecordFlowTest {
         return out.toByteArray();
     }
 
-    private static CompletableFuture<HttpResponse<String>> generateLater(TestCallbridge server, Map<String, String> query) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.generate(query);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Executors.newVirtualThreadPerTaskExecutor());
-    }
 
     private static JsonNode ok(HttpResponse<String> response) throws Exception {
         assertEquals(200, response.statusCode(), response.body());

@@ -57,7 +57,7 @@ class ConversationTest {
             call.echoMarksAfterPlayback(true);
             String sid = call.callSid();
 
-            CompletableFuture<HttpResponse<String>> first = generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
+            CompletableFuture<HttpResponse<String>> first = server.generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
             call.speak(SpeechClips.load(clips.get(0)));
             JsonNode answer = ok(first.get(30, TimeUnit.SECONDS));
             assertEquals(SpeechClips.textOf(clips.get(0)), answer.path("response").asText(), sid);
@@ -66,7 +66,7 @@ class ConversationTest {
 
             for (int turn = 1; turn < clips.size(); turn++) {
                 String ours = "Entendido, turno " + turn + " de la conversación.";
-                CompletableFuture<HttpResponse<String>> reply = generateLater(Map.of("sid", sid, "input", ours, "timeout", "30"));
+                CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", sid, "input", ours, "timeout", "30"));
                 replyOncePlayed(call, clips.get(turn));
                 answer = ok(reply.get(40, TimeUnit.SECONDS));
                 assertEquals(SpeechClips.textOf(clips.get(turn)), answer.path("response").asText(), sid + " turn " + turn);
@@ -85,7 +85,7 @@ class ConversationTest {
             call.silenceWhenIdle(true);
             call.echoMarksAfterPlayback(true);
             String sid = call.callSid();
-            CompletableFuture<HttpResponse<String>> first = generateLater(Map.of("sid", sid, "first", "true"));
+            CompletableFuture<HttpResponse<String>> first = server.generateLater(Map.of("sid", sid, "first", "true"));
             call.speak(SpeechClips.load(SpeechClips.RESERVAR_MESA));
             assertEquals(SpeechClips.textOf(SpeechClips.RESERVAR_MESA), ok(first.get(30, TimeUnit.SECONDS)).path("response").asText());
 
@@ -93,7 +93,7 @@ class ConversationTest {
             call.speak(SpeechClips.load(SpeechClips.MANANA_NUEVE));
             awaitUtterances(server.session(sid), 1);
 
-            CompletableFuture<HttpResponse<String>> reply = generateLater(Map.of("sid", sid, "input", "¿Algo más?"));
+            CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", sid, "input", "¿Algo más?"));
             replyOncePlayed(call, SpeechClips.SI_GRACIAS);
             JsonNode answer = ok(reply.get(40, TimeUnit.SECONDS));
             assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), answer.path("response").asText());
@@ -105,7 +105,7 @@ class ConversationTest {
     @Test
     void generateBeforeTheCallExists_waitsForIt() throws Exception {
         String sid = FakeTwilioCall.newCallSid();
-        CompletableFuture<HttpResponse<String>> early = generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
+        CompletableFuture<HttpResponse<String>> early = server.generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
         // The simulator asks before Twilio has even called the webhook: the call starts once the ask waits for it.
         Await.until("the /generate waiting for its call", Duration.ofSeconds(10), () -> server.calls().waitingForCalls() == 1);
         try (FakeTwilioCall call = server.call(sid)) {
@@ -147,15 +147,6 @@ class ConversationTest {
         });
     }
 
-    private CompletableFuture<HttpResponse<String>> generateLater(Map<String, String> query) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.generate(query);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Executors.newVirtualThreadPerTaskExecutor());
-    }
 
     private static JsonNode ok(HttpResponse<String> response) throws Exception {
         assertEquals(200, response.statusCode(), response.body());

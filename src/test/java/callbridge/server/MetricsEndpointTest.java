@@ -49,12 +49,12 @@ class MetricsEndpointTest {
         FakeTwilioCall call = server.call();
         call.echoMarksAfterPlayback(true);
         String sid = call.callSid();
-        CompletableFuture<HttpResponse<String>> first = generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
+        CompletableFuture<HttpResponse<String>> first = server.generateLater(Map.of("sid", sid, "first", "true", "timeout", "30"));
         call.speak(SpeechClips.load(SpeechClips.RESERVAR_MESA));
         call.silence(PAUSE);
         assertEquals(SpeechClips.textOf(SpeechClips.RESERVAR_MESA), ok(first).path("response").asText());
 
-        CompletableFuture<HttpResponse<String>> reply = generateLater(Map.of("sid", sid, "input", "¿Para cuántos?", "timeout", "30"));
+        CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", sid, "input", "¿Para cuántos?", "timeout", "30"));
         call.awaitMessage(FakeTwilioCall.isEvent("mark"), Duration.ofSeconds(20)); // our speech is out
         call.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
         call.silence(PAUSE);
@@ -178,15 +178,6 @@ class MetricsEndpointTest {
         return URI.create("http://127.0.0.1:" + target.port() + path);
     }
 
-    private CompletableFuture<HttpResponse<String>> generateLater(Map<String, String> query) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return server.generate(query);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
 
     private static JsonNode ok(CompletableFuture<HttpResponse<String>> pending) throws Exception {
         HttpResponse<String> response = pending.get(40, TimeUnit.SECONDS);

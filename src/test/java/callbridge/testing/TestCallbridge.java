@@ -20,12 +20,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -177,6 +178,17 @@ public final class TestCallbridge implements AutoCloseable {
     /** {@code GET /generate} with the right key and these query parameters. */
     public HttpResponse<String> generate(Map<String, String> query) throws IOException, InterruptedException {
         return generate(query, API_KEY);
+    }
+
+    /** {@link #generate(Map)} on a thread of its own: for a test that must act on the call while the request waits. */
+    public CompletableFuture<HttpResponse<String>> generateLater(Map<String, String> query) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return generate(query);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Executors.newVirtualThreadPerTaskExecutor());
     }
 
     public HttpResponse<String> generate(Map<String, String> query, String apiKey) throws IOException, InterruptedException {
