@@ -125,7 +125,7 @@ public final class CallSession {
             if (inTurn) {
                 lastActivity = now;
             }
-            if (inTurn != farEndSpeaking) {
+            if (inTurn != farEndSpeaking) { // written on a change only: a volatile write each frame is a fence each frame
                 farEndSpeaking = inTurn;
             }
         } finally {
