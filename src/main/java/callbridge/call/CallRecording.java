@@ -17,11 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -39,29 +34,21 @@ import java.util.function.Consumer;
  * it cuts our side at the moment it was sent. Silence fills whatever a side did not say.
  *
  * <p>The far end's audio arrives on a selector thread that many calls share, which must never wait for a
- * disk. So the files are opened, written and cut on the recording's own thread ({@link Disk}): recording a
+ * disk. So the files are opened, written and cut on the recording's own thread ({@link RecordingDisk}): recording a
  * frame only decodes it into a buffer, and a full buffer (half a second of a side) is handed over. A disk
- * that fails, or falls {@link #MAX_PENDING_WRITES} writes behind, ends the recording, not the call: the
+ * that fails, or falls {@link RecordingDisk#MAX_PENDING_WRITES} writes behind, ends the recording, not the call: the
  * failure is reported once to {@code onFailure} and the rest of the call is not recorded.
  */
 final class CallRecording {
     /** The longest recording: 1 hour is 115 MB of stereo 16-bit audio at 8 kHz. */
     static final Duration MAX_LENGTH = Duration.ofHours(1);
-    /**
-     * Writes that may wait for the disk, each half a second of one side's audio (8 KB): room for our speech,
-     * which comes faster than real time, and for a disk that pauses. A disk this far behind has stopped;
-     * holding more would only cost memory.
-     */
-    static final int MAX_PENDING_WRITES = 32;
-    /** How long the end of a call waits for its recording's disk to finish the writes handed to it. */
-    static final Duration FINISH_PATIENCE = Duration.ofSeconds(10);
     /** A recording that records nothing, for calls with recording off: every method returns at once. */
     static final CallRecording OFF = new CallRecording();
 
     private static final long MAX_SAMPLES = MAX_LENGTH.toSeconds() * Frames.SAMPLE_RATE;
     private static final int BYTES_PER_SAMPLE = 2;
 
-    private final Disk disk;
+    private final RecordingDisk disk;
     private final Track farEnd;
     private final Track ours;
     private final Instant origin;
@@ -73,7 +60,7 @@ final class CallRecording {
         this.origin = Instant.EPOCH;
     }
 
-    private CallRecording(Disk disk, Path directory, String stem, Instant origin) {
+    private CallRecording(RecordingDisk disk, Path directory, String stem, Instant origin) {
         this.disk = disk;
         this.farEnd = new Track(directory.resolve(stem + ".left.part"), disk);
         this.ours = new Track(directory.resolve(stem + ".right.part"), disk);
@@ -86,7 +73,7 @@ final class CallRecording {
      * recording's own thread, and a failure to make them is reported to {@code onFailure}.
      */
     static CallRecording start(Path directory, String stem, Instant origin, Consumer<IOException> onFailure) {
-        Disk disk = new Disk("recording " + stem, onFailure);
+        RecordingDisk disk = new RecordingDisk("recording " + stem, onFailure);
         disk.submit(() -> Files.createDirectories(directory));
         return new CallRecording(disk, directory, stem, origin);
     }
@@ -123,7 +110,7 @@ final class CallRecording {
     }
 
     /**
-     * Waits for the disk to finish the recording (within {@link #FINISH_PATIENCE}), then writes the stereo
+     * Waits for the disk to finish the recording (within {@link RecordingDisk#FINISH_PATIENCE}), then writes the stereo
      * WAV to {@code wav} (through a temporary file beside it, renamed into place) and deletes the temporary
      * files. Empty when the recording failed or was off.
      */
@@ -177,88 +164,9 @@ final class CallRecording {
         out.write(high < 0 ? 0 : high);
     }
 
-    /** Work on a recording's files; it may wait for the disk. */
-    @FunctionalInterface
-    private interface FileWork {
-        void run() throws IOException;
-    }
-
-    /**
-     * A recording's file work, done in order on a (virtual) thread of its own, with at most
-     * {@link #MAX_PENDING_WRITES} pieces waiting. The first failure, or a piece that finds no room, fails
-     * the recording: reported once, and the work still waiting is skipped.
-     */
-    private static final class Disk {
-        private final ThreadPoolExecutor thread;
-        private final Consumer<IOException> onFailure;
-        private final AtomicBoolean failed = new AtomicBoolean();
-
-        Disk(String name, Consumer<IOException> onFailure) {
-            this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(MAX_PENDING_WRITES),
-                    Thread.ofVirtual().name(name).factory());
-            this.onFailure = onFailure;
-        }
-
-        boolean failed() {
-            return failed.get();
-        }
-
-        /** Hands {@code work} to the recording's thread without waiting; fails the recording when there is no room. */
-        void submit(FileWork work) {
-            if (failed.get()) {
-                return;
-            }
-            try {
-                thread.execute(() -> {
-                    if (failed.get()) {
-                        return;
-                    }
-                    try {
-                        work.run();
-                    } catch (IOException e) {
-                        fail(e);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                if (!thread.isShutdown()) { // once finished or stopped, a late frame is simply not recorded
-                    fail(new IOException("the disk did not keep up: " + MAX_PENDING_WRITES + " writes were waiting for it"));
-                }
-            }
-        }
-
-        /**
-         * Takes no more work, drops what waits and interrupts what is under way, without waiting for it: a
-         * disk that hangs keeps only this thread.
-         */
-        void stop() {
-            failed.set(true); // what the interruption breaks is no failure to report
-            thread.shutdownNow();
-        }
-
-        /** Takes no more work and waits for what was handed over; true if all of it succeeded in time. */
-        boolean finish() {
-            thread.shutdown();
-            try {
-                if (!thread.awaitTermination(FINISH_PATIENCE.toNanos(), TimeUnit.NANOSECONDS)) {
-                    fail(new IOException("the disk did not finish the recording within " + FINISH_PATIENCE.toSeconds() + " s"));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(new IOException("interrupted while the recording was being finished"));
-            }
-            return !failed.get();
-        }
-
-        private void fail(IOException e) {
-            if (failed.compareAndSet(false, true)) {
-                onFailure.accept(e);
-            }
-        }
-    }
-
     /**
      * One side: 16-bit little-endian PCM in a file, collected in a buffer whose full contents are handed to
-     * the {@link Disk}. Writes land at the later of their position and the side's end (so audio is never
+     * the {@link RecordingDisk}. Writes land at the later of their position and the side's end (so audio is never
      * overlaid), and silence fills any gap before them.
      */
     private static final class Track {
@@ -266,7 +174,7 @@ final class CallRecording {
         private static final int BUFFER_BYTES = Frames.SAMPLE_RATE;
 
         private final Path file;
-        private final Disk disk;
+        private final RecordingDisk disk;
         private final ReentrantLock lock = new ReentrantLock();
         private ByteBuffer buffer = newBuffer();
         /** Bytes handed to the disk, less any cut: where the buffer's first byte goes in the file. */
@@ -275,7 +183,7 @@ final class CallRecording {
         /** Opened, written and cut on the disk's thread only (closed by whoever deletes it, once that has ended). */
         private volatile FileChannel channel;
 
-        Track(Path file, Disk disk) {
+        Track(Path file, RecordingDisk disk) {
             this.file = file;
             this.disk = disk;
             disk.submit(() -> channel = FileChannel.open(file, StandardOpenOption.CREATE,
@@ -342,7 +250,7 @@ final class CallRecording {
                 }
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                disk.onFailure.accept(e);
+                disk.fail(e);
             } finally {
                 lock.unlock();
             }
