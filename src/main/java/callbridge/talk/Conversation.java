@@ -191,7 +191,7 @@ final class Conversation {
         }
         log.callSid().ifPresent(sid -> {
             try {
-                log.serverRecord(setup.generate().record(sid, serverSawTheEnd));
+                log.serverRecord(setup.generate().record(sid, serverSawTheEnd, setup.clock()));
             } catch (IOException e) {
                 log.error("the server's record of the call could not be read: " + e.getMessage());
             } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package callbridge.talk;
 
 import callbridge.config.Secret;
 import callbridge.json.Json;
+import callbridge.time.Deadline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -14,8 +15,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -128,10 +129,10 @@ final class GenerateClient {
      * hang-up (Twilio's {@code stop} reaches it shortly after the call is completed): {@code /generate} returns
      * as soon as it does, so no time is spent guessing.
      */
-    JsonNode record(String callSid, boolean serverSawTheEnd) throws IOException, InterruptedException {
-        Instant giveUp = Instant.now().plus(wait);
+    JsonNode record(String callSid, boolean serverSawTheEnd, Clock clock) throws IOException, InterruptedException {
+        Deadline giveUp = Deadline.after(wait, clock);
         boolean ended = serverSawTheEnd;
-        while (!ended && Instant.now().isBefore(giveUp)) {
+        while (!ended && !giveUp.hasPassed()) {
             Answer answer = ask(callSid, Map.of(), Duration.ZERO);
             ended = !(answer instanceof Heard);
         }
