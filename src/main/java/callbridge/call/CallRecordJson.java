@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link CallRecord} as JSON, the form of the record files and of {@code GET /calls/{sid}}. Times are
@@ -29,15 +31,27 @@ public final class CallRecordJson {
     private CallRecordJson() {
     }
 
+    /**
+     * A call's identity as every answer about calls names it ({@code /calls}, {@code /calls/next}, a record):
+     * {@code call_sid}, {@code stream_sid}, and {@code from} and {@code to} when the stream's parameters had them.
+     */
+    public static void putCall(ObjectNode node, String callSid, String streamSid, Optional<String> from, Optional<String> to) {
+        node.put("call_sid", callSid);
+        node.put("stream_sid", streamSid);
+        from.ifPresent(number -> node.put("from", number));
+        to.ifPresent(number -> node.put("to", number));
+    }
+
+    /** The stream's custom parameters as {@code parameters}, sorted by name. */
+    public static void putParameters(ObjectNode node, Map<String, String> parameters) {
+        ObjectNode object = node.putObject("parameters");
+        parameters.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(p -> object.put(p.getKey(), p.getValue()));
+    }
+
     public static ObjectNode of(CallRecord record) {
         ObjectNode json = Json.MAPPER.createObjectNode();
-        json.put("call_sid", record.callSid());
-        json.put("stream_sid", record.streamSid());
-        record.from().ifPresent(from -> json.put("from", from));
-        record.to().ifPresent(to -> json.put("to", to));
-        ObjectNode parameters = json.putObject("parameters");
-        record.parameters().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-                .forEach(p -> parameters.put(p.getKey(), p.getValue()));
+        putCall(json, record.callSid(), record.streamSid(), record.from(), record.to());
+        putParameters(json, record.parameters());
         put(json, "started_at", record.startedAt());
         record.endedAt().ifPresent(ended -> {
             put(json, "ended_at", ended);

@@ -1,6 +1,7 @@
 package callbridge.server;
 
 import callbridge.call.CallDirectory;
+import callbridge.call.CallRecordJson;
 import callbridge.call.CallSids;
 import callbridge.call.UnclaimedCalls;
 import callbridge.config.Secret;
@@ -79,10 +80,7 @@ public final class CallsHandler implements HttpHandler {
         ArrayNode list = answer.putArray("calls");
         for (CallDirectory.LiveCall call : calls.live()) {
             ObjectNode node = list.addObject();
-            node.put("call_sid", call.callSid());
-            node.put("stream_sid", call.streamSid());
-            call.from().ifPresent(from -> node.put("from", from));
-            call.to().ifPresent(to -> node.put("to", to));
+            CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
             node.put("state", call.state());
             node.put("age_s", call.age().toSeconds());
             node.put("turns", call.turns());
@@ -144,13 +142,8 @@ public final class CallsHandler implements HttpHandler {
 
     private static ObjectNode describe(UnclaimedCalls.NewCall call) {
         ObjectNode node = Json.MAPPER.createObjectNode();
-        node.put("call_sid", call.callSid());
-        node.put("stream_sid", call.streamSid());
-        call.from().ifPresent(from -> node.put("from", from));
-        call.to().ifPresent(to -> node.put("to", to));
-        ObjectNode parameters = node.putObject("parameters");
-        call.parameters().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .forEach(p -> parameters.put(p.getKey(), p.getValue()));
+        CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
+        CallRecordJson.putParameters(node, call.parameters());
         node.put("started_at", call.startedAt().toString());
         return node;
     }
