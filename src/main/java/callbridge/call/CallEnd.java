@@ -19,8 +19,6 @@ public record CallEnd(Reason reason, String detail) {
         STREAM_CLOSED("stream closed"),
         /** The media stream broke a limit (media faster than real time, a message flood) and was closed with 1008. */
         STREAM_REFUSED("stream refused"),
-        /** A new media stream started for the same call and took over. */
-        STREAM_REPLACED("stream replaced"),
         /** No far-end speech and no {@code /generate} for the call's talk timeout. */
         TALK_TIMEOUT("talk timeout"),
         /** The server is shutting down. */
@@ -55,10 +53,6 @@ public record CallEnd(Reason reason, String detail) {
     /** @param why the limit the stream broke */
     public static CallEnd streamRefused(String why) {
         return new CallEnd(Reason.STREAM_REFUSED, "media stream refused: " + why);
-    }
-
-    public static CallEnd streamReplaced() {
-        return new CallEnd(Reason.STREAM_REPLACED, "replaced by a new media stream");
     }
 
     public static CallEnd talkTimeout(Duration timeout) {

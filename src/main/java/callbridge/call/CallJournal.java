@@ -40,6 +40,7 @@ final class CallJournal {
     private int dropped;
     private int ourSpeeches;
     private int sessions;
+    private int streamRestarts;
     /** The keys being pressed now, if the last turn was a key: the next key joins it. */
     private List<CallRecord.Key> keys;
     private CallEnd end;
@@ -115,6 +116,17 @@ final class CallJournal {
         }
     }
 
+    /** The call's media stream restarted as {@code stream}: the call, and this record, go on. */
+    void streamRestarted(String stream) {
+        lock.lock();
+        try {
+            streamRestarts++;
+            streamSid = stream;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A session has ended and reported everything; true when it was the last, and the call is over. */
     boolean detach() {
         lock.lock();
@@ -125,11 +137,11 @@ final class CallJournal {
         }
     }
 
-    /** A session ended for {@code reason}; a stream replaced by the next is not the end of the call. */
+    /** The call ended for {@code reason}. */
     void sessionEnded(CallEnd reason) {
         lock.lock();
         try {
-            if (reason.reason() != CallEnd.Reason.STREAM_REPLACED || end == null) {
+            if (end == null) {
                 end = reason;
                 endedAt = clock.instant();
             }
@@ -295,7 +307,7 @@ final class CallJournal {
             // order they began; the sort is stable, so equal times keep the order they were noted in.
             record.sort(Comparator.comparing(CallRecord.Turn::at));
             return new CallRecord(callSid, streamSid, parameters, startedAt, Optional.ofNullable(endedAt),
-                    Optional.ofNullable(end), record, dropped, Optional.empty());
+                    Optional.ofNullable(end), record, dropped, streamRestarts, Optional.empty());
         } finally {
             lock.unlock();
         }

@@ -18,11 +18,12 @@ import java.util.Optional;
  * @param end          how the call ended; empty while it is live
  * @param turns        both sides' turns, ordered by when each began
  * @param turnsDropped turns left out because the record reached its bound ({@link CallJournal#MAX_TURNS})
+ * @param streamRestarts how many times the call's media stream restarted, the call going on
  * @param recording    the call's stereo recording, once written
  */
 public record CallRecord(String callSid, String streamSid, Map<String, String> parameters, Instant startedAt,
                          Optional<Instant> endedAt, Optional<CallEnd> end, List<Turn> turns, int turnsDropped,
-                         Optional<Recording> recording) {
+                         int streamRestarts, Optional<Recording> recording) {
     public CallRecord {
         Objects.requireNonNull(callSid, "callSid");
         parameters = Map.copyOf(parameters);
@@ -115,6 +116,6 @@ public record CallRecord(String callSid, String streamSid, Map<String, String> p
     }
 
     CallRecord withRecording(Optional<Recording> written) {
-        return new CallRecord(callSid, streamSid, parameters, startedAt, endedAt, end, turns, turnsDropped, written);
+        return new CallRecord(callSid, streamSid, parameters, startedAt, endedAt, end, turns, turnsDropped, streamRestarts, written);
     }
 }

@@ -23,7 +23,7 @@ import java.util.Optional;
  *    {"side": "far_end", "kind": "dtmf", "digits": [{"digit", "at"}]},
  *    {"side": "callbridge", "kind": "speech", "number", "text", "tts_started_at", "first_audio_at",
  *     "tts_first_audio_ms", "audio_ms", "mark", "playback_ended_at", "outcome", "error", "response_latency_ms"}],
- *  "turns_dropped": 0,
+ *  "turns_dropped": 0, "stream_restarts": 0,
  *  "recording": {"file", "audio_ms", "truncated"}}
  * </pre>
  */
@@ -68,6 +68,7 @@ public final class CallRecordJson {
             });
         }
         json.put("turns_dropped", record.turnsDropped());
+        json.put("stream_restarts", record.streamRestarts());
         record.recording().ifPresent(recording -> {
             ObjectNode node = json.putObject("recording").put("file", recording.file());
             millis(node, "audio_ms", recording.length());

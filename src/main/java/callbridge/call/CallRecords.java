@@ -111,9 +111,7 @@ public final class CallRecords implements AutoCloseable {
     /** A session of the call ended for {@code reason}; its transcriptions may still be under way. */
     void sessionEnded(CallJournal journal, CallEnd reason) {
         journal.sessionEnded(reason);
-        if (reason.reason() != CallEnd.Reason.STREAM_REPLACED) {
-            unclaimed.ended(journal.callSid());
-        }
+        unclaimed.ended(journal.callSid());
     }
 
     /** A session has reported everything; once the call's last has, its record is complete and written. */

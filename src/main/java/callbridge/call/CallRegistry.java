@@ -3,6 +3,8 @@ package callbridge.call;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -12,12 +14,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The live calls by CallSid, and the calls that ended lately. Every way a call ends (stop, stream closed,
- * talk timeout, error, shutdown) goes through {@link #end}: the session leaves the live map, is ended
- * exactly once (waiters woken with the reason, stream closed), and {@code onEnded} hears its CallSid once,
- * to complete the call at Twilio. A {@code /generate} may wait here for its call to appear.
+ * The live calls by CallSid, and the calls that ended lately. A media stream's {@code start} goes through
+ * {@link #start}: a new call, a restart of a live one (the call goes on), or a refusal (the call has
+ * ended, and stays ended). Every way a call ends (stop, stream closed, talk timeout, error, shutdown) goes
+ * through {@link #end}: the session leaves the live map, is ended exactly once (waiters woken with the
+ * reason, stream closed), and {@code onEnded} hears its CallSid once, to complete the call at Twilio.
+ * A {@code /generate} may wait here for its call to appear.
+ *
+ * <p>Ended calls are remembered within bounds of count as well as time: the last {@link #ENDED_KEPT}
+ * whole for {@link #ENDED_RETENTION} (what nobody collected is still handed out), and the last
+ * {@link #ENDED_REMEMBERED} by CallSid and reason alone, so a stream URL reopened after its call ended is
+ * refused and a late {@code /generate} learns the call is over.
  */
 public final class CallRegistry {
     /**
@@ -26,12 +36,36 @@ public final class CallRegistry {
      * instead of waiting for a call that cannot come.
      */
     static final Duration ENDED_RETENTION = Duration.ofMinutes(5);
+    /** Ended sessions kept whole: each holds at most its bounded queue and record, and this many bound them all. */
+    public static final int ENDED_KEPT = 256;
+    /** Ended calls remembered by CallSid and reason: about 200 bytes each, 2 MB in all. */
+    public static final int ENDED_REMEMBERED = 10_000;
 
     private record Ended(CallSession session, Instant at) {
     }
 
+    /** What became of a media stream's {@code start}. */
+    public sealed interface StreamStart {
+        /** The call's first stream: a new session. */
+        record NewCall(CallSession session) implements StreamStart {
+        }
+
+        /** The call's stream restarted: its live session goes on with the new stream. */
+        record Restarted(CallSession session) implements StreamStart {
+        }
+
+        /** The stream may not join the call, for {@code why}; nothing changed. */
+        record Refused(String why) implements StreamStart {
+        }
+    }
+
     private final ConcurrentMap<String, CallSession> live = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, Ended> recentlyEnded = new ConcurrentHashMap<>();
+    /** Serializes starts, so two streams of one call never both make a session; and starts against shutdown. */
+    private final ReentrantLock startLock = new ReentrantLock();
+    /** Guards {@link #recentlyEnded} and {@link #endedCalls}, both in the order calls ended. */
+    private final ReentrantLock endedLock = new ReentrantLock();
+    private final LinkedHashMap<String, Ended> recentlyEnded = new LinkedHashMap<>();
+    private final LinkedHashMap<String, CallEnd> endedCalls = new LinkedHashMap<>();
     /** Signalled whenever a session is added, for requests waiting for their call to appear. */
     private final ReentrantLock arrivalLock = new ReentrantLock();
     private final Condition arrived = arrivalLock.newCondition();
@@ -49,17 +83,57 @@ public final class CallRegistry {
     }
 
     /**
-     * Adds a new session. A session already holding its CallSid means the call's stream restarted: the old
-     * stream is closed, but the call goes on (so {@code onEnded} does not hear of it), and what the old
-     * session heard and nobody collected moves to the new one.
+     * A media stream of the call {@code callSid} has started. A call with no session yet gets one from
+     * {@code newSession}. A live call's stream restarted: {@code stream} takes over the session (see
+     * {@link CallSession#restartStream}) and the old stream is retired, the call going on. A call that has
+     * ended stays ended, and so does everything while the server shuts down: the stream is refused.
      */
-    public void add(CallSession session) {
-        CallSession previous = live.put(session.callSid(), session);
-        if (previous != null && previous != session) {
-            previous.end(CallEnd.streamReplaced());
-            session.utterances().putBack(previous.utterances().drain());
+    public StreamStart start(String callSid, MediaStream stream, Supplier<CallSession> newSession) {
+        CallSession session;
+        startLock.lock();
+        try {
+            session = live.get(callSid);
+            if (session != null) {
+                Optional<MediaStream> previous = session.restartStream(stream);
+                if (previous.isEmpty()) {
+                    return new StreamStart.Refused(session.hasEnded() ? "the call has ended"
+                            : "the call's stream has restarted " + CallSession.MAX_STREAM_RESTARTS + " times");
+                }
+                previous.get().retire();
+                return new StreamStart.Restarted(session);
+            }
+            if (shuttingDown) {
+                return new StreamStart.Refused("the server is shutting down");
+            }
+            Optional<CallEnd> ended = endedEarlier(callSid);
+            if (ended.isPresent()) {
+                return new StreamStart.Refused("the call has ended (" + ended.get() + ")");
+            }
+            session = newSession.get();
+            live.put(callSid, session);
+        } finally {
+            startLock.unlock();
         }
         signalArrival();
+        return new StreamStart.NewCall(session);
+    }
+
+    /** A new call's session, made before its stream started (tests, benchmarks); see {@link #start}. */
+    public void add(CallSession session) {
+        if (live.containsKey(session.callSid())
+                || !(start(session.callSid(), null, () -> session) instanceof StreamStart.NewCall)) {
+            throw new IllegalStateException("call " + session.callSid() + " is live or has ended");
+        }
+    }
+
+    /** Why the call ended, if it is one of the last {@link #ENDED_REMEMBERED} calls that did. */
+    public Optional<CallEnd> endedEarlier(String callSid) {
+        endedLock.lock();
+        try {
+            return Optional.ofNullable(endedCalls.get(callSid));
+        } finally {
+            endedLock.unlock();
+        }
     }
 
     /** The live session of a call. */
@@ -114,12 +188,8 @@ public final class CallRegistry {
 
     /** Ends the call for {@code reason}; true if this call ended it, false if it had already ended. */
     public boolean end(CallSession session, CallEnd reason) {
-        Instant now = clock.instant();
-        recentlyEnded.values().removeIf(ended -> isForgotten(ended, now));
-        // Remembered before it leaves the live map, so awaitCall always finds one or the other. Of two
-        // sessions of one call (its stream restarted), the later one is kept.
-        recentlyEnded.merge(session.callSid(), new Ended(session, now),
-                (kept, next) -> next.session().startedAt().isBefore(kept.session().startedAt()) ? kept : next);
+        // Remembered before it leaves the live map, so awaitCall and start always find one or the other.
+        remember(session, reason);
         live.remove(session.callSid(), session);
         if (!session.end(reason)) {
             return false;
@@ -130,9 +200,39 @@ public final class CallRegistry {
 
     /** Ends every live call (server shutdown); waiters for calls that have not appeared give up. */
     public void endAll(CallEnd reason) {
-        shuttingDown = true;
+        startLock.lock(); // a start under way finishes first, and every later one sees the shutdown
+        try {
+            shuttingDown = true;
+        } finally {
+            startLock.unlock();
+        }
         live.values().forEach(session -> end(session, reason));
         signalArrival();
+    }
+
+    private void remember(CallSession session, CallEnd reason) {
+        Instant now = clock.instant();
+        endedLock.lock();
+        try {
+            recentlyEnded.putIfAbsent(session.callSid(), new Ended(session, now));
+            endedCalls.putIfAbsent(session.callSid(), reason);
+            // Both maps are in the order calls ended: the eldest go first, by age, then by count.
+            Iterator<Ended> oldest = recentlyEnded.values().iterator();
+            while (oldest.hasNext()) {
+                Ended ended = oldest.next();
+                if (recentlyEnded.size() <= ENDED_KEPT && !isForgotten(ended, now)) {
+                    break;
+                }
+                oldest.remove();
+            }
+            Iterator<String> eldest = endedCalls.keySet().iterator();
+            while (endedCalls.size() > ENDED_REMEMBERED) {
+                eldest.next();
+                eldest.remove();
+            }
+        } finally {
+            endedLock.unlock();
+        }
     }
 
     /** With {@link #arrivalLock} held: waits until the call appears, the time is up, or nobody needs it. */
@@ -140,7 +240,7 @@ public final class CallRegistry {
             throws InterruptedException {
         Optional<CallSession> session;
         while ((session = liveOrLatelyEnded(callSid)).isEmpty()) {
-            if (nanos <= 0 || shuttingDown || abandoned.isDone()) {
+            if (nanos <= 0 || shuttingDown || abandoned.isDone() || endedEarlier(callSid).isPresent()) {
                 return Optional.empty();
             }
             nanos = arrived.awaitNanos(nanos);
@@ -153,7 +253,13 @@ public final class CallRegistry {
         if (session != null) {
             return Optional.of(session);
         }
-        Ended ended = recentlyEnded.get(callSid);
+        Ended ended;
+        endedLock.lock();
+        try {
+            ended = recentlyEnded.get(callSid);
+        } finally {
+            endedLock.unlock();
+        }
         return ended == null || isForgotten(ended, clock.instant()) ? Optional.empty() : Optional.of(ended.session());
     }
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -21,12 +22,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * utterances and the digits pressed. Audio arrives on the stream's thread; turns are transcribed by the
  * session's {@link Transcriber}, one after another, so utterances queue in the order they were spoken.
  * Everything the call does is also noted in its {@link CallJournal}, the call's record.
+ *
+ * <p>A call outlives its media stream: when Twilio restarts the stream, the new one takes over this
+ * session ({@link #restartStream}), and the turn being spoken, the queue, the budgets ({@link #pace()}) and
+ * the record go on as they were. A call's stream may restart {@link #MAX_STREAM_RESTARTS} times.
  */
 public final class CallSession {
+    /**
+     * Twilio restarts a stream rarely (a network fault, a redirect of the call); a client that reopens the
+     * stream URL over and over is not Twilio, and each start would cost a connection and a thread.
+     */
+    public static final int MAX_STREAM_RESTARTS = 10;
     private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
 
     private final String callSid;
-    private final MediaStream stream;
+    /** The call's current media stream; replaced, under {@link #audioLock}, when the stream restarts. */
+    private volatile MediaStream stream;
+    private final StreamPace pace;
     private final TextToSpeech textToSpeech;
     private final Playback playback;
     private final Clock clock;
@@ -40,10 +52,12 @@ public final class CallSession {
     private final Digits digits;
     private final CallRecords records;
     private final CallJournal journal;
-    /** Where this stream's audio begins on the call's recording timeline, in samples. */
-    private final long recordingOffset;
-    /** Far-end audio received so far, in bytes (one byte a sample); guarded by {@link #audioLock}. */
+    /** Where the current stream's audio begins on the call's recording timeline, in samples; guarded by {@link #audioLock}. */
+    private long recordingOffset;
+    /** Far-end audio the current stream carried so far, in bytes (one byte a sample); guarded by {@link #audioLock}. */
     private long bytesReceived;
+    /** Guarded by {@link #audioLock}. */
+    private int streamRestarts;
     /** The far end is in a turn, as of the last audio; for {@link #state()}. */
     private volatile boolean farEndSpeaking;
     private final AtomicInteger turnsDetected = new AtomicInteger();
@@ -60,7 +74,8 @@ public final class CallSession {
         this.stream = stream;
         this.segmenter = segmenter;
         this.textToSpeech = textToSpeech;
-        this.playback = new Playback(stream, clock, journal, metrics);
+        this.pace = new StreamPace(clock, StreamPace.DEFAULT_BURST);
+        this.playback = new Playback(() -> this.stream, clock, journal, metrics);
         this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.metrics = metrics;
@@ -80,6 +95,50 @@ public final class CallSession {
 
     public String streamSid() {
         return stream.id();
+    }
+
+    /** How fast the far end may send, over all the call's streams. */
+    public StreamPace pace() {
+        return pace;
+    }
+
+    /** True while {@code candidate} is the call's media stream: not one a restart replaced. */
+    public boolean isCurrent(MediaStream candidate) {
+        return stream == candidate;
+    }
+
+    /**
+     * The call's media stream restarted: {@code next} takes over, and the call goes on as it was (a turn
+     * being spoken goes on with the new stream's audio, so it is still one speech-to-text request). Speech
+     * of ours still waiting for its mark ends as {@link PlaybackReport.Outcome#STREAM_RESTARTED}: the new
+     * stream cannot echo the old one's marks.
+     *
+     * @return the stream {@code next} replaced, for the caller to retire; empty when the call has ended or
+     *         its stream has already restarted {@link #MAX_STREAM_RESTARTS} times, and {@code next} is refused
+     */
+    Optional<MediaStream> restartStream(MediaStream next) {
+        Instant now = clock.instant();
+        MediaStream previous;
+        audioLock.lock();
+        try {
+            if (ended.get() || streamRestarts >= MAX_STREAM_RESTARTS) {
+                return Optional.empty();
+            }
+            streamRestarts++;
+            previous = stream;
+            stream = next;
+            // Placed by when it starts: the recording shows the gap the restart left as silence.
+            recordingOffset = journal.recording().position(now);
+            bytesReceived = 0;
+            journal.streamRestarted(next.id());
+        } finally {
+            audioLock.unlock();
+        }
+        playback.streamRestarted();
+        touch();
+        LOG.log(Level.INFO, "call {0}: stream restarted as {1} (restart {2} of at most {3})", callSid, next.id(),
+                streamRestarts, MAX_STREAM_RESTARTS);
+        return Optional.of(previous);
     }
 
     public Instant startedAt() {
@@ -133,10 +192,14 @@ public final class CallSession {
         }
     }
 
-    /** The stream played everything up to the mark {@code name}: the end of our playback. */
+    /**
+     * The stream played everything up to the mark {@code name}: the end of our playback. Only our own marks
+     * count as activity: a made-up name must not keep an idle call alive past its talk timeout.
+     */
     public void onMark(String name) {
-        touch();
-        playback.onMarkEchoed(name);
+        if (playback.onMarkEchoed(name)) {
+            touch();
+        }
     }
 
     /** The far end pressed a key; it reaches the driver in the next {@code /generate} answer. */

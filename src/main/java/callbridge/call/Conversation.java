@@ -8,6 +8,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +47,10 @@ public final class Conversation {
             return new TurnResult.ClientGone();
         }
         if (found.isEmpty()) {
-            return new TurnResult.NoSuchCall();
+            // Ended long enough ago that its session was let go: nothing is left to hand out but the reason.
+            return calls.endedEarlier(request.sid())
+                    .<TurnResult>map(end -> new TurnResult.CallEnded(request.sid(), end, List.of(), Optional.empty(), List.of()))
+                    .orElseGet(TurnResult.NoSuchCall::new);
         }
         CallSession session = found.get();
         if (!session.beginTurn()) {

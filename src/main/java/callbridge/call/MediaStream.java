@@ -22,5 +22,11 @@ public interface MediaStream {
     /** Ends the stream because the call ended for {@code end}; returns at once, and only the first call counts. */
     void close(CallEnd end);
 
+    /**
+     * Ends the stream because a new stream of the same call took over: the call goes on, on the new one.
+     * Returns at once; after {@link #close} or a first call, it does nothing.
+     */
+    void retire();
+
     boolean isOpen();
 }

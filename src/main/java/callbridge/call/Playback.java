@@ -9,11 +9,13 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Our side of a call's audio. Speech is sent to Twilio as {@code media} messages while it is being
@@ -38,7 +40,8 @@ final class Playback {
     record Sent(String mark, Duration audio, Instant firstAudioAt, CompletableFuture<PlaybackReport.Outcome> outcome) {
     }
 
-    private final MediaStream stream;
+    /** The call's current media stream: a restarted stream takes over from the next send on. */
+    private final Supplier<MediaStream> stream;
     private final Clock clock;
     private final CallJournal journal;
     private final CallMetrics metrics;
@@ -46,7 +49,7 @@ final class Playback {
     private final ConcurrentMap<String, CompletableFuture<PlaybackReport.Outcome>> pendingMarks = new ConcurrentHashMap<>();
     private final Set<String> clearedMarks = ConcurrentHashMap.newKeySet();
 
-    Playback(MediaStream stream, Clock clock, CallJournal journal, CallMetrics metrics) {
+    Playback(Supplier<MediaStream> stream, Clock clock, CallJournal journal, CallMetrics metrics) {
         this.stream = stream;
         this.clock = clock;
         this.journal = journal;
@@ -64,7 +67,7 @@ final class Playback {
             sender.send(sender.frames.paddedRest());
         } catch (SpeechException | IOException | RuntimeException e) {
             journal.failed(sender.speech, Frames.durationOf(sender.bytesSent), String.valueOf(e.getMessage()));
-            if (sender.bytesSent > 0 && stream.isOpen()) {
+            if (sender.bytesSent > 0 && stream.get().isOpen()) {
                 clear();
             }
             throw e;
@@ -73,34 +76,48 @@ final class Playback {
         CompletableFuture<PlaybackReport.Outcome> outcome = new CompletableFuture<>();
         pendingMarks.put(mark, outcome);
         journal.sent(sender.speech, Frames.durationOf(sender.bytesSent), mark);
-        stream.sendMark(mark);
+        stream.get().sendMark(mark);
         return new Sent(mark, Frames.durationOf(sender.bytesSent), sender.firstAudioAt, outcome);
     }
 
-    /** Twilio echoed a mark. */
-    void onMarkEchoed(String name) {
+    /** Twilio echoed a mark; true if it was one of ours still pending, false for any other name. */
+    boolean onMarkEchoed(String name) {
         CompletableFuture<PlaybackReport.Outcome> outcome = pendingMarks.remove(name);
-        if (outcome != null) {
-            PlaybackReport.Outcome result = clearedMarks.remove(name) ? PlaybackReport.Outcome.CLEARED : PlaybackReport.Outcome.PLAYED;
-            journal.playbackEnded(name, result);
-            outcome.complete(result);
+        if (outcome == null) {
+            return false;
         }
+        PlaybackReport.Outcome result = clearedMarks.remove(name) ? PlaybackReport.Outcome.CLEARED : PlaybackReport.Outcome.PLAYED;
+        journal.playbackEnded(name, result);
+        outcome.complete(result);
+        return true;
     }
 
     /** Drops whatever Twilio has buffered; marks pending now will come back, but as cleared. */
     void clear() throws IOException {
         clearedMarks.addAll(pendingMarks.keySet());
-        stream.sendClear();
+        stream.get().sendClear();
         journal.cleared();
     }
 
     /** The call has ended: nobody will echo the pending marks. */
     void endAll() {
-        pendingMarks.forEach((mark, outcome) -> {
-            journal.playbackEnded(mark, PlaybackReport.Outcome.CALL_ENDED);
-            outcome.complete(PlaybackReport.Outcome.CALL_ENDED);
-        });
-        pendingMarks.clear();
+        endPending(PlaybackReport.Outcome.CALL_ENDED);
+    }
+
+    /** The call's stream restarted: the new stream will not echo the old one's marks. */
+    void streamRestarted() {
+        endPending(PlaybackReport.Outcome.STREAM_RESTARTED);
+    }
+
+    private void endPending(PlaybackReport.Outcome why) {
+        for (String mark : List.copyOf(pendingMarks.keySet())) {
+            CompletableFuture<PlaybackReport.Outcome> outcome = pendingMarks.remove(mark);
+            if (outcome != null) {
+                clearedMarks.remove(mark);
+                journal.playbackEnded(mark, why);
+                outcome.complete(why);
+            }
+        }
     }
 
     /** One speech's audio on its way out, in whole frames: what was sent, and when it began. */
@@ -130,7 +147,7 @@ final class Playback {
             if (audio.length == 0) {
                 return;
             }
-            stream.sendAudio(audio);
+            stream.get().sendAudio(audio);
             metrics.mediaSent(firstAudioAt == null && chunkArrived, firstChunkNanos);
             Instant sentAt = firstAudioAt == null || journal.recording().isOn() ? clock.instant() : null;
             if (firstAudioAt == null) {

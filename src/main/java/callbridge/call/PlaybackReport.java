@@ -23,6 +23,11 @@ public record PlaybackReport(Optional<String> mark, Duration audio, Outcome outc
         CLEARED,
         /** The call ended first. */
         CALL_ENDED,
+        /**
+         * The call's media stream restarted first: the new stream cannot echo the old one's marks, and the
+         * audio Twilio held for the old stream may not have been played.
+         */
+        STREAM_RESTARTED,
         /** The mark was not echoed in time (reported by the waiter; a mark never completes with it). */
         NOT_ECHOED
     }

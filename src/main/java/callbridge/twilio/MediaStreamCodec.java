@@ -11,13 +11,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Twilio media-stream JSON, both ways, with no I/O: text in, {@link MediaStreamEvent} out; and the three
  * messages Twilio accepts from us ({@code media}, {@code mark}, {@code clear}) as text. Unknown events and
  * unknown fields are ignored, as the protocol may grow; a known event missing a required field is malformed.
+ *
+ * <p>Every value a peer chooses and callbridge keeps (in a session, a record, a log line) has a size bound
+ * here, taken from what Twilio itself can send; a message past one is malformed, so nothing downstream ever
+ * holds more than these: see the limits below.
  */
 public final class MediaStreamCodec {
+    /** Twilio's SIDs are two letters and 32 hex digits; room to spare, but not a 64 KiB "SID". */
+    static final int MAX_SID_CHARS = 64;
+    /** Twilio's REST API numbers stream parameters Parameter1 to Parameter99. */
+    static final int MAX_PARAMETERS = 99;
+    /** Names and values of all custom parameters together: Twilio refuses TwiML over 4,000 characters (error 32018). */
+    static final int MAX_PARAMETER_CHARS = 4_000;
+    /** Twilio's tracks are inbound and outbound. */
+    static final int MAX_TRACKS = 2;
+    /** Our marks are "endOfPlayback-N"; an echo of a longer name cannot be one of ours. */
+    static final int MAX_MARK_NAME_CHARS = 128;
+    /** The keys of a phone keypad, and the fourth column (A-D) some keypads have. */
+    private static final Pattern DTMF_DIGIT = Pattern.compile("[0-9*#A-D]");
+
     private MediaStreamCodec() {
     }
 
@@ -39,11 +57,12 @@ public final class MediaStreamCodec {
             case "start" -> Optional.of(start(message));
             case "media" -> Optional.of(media(message));
             case "mark" -> Optional.of(new MediaStreamEvent.Mark(
-                    required(message, "streamSid"), required(message.path("mark"), "name")));
-            case "dtmf" -> Optional.of(new MediaStreamEvent.Dtmf(required(message, "streamSid"),
-                    message.path("dtmf").path("track").asText(""), required(message.path("dtmf"), "digit")));
-            case "stop" -> Optional.of(new MediaStreamEvent.Stop(required(message, "streamSid"),
-                    message.path("stop").path("callSid").asText("")));
+                    sid(message, "streamSid"), bounded(required(message.path("mark"), "name"), "mark name", MAX_MARK_NAME_CHARS)));
+            case "dtmf" -> Optional.of(new MediaStreamEvent.Dtmf(sid(message, "streamSid"),
+                    bounded(message.path("dtmf").path("track").asText(""), "dtmf track", MAX_SID_CHARS),
+                    digit(required(message.path("dtmf"), "digit"))));
+            case "stop" -> Optional.of(new MediaStreamEvent.Stop(sid(message, "streamSid"),
+                    bounded(message.path("stop").path("callSid").asText(""), "callSid", MAX_SID_CHARS)));
             case "" -> throw new MalformedMessageException("no event field");
             default -> Optional.empty();
         };
@@ -70,15 +89,60 @@ public final class MediaStreamCodec {
 
     private static MediaStreamEvent.Start start(JsonNode message) throws MalformedMessageException {
         JsonNode start = message.path("start");
-        List<String> tracks = new ArrayList<>();
-        start.path("tracks").forEach(track -> tracks.add(track.asText()));
-        Map<String, String> parameters = new LinkedHashMap<>();
-        start.path("customParameters").properties().forEach(p -> parameters.put(p.getKey(), p.getValue().asText()));
         JsonNode format = start.path("mediaFormat");
-        String streamSid = message.hasNonNull("streamSid") ? message.get("streamSid").asText() : required(start, "streamSid");
-        return new MediaStreamEvent.Start(streamSid, required(start, "callSid"), start.path("accountSid").asText(""),
-                tracks, parameters, format.path("encoding").asText("audio/x-mulaw"),
+        String streamSid = message.hasNonNull("streamSid") ? sid(message, "streamSid") : sid(start, "streamSid");
+        return new MediaStreamEvent.Start(streamSid, sid(start, "callSid"),
+                bounded(start.path("accountSid").asText(""), "accountSid", MAX_SID_CHARS),
+                tracks(start.path("tracks")), parameters(start.path("customParameters")),
+                bounded(format.path("encoding").asText("audio/x-mulaw"), "encoding", MAX_SID_CHARS),
                 format.path("sampleRate").asInt(8000), format.path("channels").asInt(1));
+    }
+
+    private static List<String> tracks(JsonNode tracks) throws MalformedMessageException {
+        if (tracks.size() > MAX_TRACKS) {
+            throw new MalformedMessageException("more than " + MAX_TRACKS + " tracks");
+        }
+        List<String> names = new ArrayList<>();
+        for (JsonNode track : tracks) {
+            names.add(bounded(track.asText(), "track", MAX_SID_CHARS));
+        }
+        return names;
+    }
+
+    private static Map<String, String> parameters(JsonNode custom) throws MalformedMessageException {
+        if (custom.size() > MAX_PARAMETERS) {
+            throw new MalformedMessageException("more than " + MAX_PARAMETERS + " custom parameters");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        int chars = 0;
+        for (Map.Entry<String, JsonNode> parameter : custom.properties()) {
+            String value = parameter.getValue().asText();
+            chars += parameter.getKey().length() + value.length();
+            if (chars > MAX_PARAMETER_CHARS) {
+                throw new MalformedMessageException("custom parameters over " + MAX_PARAMETER_CHARS + " characters");
+            }
+            parameters.put(parameter.getKey(), value);
+        }
+        return parameters;
+    }
+
+    /** One key of the keypad: anything else is no key press, and keeping it would let a peer size our memory. */
+    private static String digit(String digit) throws MalformedMessageException {
+        if (!DTMF_DIGIT.matcher(digit).matches()) {
+            throw new MalformedMessageException("dtmf digit is not one of 0-9 * # A-D");
+        }
+        return digit;
+    }
+
+    private static String sid(JsonNode node, String field) throws MalformedMessageException {
+        return bounded(required(node, field), field, MAX_SID_CHARS);
+    }
+
+    private static String bounded(String value, String what, int maxChars) throws MalformedMessageException {
+        if (value.length() > maxChars) {
+            throw new MalformedMessageException(what + " longer than " + maxChars + " characters");
+        }
+        return value;
     }
 
     private static MediaStreamEvent.Media media(JsonNode message) throws MalformedMessageException {
@@ -90,7 +154,7 @@ public final class MediaStreamCodec {
             throw new MalformedMessageException("media payload is not base64");
         }
         // Twilio sends these numbers as strings; asLong reads either form.
-        return new MediaStreamEvent.Media(required(message, "streamSid"), media.path("track").asText("inbound"),
+        return new MediaStreamEvent.Media(sid(message, "streamSid"), bounded(media.path("track").asText("inbound"), "track", MAX_SID_CHARS),
                 media.path("chunk").asLong(0), media.path("timestamp").asLong(0), payload);
     }
 

@@ -2,6 +2,7 @@ package callbridge.twilio;
 
 import callbridge.call.CallRegistry;
 import callbridge.call.CallSetup;
+import callbridge.call.StreamPace;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
 import callbridge.logging.RateLimitedLog;
@@ -14,6 +15,8 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * {@code /media/{CallSid}/{token}}: the WebSocket Twilio streams a call's audio to. The upgrade is refused
@@ -24,6 +27,12 @@ import java.util.Optional;
 public final class MediaStreamEndpoint implements WebSocketEndpoint {
     /** A stream must send {@code start} within this time of its upgrade. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Connections one call's stream URL may hold open at once: the call's stream, a restart taking over
+     * from it, and one more while the replaced one finishes its close. Past it, whoever holds the URL is
+     * reopening it in a loop, and each connection would hold a descriptor and a thread.
+     */
+    static final int MAX_CONNECTIONS_PER_CALL = 3;
     private static final System.Logger LOG = System.getLogger(MediaStreamEndpoint.class.getName());
     private final RateLimitedLog refusals = RateLimitedLog.of(LOG, Level.WARNING);
 
@@ -33,6 +42,8 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     private final SignatureCheck signatures;
     private final StreamBinding binding;
     private final MediaStreamMetrics metrics;
+    /** Open connections by the CallSid their URL is bound to; an entry leaves with its last connection. */
+    private final ConcurrentMap<String, Integer> openByCall = new ConcurrentHashMap<>();
 
     public MediaStreamEndpoint(CallRegistry calls, CallSetup setup, Optional<URI> publicUrl, SignatureCheck signatures,
                                StreamBinding binding, MediaStreamMetrics metrics) {
@@ -66,8 +77,16 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
     @Override
     public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
         String callSid = binding.boundCallSid(request.path()).orElseThrow();
+        boolean admitted = openByCall.merge(callSid, 1, Integer::sum) <= MAX_CONNECTIONS_PER_CALL;
         MediaStreamListener listener = new MediaStreamListener(calls, callSid, setup,
-                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST), metrics);
+                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST), metrics,
+                () -> openByCall.computeIfPresent(callSid, (sid, open) -> open == 1 ? null : open - 1));
+        if (!admitted) {
+            refusals.log("call {0}: more than {1} connections to its stream URL at once; closing with 1008", callSid,
+                    MAX_CONNECTIONS_PER_CALL);
+            connection.close(CloseCodes.POLICY_VIOLATION, "too many connections for this call");
+            return listener;
+        }
         Thread.ofVirtual().name(connection + " start deadline").start(() -> closeUnlessStarted(connection, listener));
         return listener;
     }

@@ -4,6 +4,8 @@ import callbridge.call.CallEnd;
 import callbridge.call.CallRegistry;
 import callbridge.call.CallSession;
 import callbridge.call.CallSetup;
+import callbridge.call.StreamPace;
+import callbridge.logging.LogText;
 import callbridge.logging.RateLimitedLog;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
@@ -16,12 +18,14 @@ import java.util.Optional;
 /**
  * One media-stream connection, bound to one call: decodes Twilio's messages and drives the call's session.
  * Its {@code start} must name the call the stream's URL was made for; any other closes the stream with
- * 1008 Policy Violation, and no call is joined, ended or completed for it. Before
- * {@code start} there is no session; media arriving then is counted and dropped (Twilio always sends
- * {@code start} first, so this only happens with a broken client). A malformed message is ignored (the
- * first one of a stream logged at DEBUG), and the call goes on.
- * A stream that sends faster than real time (see {@link StreamPace}) is closed with 1008 Policy Violation
- * and its call ended. Every end of the stream ends the call through the {@link CallRegistry}.
+ * 1008 Policy Violation, and no call is joined, ended or completed for it. A {@code start} for a call that
+ * is live restarts its stream (the call goes on, see {@link CallRegistry#start}); for a call that has
+ * ended, it is refused with 1008. Before {@code start} there is no session; media arriving then is counted
+ * and dropped (Twilio always sends {@code start} first, so this only happens with a broken client). A
+ * malformed message is ignored (the first one of a stream logged at DEBUG), and the call goes on.
+ * A stream that sends faster than real time (see {@link StreamPace}, the call's, so a restart does not
+ * reset it) is closed with 1008 Policy Violation and its call ended. Every end of the call's current
+ * stream ends the call through the {@link CallRegistry}; a stream a restart replaced ends nothing.
  *
  * <p>{@link #onText} runs on a selector thread shared with other streams (see {@link WebSocketListener}), so
  * it never waits: audio goes to the session (a short lock), while ending a call (stop, a refused stream),
@@ -35,37 +39,50 @@ final class MediaStreamListener implements WebSocketListener {
     private final CallRegistry calls;
     private final String boundCallSid;
     private final CallSetup setup;
-    private final StreamPace pace;
+    /** Paces this connection until it has joined a call; from then on the call's own pace counts. */
+    private final StreamPace beforeStart;
     private final MediaStreamMetrics metrics;
+    /** Heard once, when the connection has ended. */
+    private final Runnable onClosed;
     /** When the message being handled reached {@link #onText}, for {@link MediaStreamMetrics#frameJudged}. */
     private long receivedNanos;
     /** Written on the stream's thread, read by the start deadline's. */
     private volatile CallSession session;
+    /** This connection as the call's stream, once it has joined one. */
+    private volatile TwilioMediaStream stream;
     /** Why the stream ended its call, once it has: the stream's close that follows ends it the same way. */
     private volatile CallEnd ending;
     private boolean refused;
     private boolean malformedSeen;
     private int mediaBeforeStart;
 
-    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace pace, MediaStreamMetrics metrics) {
+    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace beforeStart,
+                        MediaStreamMetrics metrics, Runnable onClosed) {
         this.calls = calls;
         this.boundCallSid = boundCallSid;
         this.setup = setup;
-        this.pace = pace;
+        this.beforeStart = beforeStart;
         this.metrics = metrics;
+        this.onClosed = onClosed;
     }
 
-    /** True once {@code start} has made the call's session. */
+    /** True once {@code start} has joined the stream to its call, or it was refused. */
     boolean started() {
-        return session != null;
+        return session != null || refused;
+    }
+
+    /** True while this connection is its call's stream: not before start, not once a restart replaced it. */
+    private boolean isCurrent() {
+        return session != null && session.isCurrent(stream);
     }
 
     @Override
     public void onText(WebSocketConnection connection, String message) {
         receivedNanos = System.nanoTime();
-        if (refused) {
-            return; // closing: what is still in flight is discarded
+        if (refused || (session != null && !isCurrent())) {
+            return; // closing, or replaced by the call's new stream: what is still in flight is discarded
         }
+        StreamPace pace = session != null ? session.pace() : beforeStart;
         Optional<MediaStreamEvent> decoded;
         try {
             decoded = MediaStreamCodec.decode(message);
@@ -112,7 +129,8 @@ final class MediaStreamListener implements WebSocketListener {
 
     @Override
     public void onClose(WebSocketConnection connection, CloseFrame status) {
-        if (session != null) {
+        onClosed.run();
+        if (isCurrent()) {
             // On the connection's own thread, which may wait. A stop or refusal seen before the close may
             // still be ending the call on its thread: whichever comes first, the call ends for that reason.
             CallEnd seen = ending;
@@ -154,7 +172,7 @@ final class MediaStreamListener implements WebSocketListener {
                 }
             }
             case MediaStreamEvent.Stop stop -> {
-                if (session != null) {
+                if (isCurrent()) {
                     endCall(CallEnd.hungUp());
                 }
             }
@@ -171,11 +189,25 @@ final class MediaStreamListener implements WebSocketListener {
             connection.close(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
             return;
         }
-        session = setup.open(start.callSid(), new TwilioMediaStream(connection, start.streamSid()), start.customParameters());
-        calls.add(session);
-        LOG.log(Level.INFO, "call {0}: stream {1} started (from {2} to {3}){4}", start.callSid(), start.streamSid(),
-                start.customParameters().getOrDefault("From", "?"), start.customParameters().getOrDefault("To", "?"),
-                mediaBeforeStart > 0 ? "; " + mediaBeforeStart + " media message(s) before start were dropped" : "");
+        TwilioMediaStream joining = new TwilioMediaStream(connection, start.streamSid());
+        // Published before the session: once session is set, isCurrent compares against this stream.
+        stream = joining;
+        switch (calls.start(boundCallSid, joining, () -> setup.open(boundCallSid, joining, start.customParameters()))) {
+            case CallRegistry.StreamStart.NewCall call -> {
+                session = call.session();
+                LOG.log(Level.INFO, "call {0}: stream {1} started (from {2} to {3}){4}", boundCallSid,
+                        LogText.quote(start.streamSid()), LogText.quote(start.customParameters().getOrDefault("From", "?")),
+                        LogText.quote(start.customParameters().getOrDefault("To", "?")),
+                        mediaBeforeStart > 0 ? "; " + mediaBeforeStart + " media message(s) before start were dropped" : "");
+            }
+            case CallRegistry.StreamStart.Restarted call -> session = call.session();
+            case CallRegistry.StreamStart.Refused refusal -> {
+                refused = true;
+                FOREIGN_START.log("call {0}: stream {1} refused: {2}; closing with 1008", boundCallSid,
+                        LogText.quote(start.streamSid()), refusal.why());
+                connection.close(CloseCodes.POLICY_VIOLATION, refusal.why());
+            }
+        }
     }
 
     private String who(WebSocketConnection connection) {

@@ -48,6 +48,11 @@ final class TwilioMediaStream implements MediaStream {
     }
 
     @Override
+    public void retire() {
+        connection.close(CloseCodes.NORMAL, "replaced by a new stream of the call");
+    }
+
+    @Override
     public boolean isOpen() {
         return connection.isOpen();
     }
@@ -60,7 +65,7 @@ final class TwilioMediaStream implements MediaStream {
         return switch (end.reason()) {
             case SHUTDOWN -> new CloseFrame(CloseCodes.GOING_AWAY, "server shutting down");
             case STREAM_REFUSED -> new CloseFrame(CloseCodes.POLICY_VIOLATION, "stream refused");
-            case HUNG_UP, STREAM_CLOSED, STREAM_REPLACED, TALK_TIMEOUT -> new CloseFrame(CloseCodes.NORMAL, "call ended");
+            case HUNG_UP, STREAM_CLOSED, TALK_TIMEOUT -> new CloseFrame(CloseCodes.NORMAL, "call ended");
         };
     }
 

@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The call domain without a network: sessions on {@link FakeMediaStream}s, the registry, the talk-timeout
@@ -100,18 +102,78 @@ class CallDomainTest {
     }
 
     @Test
-    void restartedStream_replacesTheOld_callGoesOn_whatWasHeardMoves() throws Exception {
+    void restartedStream_continuesTheCall_turnBudgetsAndQueue() throws Exception {
         FakeMediaStream first = new FakeMediaStream("MZ1");
-        CallSession old = open(first);
-        FakeMediaStream.speakTurn(old, 10);
-        UtteranceQueue.Next heard = old.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(5), NEVER);
-        old.utterances().putBack(List.of(((UtteranceQueue.Heard) heard).utterance()));
-        CallSession restarted = open(new FakeMediaStream("MZ2"));
-        assertEquals(CallEnd.Reason.STREAM_REPLACED, first.closed.getNow(null).reason());
+        CallSession session = open(first);
+        FakeMediaStream.speakTurn(session, 10);
+        for (int i = 0; i < 4; i++) {
+            session.onAudio(FakeMediaStream.SPEECH); // a turn begins on the first stream...
+        }
+        StreamPace pace = session.pace();
+        FakeMediaStream second = new FakeMediaStream("MZ2");
+        assertEquals(new CallRegistry.StreamStart.Restarted(session), calls.start(SID, second, () -> fail("no new session")));
+        assertTrue(first.retired.isDone(), "the replaced stream is closed");
+        assertFalse(first.closed.isDone(), "...but not as the end of the call");
         assertEquals(List.of(), ended, "the call is not completed");
-        assertEquals(Optional.of(restarted), calls.live(SID));
-        UtteranceQueue.Next moved = restarted.utterances().takeAnswer(Instant.MIN, Duration.ZERO, NEVER);
-        assertEquals("turn 1", ((UtteranceQueue.Heard) moved).utterance().text());
+        assertTrue(session.isCurrent(second));
+        assertFalse(session.isCurrent(first));
+        assertEquals("MZ2", session.streamSid());
+        assertSame(pace, session.pace(), "the call's pace goes on: a restart buys no fresh burst");
+        for (int i = 0; i < 6; i++) {
+            session.onAudio(FakeMediaStream.SPEECH); // ...and ends on the second: one turn, one transcription
+        }
+        for (int i = 0; i <= FakeMediaStream.SILENCE_FRAMES; i++) {
+            session.onAudio(FakeMediaStream.SILENCE);
+        }
+        assertEquals("turn 1", heard(session));
+        assertEquals("turn 2", heard(session));
+        assertEquals(1, CallRecordJson.of(session.journal().snapshot()).path("stream_restarts").asInt());
+    }
+
+    @Test
+    void streamRestarts_areBoundedPerCall() {
+        CallSession session = open(new FakeMediaStream("MZ0"));
+        for (int i = 1; i <= CallSession.MAX_STREAM_RESTARTS; i++) {
+            assertInstanceOf(CallRegistry.StreamStart.Restarted.class,
+                    calls.start(SID, new FakeMediaStream("MZ" + i), () -> fail("no new session")));
+        }
+        FakeMediaStream oneTooMany = new FakeMediaStream("MZx");
+        CallRegistry.StreamStart refused = calls.start(SID, oneTooMany, () -> fail("no new session"));
+        assertEquals(new CallRegistry.StreamStart.Refused("the call's stream has restarted "
+                + CallSession.MAX_STREAM_RESTARTS + " times"), refused);
+        assertFalse(session.isCurrent(oneTooMany));
+        assertFalse(session.hasEnded(), "the call goes on, on the stream it had");
+    }
+
+    @Test
+    void endedCall_staysEnded_itsStreamURLReopenedIsRefused() throws Exception {
+        CallSession session = open(new FakeMediaStream("MZ1"));
+        calls.end(session, CallEnd.hungUp());
+        assertEquals(new CallRegistry.StreamStart.Refused("the call has ended (call hung up)"),
+                calls.start(SID, new FakeMediaStream("MZ2"), () -> fail("no new session")));
+        time.advance(CallRegistry.ENDED_RETENTION.plusSeconds(1)); // its session let go...
+        assertEquals(Optional.empty(), calls.awaitCall(SID, Duration.ofDays(1), NEVER), "...and nobody waits for it");
+        assertEquals(Optional.of(CallEnd.hungUp()), calls.endedEarlier(SID), "...but its end is remembered");
+        assertInstanceOf(CallRegistry.StreamStart.Refused.class,
+                calls.start(SID, new FakeMediaStream("MZ3"), () -> fail("no new session")));
+        assertEquals(List.of(SID), ended, "completed once");
+    }
+
+    @Test
+    void endedCalls_areRememberedWithinACount() {
+        for (int i = 0; i <= CallRegistry.ENDED_REMEMBERED; i++) {
+            String sid = "CA%032x".formatted(i);
+            CallSession session = setup.open(sid, new FakeMediaStream("MZ" + i));
+            calls.add(session);
+            calls.end(session, CallEnd.hungUp());
+        }
+        assertEquals(Optional.empty(), calls.endedEarlier("CA%032x".formatted(0)), "the eldest is forgotten");
+        assertEquals(Optional.of(CallEnd.hungUp()), calls.endedEarlier("CA%032x".formatted(1)));
+    }
+
+    private static String heard(CallSession session) throws InterruptedException {
+        UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, Duration.ofSeconds(5), NEVER);
+        return ((UtteranceQueue.Heard) next).utterance().text();
     }
 
     @Test

@@ -32,6 +32,8 @@ final class FakeMediaStream implements MediaStream {
     final ByteArrayOutputStream audio = new ByteArrayOutputStream();
     final BlockingQueue<String> marks = new LinkedBlockingQueue<>();
     final CompletableFuture<CallEnd> closed = new CompletableFuture<>();
+    /** Completes when a restart of the call's stream replaced this one. */
+    final CompletableFuture<Void> retired = new CompletableFuture<>();
     private final String id;
 
     FakeMediaStream(String id) {
@@ -81,8 +83,13 @@ final class FakeMediaStream implements MediaStream {
     }
 
     @Override
+    public void retire() {
+        retired.complete(null);
+    }
+
+    @Override
     public boolean isOpen() {
-        return !closed.isDone();
+        return !closed.isDone() && !retired.isDone();
     }
 
     /** Feeds {@code frames} frames of speech, then enough silence to end the turn. */

@@ -158,7 +158,62 @@ class MediaStreamCodecTest {
                         "{\"event\": \"mark\", \"streamSid\": \"MZ1\", \"mark\": {\"name\": {}}}"),
                 Arguments.of("mark without mark", "{\"event\": \"mark\", \"streamSid\": \"MZ1\"}"),
                 Arguments.of("dtmf without digit", "{\"event\": \"dtmf\", \"streamSid\": \"MZ1\", \"dtmf\": {\"track\": \"inbound_track\"}}"),
-                Arguments.of("stop without streamSid", "{\"event\": \"stop\", \"stop\": {\"callSid\": \"CA1\"}}"));
+                Arguments.of("stop without streamSid", "{\"event\": \"stop\", \"stop\": {\"callSid\": \"CA1\"}}"),
+                Arguments.of("dtmf of two keys", dtmf("12")),
+                Arguments.of("dtmf of a letter no keypad has", dtmf("x")),
+                Arguments.of("dtmf of a lower-case keypad letter", dtmf("a")),
+                Arguments.of("dtmf forging a log line", dtmf("1\\r\\nINFO forged")),
+                Arguments.of("dtmf of 60,000 keys", dtmf("1".repeat(60_000))),
+                Arguments.of("streamSid of 65 characters", "{\"event\": \"stop\", \"streamSid\": \"%s\"}".formatted("M".repeat(65))),
+                Arguments.of("mark name of 129 characters",
+                        "{\"event\": \"mark\", \"streamSid\": \"MZ1\", \"mark\": {\"name\": \"%s\"}}".formatted("n".repeat(129))),
+                Arguments.of("start with 3 tracks", start("\"tracks\": [\"inbound\", \"outbound\", \"both\"]")),
+                Arguments.of("start with 100 custom parameters", start(parameters(100, 1))),
+                Arguments.of("start with 4,001 characters of custom parameters", start(parameters(1, 3_999))),
+                Arguments.of("start with an accountSid of 65 characters",
+                        start("\"accountSid\": \"%s\"".formatted("A".repeat(65)))));
+    }
+
+    /** Every key of a keypad with a fourth column: the bounds above refuse nothing Twilio can send. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("keypad")
+    void decode_dtmf_everyKeypadKey(String key) throws Exception {
+        assertEquals(Optional.of(new MediaStreamEvent.Dtmf(STREAM, "inbound_track", key)),
+                MediaStreamCodec.decode(dtmf(key).replace("MZ1", STREAM)));
+    }
+
+    static Stream<String> keypad() {
+        return "0123456789*#ABCD".chars().mapToObj(Character::toString);
+    }
+
+    @Test
+    void decode_start_atEveryBound() throws Exception {
+        MediaStreamEvent.Start start = (MediaStreamEvent.Start) MediaStreamCodec.decode(
+                start(parameters(MediaStreamCodec.MAX_PARAMETERS, 1) + ", \"accountSid\": \"%s\", \"tracks\": [\"inbound\", \"outbound\"]"
+                        .formatted("A".repeat(MediaStreamCodec.MAX_SID_CHARS)))).orElseThrow();
+        assertEquals(MediaStreamCodec.MAX_PARAMETERS, start.customParameters().size());
+        MediaStreamEvent.Start longest = (MediaStreamEvent.Start) MediaStreamCodec.decode(
+                start(parameters(1, MediaStreamCodec.MAX_PARAMETER_CHARS - 4))).orElseThrow();
+        assertEquals(MediaStreamCodec.MAX_PARAMETER_CHARS - 4, longest.customParameters().get("p000").length());
+    }
+
+    private static String dtmf(String digit) {
+        return "{\"event\": \"dtmf\", \"streamSid\": \"MZ1\", \"dtmf\": {\"track\": \"inbound_track\", \"digit\": \"%s\"}}"
+                .formatted(digit);
+    }
+
+    /** A start message whose {@code start} object also holds {@code fields}. */
+    private static String start(String fields) {
+        return "{\"event\": \"start\", \"streamSid\": \"MZ1\", \"start\": {\"callSid\": \"CA1\", %s}}".formatted(fields);
+    }
+
+    /** {@code count} custom parameters p000, p001... each with a value of {@code valueChars} characters. */
+    private static String parameters(int count, int valueChars) {
+        StringBuilder json = new StringBuilder("\"customParameters\": {");
+        for (int i = 0; i < count; i++) {
+            json.append(i == 0 ? "" : ", ").append("\"p%03d\": \"%s\"".formatted(i, "v".repeat(valueChars)));
+        }
+        return json.append('}').toString();
     }
 
     @ParameterizedTest(name = "{0}")

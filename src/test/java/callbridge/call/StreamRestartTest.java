@@ -1,0 +1,121 @@
+package callbridge.call;
+
+import callbridge.testing.Await;
+import callbridge.testing.FakeTwilioCall;
+import callbridge.testing.SpeechClips;
+import callbridge.testing.TestCallbridge;
+import callbridge.testing.TwilioDialer;
+import callbridge.websocket.CloseCodes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A call outlives its media stream: a restarted stream (the same stream URL opened again, as Twilio does
+ * after a network fault) continues the same call, with the same record, budgets and turn; a call that has
+ * ended stays ended. Over loopback, with the real front door and WebSocket.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class StreamRestartTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AutoClose
+    private final TestCallbridge server = TestCallbridge.started(Map.of());
+
+    @Test
+    void restartedStream_isTheSameLiveCall_inItsRecordAndInTheList() throws Exception {
+        String sid = FakeTwilioCall.newCallSid();
+        TwilioDialer.Stream stream = server.twilio().webhook(sid);
+        URI url = server.twilio().local(stream.url());
+        try (FakeTwilioCall first = connect(url, sid, stream)) {
+            server.session(sid);
+            try (FakeTwilioCall second = connect(url, sid, stream)) {
+                assertEquals(CloseCodes.NORMAL, first.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                JsonNode record = record(sid);
+                assertTrue(record.path("live").asBoolean(), record.toString());
+                assertTrue(record.path("end").isMissingNode(), record.toString());
+                assertEquals(1, record.path("stream_restarts").asInt(), record.toString());
+                assertEquals(second.streamSid(), record.path("stream_sid").asText());
+                JsonNode list = JSON.readTree(server.get("/calls", TestCallbridge.API_KEY).body());
+                assertEquals(sid, list.path("calls").get(0).path("call_sid").asText(), list.toString());
+                assertEquals(0, server.twilioRest().updatesFor(sid).size(), "a restart completes nothing");
+            }
+        }
+    }
+
+    @Test
+    void reconnectLoop_isOneCall_withBoundedRestarts_andOneSpeechRequest() throws Exception {
+        String sid = FakeTwilioCall.newCallSid();
+        TwilioDialer.Stream stream = server.twilio().webhook(sid);
+        URI url = server.twilio().local(stream.url());
+        byte[] clip = SpeechClips.load(SpeechClips.RESERVAR_MESA);
+        FakeTwilioCall current = connect(url, sid, stream);
+        // The far end begins a turn; each reconnect used to end the session and pay for its partial turn.
+        current.speak(Arrays.copyOf(clip, clip.length / 3));
+        for (int restart = 1; restart <= CallSession.MAX_STREAM_RESTARTS; restart++) {
+            FakeTwilioCall next = connect(url, sid, stream);
+            assertEquals(CloseCodes.NORMAL, current.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS), "restart " + restart);
+            current.close();
+            current = next;
+            assertEquals(next.streamSid(), server.session(sid).streamSid(), "restart " + restart + " took over");
+        }
+        try (FakeTwilioCall oneTooMany = connect(url, sid, stream)) {
+            assertEquals(CloseCodes.POLICY_VIOLATION, oneTooMany.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        assertFalse(current.closed().isDone(), "the call goes on, on its stream");
+        current.speak(Arrays.copyOfRange(clip, clip.length / 3, clip.length)); // the turn ends on the last stream
+        current.stop();
+        current.close();
+        Await.until("the call's turn transcribed", WAIT, () -> record(sid).path("turns").size() == 1);
+        JsonNode record = record(sid);
+        assertEquals("hung up", record.path("end").path("reason").asText(), record.toString());
+        assertEquals(CallSession.MAX_STREAM_RESTARTS, record.path("stream_restarts").asInt());
+        server.twilioRest().awaitUpdates(1, WAIT);
+        assertEquals(1, server.elevenLabs().sttRequests().size(), "one turn across every stream: one request");
+        assertEquals(1, server.twilioRest().updatesFor(sid).size());
+    }
+
+    @Test
+    void endedCall_reopenedStreamURL_isRefused_itsRecordKept_completedOnce() throws Exception {
+        String sid = FakeTwilioCall.newCallSid();
+        TwilioDialer.Stream stream = server.twilio().webhook(sid);
+        URI url = server.twilio().local(stream.url());
+        try (FakeTwilioCall call = connect(url, sid, stream)) {
+            server.session(sid);
+            call.stop();
+            server.twilioRest().awaitUpdates(1, WAIT);
+        }
+        Await.until("the call's record complete", WAIT, () -> !record(sid).path("live").asBoolean(true));
+        String before = record(sid).toString();
+        try (FakeTwilioCall again = connect(url, sid, stream)) {
+            assertEquals(CloseCodes.POLICY_VIOLATION, again.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+        assertEquals(before, record(sid).toString(), "the ended call's record is untouched");
+        assertEquals(0, server.calls().size());
+        assertEquals(1, server.twilioRest().updatesFor(sid).size(), "completed once");
+    }
+
+    private static FakeTwilioCall connect(URI url, String sid, TwilioDialer.Stream stream) throws Exception {
+        return FakeTwilioCall.connect(url, sid, FakeTwilioCall.newStreamSid(), stream.parameters(), Map.of());
+    }
+
+    private JsonNode record(String sid) throws Exception {
+        HttpResponse<String> answer = server.get("/calls/" + sid, TestCallbridge.API_KEY);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return JSON.readTree(answer.body());
+    }
+}
