@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
+import callbridge.websocket.WebSocketConnection;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -93,7 +94,7 @@ public final class HttpRoutes implements AutoCloseable {
     /**
      * The prototype's answer, {@code {"status":"healthy","timestamp":<epoch seconds>}}, which its users'
      * monitors already read; 503 with {@code "draining"} once a shutdown has begun, so a load balancer
-     * sends no new calls here.
+     * sends no new calls here; 503 too when a thread that reads media streams has died.
      */
     private static void health(HttpExchange exchange, BooleanSupplier draining) throws IOException {
         if (!exchange.getRequestMethod().equals("GET")) {
@@ -102,10 +103,12 @@ public final class HttpRoutes implements AutoCloseable {
             return;
         }
         boolean drain = draining.getAsBoolean();
+        // A dead frame-reading thread leaves its streams unread while everything else answers: not healthy.
+        boolean readsStopped = !WebSocketConnection.readThreadsRunning();
         ObjectNode status = Json.MAPPER.createObjectNode()
-                .put("status", drain ? "draining" : "healthy")
+                .put("status", drain ? "draining" : readsStopped ? "media streams not read" : "healthy")
                 .put("timestamp", Instant.now().getEpochSecond());
-        JsonAnswers.send(exchange, drain ? 503 : 200, Json.write(status));
+        JsonAnswers.send(exchange, drain || readsStopped ? 503 : 200, Json.write(status));
     }
 
     /**

@@ -31,6 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * holds up every connection that shares it until it returns. Whatever may block (closing handshakes,
  * lingering drains, {@code onClose}) runs on the connection's own virtual thread, and pongs are written
  * from here only when they go out at once ({@link FrameSender#pong}).
+ *
+ * <p>These threads must never die quietly: every connection on one would stop being read while the process
+ * looks healthy. A failure in one connection's handling, an {@link Error} included (an
+ * {@link OutOfMemoryError} while one connection grows), drops that connection and the thread goes on; if a
+ * thread ends anyway, {@link #allRunning} says so, and {@code /health} fails.
  */
 final class ReadSelector {
     private static final System.Logger LOG = System.getLogger(ReadSelector.class.getName());
@@ -40,8 +45,9 @@ final class ReadSelector {
     private static final AtomicInteger NEXT = new AtomicInteger();
 
     private final Selector selector;
+    private volatile Thread thread;
     /** Work for this thread from others: registrations and ends of connections, run between selections. */
-    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Queue<Task> tasks = new ConcurrentLinkedQueue<>();
     /** Only this thread uses it: the bytes of one connection at a time, from one read. */
     private ByteBuffer readBuffer = ByteBuffer.allocateDirect(INITIAL_READ_BUFFER);
 
@@ -54,9 +60,18 @@ final class ReadSelector {
         return SHARED[Math.floorMod(NEXT.getAndIncrement(), SHARED.length)];
     }
 
+    /** Work for this thread, and the connection to drop if it fails (null when it concerns none). */
+    private record Task(Runnable work, WebSocketConnection connection) {
+    }
+
     /** Runs {@code task} on this selector's thread, soon; from any thread. */
     void execute(Runnable task) {
-        tasks.add(task);
+        execute(task, null);
+    }
+
+    /** Runs {@code task}, which acts on {@code connection}, on this selector's thread, soon; from any thread. */
+    void execute(Runnable task, WebSocketConnection connection) {
+        tasks.add(new Task(task, connection));
         selector.wakeup();
     }
 
@@ -81,37 +96,55 @@ final class ReadSelector {
             } catch (IOException e) {
                 throw new UncheckedIOException("could not open a selector for WebSocket reads", e);
             }
-            Thread.ofPlatform().name("websocket-reads-" + i).daemon(true).start(selectors[i]::run);
+            selectors[i].thread = Thread.ofPlatform().name("websocket-reads-" + i).daemon(true).start(selectors[i]::run);
         }
         return selectors;
     }
 
+    /** True while every selector thread is running: false means some connections are no longer read. */
+    static boolean allRunning() {
+        for (ReadSelector reads : SHARED) {
+            if (!reads.thread.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void run() {
-        while (true) {
-            try {
+        try {
+            while (true) {
                 selector.select(this::readable);
-            } catch (IOException e) {
-                // Only a broken epoll descriptor does this; spinning on it would help nobody either.
-                LOG.log(Level.ERROR, "WebSocket selector failed; its connections are no longer read", e);
-                return;
+                Task task;
+                while ((task = tasks.poll()) != null) {
+                    runSafely(task.work(), task.connection());
+                }
             }
-            Runnable task;
-            while ((task = tasks.poll()) != null) {
-                runSafely(task);
-            }
+        } catch (IOException | RuntimeException | Error e) {
+            // Only a broken epoll descriptor (or worse) does this; spinning on it would help nobody either.
+            LOG.log(Level.ERROR, "WebSocket selector thread " + Thread.currentThread().getName()
+                    + " failed; its connections are no longer read, and /health now fails", e);
         }
     }
 
     private void readable(SelectionKey key) {
-        runSafely(() -> ((WebSocketConnection) key.attachment()).onReadable(this));
+        WebSocketConnection connection = (WebSocketConnection) key.attachment();
+        runSafely(() -> connection.onReadable(this), connection);
     }
 
-    /** A bug in one connection's handling must not stop the thread that every other one relies on. */
-    private static void runSafely(Runnable work) {
+    /**
+     * A failure in one connection's handling must not stop the thread that every other one relies on: it
+     * is logged, and the connection it came from (when known) is dropped.
+     */
+    private static void runSafely(Runnable work, WebSocketConnection connection) {
         try {
             work.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "WebSocket read handling failed", e);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "WebSocket read handling failed" + (connection == null ? "" : " on " + connection
+                    + "; dropping it"), e);
+            if (connection != null) {
+                connection.abort();
+            }
         }
     }
 }

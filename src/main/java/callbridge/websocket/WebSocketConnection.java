@@ -54,6 +54,8 @@ public final class WebSocketConnection {
     // Owned by the selector thread from the moment serve() hands the connection to it.
     private final FrameDecoder decoder;
     private final MessageAssembler assembler;
+    /** Every frame counts, control frames and empty fragments too: see {@link FrameBudget}. */
+    private final FrameBudget frames = new FrameBudget(FrameBudget.DEFAULT_PER_SECOND, FrameBudget.DEFAULT_BURST, System.nanoTime());
     private WebSocketListener listener;
     private SelectionKey key;
     /**
@@ -119,6 +121,14 @@ public final class WebSocketConnection {
     }
 
     /**
+     * True while every thread that reads WebSocket frames is running. False means some connections are no
+     * longer read (a thread died), which a health check should report rather than hide.
+     */
+    public static boolean readThreadsRunning() {
+        return ReadSelector.allRunning();
+    }
+
+    /**
      * Serves the connection until it ends, then returns: messages go to {@code listener} on a selector
      * thread, and its {@link WebSocketListener#onClose} is called on this thread, after the last message.
      */
@@ -127,7 +137,7 @@ public final class WebSocketConnection {
         IdleSweeper.SHARED.watch(this);
         ReadEnd end;
         try {
-            selector.execute(this::startReading);
+            selector.execute(this::startReading, this);
             end = readEnd.join();
         } finally {
             IdleSweeper.SHARED.forget(this);
@@ -224,6 +234,10 @@ public final class WebSocketConnection {
 
     /** On the selector thread: acts on one frame. */
     private void handle(Frame frame) throws ProtocolException {
+        if (!frames.take(System.nanoTime())) {
+            // RFC 6455 7.4.1: 1008 for a message (here a frame rate) that violates the endpoint's policy.
+            throw new ProtocolException(CloseCodes.POLICY_VIOLATION, "frames faster than " + FrameBudget.DEFAULT_PER_SECOND + " a second");
+        }
         switch (frame.opcode()) {
             // RFC 6455 5.5.2: answer a ping with a pong carrying the same payload, unless closing.
             case PING -> sender.pong(frame.payload());

@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each framing rule of RFC 6455 against a real server over a raw socket, asserting the exact bytes the
@@ -167,6 +168,44 @@ class ProtocolRulesTest {
             client.send(true, Opcode.CONTINUATION, ascii("o"));
             assertEquals(HELLO_ECHO, Hex.of(client.readFrameBytes()));
         }
+    }
+
+    // ---- every frame is metered (FrameBudget), not only whole messages
+
+    /** Empty fragments carry no data a message limit sees, but each costs a read and a decode. */
+    @Test
+    void floodOfEmptyContinuations_is1008() throws Exception {
+        try (RawClient client = open()) {
+            client.send(false, Opcode.TEXT, new byte[0]);
+            client.write(repeated(new Frame(false, 0, Opcode.CONTINUATION, new byte[0]), FrameBudget.DEFAULT_BURST * 3));
+            client.expectClose(CloseCodes.POLICY_VIOLATION);
+        }
+    }
+
+    /** Each ping costs a pong too: a flood is answered up to the budget, then closed. */
+    @Test
+    void floodOfPings_is1008_afterAPongForEachPingWithinTheBudget() throws Exception {
+        try (RawClient client = open()) {
+            client.write(repeated(Frame.of(Opcode.PING, new byte[0]), FrameBudget.DEFAULT_BURST * 3));
+            int pongs = 0;
+            Frame frame;
+            while ((frame = client.readFrame()).opcode() == Opcode.PONG) {
+                pongs++;
+            }
+            assertEquals(Opcode.CLOSE, frame.opcode());
+            assertEquals(CloseCodes.POLICY_VIOLATION, ((frame.payload()[0] & 0xFF) << 8) | (frame.payload()[1] & 0xFF));
+            assertTrue(pongs < FrameBudget.DEFAULT_BURST * 2, pongs + " pongs");
+        }
+    }
+
+    /** {@code count} copies of {@code frame}, masked as a client sends them, in one write. */
+    private static byte[] repeated(Frame frame, int count) {
+        byte[] one = FrameWriter.encode(frame, RawClient.RFC_MASK);
+        byte[] all = new byte[one.length * count];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(one, 0, all, i * one.length, one.length);
+        }
+        return all;
     }
 
     @Test

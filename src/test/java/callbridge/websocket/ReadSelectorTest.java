@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /**
  * One selector thread reads many connections ({@link ReadSelector}), so nothing one peer does may hold that
  * thread: here a peer that pings without ever reading, until its pongs back up on the server.
@@ -64,9 +66,15 @@ class ReadSelectorTest {
              ExecutorService writer = Executors.newVirtualThreadPerTaskExecutor()) {
             // Written from another thread: a server whose selector thread waited on the pongs would stop
             // reading, and the writes would block; the wait below then fails instead of hanging.
+            // The flood passes the peer's frame budget, so the server also closes it (1008) and the writes
+            // end in a reset: that is the budget at work, and the other connections must be served either way.
             Future<?> pinging = writer.submit(() -> {
-                for (int i = 0; i < PINGS / PINGS_PER_WRITE; i++) {
-                    deaf.write(pings);
+                try {
+                    for (int i = 0; i < PINGS / PINGS_PER_WRITE; i++) {
+                        deaf.write(pings);
+                    }
+                } catch (java.io.IOException closedForItsFlood) {
+                    return null;
                 }
                 return null;
             });
@@ -82,4 +90,40 @@ class ReadSelectorTest {
             deaf.abort();
         }
     }
+
+    /**
+     * An {@link Error} thrown while one connection's frames are handled (a stand-in here for an
+     * OutOfMemoryError) drops that connection only: the thread that reads it reads every other one too,
+     * so it must go on. Several connections, so each selector thread meets one.
+     */
+    @Test
+    void anErrorInOneConnectionsHandling_dropsIt_andTheThreadGoesOn() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        for (int i = 0; i < threads; i++) {
+            try (RawClient doomed = RawClient.open(failing.port(), "/fail")) {
+                doomed.sendText("throw");
+                doomed.readToEnd(); // dropped: the stream ends, with no close handshake
+            }
+        }
+        for (int i = 0; i <= threads; i++) {
+            try (RawClient probe = RawClient.open(failing.port(), "/echo")) {
+                probe.sendText("still served " + i);
+                probe.expectText("still served " + i);
+            }
+        }
+        assertTrue(WebSocketConnection.readThreadsRunning());
+    }
+
+    @AutoClose
+    private static final CallbridgeServer failing = TestServers.serving(Map.of("/echo", new EchoEndpoint(),
+            "/fail", (connection, request) -> new WebSocketListener() {
+                @Override
+                public void onText(WebSocketConnection ws, String message) {
+                    throw new StackOverflowError("a listener that fails with an Error");
+                }
+
+                @Override
+                public void onClose(WebSocketConnection ws, CloseFrame status) {
+                }
+            }), Duration.ofSeconds(10));
 }
