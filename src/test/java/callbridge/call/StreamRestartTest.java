@@ -13,10 +13,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -107,6 +113,32 @@ class StreamRestartTest {
         assertEquals(before, record(sid).toString(), "the ended call's record is untouched");
         assertEquals(0, server.calls().size());
         assertEquals(1, server.twilioRest().updatesFor(sid).size(), "completed once");
+    }
+
+    /** A stream URL reopened without ever starting: each connection would hold a descriptor and a thread. */
+    @Test
+    void connectionsToOneCallsStreamURL_areBounded() throws Exception {
+        URI url = server.twilio().local(server.twilio().webhook(FakeTwilioCall.newCallSid()).url());
+        List<CompletableFuture<Integer>> closes = new ArrayList<>();
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            List<WebSocket> sockets = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                CompletableFuture<Integer> closed = new CompletableFuture<>();
+                closes.add(closed);
+                sockets.add(http.newWebSocketBuilder().buildAsync(url, new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                }).get(WAIT.toSeconds(), TimeUnit.SECONDS)); // upgraded, and never a start
+            }
+            assertEquals(CloseCodes.POLICY_VIOLATION, closes.getLast().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            for (int i = 0; i < 3; i++) {
+                assertFalse(closes.get(i).isDone(), "connection " + i + " is within the bound");
+            }
+            sockets.forEach(WebSocket::abort);
+        }
     }
 
     private static FakeTwilioCall connect(URI url, String sid, TwilioDialer.Stream stream) throws Exception {

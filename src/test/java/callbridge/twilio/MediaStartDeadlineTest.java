@@ -67,15 +67,18 @@ class MediaStartDeadlineTest {
             if (connected) {
                 out.write(FrameWriter.encode(Frame.of(Opcode.TEXT, TwilioStreamMessages.connected().getBytes(StandardCharsets.UTF_8)), MASK));
             }
+            boolean pingDue = ping;
             while (true) {
-                if (ping) {
+                if (pingDue) {
                     out.write(FrameWriter.encode(Frame.of(Opcode.PING, new byte[0]), MASK));
+                    pingDue = false;
                 }
                 int first;
                 try {
                     first = in.readUnsignedByte();
                 } catch (java.net.SocketTimeoutException quiet) {
-                    continue; // no frame yet: ping again
+                    pingDue = true; // a ping every half second: a keep-alive, not a flood (frames are metered)
+                    continue;
                 }
                 int length = in.readUnsignedByte();
                 byte[] payload = in.readNBytes(length);
