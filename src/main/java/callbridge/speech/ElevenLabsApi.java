@@ -4,6 +4,7 @@ import callbridge.config.Config;
 import callbridge.config.Secret;
 import callbridge.json.Json;
 import callbridge.time.Retry;
+import callbridge.time.RetryAfter;
 import callbridge.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,12 +18,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * What both ElevenLabs clients share: the base URL and key, timeouts, the retry of 429 and 5xx answers
- * with growing pauses, and turning error answers into messages a user can act on
+ * with growing pauses (or the wait a {@code Retry-After} asks for), and turning error answers into messages a user can act on
  * (https://elevenlabs.io/docs/api-reference/introduction: 401 bad key, 422 bad request, 429 too many
  * requests or concurrent requests).
  */
@@ -31,8 +33,13 @@ final class ElevenLabsApi {
     /** Error bodies are short JSON; more than this is not worth reading. */
     private static final int MAX_ERROR_BODY = 8 * 1024;
 
-    /** Tries in all for a 429, a 5xx or a refused connection, and the first pause between them. */
-    static final Retry.Policy RETRIES = new Retry.Policy(3, Duration.ofMillis(500));
+    /**
+     * Tries in all for a 429, a 5xx or a refused connection, the first pause between them, and the most
+     * time the pauses may take together. A turn's text or speech waits on these requests, so a service
+     * that asks for a longer wait ({@code Retry-After}) gets the failure instead: 10 s is already a long
+     * silence on a phone call.
+     */
+    static final Retry.Policy RETRIES = new Retry.Policy(3, Duration.ofMillis(500), Duration.ofSeconds(10));
 
     private final HttpClient http;
     private final URI baseUrl;
@@ -40,15 +47,23 @@ final class ElevenLabsApi {
     private final Duration requestTimeout;
     private final Retry.Policy retries;
     private final Sleeper sleeper;
+    /** Reads a {@code Retry-After} given as a date. */
+    private final Clock clock;
 
     ElevenLabsApi(HttpClient http, Config.ElevenLabs settings, Duration requestTimeout, Retry.Policy retries,
                   Sleeper sleeper) {
+        this(http, settings, requestTimeout, retries, sleeper, Clock.systemUTC());
+    }
+
+    ElevenLabsApi(HttpClient http, Config.ElevenLabs settings, Duration requestTimeout, Retry.Policy retries,
+                  Sleeper sleeper, Clock clock) {
         this.http = http;
         this.baseUrl = settings.baseUrl();
         this.apiKey = settings.apiKey();
         this.requestTimeout = requestTimeout;
         this.retries = retries;
         this.sleeper = sleeper;
+        this.clock = clock;
     }
 
     HttpRequest.Builder request(String pathAndQuery) {
@@ -65,7 +80,7 @@ final class ElevenLabsApi {
         HttpRequest built = request.header("xi-api-key", key.value()).build();
         try {
             return Retry.run(retries, sleeper, () -> attempt(service, built), SpeechException::mayPass,
-                    (failure, pause) -> LOG.log(Level.INFO, "{0}; trying again in {1} ms", failure.getMessage(), pause.toMillis()));
+                    SpeechException::retryAfter, (failure, pause) -> LOG.log(Level.INFO, "{0}; trying again in {1} ms", failure.getMessage(), pause.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SpeechException("ElevenLabs " + service + ": interrupted", e);
@@ -82,7 +97,8 @@ final class ElevenLabsApi {
             if (status / 100 == 2) {
                 return body;
             }
-            throw failure(service, status, errorDetail(body));
+            throw failure(service, status, errorDetail(body),
+                    RetryAfter.parse(response.headers().firstValue("Retry-After"), clock.instant()));
         } catch (HttpTimeoutException e) {
             throw new SpeechException("ElevenLabs " + service + ": no answer within " + describe(requestTimeout),
                     SpeechException.Kind.TIMEOUT, false, e);
@@ -97,7 +113,7 @@ final class ElevenLabsApi {
         }
     }
 
-    private static SpeechException failure(String service, int status, String detail) {
+    private static SpeechException failure(String service, int status, String detail, Optional<Duration> retryAfter) {
         String prefix = "ElevenLabs " + service + ": HTTP " + status + ": ";
         boolean mayPass = status == 429 || status >= 500;
         SpeechException.Kind kind = status == 429 ? SpeechException.Kind.RATE_LIMITED
@@ -106,8 +122,8 @@ final class ElevenLabsApi {
                 : SpeechException.Kind.OTHER;
         return switch (status) {
             case 401 -> new SpeechException(prefix + "the API key was rejected (check ELEVENLABS_API_KEY): " + detail, kind, false, null);
-            case 429 -> new SpeechException(prefix + "too many requests: " + detail, kind, true, null);
-            default -> new SpeechException(prefix + detail, kind, mayPass, null);
+            case 429 -> new SpeechException(prefix + "too many requests: " + detail, kind, true, retryAfter, null);
+            default -> new SpeechException(prefix + detail, kind, mayPass, retryAfter, null);
         };
     }
 

@@ -1,6 +1,8 @@
 package callbridge.speech;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /** A speech service failed; the message says why in words a user can act on, the {@link Kind} in one word. */
 public final class SpeechException extends Exception {
@@ -33,6 +35,8 @@ public final class SpeechException extends Exception {
 
     private final Kind kind;
     private final boolean mayPass;
+    /** How long the service asked us to wait before trying again ({@code Retry-After}), when it said. */
+    private final Optional<Duration> retryAfter;
 
     public SpeechException(String message) {
         this(message, Kind.OTHER, false, null);
@@ -48,14 +52,25 @@ public final class SpeechException extends Exception {
     }
 
     public SpeechException(String message, Kind kind, boolean mayPass, Throwable cause) {
+        this(message, kind, mayPass, Optional.empty(), cause);
+    }
+
+    /** @param retryAfter the wait the service asked for before another try ({@code Retry-After}) */
+    public SpeechException(String message, Kind kind, boolean mayPass, Optional<Duration> retryAfter, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.mayPass = mayPass;
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     /** True when trying again later may succeed. */
     public boolean mayPass() {
         return mayPass;
+    }
+
+    /** The wait the service asked for before another try, when it said ({@code Retry-After}). */
+    public Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 
     public Kind kind() {

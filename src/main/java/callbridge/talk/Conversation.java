@@ -68,7 +68,8 @@ final class Conversation {
             ending = stop.ending;
         } catch (InterruptedException e) {
             interrupted = true;
-            ending = new Ending(Outcome.INTERRUPTED, "interrupted (SIGINT/SIGTERM)");
+            // The outcome already says "interrupted": the detail says by what, so the line reads once.
+            ending = new Ending(Outcome.INTERRUPTED, "stopped by Ctrl-C (SIGINT) or SIGTERM");
         } catch (IOException | CallControlException e) {
             ending = new Ending(Outcome.ERROR, e.getMessage());
         } catch (RuntimeException e) {

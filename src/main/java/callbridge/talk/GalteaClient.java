@@ -89,20 +89,30 @@ final class GalteaClient {
         api.patch("/inferenceResults/" + encode(inferenceResultId), body);
     }
 
-    /** The turn will get no answer (the call ended): Galtea skips evaluating a session with a pending turn. */
+    /**
+     * The turn will get no answer (the call ended): {@code error} is the field the update documents for
+     * it. The turn alone is not enough: the session must still be finished ({@link #finishSession}), or
+     * evaluations skip it as still in progress.
+     */
     void failTurn(String inferenceResultId, String error) throws IOException, InterruptedException {
         api.patch("/inferenceResults/" + encode(inferenceResultId), Json.MAPPER.createObjectNode().put("error", error));
     }
 
-    /** {@code POST /inferenceResults}: the agent spoke first, so its greeting is a turn with no user input (as the SDK records it). */
+    /**
+     * {@code POST /inferenceResults} (api-reference/inference-results/create-inference-result): the agent
+     * spoke first, so its greeting is a turn with no user input. The user's text goes in
+     * {@code actualInput}, the field the Python SDK fills; the reference's {@code input} is an object
+     * ({@code {"user_message": ...}}), and a string there is refused.
+     */
     void recordGreeting(String sessionId, String agentOutput) throws IOException, InterruptedException {
         api.post("/inferenceResults", Json.MAPPER.createObjectNode()
-                .put("sessionId", sessionId).put("input", "").put("actualOutput", agentOutput));
+                .put("sessionId", sessionId).put("actualInput", "").put("actualOutput", agentOutput));
     }
 
     /**
      * {@code PATCH /sessions/{id}/finish} (api-reference/sessions/finish-session): a stopping reason marks it
-     * completed, an error marks it failed.
+     * completed, an error marks it failed; one of the two is required. Finishing closes the session, which
+     * is what makes it eligible for evaluation.
      */
     void finishSession(String sessionId, Optional<String> stoppingReason, Optional<String> error) throws IOException, InterruptedException {
         ObjectNode body = Json.MAPPER.createObjectNode();

@@ -9,7 +9,8 @@ import java.util.Optional;
  * {@code simulate()} uses: a session for the version and test case; each user line from
  * {@code generateNextUserMessage}; the agent's answer and latency written on the turn Galtea created for
  * that line; a greeting (the agent spoke first) recorded as a turn with no input; the session finished
- * with the stopping reason, or with an error when the call did not run to its end.
+ * with the simulator's stopping reason (the SDK's default when it gave none), or with an error when the
+ * call did not run to its end.
  */
 final class GalteaUser implements UserSide {
     private final GalteaClient galtea;
@@ -21,10 +22,13 @@ final class GalteaUser implements UserSide {
     private Optional<String> pendingTurn = Optional.empty();
     /** Set once the simulator says the conversation is finished: its own stopping reason. */
     private Optional<String> stoppingReason = Optional.empty();
-    /** The stopping reason {@code finish} takes when the simulator gave none (the SDK's default). */
-    static final String FINISHED = "FINISHED";
-    /** Galtea's name for a conversation cut at its turn limit (a test case's {@code stoppingCriterias}). */
-    static final String MAX_ITERATIONS = "MAX_ITERATIONS";
+    /**
+     * The stopping reason a conversation that ran to its end is finished with when the simulator gave
+     * none: the Python SDK's {@code sessions.finish()} sends this one when it is given none, "because the
+     * API requires a non-empty stopping reason" (sdk/api/session/finish). Nothing else is made up: a
+     * conversation cut at {@code --max-turns} is finished with it too, not with a name Galtea never used.
+     */
+    static final String SDK_DEFAULT_STOPPING_REASON = "FINISHED";
 
     GalteaUser(GalteaClient galtea, String versionId, String testCaseId, int maxTurns) {
         this.galtea = galtea;
@@ -62,29 +66,40 @@ final class GalteaUser implements UserSide {
         }
         GalteaClient.NextMessage message = galtea.nextUserMessage(session(), maxTurns);
         if (message.text().isBlank()) {
-            stoppingReason = Optional.of(message.stoppingReason().orElse(FINISHED));
+            stoppingReason = Optional.of(message.stoppingReason().orElse(SDK_DEFAULT_STOPPING_REASON));
             return new Done("the simulator finished: " + stoppingReason.get());
         }
         pendingTurn = message.inferenceResultId();
         if (message.finished()) {
-            stoppingReason = Optional.of(message.stoppingReason().orElse(FINISHED));
+            stoppingReason = Optional.of(message.stoppingReason().orElse(SDK_DEFAULT_STOPPING_REASON));
         }
         return new Say(message.text(), message.finished());
     }
 
+    /**
+     * Writes why a pending turn got no answer, then finishes the session whatever that write did: a
+     * session left open is skipped by evaluations, so one failed write must not cost the whole session.
+     */
     @Override
     public void ended(Ending ending) throws IOException, InterruptedException {
         if (sessionId.isEmpty()) {
             return;
         }
+        IOException turnNotWritten = null;
         if (pendingTurn.isPresent()) {
-            galtea.failTurn(pendingTurn.get(), "the agent did not answer: " + ending.detail());
+            try {
+                galtea.failTurn(pendingTurn.get(), "the agent did not answer: " + ending.detail());
+            } catch (IOException e) {
+                turnNotWritten = e;
+            }
         }
         if (stoppingReason.isPresent() || ending.outcome().finished()) {
-            String reason = stoppingReason.orElse(ending.outcome() == Ending.Outcome.MAX_TURNS ? MAX_ITERATIONS : FINISHED);
-            galtea.finishSession(sessionId.get(), Optional.of(reason), Optional.empty());
+            galtea.finishSession(sessionId.get(), Optional.of(stoppingReason.orElse(SDK_DEFAULT_STOPPING_REASON)), Optional.empty());
         } else {
             galtea.finishSession(sessionId.get(), Optional.empty(), Optional.of(ending.detail()));
+        }
+        if (turnNotWritten != null) {
+            throw turnNotWritten;
         }
     }
 

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -58,13 +56,12 @@ final class PrototypeConfig {
 
     /** The flags the file sets; {@code warn} hears of keys that mean nothing to {@code talk}. */
     static Map<TalkFlag, String> read(Path file, Consumer<String> warn) throws UsageException {
+        String text = InputFile.CONFIG.read(file);
         JsonNode root;
         try {
-            root = YAML.readTree(Files.readString(file));
+            root = YAML.readTree(text);
         } catch (JacksonException e) {
             throw new UsageException("the config file " + file + " is not valid YAML: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UsageException("cannot read the config file " + file + ": " + Failures.describe(e), e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return Map.of();

@@ -1,8 +1,5 @@
 package callbridge.talk;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -17,13 +14,7 @@ final class ScriptedUser implements UserSide {
 
     /** The script's lines. */
     static List<String> read(Path file) throws UsageException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UsageException("cannot read the script " + file + ": " + Failures.describe(e), e);
-        }
-        List<String> said = lines.stream().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        List<String> said = InputFile.SCRIPT.read(file).lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
         if (said.isEmpty()) {
             throw new UsageException("the script " + file + " has no lines to say (only blank lines and # comments)");
         }

@@ -1,13 +1,13 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import callbridge.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,40 +33,44 @@ final class UserSides {
 
     static List<Plan> prepare(UserSource source, Map<String, String> settings, HttpClient http, int maxTurns)
             throws UsageException, InterruptedException {
+        return prepare(source, settings, http, maxTurns, Sleeper.REAL);
+    }
+
+    /** @param sleeper takes the pauses between tries of an LLM or Galtea request ({@link JsonApi#RETRIES}) */
+    static List<Plan> prepare(UserSource source, Map<String, String> settings, HttpClient http, int maxTurns, Sleeper sleeper)
+            throws UsageException, InterruptedException {
         return switch (source) {
             case UserSource.Script script -> {
                 List<String> lines = ScriptedUser.read(script.file());
                 yield List.of(new Plan(script.file().getFileName().toString(), () -> new ScriptedUser(lines)));
             }
-            case UserSource.Persona persona -> List.of(persona(persona, settings, http));
-            case UserSource.Galtea galtea -> galtea(galtea, settings, http, maxTurns);
+            case UserSource.Persona persona -> List.of(persona(persona, settings, http, sleeper));
+            case UserSource.Galtea galtea -> galtea(galtea, settings, http, maxTurns, sleeper);
         };
     }
 
-    private static Plan persona(UserSource.Persona persona, Map<String, String> settings, HttpClient http)
+    private static Plan persona(UserSource.Persona persona, Map<String, String> settings, HttpClient http, Sleeper sleeper)
             throws UsageException, InterruptedException {
-        String description;
-        try {
-            description = Files.readString(persona.file(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UsageException("cannot read the persona " + persona.file() + ": " + Failures.describe(e), e);
-        }
+        String description = InputFile.PERSONA.read(persona.file());
         if (description.isBlank()) {
             throw new UsageException("the persona " + persona.file() + " is empty: describe who the user is, what they want and when they are done");
         }
         URI base = url(settings, "LLM_BASE_URL", Optional.empty(), "the OpenAI-compatible endpoint, such as https://api.openai.com/v1");
         String model = required(settings, "LLM_MODEL", "the chat model's name");
-        JsonApi llm = new JsonApi("the LLM (LLM_BASE_URL)", base, secret(settings, "LLM_API_KEY"), http, API_TIMEOUT);
+        JsonApi llm = new JsonApi("the LLM (LLM_BASE_URL)", base, secret(settings, "LLM_API_KEY"), http, API_TIMEOUT,
+                JsonApi.RETRIES, sleeper, Clock.systemUTC());
         checkModel(llm, model);
         return new Plan(persona.file().getFileName().toString(), () -> new PersonaUser(llm, model, description));
     }
 
-    private static List<Plan> galtea(UserSource.Galtea galtea, Map<String, String> settings, HttpClient http, int maxTurns)
+    private static List<Plan> galtea(UserSource.Galtea galtea, Map<String, String> settings, HttpClient http, int maxTurns,
+                                     Sleeper sleeper)
             throws UsageException, InterruptedException {
         Secret key = secret(settings, "GALTEA_API_KEY").or(() -> secret(settings, "GALTEA_API_KEY_DEV"))
                 .orElseThrow(() -> new UsageException("GALTEA_API_KEY is required for --galtea-version (GALTEA_API_KEY_DEV is read too)"));
         URI base = url(settings, "GALTEA_API_URL", Optional.of(GalteaClient.DEFAULT_BASE_URL), "Galtea's API");
-        GalteaClient client = new GalteaClient(new JsonApi("Galtea", base, Optional.of(key), http, API_TIMEOUT));
+        GalteaClient client = new GalteaClient(new JsonApi("Galtea", base, Optional.of(key), http, API_TIMEOUT,
+                JsonApi.RETRIES, sleeper, Clock.systemUTC()));
         List<GalteaClient.TestCase> cases = testCases(client, galtea);
         List<Plan> plans = new ArrayList<>();
         for (GalteaClient.TestCase testCase : cases) {

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -157,6 +158,31 @@ class ElevenLabsSpeechToTextTest {
 
         assertEquals(2, fake.sttAttempts());
         assertEquals(1, fake.sttRequests().size());
+    }
+
+    @Test
+    void transcribe_429WithRetryAfter_waitsWhatElevenLabsAsked_thenSucceeds() throws Exception {
+        fake.scriptSpeechToText(new FakeElevenLabs.Fail(429, "system_busy", "3"));
+        List<Duration> pauses = new CopyOnWriteArrayList<>();
+
+        assertEquals("hola", transcribe(new ElevenLabsSpeechToText(
+                StandInApi.api(StandInApi.settings(fake, Map.of()), pauses::add), "scribe_v1", "es"), turn(new byte[160])));
+
+        assertEquals(List.of(Duration.ofSeconds(3)), pauses, "the wait asked is the Retry-After, not the 500 ms back-off");
+        assertEquals(2, fake.sttAttempts());
+    }
+
+    @Test
+    void transcribe_429AskingForMoreThanTheWaitBound_failsAtOnce() {
+        fake.scriptSpeechToText(new FakeElevenLabs.Fail(429, "system_busy", "3600"));
+        List<Duration> pauses = new CopyOnWriteArrayList<>();
+
+        SpeechException e = assertFails(new ElevenLabsSpeechToText(
+                StandInApi.api(StandInApi.settings(fake, Map.of()), pauses::add), "scribe_v1", "es"));
+
+        assertContains(e, "HTTP 429", "system_busy");
+        assertEquals(List.of(), pauses, "an hour's wait is not worth holding a turn for");
+        assertEquals(1, fake.sttAttempts());
     }
 
     @Test

@@ -29,6 +29,11 @@ final class StandInApi {
     }
 
     static ElevenLabsApi api(Config.ElevenLabs settings) {
-        return new ElevenLabsApi(HTTP, settings, TIMEOUT, RETRIES, Sleeper.REAL);
+        return api(settings, Sleeper.REAL);
+    }
+
+    /** Pauses between tries go to {@code sleeper}: a test records them instead of waiting. */
+    static ElevenLabsApi api(Config.ElevenLabs settings, Sleeper sleeper) {
+        return new ElevenLabsApi(HTTP, settings, TIMEOUT, ElevenLabsApi.RETRIES, sleeper);
     }
 }

@@ -78,6 +78,9 @@ class TalkProcessTest {
         assertEquals("interrupted", conversation.path("outcome").asText(), conversation.toString());
         assertEquals(call.sid(), conversation.path("call_sid").asText());
         assertTrue(talk.logged(line -> line.contains("talk: interrupted")), talk.log());
+        assertTrue(talk.logged(line -> line.equals("-- ended: interrupted: stopped by Ctrl-C (SIGINT) or SIGTERM")), talk.log());
+        assertTrue(!talk.logged(line -> line.contains("interrupted: interrupted") || line.contains("interrupted (interrupted")),
+                "the outcome is said once: " + talk.log());
     }
 
     @Test

@@ -66,10 +66,12 @@ class UserSidesTest {
                 assertThrows(UsageException.class, () -> UserSides.prepare(source, Map.of(), HTTP, 12)).getMessage());
         assertEquals("LLM_MODEL is required: the chat model's name", assertThrows(UsageException.class,
                 () -> UserSides.prepare(source, Map.of("LLM_BASE_URL", "http://127.0.0.1:9"), HTTP, 12)).getMessage());
+        List<java.time.Duration> pauses = new java.util.ArrayList<>();
         UsageException unreachable = assertThrows(UsageException.class, () -> UserSides.prepare(source,
-                Map.of("LLM_BASE_URL", "http://127.0.0.1:9/v1", "LLM_MODEL", "m"), HTTP, 12));
-        assertEquals("the LLM (LLM_BASE_URL) at http://127.0.0.1:9/v1 cannot be reached: connection refused",
+                Map.of("LLM_BASE_URL", "http://127.0.0.1:9/v1", "LLM_MODEL", "m"), HTTP, 12, pauses::add));
+        assertEquals("the LLM (LLM_BASE_URL) at http://127.0.0.1:9/v1 cannot be reached: connection refused (after 3 tries)",
                 unreachable.getMessage());
+        assertEquals(2, pauses.size(), "tried again twice, as openai-python does");
     }
 
     @Test

@@ -66,8 +66,14 @@ public final class FakeElevenLabs implements AutoCloseable {
     public sealed interface Reply {
     }
 
-    /** Answer {@code status} with an ElevenLabs-style error body carrying {@code message}. */
-    public record Fail(int status, String message) implements Reply {
+    /**
+     * Answer {@code status} with an ElevenLabs-style error body carrying {@code message}, and a
+     * {@code Retry-After} header when {@code retryAfter} is not null.
+     */
+    public record Fail(int status, String message, String retryAfter) implements Reply {
+        public Fail(int status, String message) {
+            this(status, message, null);
+        }
     }
 
     /** Answer normally, but only after {@code delay}. */
@@ -335,6 +341,9 @@ public final class FakeElevenLabs implements AutoCloseable {
     }
 
     private static void sendError(HttpExchange exchange, Fail fail) throws IOException {
+        if (fail.retryAfter() != null) {
+            exchange.getResponseHeaders().set("Retry-After", fail.retryAfter());
+        }
         send(exchange, fail.status(), Json.write(Map.of("detail", Map.of("status", "error", "message", fail.message()))));
     }
 

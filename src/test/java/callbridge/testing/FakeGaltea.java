@@ -1,6 +1,7 @@
 package callbridge.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,6 +17,12 @@ import java.util.regex.Pattern;
  * pages it follows): test cases, sessions, {@code generateNextUserMessage} playing each test case's scripted
  * user lines (the last one with {@code finished: true}), inference results and finishing a session. It
  * checks what the client sends and keeps every session, so a test can read what was recorded.
+ *
+ * <p>It refuses what the real API refuses, as its reference documents each body (api-reference: create
+ * session, create and update inference result, finish session): a field the endpoint does not know, a
+ * required one missing, or one of the wrong type gets a 400 and the problem is kept, so a client that
+ * drifts from the contract fails its test. On {@code POST /inferenceResults} the reference types
+ * {@code input} as an object; the Python SDK sends the user's text as {@code actualInput}, which is taken.
  */
 public final class FakeGaltea extends JsonStandIn {
     public static final String API_KEY = "gsk_test-galtea-key";
@@ -80,9 +87,34 @@ public final class FakeGaltea extends JsonStandIn {
         return mostOpenAtOnce;
     }
 
+    /** Each JSON body's fields as the API reference lists them, with the JSON type each must have. */
+    private static final Map<String, Map<String, JsonNodeType>> FIELDS = Map.of(
+            "POST /sessions", Map.of("versionId", JsonNodeType.STRING, "testCaseId", JsonNodeType.STRING,
+                    "isProduction", JsonNodeType.BOOLEAN, "customId", JsonNodeType.STRING,
+                    "context", JsonNodeType.STRING, "metadata", JsonNodeType.OBJECT),
+            "POST /conversationSimulator/generateNextUserMessage", Map.of("sessionId", JsonNodeType.STRING,
+                    "maxTurns", JsonNodeType.NUMBER),
+            "POST /inferenceResults", Map.of("sessionId", JsonNodeType.STRING, "input", JsonNodeType.OBJECT,
+                    "actualInput", JsonNodeType.STRING, "actualOutput", JsonNodeType.STRING, "error", JsonNodeType.STRING,
+                    "retrievalContext", JsonNodeType.STRING, "latency", JsonNodeType.NUMBER,
+                    "conversationSimulatorVersion", JsonNodeType.STRING),
+            "PATCH /inferenceResults/{id}", Map.of("actualOutput", JsonNodeType.STRING, "retrievalContext", JsonNodeType.STRING,
+                    "error", JsonNodeType.STRING, "latency", JsonNodeType.NUMBER),
+            "PATCH /sessions/{id}/finish", Map.of("stoppingReason", JsonNodeType.STRING, "error", JsonNodeType.STRING));
+    /** The fields a body must have. */
+    private static final Map<String, List<String>> REQUIRED = Map.of(
+            "POST /sessions", List.of("versionId"),
+            "POST /conversationSimulator/generateNextUserMessage", List.of("sessionId"),
+            "POST /inferenceResults", List.of("sessionId"));
+
     @Override
     protected synchronized Answer answer(Request request) {
         String route = request.method() + " " + request.path();
+        Optional<String> refused = refusal(request);
+        if (refused.isPresent()) {
+            problem(route + ": " + refused.get() + ": " + request.body());
+            return new Answer(400, Map.of("error", "Bad Request", "message", refused.get()));
+        }
         Matcher testCase = TEST_CASE.matcher(request.path());
         Matcher inference = INFERENCE_RESULT.matcher(request.path());
         Matcher finish = FINISH.matcher(request.path());
@@ -98,7 +130,7 @@ public final class FakeGaltea extends JsonStandIn {
             return updateTurn(inference.group(1), request.body());
         } else if (route.equals("POST /inferenceResults")) {
             return session(request.body().path("sessionId").asText()).map(s -> {
-                s.turns.add(new Turn("ir-greeting-" + s.id, request.body().path("input").asText(),
+                s.turns.add(new Turn("ir-greeting-" + s.id, request.body().path("actualInput").asText(),
                         request.body().path("actualOutput").asText(), null, null));
                 return new Answer(201, Map.of("id", "ir-greeting-" + s.id, "sessionId", s.id));
             }).orElseGet(this::notFound);
@@ -107,6 +139,35 @@ public final class FakeGaltea extends JsonStandIn {
         }
         problem("unexpected " + route);
         return notFound();
+    }
+
+    /** Why the real API would refuse this body, if it would. */
+    private static Optional<String> refusal(Request request) {
+        String template = request.method() + " " + request.path()
+                .replaceFirst("^/inferenceResults/[^/]+$", "/inferenceResults/{id}")
+                .replaceFirst("^/sessions/([^/]+)/finish$", "/sessions/{id}/finish");
+        Map<String, JsonNodeType> fields = FIELDS.get(template);
+        if (fields == null) {
+            return Optional.empty();
+        }
+        if (!request.body().isObject()) {
+            return Optional.of("the body must be a JSON object");
+        }
+        for (String name : REQUIRED.getOrDefault(template, List.of())) {
+            if (!request.body().hasNonNull(name)) {
+                return Optional.of(name + " is required");
+            }
+        }
+        for (Map.Entry<String, JsonNode> field : request.body().properties()) {
+            JsonNodeType type = fields.get(field.getKey());
+            if (type == null) {
+                return Optional.of("unknown field " + field.getKey());
+            }
+            if (!field.getValue().isNull() && field.getValue().getNodeType() != type) {
+                return Optional.of(field.getKey() + " must be of type " + type.name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return Optional.empty();
     }
 
     private Answer listTestCases(String query) {

@@ -11,6 +11,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
@@ -23,14 +26,19 @@ abstract class JsonStandIn implements AutoCloseable {
     public record Request(String method, String path, String query, JsonNode body) {
     }
 
-    /** What to answer: a status and a JSON body. */
-    protected record Answer(int status, Object body) {
+    /** What to answer: a status, a JSON body and any headers beside Content-Type. */
+    public record Answer(int status, Object body, Map<String, String> headers) {
+        public Answer(int status, Object body) {
+            this(status, body, Map.of());
+        }
     }
 
     private final HttpServer server;
     private final String key;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<String> problems = new CopyOnWriteArrayList<>();
+    /** Answers given, in order, before the stand-in's own: a 429, a 503... */
+    private final Queue<Answer> scripted = new ConcurrentLinkedQueue<>();
 
     protected JsonStandIn(String key) throws IOException {
         this.key = key;
@@ -52,6 +60,11 @@ abstract class JsonStandIn implements AutoCloseable {
         return List.copyOf(problems);
     }
 
+    /** The next requests, one each, get these answers instead of the stand-in's own. */
+    public void answerNext(Answer... answers) {
+        scripted.addAll(List.of(answers));
+    }
+
     protected void problem(String text) {
         problems.add(text);
     }
@@ -64,15 +77,17 @@ abstract class JsonStandIn implements AutoCloseable {
             Answer answer;
             if (!("Bearer " + key).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 problem("bad Authorization on " + exchange.getRequestURI());
-                answer = new Answer(401, java.util.Map.of("error", "Unauthorized", "message", "Invalid API key"));
+                answer = new Answer(401, Map.of("error", "Unauthorized", "message", "Invalid API key"));
             } else {
                 Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                         exchange.getRequestURI().getRawQuery(), body.isBlank() ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(body));
                 requests.add(request);
-                answer = answer(request);
+                Answer next = scripted.poll();
+                answer = next != null ? next : answer(request);
             }
             byte[] bytes = Json.write(answer.body()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            answer.headers().forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(answer.status(), bytes.length);
             exchange.getResponseBody().write(bytes);
         } catch (RuntimeException e) {

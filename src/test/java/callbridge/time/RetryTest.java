@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -72,6 +73,48 @@ class RetryTest {
             throw new IllegalStateException("bug");
         }, (Failure f) -> true, (f, pause) -> heard.add(pause)));
         assertEquals(List.of(), pauses);
+    }
+
+    @Test
+    void askedPause_takenInsteadOfTheBackOff() throws Exception {
+        int[] tries = {0};
+        String result = Retry.run(THREE, recording, () -> {
+            if (++tries[0] < 2) {
+                throw new Failure(true);
+            }
+            return "second";
+        }, (Failure f) -> f.mayPass, f -> Optional.of(Duration.ofMillis(1_200)), (f, pause) -> heard.add(pause));
+        assertEquals("second", result);
+        assertEquals(List.of(Duration.ofMillis(1_200)), pauses);
+    }
+
+    @Test
+    void askedPausePastTheWaitBound_failureThrownWithoutWaiting() {
+        Retry.Policy policy = new Retry.Policy(5, Duration.ofMillis(500), Duration.ofSeconds(60));
+        int[] tries = {0};
+        assertThrows(Failure.class, () -> Retry.run(policy, recording, () -> {
+            tries[0]++;
+            throw new Failure(true);
+        }, (Failure f) -> f.mayPass, f -> Optional.of(Duration.ofSeconds(61)), (f, pause) -> heard.add(pause)));
+        assertEquals(1, tries[0]);
+        assertEquals(List.of(), pauses);
+    }
+
+    @Test
+    void waitsAddUpToTheBound_thenTheLastFailureIsThrown() {
+        Retry.Policy policy = new Retry.Policy(10, Duration.ofMillis(500), Duration.ofMillis(3_500));
+        int[] tries = {0};
+        assertThrows(Failure.class, () -> Retry.run(policy, recording, () -> {
+            tries[0]++;
+            throw new Failure(true);
+        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(1_000), Duration.ofMillis(2_000)), pauses);
+        assertEquals(4, tries[0], "the fourth pause (4 s) would pass 3.5 s of waiting");
+    }
+
+    @Test
+    void twoArgumentPolicy_waitsNoLongerThanItsOwnBackOff() {
+        assertEquals(Duration.ofMillis(1_500), THREE.maxWait());
     }
 
     @Test
