@@ -85,7 +85,7 @@ public final class Main {
 
     /** {@code emulate}: plays Twilio against a running server (see {@link callbridge.emulate.Emulate}). */
     private static int emulate(List<String> args) throws InterruptedException {
-        return callbridge.emulate.Emulate.run(args, Config.rawSettings(), System.out, ShutdownSignals.install()).code;
+        return callbridge.emulate.Emulate.run(args, Config.rawSettings(), System.out, System.err, ShutdownSignals.install()).code;
     }
 
     /** Settings that may be missing on purpose during local work, but never silently. */
