@@ -47,7 +47,7 @@ class HealthTest {
     @ParameterizedTest(name = "{3}")
     @CsvSource(delimiter = '|', textBlock = """
             400   | 25000 | 1249   | generator CPU 1.6% of one core while every call ran
-            8000  | 10000 | 250000 | generator CPU 80.0% of one core while every call ran (32.0 us per frame sent)
+            8000  | 10000 | 250000 | generator CPU 32.0 us per frame, 80.0% of one core, while every call ran
             100   | 500   | 25     | generator CPU not measured (under 1 s with every call running)
             """)
     void generatorCpu_isAShareOfACore_perFrameOnlyUnderLoad(long cpuMillis, long wallMillis, long frames, String line) {
