@@ -4,12 +4,17 @@
 #   ./run.sh test       run the whole test suite
 #   ./run.sh bench      run the benchmarks (JUnit tests tagged "benchmark"), printing their measurements
 #   ./run.sh bench capacity   the capacity benchmark alone: server and emulate as processes, 250-2,000 calls
+#   ./run.sh help       these commands, then the jar's
 #   ./run.sh ARGS...    build if needed, then run the jar with ARGS (e.g. ./run.sh talk --to +34...)
+# It runs where you stand: relative paths in ARGS (--audio hola.wav, --script lines.txt), .env and the default
+# ./records are read from your directory, not the repository's. Only the build looks in the repository.
 set -euo pipefail
-cd "$(dirname "$0")"
 
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+readonly REPO
+readonly POM="$REPO/pom.xml"
 readonly MIN_JAVA=21
-readonly JAR=target/callbridge.jar
+readonly JAR="$REPO/target/callbridge.jar"
 
 # Prints the feature release of a java binary (17, 21, 25...), or nothing when it does not run.
 java_release() {
@@ -64,10 +69,10 @@ need_maven() {
 }
 
 build_if_stale() {
-  if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then
+  if [ ! -f "$JAR" ] || [ -n "$(find "$REPO/src" "$POM" -newer "$JAR" -print -quit)" ]; then
     need_maven
     echo "Building $JAR with $("$JAVA" -version 2>&1 | head -n 1)..." >&2
-    mvn -B -q -ntp -Dstyle.color=never -DskipTests package >&2
+    mvn -B -q -ntp -Dstyle.color=never -f "$POM" -DskipTests package >&2
   fi
 }
 
@@ -75,7 +80,7 @@ case "${1:-serve}" in
   test)
     need_maven
     shift
-    exec mvn -B -ntp -Dstyle.color=never test "$@"
+    exec mvn -B -ntp -Dstyle.color=never -f "$POM" test "$@"
     ;;
   bench)
     need_maven
@@ -84,7 +89,17 @@ case "${1:-serve}" in
       shift
       set -- -Dtest=CapacityBenchmark "$@"
     fi
-    exec mvn -B -ntp -Dstyle.color=never test -Dgroups=benchmark -Dtest.excludedGroups= "$@"
+    exec mvn -B -ntp -Dstyle.color=never -f "$POM" test -Dgroups=benchmark -Dtest.excludedGroups= "$@"
+    ;;
+  help | -h | --help)
+    cat <<USAGE
+usage: ./run.sh [test | bench | help | serve | talk ... | emulate ...]
+  ./run.sh test [-Dtest=NAME]   run the test suite (or the named tests)
+  ./run.sh bench [capacity]     run the benchmarks (or the capacity benchmark alone)
+  ./run.sh help                 this, then the commands of the jar, which run.sh builds when needed:
+USAGE
+    build_if_stale
+    exec "$JAVA" -jar "$JAR" help
     ;;
   *)
     build_if_stale

@@ -15,6 +15,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
@@ -41,7 +42,7 @@ public final class Main {
         configureLogging();
         String command = args.length == 0 ? "serve" : args[0];
         int exitCode = switch (command) {
-            case "serve" -> args.length > 1 ? unexpectedArgument("serve", args[1]) : serve();
+            case "serve" -> args.length > 1 ? unexpectedArgument(List.of(args).subList(1, args.length)) : serve();
             case "talk" -> TalkCommand.run(List.of(args).subList(1, args.length));
             case "emulate" -> emulate(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> usage(0);
@@ -54,6 +55,7 @@ public final class Main {
         Config config;
         try {
             config = Config.load();
+            config.records().prepareDirectory();
         } catch (ConfigException e) {
             System.err.println("callbridge: configuration error: " + e.getMessage());
             return 2;
@@ -83,7 +85,7 @@ public final class Main {
 
     /** {@code emulate}: plays Twilio against a running server (see {@link callbridge.emulate.Emulate}). */
     private static int emulate(List<String> args) throws InterruptedException {
-        return callbridge.emulate.Emulate.run(args, Config.rawSettings(), System.out, ShutdownSignals.install()).code;
+        return callbridge.emulate.Emulate.run(args, Config.rawSettings(), System.out, System.err, ShutdownSignals.install()).code;
     }
 
     /** Settings that may be missing on purpose during local work, but never silently. */
@@ -93,8 +95,10 @@ public final class Main {
         } else if (!config.twilio().validateSignatures()) {
             LOG.log(Level.WARNING, "TWILIO_VALIDATE_SIGNATURES=false: anyone can open calls on this server");
         }
-        if (config.twilio().accountSid().isEmpty() || config.twilio().authToken().isEmpty()) {
-            LOG.log(Level.WARNING, "TWILIO_ACCOUNT_SID or TWILIO_AUTH_TOKEN is not set: ended calls are not completed at Twilio");
+        List<String> missing = config.twilio().missingCredentials();
+        if (!missing.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} {1} not set: ended calls are not completed at Twilio",
+                    String.join(" and ", missing), missing.size() == 1 ? "is" : "are");
         }
         if (config.apiKey().isEmpty()) {
             LOG.log(Level.WARNING, "API_KEY is not set: /generate answers 503 until it is");
@@ -104,9 +108,28 @@ public final class Main {
         }
     }
 
-    private static int unexpectedArgument(String command, String word) {
-        System.err.println("callbridge: " + command + " takes no arguments, got '" + word + "'");
+    private static int unexpectedArgument(List<String> words) {
+        System.err.println("callbridge: " + serveArgumentError(words));
         return usage(2);
+    }
+
+    /**
+     * What to say when {@code serve} is given arguments: it takes none, but a flag that names a setting
+     * ({@code --port 9000}, {@code --public-url=...}) is what a newcomer tries first, so say which variable
+     * holds it and how to set it.
+     */
+    static String serveArgumentError(List<String> words) {
+        String word = words.getFirst();
+        int equals = word.indexOf('=');
+        String flag = equals < 0 ? word : word.substring(0, equals);
+        String setting = flag.replaceFirst("^-+", "").replace('-', '_').toUpperCase(Locale.ROOT);
+        if (flag.startsWith("-") && !setting.isEmpty() && UnknownSettings.isKnown(setting)) {
+            String value = equals >= 0 ? word.substring(equals + 1) : words.size() > 1 ? words.get(1) : "...";
+            return "serve takes no flags; '" + flag + "' is the setting " + setting + ": set it in the environment"
+                    + " or in .env (for example " + setting + "=" + value + " ./run.sh)";
+        }
+        return "serve takes no arguments, got '" + word + "'; settings come from the environment and .env"
+                + " (.env.example lists them)";
     }
 
     private static int unknownCommand(String word) {

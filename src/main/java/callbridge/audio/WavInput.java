@@ -3,13 +3,24 @@ package callbridge.audio;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Reads a RIFF/WAVE file as people have them, into the 8 kHz mono mu-law a phone call carries: 16-bit PCM,
  * G.711 mu-law or A-law, at any sample rate, mono or with channels (mixed down by averaging). Chunks are
  * walked by their sizes, so "LIST", "fact" and other chunks before or between "fmt " and "data" are skipped.
+ *
+ * <p>What a file may hold is bounded by how long it plays, not by its rate: resampling multiplies the samples
+ * by 8,000 over the file's rate, so a 1 kHz file of 180 MB once became 1.4 GB of 8 kHz audio. Refusing low
+ * rates instead would leave a 48 kHz file of hours to fill memory at its input; a cap on the playing time
+ * bounds the input's decoded samples and the output's alike, whatever the rate.
  */
 public final class WavInput {
+    /**
+     * The longest audio read: 10 minutes, 4.8 MB of 8 kHz mu-law out. What an emulated caller says is a turn
+     * or a few; a whole side of a recorded call still fits.
+     */
+    public static final Duration MAX_DURATION = Duration.ofMinutes(10);
     private static final int FORMAT_PCM = 1;
     private static final int FORMAT_ALAW = 6;
     private static final int FORMAT_MULAW = 7;
@@ -46,6 +57,7 @@ public final class WavInput {
                 if (format == null) {
                     throw new IllegalArgumentException("the data chunk comes before the fmt chunk");
                 }
+                checkDuration(available, format);
                 return MuLaw.encode(Resampler.resample(mono(in, body, available, format), format.sampleRate(), Frames.SAMPLE_RATE));
             }
             position = body + (int) Math.min(size + (size & 1), wav.length); // RIFF: chunks are padded to even sizes
@@ -73,6 +85,16 @@ public final class WavInput {
                     + format.sampleRate() + " Hz");
         }
         return format;
+    }
+
+    /** Refuses audio that plays longer than {@link #MAX_DURATION}, before any of it is decoded. */
+    private static void checkDuration(int dataBytes, Format format) {
+        long frames = dataBytes / ((long) format.bitsPerSample() / 8 * format.channels());
+        long millis = frames * 1000 / format.sampleRate();
+        if (millis > MAX_DURATION.toMillis()) {
+            throw new IllegalArgumentException(String.format("plays %.1f minutes (%,d Hz); at most %d minutes are read",
+                    millis / 60_000.0, format.sampleRate(), MAX_DURATION.toMinutes()));
+        }
     }
 
     /** The samples, channels averaged into one. */

@@ -1,12 +1,15 @@
 package callbridge.config;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,6 +65,17 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      */
     public record Twilio(Optional<String> accountSid, Optional<Secret> authToken, URI apiBaseUrl,
                          boolean validateSignatures, Optional<Secret> streamSecret) {
+        /** The credentials calls are completed with that are not set, by name: empty when both are. */
+        public List<String> missingCredentials() {
+            List<String> missing = new ArrayList<>();
+            if (accountSid.isEmpty()) {
+                missing.add("TWILIO_ACCOUNT_SID");
+            }
+            if (authToken.isEmpty()) {
+                missing.add("TWILIO_AUTH_TOKEN");
+            }
+            return List.copyOf(missing);
+        }
     }
 
     /**
@@ -99,6 +113,24 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param recordAudio also write each call's audio there, a stereo WAV ({@code <CallSid>.wav})
      */
     public record Records(Optional<Path> directory, boolean recordAudio) {
+        /**
+         * Creates the records directory, or stops start-up naming {@code RECORDS_DIR}: the records are written
+         * when calls end, and a directory that cannot take them would otherwise lose every one, each with a
+         * log line, long after start-up said nothing.
+         *
+         * @throws ConfigException when the directory is a file, cannot be created or cannot be written in
+         */
+        public void prepareDirectory() {
+            if (directory.isEmpty()) {
+                return;
+            }
+            try {
+                WritableDirectory.prepare(directory.get());
+            } catch (IOException e) {
+                throw new ConfigException("RECORDS_DIR: " + e.getMessage() + "; set RECORDS_DIR to a directory"
+                        + " callbridge can write in, or set it empty (RECORDS_DIR=) to keep records in memory only");
+            }
+        }
     }
 
     /**

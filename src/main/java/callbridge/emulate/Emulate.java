@@ -1,10 +1,10 @@
 package callbridge.emulate;
 
-import callbridge.audio.WavInput;
+import callbridge.config.WritableDirectory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.net.http.HttpClient;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -25,7 +25,7 @@ public final class Emulate {
 
     /** Process exit codes. */
     public enum Exit {
-        OK(0), CALLS_FAILED(1), USAGE(2);
+        OK(0), CALLS_FAILED(1), USAGE(2), NO_SERVER(3);
 
         public final int code;
 
@@ -39,10 +39,12 @@ public final class Emulate {
 
     /**
      * @param settings the environment over {@code .env}
+     * @param out      what the run prints: a line per call, progress, the totals
+     * @param err      why the run could not start
      * @param stop     counted down to hang up every call (Ctrl-C)
      */
-    public static Exit run(List<String> args, Map<String, String> settings, PrintStream out, CountDownLatch stop)
-            throws InterruptedException {
+    public static Exit run(List<String> args, Map<String, String> settings, PrintStream out, PrintStream err,
+                           CountDownLatch stop) throws InterruptedException {
         if (EmulateOptions.wantsHelp(args)) {
             out.println(EmulateOptions.help());
             return Exit.OK;
@@ -53,11 +55,20 @@ public final class Emulate {
             options = EmulateOptions.parse(args, settings);
             audio = load(options);
             if (options.out().isPresent()) {
-                Files.createDirectories(options.out().get());
+                WritableDirectory.prepare(options.out().get());
             }
-        } catch (UsageError | IOException e) {
-            System.err.println("emulate: " + e.getMessage() + "\n(emulate --help lists every flag; no call was made)");
+        } catch (UsageError e) {
+            err.println("emulate: " + e.getMessage() + "\n(emulate --help lists every flag; no call was made)");
             return Exit.USAGE;
+        } catch (IOException e) {
+            err.println("emulate: --out: " + e.getMessage() + "\n(no call was made)");
+            return Exit.USAGE;
+        }
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(ServerProbe.TIMEOUT).build()) {
+            ServerProbe.check(http, options.server());
+        } catch (UsageError e) {
+            err.println("emulate: " + e.getMessage() + "\n(no call was made)");
+            return Exit.NO_SERVER;
         }
         out.printf("emulate: %d call(s) to %s over %.1f s%s%s%n", options.calls(), options.server(),
                 options.ramp().toMillis() / 1000.0,
@@ -72,11 +83,7 @@ public final class Emulate {
         if (options.audio().isEmpty()) {
             return CallAudio.silenceOnly();
         }
-        try {
-            return CallAudio.of(WavInput.toMuLaw8k(Files.readAllBytes(options.audio().get())), options.repeat());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UsageError("--audio " + options.audio().get() + ": " + e.getMessage());
-        }
+        return CallAudio.of(AudioFile.readMuLaw8k(options.audio().get()), options.repeat());
     }
 
     /** Waits for every call to end, printing progress; Ctrl-C hangs them all up. True when all went well. */

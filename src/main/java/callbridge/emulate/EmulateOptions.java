@@ -43,7 +43,7 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                 names, streams 20 ms mu-law frames in real time, echoes marks when playback would reach them.
                   --server URL       the server (default http://127.0.0.1:$PORT, PORT from the environment or 8001)
                   --audio FILE.wav   what each caller says, then silence (16-bit PCM, mu-law or A-law; any rate; mono
-                                     or stereo); without it, silence only
+                                     or stereo; at most 10 minutes and 64 MiB); without it, silence only
                   --repeat SECONDS   say the audio again every SECONDS (default: once)
                   --calls N          calls to make (default 1), started evenly over --ramp
                   --ramp SECONDS     (default 0 for one call, N/50 otherwise)
@@ -55,7 +55,9 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                 Settings (environment or ./.env): TWILIO_AUTH_TOKEN signs the webhook and the stream as Twilio does,
                 TWILIO_ACCOUNT_SID is sent as AccountSid, PUBLIC_URL is the webhook URL signed (as the server checks it).
                 Prints a line per call when it ends, progress every 5 s, and the generator's own health: frames sent
-                late, by how much, and its CPU per frame.""".formatted(DEFAULT_FROM, DEFAULT_TO);
+                late, by how much, and its CPU (a share of one core; per frame too from 10 calls on).
+                Relative paths are read from the directory emulate runs in. Exit codes: 0 every call went well,
+                1 a call failed, 2 a flag, setting or file is wrong, 3 no server answers at --server.""".formatted(DEFAULT_FROM, DEFAULT_TO);
     }
 
     /** @throws UsageError naming the first flag or setting that is unknown or malformed */

@@ -87,37 +87,49 @@ final class EmulatedCall {
         return result;
     }
 
-    /** Sends the frame due now and any marks playback has reached; false once the call has ended. */
+    /**
+     * Sends the frame due now and any marks playback has reached. True when the frame went out: the pacer
+     * counts exactly these in {@link Health}, and {@link #frames} counts the same, so the call's line and the
+     * run's totals agree. False when none did: the call has ended.
+     */
     boolean tick(long now) {
-        if (over) {
-            return false;
-        }
+        // Under the lock, so that once finish() has set over, no frame goes out uncounted in the call's line.
+        lock.lock();
         try {
+            if (over) {
+                return false;
+            }
             if (hangUp || now - endNanos >= 0) {
                 hangUp = true;
                 connection.sendText(TwilioMessages.stop(sequence.incrementAndGet(), ids.streamSid(), ids.accountSid(), ids.callSid()));
                 connection.close(CloseCodes.NORMAL, "call ended");
                 return false;
             }
-            frames++;
-            int length = media.write(sequence.incrementAndGet(), frames, (frames - 1) * FRAME_MILLIS, audio.payload(frames - 1));
+            long index = frames; // 0-based; Twilio numbers chunks from 1
+            int length = media.write(sequence.incrementAndGet(), index + 1, index * FRAME_MILLIS, audio.payload(index));
             connection.sendText(media.bytes(), 0, length);
+            frames++;
+        } catch (IOException e) {
+            over = true; // the connection is closing or gone; its reader reports how it ended
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        nextDueNanos += FRAME_NANOS;
+        try {
             List<String> reached = reachedMarks(now, frames - 1);
             if (!reached.isEmpty()) { // most frames reach no mark; then not even an iterator is made
                 echo(reached);
             }
         } catch (IOException e) {
-            over = true; // the connection is closing or gone; its reader reports how it ended
-            return false;
+            over = true; // the frame went out, the echo did not: the next tick finds the call over
         }
-        nextDueNanos += FRAME_NANOS;
         return true;
     }
 
     /** Reads the server's messages until the connection ends; then completes {@link #result()}. */
     void readUntilClosed() {
         CloseFrame status = connection.readUntilClosed(this::onMessage);
-        over = true;
         String ending = hangUp ? "hung up after " + seconds(System.nanoTime() - startNanos)
                 : "server closed the stream (" + status.code() + (status.reason().isEmpty() ? "" : " " + status.reason()) + ")";
         result.complete(finish(ending));
@@ -179,6 +191,7 @@ final class EmulatedCall {
     private CallResult finish(String ending) {
         lock.lock();
         try {
+            over = true; // taken with the lock a tick sends under: the frames counted below are all there will be
             Optional<Path> wav = out.map(dir -> dir.resolve(ids.callSid() + ".wav"));
             Optional<String> failure = Optional.empty();
             if (wav.isPresent()) {

@@ -11,12 +11,27 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Health {
     /** A frame this late or later counts as late: a quarter of a frame's 20 ms. */
     static final Duration LATE = Duration.ofMillis(5);
+    /**
+     * Fewer frames than this (20 s of one call) cannot show a generator falling behind: a garbage collection or
+     * the JIT compiling the send path makes a few frames late in any run, and a handful out of a thousand is noise.
+     */
+    static final long MIN_FRAMES_FOR_VERDICT = 1_000;
+    /** More late frames than this share of those sent mean the generator fell behind: a steady 1 in 100. */
+    static final double LATE_SHARE_FELL_BEHIND = 0.01;
     /** Lateness in 0.1 ms buckets up to 10 s. */
     private final LatencyHistogram lateness = new LatencyHistogram(100_000, 100_000);
     private final AtomicLong late = new AtomicLong();
 
     /** A snapshot: lateness percentiles in milliseconds. */
     record Figures(long frames, long late, double p50Millis, double p99Millis, double maxMillis) {
+        /**
+         * True when enough frames were sent to judge and too many of them were late: the server then heard
+         * bursts, and its figures describe the generator as much as itself.
+         */
+        boolean fellBehind() {
+            return frames >= MIN_FRAMES_FOR_VERDICT && late > frames * LATE_SHARE_FELL_BEHIND;
+        }
+
         @Override
         public String toString() {
             return String.format("%,d frames sent, %,d late (>= %d ms); lateness p50 %.2f ms, p99 %.2f ms, max %.2f ms",

@@ -34,8 +34,16 @@ final class LatencyHistogram {
         return maxNanos.get() / 1e6;
     }
 
-    /** The upper edge of the bucket holding the given fraction of samples, in milliseconds; 0 with none. */
+    /**
+     * The upper edge of the bucket holding the given fraction of samples, in milliseconds, but never above the
+     * maximum: every sample of a bucket may sit below its edge, and a p50 printed above the max reads as a bug.
+     * 0 with none.
+     */
     double percentileMillis(double fraction) {
+        return Math.min(bucketEdgeMillis(fraction), maxMillis());
+    }
+
+    private double bucketEdgeMillis(double fraction) {
         long total = count.get();
         long wanted = (long) Math.ceil(total * fraction);
         long seen = 0;

@@ -31,8 +31,9 @@ final class LoadRun implements AutoCloseable {
     private final CompletableFuture<Void> launched = new CompletableFuture<>();
     private final AtomicInteger ended = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
-    /** CPU time and frames when the last call had been launched: the generator's steady state starts there. */
+    /** CPU time, clock and frames when the last call had been launched: the generator's steady state starts there. */
     private volatile long cpuAtLaunchedNanos = processCpuNanos();
+    private volatile long nanosAtLaunched = System.nanoTime();
     private volatile long framesAtLaunched;
     private final long startedNanos = System.nanoTime();
     private volatile boolean stopLaunching;
@@ -69,6 +70,7 @@ final class LoadRun implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             cpuAtLaunchedNanos = processCpuNanos();
+            nanosAtLaunched = System.nanoTime();
             framesAtLaunched = health.frames();
             launched.complete(null);
         }
@@ -91,7 +93,9 @@ final class LoadRun implements AutoCloseable {
             call.readUntilClosed();
             live.remove(call);
             ending = call.result().join();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            ending = CallResult.failed(ids.callSid(), "talking to " + options.server() + ": " + ServerProbe.explain(e));
+        } catch (RuntimeException e) {
             ending = CallResult.failed(ids.callSid(), e.getMessage() == null ? e.toString() : e.getMessage());
         } catch (InterruptedException e) {
             ending = CallResult.failed(ids.callSid(), "interrupted");
@@ -133,12 +137,12 @@ final class LoadRun implements AutoCloseable {
     /** Prints the totals; true when every call started and ended without a problem. */
     boolean summarize() {
         Health.Figures figures = health.figures();
-        long steadyFrames = figures.frames() - framesAtLaunched;
-        double cpuPerFrame = steadyFrames <= 0 ? 0 : (processCpuNanos() - cpuAtLaunchedNanos) / 1e3 / steadyFrames;
-        out.printf("emulate: done: %d call(s), %d fine, %d failed or with problems; %s; generator CPU %.1f us per frame"
-                        + " (after the last call started)%s%s%n",
-                results.size(), ended.get(), failed.get(), figures, cpuPerFrame, replySummary(),
-                figures.late() == 0 ? "" : " -- the generator fell behind: server figures from this run are suspect");
+        GeneratorCpu cpu = new GeneratorCpu(Duration.ofNanos(processCpuNanos() - cpuAtLaunchedNanos),
+                Duration.ofNanos(System.nanoTime() - nanosAtLaunched), figures.frames() - framesAtLaunched);
+        out.printf("emulate: done: %d call(s), %d fine, %d failed or with problems; %s; %s%s%s%n",
+                results.size(), ended.get(), failed.get(), figures, cpu, replySummary(),
+                figures.fellBehind() ? String.format(" -- the generator fell behind (%.1f%% of frames late):"
+                        + " server figures from this run are suspect", 100.0 * figures.late() / figures.frames()) : "");
         return failed.get() == 0 && results.size() == options.calls();
     }
 

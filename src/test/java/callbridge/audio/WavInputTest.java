@@ -76,6 +76,24 @@ class WavInputTest {
     }
 
     @Test
+    void audioPlayingUpToTheLimit_isRead() {
+        int samples = (int) WavInput.MAX_DURATION.toSeconds() * 8000;
+        assertEquals(samples, WavInput.toMuLaw8k(wav(7, 1, 8000, 8, new byte[samples], "")).length);
+    }
+
+    @ParameterizedTest(name = "{0} Hz, {1} channel(s)")
+    @CsvSource({
+            "1000, 1",   // 1 kHz is upsampled eightfold: it was the 1.4 GB case
+            "8000, 1",
+            "8000, 2"})
+    void audioPlayingLongerThanTheLimit_isRefusedBeforeDecoding(int rate, int channels) {
+        int seconds = (int) WavInput.MAX_DURATION.toSeconds() + 1;
+        byte[] data = new byte[rate * channels * seconds];
+        var e = assertThrows(IllegalArgumentException.class, () -> WavInput.toMuLaw8k(wav(7, channels, rate, 8, data, "")));
+        assertTrue(e.getMessage().matches("plays 10\\.0 minutes \\([0-9,]+ Hz\\); at most 10 minutes are read"), e.getMessage());
+    }
+
+    @Test
     void notAWav_isNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> WavInput.toMuLaw8k("hello, world".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("not a RIFF/WAVE file", e.getMessage());

@@ -19,6 +19,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Config.fromSources: defaults, precedence, conversions, and a message naming the variable for each bad value. */
 class ConfigTest {
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            neither set       |          |       | TWILIO_ACCOUNT_SID TWILIO_AUTH_TOKEN
+            only the token    |          | token | TWILIO_ACCOUNT_SID
+            only the sid      | AC123    |       | TWILIO_AUTH_TOKEN
+            both              | AC123    | token |
+            """)
+    void missingTwilioCredentials_areNamedOneByOne(String what, String sid, String token, String missing) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        settings.put("TWILIO_ACCOUNT_SID", sid == null ? "" : sid);
+        settings.put("TWILIO_AUTH_TOKEN", token == null ? "" : token);
+        assertEquals(missing == null ? java.util.List.of() : java.util.List.of(missing.split(" ")),
+                Config.fromSources(settings, Map.of()).twilio().missingCredentials());
+    }
+
     @Test
     void fromSources_nothingSet_defaults() {
         Config config = Config.fromSources(Map.of(), Map.of());

@@ -1,6 +1,8 @@
 package callbridge.config;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +40,28 @@ class UnknownSettingsTest {
                         ".env sets port, which callbridge does not read (did you mean PORT?)",
                         ".env sets WHATEVER, which callbridge does not read"),
                 UnknownSettings.warnings(DotEnv.parse(List.of("APIKEY=k", "port=8002", "WHATEVER=1"), ".env")));
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "none", textBlock = """
+            APIKEY         | API_KEY
+            api_key        | API_KEY
+            API_KY         | API_KEY
+            API_KEYS       | API_KEY
+            API_KYE        | API_KEY
+            port           | PORT
+            ELEVENLABS_KEY | ELEVENLABS_API_KEY
+            TWILIO_TOKEN   | TWILIO_AUTH_TOKEN
+            TWILIO_SID     | TWILIO_ACCOUNT_SID
+            TTS_VOICE      | TTS_VOICE_ID
+            RECORD_DIR     | RECORDS_DIR
+            KEY            | none
+            HOME           | none
+            WHATEVER       | none
+            MY_OWN_THING   | none
+            """)
+    void typoHint_isTheNearestKnownName_withinTwoEditsOrWithWordsLeftOut(String written, String meant) {
+        assertEquals(Optional.ofNullable(meant), UnknownSettings.likelyMeant(written));
     }
 
     @Test

@@ -112,7 +112,7 @@ class EmulateTest {
         CompletableFuture<Emulate.Exit> exit = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                exit.complete(Emulate.run(args, settings, printed.stream, hangUp));
+                exit.complete(Emulate.run(args, settings, printed.stream, printed.stream, hangUp));
             } catch (Throwable e) {
                 exit.completeExceptionally(e);
             }
