@@ -1,6 +1,7 @@
 package callbridge.server;
 
 import callbridge.http.JsonAnswers;
+import callbridge.http.RequestHeadReader;
 import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -42,12 +43,16 @@ public final class HttpRoutes implements AutoCloseable {
      * with Nagle the body waited for the relay to acknowledge the head, which a reused connection delays
      * by about 40 ms: a keep-alive {@code GET /metrics} took 47-54 ms, 8-9 ms with this set (curl, two
      * requests on one connection).
+     * <li>{@code maxReqHeaders}: the JDK drops a connection whose request has more header fields than this,
+     * with no answer. The front door refuses such heads first with 431 ({@link RequestHeadReader#MAX_HEADER_FIELDS});
+     * set from the same constant, the two can never disagree on where the limit is.
      * </ul>
      */
     private static final Map<String, String> JDK_SERVER_LIMITS = Map.of(
             "sun.net.httpserver.idleInterval", "10",
             "sun.net.httpserver.maxRspTime", "1200",
-            "sun.net.httpserver.nodelay", "true");
+            "sun.net.httpserver.nodelay", "true",
+            "sun.net.httpserver.maxReqHeaders", Integer.toString(RequestHeadReader.MAX_HEADER_FIELDS));
 
     private final HttpServer server;
 
