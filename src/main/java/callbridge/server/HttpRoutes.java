@@ -157,8 +157,14 @@ public final class HttpRoutes implements AutoCloseable {
      * the front door has already logged that connection's end. A client can cause it at will, so it is a
      * TRACE line, no stack trace.
      */
-    private record Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress) {
-        private static final RateLimitedLog REFUSED = RateLimitedLog.of(LOG, Level.WARNING);
+    private record Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress, RateLimitedLog refused) {
+        /**
+         * Refusals are DEBUG: a request whose client left before the HttpServer got to it has no relay any
+         * more either, and looks just like one from another process; neither can be answered usefully.
+         */
+        Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress) {
+            this(fromFrontDoor, inProgress, RateLimitedLog.of(LOG, Level.DEBUG));
+        }
 
         HttpHandler around(HttpHandler handler) {
             return exchange -> {
@@ -190,8 +196,9 @@ public final class HttpRoutes implements AutoCloseable {
             }
         }
 
-        private static void refuse(HttpExchange exchange) throws IOException {
-            REFUSED.log("refused (403) a request from {0} that did not come through the front door",
+        private void refuse(HttpExchange exchange) throws IOException {
+            refused.log("refused (403) a request from {0}: not from an open front-door relay (another local process, "
+                            + "or a client that had already left)",
                     exchange.getRemoteAddress());
             exchange.getResponseHeaders().set("Connection", "close");
             JsonAnswers.send(exchange, 403, Json.object("error", NOT_THROUGH_FRONT_DOOR));
