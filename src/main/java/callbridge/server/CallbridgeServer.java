@@ -40,7 +40,7 @@ public final class CallbridgeServer implements AutoCloseable {
                                          Map<String, WebSocketEndpoint> webSockets, Limits limits,
                                          RelayDepartures departures) throws IOException {
         AtomicBoolean draining = new AtomicBoolean();
-        HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get);
+        HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get, departures::isRelay);
         try {
             FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, limits, departures);
             return new CallbridgeServer(routes, frontDoor, draining);

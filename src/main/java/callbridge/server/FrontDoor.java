@@ -74,7 +74,7 @@ public final class FrontDoor implements AutoCloseable {
                                   RelayDepartures departures) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-        listener.bind(address);
+        listener.bind(address, Limits.LISTEN_BACKLOG);
         FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures);
         door.acceptor.start();
         return door;

@@ -16,6 +16,16 @@ import java.util.Objects;
 public record Limits(int maxConnections, Duration requestTimeout, Duration webSocketIdleTimeout, Duration writeTimeout) {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Connections the kernel completes and holds for the public port while the accept thread catches up.
+     * The JDK's default is 50: in a burst past it (a load test, a load balancer reconnecting, 1,000 calls
+     * starting) Linux drops the extra SYNs and each such client retries after 1 s, then 3 s: with 900
+     * simultaneous connects the slowest waited 2 s. Waiting here costs no thread and no descriptor, only
+     * kernel memory; the connection cap ({@code MAX_CONNECTIONS}, default 1,000) still bounds what is
+     * served, answering 503 past it. 4,096 covers a burst of the whole cap; Linux silently lowers it to
+     * {@code net.core.somaxconn} (4,096 by default since kernel 5.4), so raise that too for more.
+     */
+    public static final int LISTEN_BACKLOG = 4096;
 
     public Limits {
         Objects.requireNonNull(requestTimeout, "requestTimeout");

@@ -4,6 +4,7 @@ import callbridge.call.CallSids;
 import callbridge.http.FormData;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
+import callbridge.logging.LogText;
 import callbridge.logging.RateLimitedLog;
 import callbridge.server.Routes;
 import com.sun.net.httpserver.HttpExchange;
@@ -15,6 +16,7 @@ import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,7 +53,7 @@ public final class VoiceWebhook implements HttpHandler {
             JsonAnswers.send(exchange, 405, Json.object("error", "use POST (or GET)"));
             return;
         }
-        Optional<Map<String, String>> form;
+        Optional<Map<String, List<String>>> form;
         try {
             form = method.equals("POST") ? readForm(exchange.getRequestBody()) : Optional.of(Map.of());
         } catch (IllegalArgumentException e) {
@@ -75,11 +77,12 @@ public final class VoiceWebhook implements HttpHandler {
                 exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery), form.get(),
                 Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
         if (problem.isPresent()) {
-            refusals.log("webhook refused (403): {0}", problem.get());
+            // The problem names the URL, built from the request's Host: quoted, so no header can forge a log line.
+            refusals.log("webhook refused (403): {0}", LogText.quote(problem.get()));
             JsonAnswers.send(exchange, 403, Json.object("error", "invalid Twilio signature"));
             return;
         }
-        connect(exchange, address, form.get(), rawQuery);
+        connect(exchange, address, FormData.firstValues(form.get()), rawQuery);
     }
 
     /** Answers a webhook that passed its checks with TwiML streaming the call to its own stream URL. */
@@ -105,8 +108,10 @@ public final class VoiceWebhook implements HttpHandler {
             Optional.ofNullable(fields.get(field)).ifPresent(value -> parameters.put(field, value));
         }
         // The token stays out of the log: whoever reads it could otherwise open the call's stream.
-        LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", callSid, fields.getOrDefault("CallStatus", "?"),
-                address.webSocket(Routes.MEDIA + "/" + callSid + "/..."));
+        // The CallSid is checked above; the status and the host are the client's words, so they are quoted.
+        LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", callSid,
+                LogText.quote(fields.getOrDefault("CallStatus", "?")),
+                LogText.quote(address.webSocket(Routes.MEDIA + "/" + callSid + "/...")));
         String streamUrl = address.webSocket(binding.path(callSid));
         byte[] twiml = TwiML.connectStream(streamUrl, parameters).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");
@@ -114,11 +119,12 @@ public final class VoiceWebhook implements HttpHandler {
         exchange.getResponseBody().write(twiml);
     }
 
-    private static Optional<Map<String, String>> readForm(InputStream body) throws IOException {
+    /** Every value of each field: the signature covers them all (a field may come twice). */
+    private static Optional<Map<String, List<String>>> readForm(InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(MAX_FORM_BYTES + 1);
         if (bytes.length > MAX_FORM_BYTES) {
             return Optional.empty();
         }
-        return Optional.of(FormData.parse(new String(bytes, StandardCharsets.UTF_8)));
+        return Optional.of(FormData.parseAll(new String(bytes, StandardCharsets.UTF_8)));
     }
 }

@@ -120,14 +120,17 @@ final class FrameSender {
     }
 
     /**
-     * Writes the decided close frame. The send permit is awaited for a bounded time only: a send stuck on
-     * a peer that stopped reading holds it until its write deadline. Dropping the connection then is the
-     * only way out, and it also frees the stuck sender.
+     * Writes the decided close frame, all within {@code timeout}: the send permit is awaited for a bounded
+     * time only (a send stuck on a peer that stopped reading holds it until its write deadline), and the
+     * frame itself must go out in what is left of it, not in the ordinary write timeout: a peer whose
+     * buffers are full would otherwise hold a closing connection, and a shutdown waiting for it, for the
+     * whole write timeout. Dropping the connection then is the only way out, and it also frees a stuck sender.
      */
-    void writeClose(CloseFrame close, Duration permitWait) {
+    void writeClose(CloseFrame close, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         ByteBuffer bytes = ByteBuffer.wrap(FrameWriter.encode(Frame.of(Opcode.CLOSE, close.toPayload())));
         try {
-            if (!sendPermit.tryAcquire(permitWait.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!sendPermit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
                 LOG.log(Level.INFO, "{0}: peer not reading; dropping the connection", name);
                 dropConnection.run();
                 return;
@@ -138,7 +141,7 @@ final class FrameSender {
             return;
         }
         try {
-            writeHoldingPermit(bytes);
+            writeHoldingPermit(bytes, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (IOException e) {
             // dropped; the read side notices
         } finally {
@@ -152,9 +155,11 @@ final class FrameSender {
      */
     void closeInBackground(CloseFrame close, Duration handshakeTimeout) {
         Thread.ofVirtual().name(name + " close").start(() -> {
+            // One deadline for the whole handshake, the close frame's write included.
+            long deadline = System.nanoTime() + handshakeTimeout.toNanos();
             writeClose(close, handshakeTimeout);
             try {
-                Thread.sleep(handshakeTimeout);
+                Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -179,8 +184,12 @@ final class FrameSender {
      * connection.
      */
     private void writeHoldingPermit(ByteBuffer bytes) throws IOException {
+        writeHoldingPermit(bytes, writeTimeout);
+    }
+
+    private void writeHoldingPermit(ByteBuffer bytes, Duration timeout) throws IOException {
         try {
-            ChannelWaits.write(channel, bytes, writeTimeout);
+            ChannelWaits.write(channel, bytes, timeout);
         } catch (SocketTimeoutException e) {
             LOG.log(Level.INFO, "{0}: {1}", name, e.getMessage());
             dropConnection.run();
