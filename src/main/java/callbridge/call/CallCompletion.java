@@ -35,7 +35,7 @@ public final class CallCompletion {
     /** Starts completing the call; returns at once. */
     public void complete(String callSid) {
         if (callControl.isEmpty()) {
-            LOG.log(Level.WARNING, "call {0}: not completed at Twilio: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not set", callSid);
+            LOG.log(Level.WARNING, "call {0}: not completed at Twilio: its credentials are incomplete (the start-up warning names what is missing)", callSid);
             return;
         }
         CompletableFuture<Void> completion = new CompletableFuture<>();

@@ -5,6 +5,7 @@ import callbridge.call.CallSetup;
 import callbridge.call.StreamPace;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
+import callbridge.logging.LogText;
 import callbridge.logging.RateLimitedLog;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.WebSocketConnection;
@@ -68,7 +69,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
             return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
         }
         return signatures.upgradeProblem(address, request.target(), request.header(SignatureCheck.HEADER)).map(problem -> {
-            refusals.log("media stream refused (403): {0}", problem);
+            refusals.log("media stream refused (403): {0}", LogText.quote(problem));
             return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
         });
     }

@@ -34,6 +34,12 @@ public final class VoiceWebhook implements HttpHandler {
     private static final int MAX_FORM_BYTES = 64 * 1024;
     /** Webhook fields passed on to the stream, under the same names. */
     private static final String[] FORWARDED_FIELDS = {"From", "To", "Direction"};
+    /**
+     * A forwarded field's value: a phone number, a client name or a SIP URI, which Twilio keeps well under
+     * this. The stream's {@code start} refuses custom parameters over 4,000 characters in all
+     * ({@link MediaStreamCodec#MAX_PARAMETER_CHARS}), so the three together always fit.
+     */
+    static final int MAX_FORWARDED_CHARS = 1_000;
 
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
@@ -105,7 +111,14 @@ public final class VoiceWebhook implements HttpHandler {
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         for (String field : FORWARDED_FIELDS) {
-            Optional.ofNullable(fields.get(field)).ifPresent(value -> parameters.put(field, value));
+            String value = fields.get(field);
+            if (value != null && value.length() > MAX_FORWARDED_CHARS) {
+                JsonAnswers.send(exchange, 400, Json.object("error", field + " longer than " + MAX_FORWARDED_CHARS + " characters"));
+                return;
+            }
+            if (value != null) {
+                parameters.put(field, value);
+            }
         }
         // The token stays out of the log: whoever reads it could otherwise open the call's stream.
         // The CallSid is checked above; the status and the host are the client's words, so they are quoted.

@@ -152,6 +152,28 @@ class VoiceWebhookTest {
         }
     }
 
+    /** Each value passed on to the stream is bounded, so the stream's start always fits its own bound. */
+    @ParameterizedTest(name = "{0} of {1} characters")
+    @org.junit.jupiter.params.provider.CsvSource({"From, 1001", "To, 1001", "Direction, 1001"})
+    void post_forwardedFieldTooLong_isBadRequest_naming(String field, int length) throws Exception {
+        try (HttpRoutes routes = start(Optional.empty(), false)) {
+            HttpResponse<String> response = send(post(routes, "CallSid=" + CALL_SID + "&" + field + "=" + "1".repeat(length)));
+            assertEquals(400, response.statusCode(), response.body());
+            assertTrue(response.body().contains(field + " longer than " + VoiceWebhook.MAX_FORWARDED_CHARS), response.body());
+        }
+    }
+
+    @Test
+    void post_forwardedFieldsAtTheirBound_areStreamedAndFitTheStartsBound() throws Exception {
+        String longest = "1".repeat(VoiceWebhook.MAX_FORWARDED_CHARS);
+        try (HttpRoutes routes = start(Optional.empty(), false)) {
+            HttpResponse<String> response = send(post(routes, "CallSid=" + CALL_SID + "&From=" + longest + "&To=" + longest
+                    + "&Direction=" + longest));
+            assertEquals(200, response.statusCode(), response.body());
+        }
+        assertTrue(3 * (VoiceWebhook.MAX_FORWARDED_CHARS + "Direction".length()) <= MediaStreamCodec.MAX_PARAMETER_CHARS);
+    }
+
     @Test
     void streamUrl_hasNoQueryString_becauseTwilioDropsIt() throws Exception {
         try (HttpRoutes routes = start(Optional.empty(), false)) {
