@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -52,6 +53,13 @@ final class CallRecording {
     private final Track farEnd;
     private final Track ours;
     private final Instant origin;
+    /**
+     * Set once, by whichever comes first: the WAV being moved into place, or the recording being discarded
+     * (a shutdown that cannot wait for it any longer), so that neither undoes the other.
+     */
+    private final AtomicBoolean settled = new AtomicBoolean();
+    /** The WAV's temporary file once it is being written, for a discard to delete. */
+    private volatile Path wavPart;
 
     private CallRecording() {
         this.disk = null;
@@ -112,7 +120,8 @@ final class CallRecording {
     /**
      * Waits for the disk to finish the recording (within {@link RecordingDisk#FINISH_PATIENCE}), then writes the stereo
      * WAV to {@code wav} (through a temporary file beside it, renamed into place) and deletes the temporary
-     * files. Empty when the recording failed or was off.
+     * files. Empty when the recording failed, was off or was discarded meanwhile. An hour of recording is
+     * 115 MB to write: call it on a thread that nothing else waits for.
      */
     java.util.Optional<CallRecord.Recording> finishInto(Path wav) throws IOException {
         if (farEnd == null) {
@@ -126,6 +135,7 @@ final class CallRecording {
             }
             long samples = Math.max(farEnd.samples(), ours.samples());
             Path temporary = wav.resolveSibling(wav.getFileName() + ".part");
+            wavPart = temporary;
             try (InputStream left = new BufferedInputStream(Files.newInputStream(farEnd.file));
                  InputStream right = new BufferedInputStream(Files.newInputStream(ours.file));
                  OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
@@ -138,22 +148,49 @@ final class CallRecording {
                 Files.deleteIfExists(temporary);
                 throw e;
             }
+            if (!settled.compareAndSet(false, true)) { // discarded while the WAV was being written
+                Files.deleteIfExists(temporary);
+                return java.util.Optional.empty();
+            }
             RecordFiles.moveIntoPlace(temporary, wav);
             boolean truncated = farEnd.truncated || ours.truncated;
             return java.util.Optional.of(new CallRecord.Recording(wav.getFileName().toString(),
                     Duration.ofMillis(samples * 1000 / Frames.SAMPLE_RATE), truncated));
         } finally {
-            discard();
+            deleteSides();
         }
     }
 
-    /** Stops the recording's disk work, dropping writes not done yet, and deletes the temporary files. */
-    void discard() {
-        if (disk != null) {
-            disk.stop();
-            farEnd.delete();
-            ours.delete();
+    /**
+     * Stops the recording's disk work, dropping writes not done yet, and deletes its temporary files, the
+     * WAV's too if one is being written: no WAV will come of it. False, and nothing dropped, when its WAV
+     * has already been written and is being moved into place.
+     */
+    boolean discard() {
+        if (disk == null) {
+            return true;
         }
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        deleteSides();
+        Path temporary = wavPart;
+        if (temporary != null) {
+            try {
+                // Whoever writes it finds the recording settled and deletes what it wrote since.
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                disk.fail(e);
+            }
+        }
+        return true;
+    }
+
+    /** Stops the recording's disk work, dropping writes not done yet, and deletes both sides' files. */
+    private void deleteSides() {
+        disk.stop();
+        farEnd.delete();
+        ours.delete();
     }
 
     /** One sample of a side, or silence where that side's file has ended. */
