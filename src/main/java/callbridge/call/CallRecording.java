@@ -13,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -48,6 +50,14 @@ final class CallRecording {
 
     private static final long MAX_SAMPLES = MAX_LENGTH.toSeconds() * Frames.SAMPLE_RATE;
     private static final int BYTES_PER_SAMPLE = 2;
+    /**
+     * How a temporary file is made: a new file, or a failure. Anyone who may write in the records directory
+     * could otherwise plant a link at a temporary file's name (they are predictable) and have callbridge
+     * overwrite whatever it points to; a file already there is refused too, so no other writer's file is
+     * taken over.
+     */
+    private static final OpenOption[] NEW_FILE = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS};
 
     private final RecordingDisk disk;
     private final Track farEnd;
@@ -135,10 +145,11 @@ final class CallRecording {
             }
             long samples = Math.max(farEnd.samples(), ours.samples());
             Path temporary = wav.resolveSibling(wav.getFileName() + ".part");
+            OutputStream file = Files.newOutputStream(temporary, NEW_FILE); // if this fails, what is there is not ours
             wavPart = temporary;
-            try (InputStream left = new BufferedInputStream(Files.newInputStream(farEnd.file));
-                 InputStream right = new BufferedInputStream(Files.newInputStream(ours.file));
-                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
+            try (OutputStream out = new BufferedOutputStream(file);
+                 InputStream left = new BufferedInputStream(Files.newInputStream(farEnd.file, LinkOption.NOFOLLOW_LINKS));
+                 InputStream right = new BufferedInputStream(Files.newInputStream(ours.file, LinkOption.NOFOLLOW_LINKS))) {
                 out.write(Wav.header(2, samples * 2 * BYTES_PER_SAMPLE));
                 for (long i = 0; i < samples; i++) {
                     copySample(left, out);
@@ -223,8 +234,7 @@ final class CallRecording {
         Track(Path file, RecordingDisk disk) {
             this.file = file;
             this.disk = disk;
-            disk.submit(() -> channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+            disk.submit(() -> channel = FileChannel.open(file, NEW_FILE));
         }
 
         void write(long position, byte[] mulaw) {

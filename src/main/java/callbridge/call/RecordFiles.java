@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -49,7 +51,9 @@ final class RecordFiles {
         Path target = record(record.callSid());
         Path temporary = Files.createTempFile(directory, "." + record.callSid(), ".json.part");
         try {
-            Files.write(temporary, json);
+            // Made new above, under a name no one can guess; a link swapped in since is still not followed.
+            Files.write(temporary, json, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                    LinkOption.NOFOLLOW_LINKS);
             moveIntoPlace(temporary, target);
         } finally {
             Files.deleteIfExists(temporary);
