@@ -65,7 +65,20 @@ final class RecordWriter {
         this.writer = Thread.ofVirtual().name("call records").start(this::writeInOrder);
     }
 
+    /**
+     * Starts writing into {@code files}, having deleted the temporary files a process killed while it wrote
+     * there left behind: nothing else would ever delete them.
+     */
     static RecordWriter start(RecordFiles files) {
+        try {
+            RecordFiles.Sweep swept = files.sweepLeftovers();
+            if (swept.files() > 0) {
+                LOG.log(Level.INFO, "removed {0} temporary file(s), {1} bytes, left in {2} by an earlier run",
+                        swept.files(), swept.bytes(), files.directory());
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not look for temporary files left in {0}: {1}", files.directory(), e.toString());
+        }
         return new RecordWriter(files);
     }
 

@@ -2,6 +2,7 @@ package callbridge.call;
 
 import callbridge.json.Json;
 import callbridge.testing.Await;
+import callbridge.testing.LogCapture;
 import callbridge.testing.ManualTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -18,13 +19,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.SimpleFormatter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * The temporary files of a recording in the records directory, whose names anyone can work out from a
- * CallSid: a link planted at one of those names is never followed, so what it points to is never written.
+ * CallSid: a link planted at one of those names is never followed, so what it points to is never written;
+ * and what a killed process left of them is deleted when the next one starts.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RecordingFilesTest {
@@ -78,6 +81,38 @@ class RecordingFilesTest {
         assertEquals(PRECIOUS, Files.readString(target), "the link's target is untouched");
         assertFalse(record.has("recording"), record.toPrettyString());
         assertFalse(Files.exists(dir.resolve(SID + ".wav"), LinkOption.NOFOLLOW_LINKS), "no WAV, and no link moved in as one");
+    }
+
+    @Test
+    void start_deletesTheTemporaryFilesAKilledProcessLeft_andSaysHowMany() throws Exception {
+        Path target = precious(".right.part");
+        List<String> leftovers = List.of("." + SID + ".left.part", SID + ".wav.part", "." + SID + "8812345.json.part");
+        for (String name : leftovers) {
+            Files.write(dir.resolve(name), new byte[1_000]);
+        }
+        Files.createSymbolicLink(dir.resolve("." + SID + ".right.part"), target);
+        List<String> notOurs = List.of(SID + ".json", SID + ".wav", "notes.part", ".CA12.left.part");
+        for (String name : notOurs) {
+            Files.write(dir.resolve(name), new byte[10]);
+        }
+
+        try (LogCapture log = LogCapture.of(RecordWriter.class)) {
+            records = CallRecords.start(new CallRecords.Settings(Optional.of(dir), true), time);
+            assertEquals(List.of("INFO removed 4 temporary file(s), 3,000 bytes, left in " + dir.toAbsolutePath() + " by an earlier run"),
+                    log.records().stream().map(r -> r.getLevel() + " " + new SimpleFormatter().formatMessage(r)).toList());
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(notOurs.stream().sorted().toList(), files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(PRECIOUS, Files.readString(target), "a link is deleted, not what it points to");
+    }
+
+    @Test
+    void start_withNoRecordsDirectoryYet_deletesNothing() throws Exception {
+        try (LogCapture log = LogCapture.of(RecordWriter.class)) {
+            records = CallRecords.start(new CallRecords.Settings(Optional.of(dir.resolve("new")), true), time);
+            assertEquals(List.of(), log.records());
+        }
     }
 
     private Path precious(String name) throws Exception {
