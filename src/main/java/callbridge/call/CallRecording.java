@@ -4,7 +4,6 @@ import callbridge.audio.Frames;
 import callbridge.audio.MuLaw;
 import callbridge.audio.Wav;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -50,6 +50,8 @@ final class CallRecording {
 
     private static final long MAX_SAMPLES = MAX_LENGTH.toSeconds() * Frames.SAMPLE_RATE;
     private static final int BYTES_PER_SAMPLE = 2;
+    /** Bytes of one side read at a time to build the WAV: 4 s of audio, 64 KB. */
+    private static final int INTERLEAVE_BYTES = 64 * 1024;
     /**
      * How a temporary file is made: a new file, or a failure. Anyone who may write in the records directory
      * could otherwise plant a link at a temporary file's name (they are predictable) and have callbridge
@@ -147,14 +149,11 @@ final class CallRecording {
             Path temporary = wav.resolveSibling(wav.getFileName() + ".part");
             OutputStream file = Files.newOutputStream(temporary, NEW_FILE); // if this fails, what is there is not ours
             wavPart = temporary;
-            try (OutputStream out = new BufferedOutputStream(file);
-                 InputStream left = new BufferedInputStream(Files.newInputStream(farEnd.file, LinkOption.NOFOLLOW_LINKS));
-                 InputStream right = new BufferedInputStream(Files.newInputStream(ours.file, LinkOption.NOFOLLOW_LINKS))) {
+            try (OutputStream out = new BufferedOutputStream(file, 2 * INTERLEAVE_BYTES);
+                 InputStream left = Files.newInputStream(farEnd.file, LinkOption.NOFOLLOW_LINKS);
+                 InputStream right = Files.newInputStream(ours.file, LinkOption.NOFOLLOW_LINKS)) {
                 out.write(Wav.header(2, samples * 2 * BYTES_PER_SAMPLE));
-                for (long i = 0; i < samples; i++) {
-                    copySample(left, out);
-                    copySample(right, out);
-                }
+                interleave(left, right, out, samples);
             } catch (IOException e) {
                 Files.deleteIfExists(temporary);
                 throw e;
@@ -204,12 +203,34 @@ final class CallRecording {
         ours.delete();
     }
 
-    /** One sample of a side, or silence where that side's file has ended. */
-    private static void copySample(InputStream side, OutputStream out) throws IOException {
-        int low = side.read();
-        int high = low < 0 ? -1 : side.read();
-        out.write(low < 0 ? 0 : low);
-        out.write(high < 0 ? 0 : high);
+    /**
+     * {@code samples} stereo samples, each side's next followed by the other's, a block of each side at a
+     * time; silence where a side's file has ended. Sample by sample, through four single-byte calls each,
+     * an hour took 13 s of CPU.
+     */
+    private static void interleave(InputStream left, InputStream right, OutputStream out, long samples) throws IOException {
+        byte[] l = new byte[INTERLEAVE_BYTES];
+        byte[] r = new byte[INTERLEAVE_BYTES];
+        byte[] stereo = new byte[2 * INTERLEAVE_BYTES];
+        for (long done = 0; done < samples; ) {
+            int bytes = (int) Math.min(INTERLEAVE_BYTES, (samples - done) * BYTES_PER_SAMPLE);
+            readOrSilence(left, l, bytes);
+            readOrSilence(right, r, bytes);
+            for (int i = 0, o = 0; i < bytes; i += BYTES_PER_SAMPLE, o += 2 * BYTES_PER_SAMPLE) {
+                stereo[o] = l[i];
+                stereo[o + 1] = l[i + 1];
+                stereo[o + 2] = r[i];
+                stereo[o + 3] = r[i + 1];
+            }
+            out.write(stereo, 0, 2 * bytes);
+            done += bytes / BYTES_PER_SAMPLE;
+        }
+    }
+
+    /** The side's next {@code bytes}, zeros (silence) for whatever of them its file does not have. */
+    private static void readOrSilence(InputStream side, byte[] into, int bytes) throws IOException {
+        int read = side.readNBytes(into, 0, bytes);
+        Arrays.fill(into, read, bytes, (byte) 0);
     }
 
     /**
