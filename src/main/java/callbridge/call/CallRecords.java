@@ -186,6 +186,7 @@ public final class CallRecords implements AutoCloseable {
         if (!closed.compareAndSet(false, true) || writer.isEmpty()) {
             return;
         }
+        // Real time, not the records' clock: that one may be a test's, which moves only when told to.
         Deadline deadline = Deadline.after(patience, Clock.systemUTC());
         List<CallJournal> unfinished = List.of();
         lock.lock();
