@@ -140,8 +140,8 @@ public final class Callbridge implements AutoCloseable {
      * The graceful shutdown a SIGTERM asks for: {@code /health} turns 503 and no new connections are taken;
      * every live call is ended (waiting {@code /generate} calls get the reason, media streams close with
      * 1001) and completed at Twilio in parallel; drivers waiting in {@code /calls/next} get 204 at once;
-     * answers still on their way are let out; then everything
-     * closes. Returns within about {@code grace}.
+     * answers still on their way are let out; the ended calls' records and recordings are written; then
+     * everything closes. Returns within about {@code grace}.
      */
     public void shutdown(Duration grace) {
         Deadline deadline = Deadline.after(grace, Clock.systemUTC());
@@ -159,6 +159,9 @@ public final class Callbridge implements AutoCloseable {
                 LOG.log(Level.WARNING, "shutdown grace ran out with {0} call(s) not yet completed at Twilio",
                         calls.completion().underWay());
             }
+            // The ended calls' records and recordings, in what is left of the grace: a recording unfinished by
+            // then is dropped with its temporary files, and its record written without it.
+            calls.setup().records().close(deadline.remaining());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

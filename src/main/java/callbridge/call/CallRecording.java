@@ -4,7 +4,6 @@ import callbridge.audio.Frames;
 import callbridge.audio.MuLaw;
 import callbridge.audio.Wav;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +12,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -47,11 +50,28 @@ final class CallRecording {
 
     private static final long MAX_SAMPLES = MAX_LENGTH.toSeconds() * Frames.SAMPLE_RATE;
     private static final int BYTES_PER_SAMPLE = 2;
+    /** Bytes of one side read at a time to build the WAV: 4 s of audio, 64 KB. */
+    private static final int INTERLEAVE_BYTES = 64 * 1024;
+    /**
+     * How a temporary file is made: a new file, or a failure. Anyone who may write in the records directory
+     * could otherwise plant a link at a temporary file's name (they are predictable) and have callbridge
+     * overwrite whatever it points to; a file already there is refused too, so no other writer's file is
+     * taken over.
+     */
+    private static final OpenOption[] NEW_FILE = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS};
 
     private final RecordingDisk disk;
     private final Track farEnd;
     private final Track ours;
     private final Instant origin;
+    /**
+     * Set once, by whichever comes first: the WAV being moved into place, or the recording being discarded
+     * (a shutdown that cannot wait for it any longer), so that neither undoes the other.
+     */
+    private final AtomicBoolean settled = new AtomicBoolean();
+    /** The WAV's temporary file once it is being written, for a discard to delete. */
+    private volatile Path wavPart;
 
     private CallRecording() {
         this.disk = null;
@@ -112,7 +132,8 @@ final class CallRecording {
     /**
      * Waits for the disk to finish the recording (within {@link RecordingDisk#FINISH_PATIENCE}), then writes the stereo
      * WAV to {@code wav} (through a temporary file beside it, renamed into place) and deletes the temporary
-     * files. Empty when the recording failed or was off.
+     * files. Empty when the recording failed, was off or was discarded meanwhile. An hour of recording is
+     * 115 MB to write: call it on a thread that nothing else waits for.
      */
     java.util.Optional<CallRecord.Recording> finishInto(Path wav) throws IOException {
         if (farEnd == null) {
@@ -126,42 +147,90 @@ final class CallRecording {
             }
             long samples = Math.max(farEnd.samples(), ours.samples());
             Path temporary = wav.resolveSibling(wav.getFileName() + ".part");
-            try (InputStream left = new BufferedInputStream(Files.newInputStream(farEnd.file));
-                 InputStream right = new BufferedInputStream(Files.newInputStream(ours.file));
-                 OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary))) {
+            OutputStream file = Files.newOutputStream(temporary, NEW_FILE); // if this fails, what is there is not ours
+            wavPart = temporary;
+            try (OutputStream out = new BufferedOutputStream(file, 2 * INTERLEAVE_BYTES);
+                 InputStream left = Files.newInputStream(farEnd.file, LinkOption.NOFOLLOW_LINKS);
+                 InputStream right = Files.newInputStream(ours.file, LinkOption.NOFOLLOW_LINKS)) {
                 out.write(Wav.header(2, samples * 2 * BYTES_PER_SAMPLE));
-                for (long i = 0; i < samples; i++) {
-                    copySample(left, out);
-                    copySample(right, out);
-                }
+                interleave(left, right, out, samples);
             } catch (IOException e) {
                 Files.deleteIfExists(temporary);
                 throw e;
+            }
+            if (!settled.compareAndSet(false, true)) { // discarded while the WAV was being written
+                Files.deleteIfExists(temporary);
+                return java.util.Optional.empty();
             }
             RecordFiles.moveIntoPlace(temporary, wav);
             boolean truncated = farEnd.truncated || ours.truncated;
             return java.util.Optional.of(new CallRecord.Recording(wav.getFileName().toString(),
                     Duration.ofMillis(samples * 1000 / Frames.SAMPLE_RATE), truncated));
         } finally {
-            discard();
+            deleteSides();
         }
     }
 
-    /** Stops the recording's disk work, dropping writes not done yet, and deletes the temporary files. */
-    void discard() {
-        if (disk != null) {
-            disk.stop();
-            farEnd.delete();
-            ours.delete();
+    /**
+     * Stops the recording's disk work, dropping writes not done yet, and deletes its temporary files, the
+     * WAV's too if one is being written: no WAV will come of it. False, and nothing dropped, when its WAV
+     * has already been written and is being moved into place.
+     */
+    boolean discard() {
+        if (disk == null) {
+            return true;
+        }
+        if (!settled.compareAndSet(false, true)) {
+            return false;
+        }
+        deleteSides();
+        Path temporary = wavPart;
+        if (temporary != null) {
+            try {
+                // Whoever writes it finds the recording settled and deletes what it wrote since.
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                disk.fail(e);
+            }
+        }
+        return true;
+    }
+
+    /** Stops the recording's disk work, dropping writes not done yet, and deletes both sides' files. */
+    private void deleteSides() {
+        disk.stop();
+        farEnd.delete();
+        ours.delete();
+    }
+
+    /**
+     * {@code samples} stereo samples, each side's next followed by the other's, a block of each side at a
+     * time; silence where a side's file has ended. Sample by sample, through four single-byte calls each,
+     * an hour took 13 s of CPU.
+     */
+    private static void interleave(InputStream left, InputStream right, OutputStream out, long samples) throws IOException {
+        byte[] l = new byte[INTERLEAVE_BYTES];
+        byte[] r = new byte[INTERLEAVE_BYTES];
+        byte[] stereo = new byte[2 * INTERLEAVE_BYTES];
+        for (long done = 0; done < samples; ) {
+            int bytes = (int) Math.min(INTERLEAVE_BYTES, (samples - done) * BYTES_PER_SAMPLE);
+            readOrSilence(left, l, bytes);
+            readOrSilence(right, r, bytes);
+            for (int i = 0, o = 0; i < bytes; i += BYTES_PER_SAMPLE, o += 2 * BYTES_PER_SAMPLE) {
+                stereo[o] = l[i];
+                stereo[o + 1] = l[i + 1];
+                stereo[o + 2] = r[i];
+                stereo[o + 3] = r[i + 1];
+            }
+            out.write(stereo, 0, 2 * bytes);
+            done += bytes / BYTES_PER_SAMPLE;
         }
     }
 
-    /** One sample of a side, or silence where that side's file has ended. */
-    private static void copySample(InputStream side, OutputStream out) throws IOException {
-        int low = side.read();
-        int high = low < 0 ? -1 : side.read();
-        out.write(low < 0 ? 0 : low);
-        out.write(high < 0 ? 0 : high);
+    /** The side's next {@code bytes}, zeros (silence) for whatever of them its file does not have. */
+    private static void readOrSilence(InputStream side, byte[] into, int bytes) throws IOException {
+        int read = side.readNBytes(into, 0, bytes);
+        Arrays.fill(into, read, bytes, (byte) 0);
     }
 
     /**
@@ -186,8 +255,7 @@ final class CallRecording {
         Track(Path file, RecordingDisk disk) {
             this.file = file;
             this.disk = disk;
-            disk.submit(() -> channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+            disk.submit(() -> channel = FileChannel.open(file, NEW_FILE));
         }
 
         void write(long position, byte[] mulaw) {

@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import callbridge.logging.RateLimitedLog;
+import callbridge.time.Deadline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -9,32 +10,28 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Every call's record: the {@link CallJournal} of each live call, the records of the calls that ended
  * lately, and, when a records directory is set, the files they are written to (with the call's stereo
- * recording when that is on). Records are written on a writer thread of their own once everything the call
+ * recording when that is on). Records are written by a {@link RecordWriter} once everything the call
  * heard has been transcribed, so a slow or full disk never holds up a call: a write that fails is one
  * logged error (rate-limited) and the record stays in memory for {@code GET /calls/{sid}}. What is held is
- * bounded: {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, {@link #MAX_QUEUED}
- * records waiting for the disk.
+ * bounded: {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, and what the writer
+ * bounds.
  */
 public final class CallRecords implements AutoCloseable {
     /** Ended calls whose records stay in memory. */
     static final int RECENT = 64;
-    /** Records waiting to be written; more means the disk has stopped keeping up. */
-    static final int MAX_QUEUED = 256;
-    /** How long closing waits for records still waiting to be written. */
-    static final Duration CLOSE_PATIENCE = Duration.ofSeconds(2);
 
     private static final System.Logger LOG = System.getLogger(CallRecords.class.getName());
     private static final RateLimitedLog WRITE_FAILED = RateLimitedLog.of(LOG, Level.ERROR);
@@ -65,14 +62,16 @@ public final class CallRecords implements AutoCloseable {
     private final ConcurrentMap<String, CallJournal> open = new ConcurrentHashMap<>();
     /** Records of ended calls, least recently ended first; guarded by {@link #lock}. */
     private final LinkedHashMap<String, CallRecord> recent = new LinkedHashMap<>();
-    private final BlockingQueue<Runnable> writes = new ArrayBlockingQueue<>(MAX_QUEUED);
-    private final Thread writer;
+    /** Signalled when the last open journal is done: closing waits for it. */
+    private final Condition journalsDone = lock.newCondition();
+    private final Optional<RecordWriter> writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private CallRecords(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.files = settings.directory().map(RecordFiles::new);
-        this.writer = files.isPresent() ? Thread.ofVirtual().name("call records").start(this::writeInOrder) : null;
+        this.writer = files.map(RecordWriter::start);
     }
 
     public static CallRecords start(Settings settings, Clock clock) {
@@ -123,17 +122,22 @@ public final class CallRecords implements AutoCloseable {
                 return;
             }
             open.remove(journal.callSid(), journal);
+            if (open.isEmpty()) {
+                journalsDone.signalAll();
+            }
             record = journal.snapshot();
             remember(record);
         } finally {
             lock.unlock();
         }
-        files.ifPresent(f -> {
-            if (!writes.offer(() -> write(f, journal, record))) {
-                journal.recording().discard();
-                WRITE_FAILED.log("call {0}: record not written: {1} records are waiting for the disk", record.callSid(), MAX_QUEUED);
+        writer.ifPresent(w -> w.write(journal, record, complete -> {
+            lock.lock();
+            try {
+                recent.replace(record.callSid(), record, complete);
+            } finally {
+                lock.unlock();
             }
-        });
+        }));
     }
 
     /** The live journal of a call. */
@@ -165,21 +169,40 @@ public final class CallRecords implements AutoCloseable {
         return files.isPresent() ? files.get().read(callSid) : Optional.empty();
     }
 
-    /** Stops taking records, and waits a little for those still waiting to be written. */
+    /** Closes at once: records are written, recordings still unfinished are dropped. */
     @Override
     public void close() {
-        if (writer == null) {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Waits up to {@code patience} for the calls still reporting and for the records and recordings in
+     * progress; drops whatever recording is unfinished then (deleting its temporary files) and writes the
+     * records without it. Only the first close counts.
+     */
+    public void close(Duration patience) {
+        if (!closed.compareAndSet(false, true) || writer.isEmpty()) {
             return;
         }
-        writes.offer(() -> Thread.currentThread().interrupt());
+        // Real time, not the records' clock: that one may be a test's, which moves only when told to.
+        Deadline deadline = Deadline.after(patience, Clock.systemUTC());
+        List<CallJournal> unfinished = List.of();
+        lock.lock();
         try {
-            if (!writer.join(CLOSE_PATIENCE)) {
-                LOG.log(Level.WARNING, "{0} call record(s) not written before shutdown", writes.size());
-                writer.interrupt();
+            for (long left = patience.toNanos(); !open.isEmpty() && left > 0; ) {
+                left = journalsDone.awaitNanos(left);
             }
+            unfinished = List.copyOf(open.values());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
+        // Calls still transcribing what they heard: what they have so far is their record.
+        for (CallJournal journal : unfinished) {
+            writer.get().abandon(journal, journal.snapshot());
+        }
+        writer.get().close(deadline);
     }
 
     private CallRecording startRecording(String callSid) {
@@ -189,44 +212,6 @@ public final class CallRecords implements AutoCloseable {
         // Makes no file here: this runs on a selector thread, which must never wait for a disk.
         return CallRecording.start(files.orElseThrow().directory(), "." + callSid, clock.instant(),
                 e -> WRITE_FAILED.log("call {0}: recording stopped, the rest of the call is not recorded: {1}", callSid, e.toString()));
-    }
-
-    /** On the writer thread: the recording first, so the record can name it. */
-    private void write(RecordFiles to, CallJournal journal, CallRecord record) {
-        Optional<CallRecord.Recording> recording = Optional.empty();
-        try {
-            recording = journal.recording().finishInto(to.recording(record.callSid()));
-        } catch (IOException | RuntimeException e) {
-            WRITE_FAILED.log("call {0}: recording not written to {1}: {2}", record.callSid(), to.directory(), e.toString());
-        }
-        CallRecord complete = record.withRecording(recording);
-        if (recording.isPresent()) {
-            lock.lock();
-            try {
-                recent.replace(record.callSid(), record, complete);
-            } finally {
-                lock.unlock();
-            }
-        }
-        try {
-            to.write(complete);
-            LOG.log(Level.DEBUG, "call {0}: record written to {1}", record.callSid(), to.record(record.callSid()));
-        } catch (IOException | RuntimeException e) {
-            WRITE_FAILED.log("call {0}: record not written to {1}: {2}", record.callSid(), to.directory(), e.toString());
-        }
-    }
-
-    private void writeInOrder() {
-        while (true) {
-            try {
-                writes.take().run();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                return;
-            }
-        }
     }
 
     /** With the lock held. */
@@ -240,13 +225,6 @@ public final class CallRecords implements AutoCloseable {
 
     /** Waits until every record handed to the writer so far has been written (or failed); for tests. */
     boolean awaitWritten(Duration timeout) throws InterruptedException {
-        if (writer == null) {
-            return true;
-        }
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        if (!writes.offer(done::countDown, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            return false;
-        }
-        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return writer.isEmpty() || writer.get().awaitIdle(timeout);
     }
 }

@@ -24,9 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * With {@code RECORD_AUDIO=true}, a disk that stops taking one recording's writes costs that recording and
  * nothing else: the far end's audio arrives on a selector thread that many calls share, and the disk is
- * written on the recording's own thread. The stalled disk here is a named pipe that nobody reads, put where
- * one call's temporary recording file goes: opening it for writing waits for a reader, as a hung network
- * file system would.
+ * written on the recording's own thread. A named pipe put where one call's temporary recording file goes
+ * once stood for a hung disk (opening it for writing waited for a reader); the file is now made new, so
+ * the pipe is refused at once, and the pile-up of writes behind a stalled disk is tested on the disk itself.
  */
 class RecordingDiskTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -35,12 +35,42 @@ class RecordingDiskTest {
     private Path records;
 
     @Test
-    void aRecordingFileThatNeverOpens_holdsUpNoOtherCall_andItsRecordingStopsWhenItsWritesPileUp() throws Exception {
+    void writesPilingUpBehindAStalledDisk_failTheRecordingOnce() throws Exception {
+        List<IOException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingDisk disk = new RecordingDisk("stalled", failures::add);
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch diskGoesOn = new java.util.concurrent.CountDownLatch(1);
+        disk.submit(() -> {
+            stalled.countDown();
+            try {
+                diskGoesOn.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stalled.await();
+        for (int i = 0; i < RecordingDisk.MAX_PENDING_WRITES; i++) {
+            disk.submit(() -> {
+            });
+        }
+        assertFalse(disk.failed(), "as many writes as may wait");
+        disk.submit(() -> {
+        });
+        disk.submit(() -> {
+        });
+        diskGoesOn.countDown();
+        assertEquals(1, failures.size(), failures.toString());
+        assertEquals(true, disk.failed());
+        disk.stop();
+    }
+
+    @Test
+    void aRecordingFileThatCannotBeMade_holdsUpNoOtherCall_andOnlyItsRecordingStops() throws Exception {
         String stalledSid = FakeTwilioCall.newCallSid();
         Path stalledFile = records.resolve("." + stalledSid + ".left.part");
-        mkfifo(stalledFile);
         List<FakeTwilioCall> others = new ArrayList<>();
         try (TestCallbridge server = TestCallbridge.start(Map.of("RECORDS_DIR", records.toString(), "RECORD_AUDIO", "true"))) {
+            mkfifo(stalledFile); // after start-up, which deletes what it finds at such a name
             try (FakeTwilioCall stalled = server.call(stalledSid)) {
                 // Connections take the selector threads in turn: one per core after it, and one shares its thread.
                 for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
