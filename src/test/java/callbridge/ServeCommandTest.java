@@ -73,6 +73,42 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void recordsDirNamingARegularFile_stopsStartUp_namingTheVariable() throws Exception {
+        Path file = Files.writeString(workDir.resolve("records.txt"), "a file");
+        Map<String, String> environment = environment();
+        environment.put("RECORDS_DIR", file.toString());
+        try (ServerProcess child = ServerProcess.start(workDir, environment)) {
+            assertEquals(2, child.awaitExit(WAIT), child.log());
+            assertTrue(child.logged(line -> line.equals("callbridge: configuration error: RECORDS_DIR: " + file
+                    + " is a file, not a directory; set RECORDS_DIR to a directory callbridge can write in, or set it"
+                    + " empty (RECORDS_DIR=) to keep records in memory only")), child.log());
+            assertFalse(child.logged(line -> line.contains("listening")), child.log());
+        }
+    }
+
+    @Test
+    void onlyTheAuthToken_warnsThatTheAccountSidIsMissing_byName() throws Exception {
+        Map<String, String> environment = environment();
+        environment.remove("TWILIO_ACCOUNT_SID");
+        try (ServerProcess child = ServerProcess.start(workDir, environment)) {
+            child.awaitPort(WAIT);
+            assertTrue(child.logged(line -> line.contains(
+                    "WARNING") && line.endsWith("TWILIO_ACCOUNT_SID is not set: ended calls are not completed at Twilio")), child.log());
+            assertFalse(child.logged(line -> line.contains("TWILIO_AUTH_TOKEN is not set")), child.log());
+            child.sigterm();
+            assertEquals(0, child.awaitExit(WAIT), child.log());
+        }
+    }
+
+    @Test
+    void servePort_pointsAtThePortSetting() throws Exception {
+        try (ServerProcess child = ServerProcess.run(workDir, environment(), List.of("serve", "--port", "9000"))) {
+            assertEquals(2, child.awaitExit(WAIT), child.log());
+            assertTrue(child.logged(line -> line.contains("PORT=9000")), child.log());
+        }
+    }
+
     private Map<String, String> environment() {
         return ServerProcess.environmentFor(twilio, elevenLabs, "key");
     }

@@ -40,7 +40,7 @@ class RecordingFilesTest {
     @TempDir
     private Path elsewhere;
     private final ManualTime time = new ManualTime(Instant.parse("2025-01-01T00:00:00Z"));
-    private final CallRegistry calls = new CallRegistry(time, sid -> {
+    private CallRegistry calls = new CallRegistry(time, sid -> {
     });
     private CallRecords records;
 
@@ -58,6 +58,8 @@ class RecordingFilesTest {
             Path target = precious(side);
             records = CallRecords.start(new CallRecords.Settings(Optional.of(dir), true), time);
             Files.createSymbolicLink(dir.resolve("." + SID + side), target);
+            calls = new CallRegistry(time, sid -> {
+            }); // a server of its own each time: an ended call stays ended, and its CallSid with it
             CallSession session = talk();
             calls.end(session, CallEnd.hungUp());
 

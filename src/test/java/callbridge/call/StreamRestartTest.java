@@ -45,11 +45,10 @@ class StreamRestartTest {
     @Test
     void restartedStream_isTheSameLiveCall_inItsRecordAndInTheList() throws Exception {
         String sid = FakeTwilioCall.newCallSid();
-        TwilioDialer.Stream stream = server.twilio().webhook(sid);
-        URI url = server.twilio().local(stream.url());
-        try (FakeTwilioCall first = connect(url, sid, stream)) {
+        StreamUrl stream = streamUrl(sid);
+        try (FakeTwilioCall first = stream.connect()) {
             server.session(sid);
-            try (FakeTwilioCall second = connect(url, sid, stream)) {
+            try (FakeTwilioCall second = stream.connect()) {
                 assertEquals(CloseCodes.NORMAL, first.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
                 JsonNode record = record(sid);
                 assertTrue(record.path("live").asBoolean(), record.toString());
@@ -66,20 +65,19 @@ class StreamRestartTest {
     @Test
     void reconnectLoop_isOneCall_withBoundedRestarts_andOneSpeechRequest() throws Exception {
         String sid = FakeTwilioCall.newCallSid();
-        TwilioDialer.Stream stream = server.twilio().webhook(sid);
-        URI url = server.twilio().local(stream.url());
+        StreamUrl stream = streamUrl(sid);
         byte[] clip = SpeechClips.load(SpeechClips.RESERVAR_MESA);
-        FakeTwilioCall current = connect(url, sid, stream);
+        FakeTwilioCall current = stream.connect();
         // The far end begins a turn; each reconnect used to end the session and pay for its partial turn.
         current.speak(Arrays.copyOf(clip, clip.length / 3));
         for (int restart = 1; restart <= CallSession.MAX_STREAM_RESTARTS; restart++) {
-            FakeTwilioCall next = connect(url, sid, stream);
+            FakeTwilioCall next = stream.connect();
             assertEquals(CloseCodes.NORMAL, current.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS), "restart " + restart);
             current.close();
             current = next;
             assertEquals(next.streamSid(), server.session(sid).streamSid(), "restart " + restart + " took over");
         }
-        try (FakeTwilioCall oneTooMany = connect(url, sid, stream)) {
+        try (FakeTwilioCall oneTooMany = stream.connect()) {
             assertEquals(CloseCodes.POLICY_VIOLATION, oneTooMany.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         }
         assertFalse(current.closed().isDone(), "the call goes on, on its stream");
@@ -98,16 +96,15 @@ class StreamRestartTest {
     @Test
     void endedCall_reopenedStreamURL_isRefused_itsRecordKept_completedOnce() throws Exception {
         String sid = FakeTwilioCall.newCallSid();
-        TwilioDialer.Stream stream = server.twilio().webhook(sid);
-        URI url = server.twilio().local(stream.url());
-        try (FakeTwilioCall call = connect(url, sid, stream)) {
+        StreamUrl stream = streamUrl(sid);
+        try (FakeTwilioCall call = stream.connect()) {
             server.session(sid);
             call.stop();
             server.twilioRest().awaitUpdates(1, WAIT);
         }
         Await.until("the call's record complete", WAIT, () -> !record(sid).path("live").asBoolean(true));
         String before = record(sid).toString();
-        try (FakeTwilioCall again = connect(url, sid, stream)) {
+        try (FakeTwilioCall again = stream.connect()) {
             assertEquals(CloseCodes.POLICY_VIOLATION, again.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
         }
         assertEquals(before, record(sid).toString(), "the ended call's record is untouched");
@@ -118,7 +115,7 @@ class StreamRestartTest {
     /** A stream URL reopened without ever starting: each connection would hold a descriptor and a thread. */
     @Test
     void connectionsToOneCallsStreamURL_areBounded() throws Exception {
-        URI url = server.twilio().local(server.twilio().webhook(FakeTwilioCall.newCallSid()).url());
+        URI url = streamUrl(FakeTwilioCall.newCallSid()).url();
         List<CompletableFuture<Integer>> closes = new ArrayList<>();
         try (HttpClient http = HttpClient.newHttpClient()) {
             List<WebSocket> sockets = new ArrayList<>();
@@ -141,8 +138,16 @@ class StreamRestartTest {
         }
     }
 
-    private static FakeTwilioCall connect(URI url, String sid, TwilioDialer.Stream stream) throws Exception {
-        return FakeTwilioCall.connect(url, sid, FakeTwilioCall.newStreamSid(), stream.parameters(), Map.of());
+    /** The stream URL our webhook handed out for the call {@code sid}: each connect opens it as a new stream. */
+    private record StreamUrl(String sid, URI url, TwilioDialer.Stream stream) {
+        FakeTwilioCall connect() throws Exception {
+            return FakeTwilioCall.connect(url, sid, FakeTwilioCall.newStreamSid(), stream.parameters(), Map.of());
+        }
+    }
+
+    private StreamUrl streamUrl(String sid) throws Exception {
+        TwilioDialer.Stream stream = server.twilio().webhook(sid);
+        return new StreamUrl(sid, server.twilio().local(stream.url()), stream);
     }
 
     private JsonNode record(String sid) throws Exception {
