@@ -235,6 +235,11 @@ public final class WebSocketConnection {
     /** On the selector thread: acts on one frame. */
     private void handle(Frame frame) throws ProtocolException {
         if (!frames.take(System.nanoTime())) {
+            if (sender.ourClose() != null && frame.opcode() != Opcode.CLOSE) {
+                // Already closing: failing now could drop the connection before our close frame is out. What
+                // comes meanwhile is discarded (RFC 6455 7.1.2), and the handshake's deadline bounds it.
+                return;
+            }
             // RFC 6455 7.4.1: 1008 for a message (here a frame rate) that violates the endpoint's policy.
             throw new ProtocolException(CloseCodes.POLICY_VIOLATION, "frames faster than " + FrameBudget.DEFAULT_PER_SECOND + " a second");
         }

@@ -77,7 +77,11 @@ public final class ServerProcess implements AutoCloseable {
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Path stdout = logs.resolve("stdout.txt");
         Path stderr = logs.resolve("stderr.txt");
-        List<String> command = new ArrayList<>(launcher);
+        // A job a non-interactive shell starts in the background (a CI script's `cmd &`) inherits SIGINT
+        // ignored, and a JVM that starts with it ignored never installs its handler: a test's SIGINT would
+        // then do nothing. env (coreutils 8.31+) gives the child the default disposition back.
+        List<String> command = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT"));
+        command.addAll(launcher);
         command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
         command.addAll(arguments);
