@@ -140,6 +140,22 @@ public final class CallRecords implements AutoCloseable {
         }));
     }
 
+    /**
+     * True when the call has a finished record, in memory or in the records directory: it ended, maybe
+     * before this process started, and stays ended. Reads the disk only for a call not found in memory.
+     */
+    public boolean hasEnded(String callSid) {
+        lock.lock();
+        try {
+            if (recent.containsKey(callSid)) {
+                return true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return files.isPresent() && files.get().exists(callSid);
+    }
+
     /** The live journal of a call. */
     Optional<CallJournal> journal(String callSid) {
         return Optional.ofNullable(open.get(callSid));

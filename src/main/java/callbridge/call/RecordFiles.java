@@ -74,6 +74,11 @@ final class RecordFiles {
         }
     }
 
+    /** True when a record of {@code callSid} has been written: the call ended, maybe before this process started. */
+    boolean exists(String callSid) {
+        return Files.exists(record(callSid), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** The record of {@code callSid} as written, if there is one. */
     Optional<ObjectNode> read(String callSid) throws IOException {
         byte[] bytes;

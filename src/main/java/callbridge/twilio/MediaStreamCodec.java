@@ -116,6 +116,10 @@ public final class MediaStreamCodec {
         Map<String, String> parameters = new LinkedHashMap<>();
         int chars = 0;
         for (Map.Entry<String, JsonNode> parameter : custom.properties()) {
+            if (!parameter.getValue().isTextual()) {
+                // <Parameter value="..."/> is always a string; an object here would be read as "" and kept.
+                throw new MalformedMessageException("custom parameter " + parameter.getKey() + " is not a string");
+            }
             String value = parameter.getValue().asText();
             chars += parameter.getKey().length() + value.length();
             if (chars > MAX_PARAMETER_CHARS) {

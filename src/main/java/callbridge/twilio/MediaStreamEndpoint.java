@@ -68,43 +68,69 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
         } catch (IllegalArgumentException e) {
             return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
         }
-        return signatures.upgradeProblem(address, request.target(), request.header(SignatureCheck.HEADER)).map(problem -> {
-            refusals.log("media stream refused (403): {0}", LogText.quote(problem));
-            return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
-        });
+        Optional<SimpleResponse> forbidden = signatures.upgradeProblem(address, request.target(), request.header(SignatureCheck.HEADER))
+                .map(problem -> {
+                    refusals.log("media stream refused (403): {0}", LogText.quote(problem));
+                    return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");
+                });
+        return forbidden.or(() -> refusalForItsCall(binding.boundCallSid(request.path()).orElseThrow()));
+    }
+
+    /**
+     * Refused before the upgrade, where a refusal costs a short HTTP answer rather than a WebSocket and its
+     * closing handshake: a call that has ended (in memory, or by its record on disk, so a restart of this
+     * server or ten thousand later calls do not bring it back), or one whose URL already holds
+     * {@link #MAX_CONNECTIONS_PER_CALL} connections.
+     */
+    private Optional<SimpleResponse> refusalForItsCall(String callSid) {
+        if (calls.live(callSid).isEmpty()
+                && (calls.endedEarlier(callSid).isPresent() || setup.records().hasEnded(callSid))) {
+            refusals.log("call {0}: media stream refused (410): the call has ended", callSid);
+            return Optional.of(SimpleResponse.error(410, "Gone", "the call has ended"));
+        }
+        if (openByCall.getOrDefault(callSid, 0) >= MAX_CONNECTIONS_PER_CALL) {
+            refusals.log("call {0}: media stream refused (429): {1} connections to its stream URL are open", callSid,
+                    MAX_CONNECTIONS_PER_CALL);
+            return Optional.of(SimpleResponse.error(429, "Too Many Requests", "too many connections for this call"));
+        }
+        return Optional.empty();
     }
 
     /** Only called after {@link #refusal} has passed the path, so it holds a bound CallSid. */
     @Override
     public WebSocketListener open(WebSocketConnection connection, RequestHead request) {
         String callSid = binding.boundCallSid(request.path()).orElseThrow();
+        // Counted from here to the connection's end; upgrades that raced past the check above overshoot the
+        // bound by at most how many arrived at the same moment, and are closed at once.
         boolean admitted = openByCall.merge(callSid, 1, Integer::sum) <= MAX_CONNECTIONS_PER_CALL;
+        Thread deadline = Thread.ofVirtual().unstarted(() -> closeUnlessStarted(connection));
         MediaStreamListener listener = new MediaStreamListener(calls, callSid, setup,
-                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST), metrics,
-                () -> openByCall.computeIfPresent(callSid, (sid, open) -> open == 1 ? null : open - 1));
+                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST), metrics, () -> {
+                    deadline.interrupt(); // a connection that has ended needs no deadline, nor its sleeping thread
+                    openByCall.computeIfPresent(callSid, (sid, open) -> open == 1 ? null : open - 1);
+                }, deadline::interrupt);
         if (!admitted) {
-            refusals.log("call {0}: more than {1} connections to its stream URL at once; closing with 1008", callSid,
-                    MAX_CONNECTIONS_PER_CALL);
-            connection.close(CloseCodes.POLICY_VIOLATION, "too many connections for this call");
+            connection.closeNow(CloseCodes.POLICY_VIOLATION, "too many connections for this call");
             return listener;
         }
-        Thread.ofVirtual().name(connection + " start deadline").start(() -> closeUnlessStarted(connection, listener));
+        deadline.setName(connection + " start deadline");
+        deadline.start();
         return listener;
     }
 
     /**
      * Twilio sends {@code start} right after {@code connected}. A stream that has not started in time is
-     * a broken or idle client holding a connection and a thread: closed with 1008 (RFC 6455 7.4.1).
+     * a broken or idle client holding a connection and a thread: closed with 1008 (RFC 6455 7.4.1), at once.
+     * The listener interrupts the wait when the stream starts or ends, so a thread sleeps only for a
+     * connection that is still waiting for its start.
      */
-    private static void closeUnlessStarted(WebSocketConnection connection, MediaStreamListener listener) {
+    private static void closeUnlessStarted(WebSocketConnection connection) {
         try {
             Thread.sleep(START_TIMEOUT);
         } catch (InterruptedException e) {
             return;
         }
-        if (!listener.started() && connection.isOpen()) {
-            LOG.log(Level.INFO, "{0}: no start message within {1} s; closing with 1008", connection, START_TIMEOUT.toSeconds());
-            connection.close(CloseCodes.POLICY_VIOLATION, "no start message within " + START_TIMEOUT.toSeconds() + " s");
-        }
+        LOG.log(Level.INFO, "{0}: no start message within {1} s; closing with 1008", connection, START_TIMEOUT.toSeconds());
+        connection.closeNow(CloseCodes.POLICY_VIOLATION, "no start message within " + START_TIMEOUT.toSeconds() + " s");
     }
 }

@@ -36,6 +36,12 @@ final class MediaStreamListener implements WebSocketListener {
     /** Needs a valid stream URL, so it is rare; still, whoever holds one must not flood the log with it. */
     private static final RateLimitedLog FOREIGN_START = RateLimitedLog.of(LOG, Level.WARNING);
 
+    /**
+     * Twilio sends {@code connected}, then {@code start}. A connection that sends more before starting is
+     * not Twilio, and each such message would be work for nothing: a few are tolerated, then it is closed.
+     */
+    static final int MAX_MESSAGES_BEFORE_START = 10;
+
     private final CallRegistry calls;
     private final String boundCallSid;
     private final CallSetup setup;
@@ -44,6 +50,10 @@ final class MediaStreamListener implements WebSocketListener {
     private final MediaStreamMetrics metrics;
     /** Heard once, when the connection has ended. */
     private final Runnable onClosed;
+    /** Heard when {@code start} has been handled: the stream joined its call, or was refused. */
+    private final Runnable onStarted;
+    /** Messages that came before {@code start}; see {@link #MAX_MESSAGES_BEFORE_START}. */
+    private int messagesBeforeStart;
     /** When the message being handled reached {@link #onText}, for {@link MediaStreamMetrics#frameJudged}. */
     private long receivedNanos;
     /** Written on the stream's thread, read by the start deadline's. */
@@ -57,18 +67,14 @@ final class MediaStreamListener implements WebSocketListener {
     private int mediaBeforeStart;
 
     MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace beforeStart,
-                        MediaStreamMetrics metrics, Runnable onClosed) {
+                        MediaStreamMetrics metrics, Runnable onClosed, Runnable onStarted) {
         this.calls = calls;
         this.boundCallSid = boundCallSid;
         this.setup = setup;
         this.beforeStart = beforeStart;
         this.metrics = metrics;
         this.onClosed = onClosed;
-    }
-
-    /** True once {@code start} has joined the stream to its call, or it was refused. */
-    boolean started() {
-        return session != null || refused;
+        this.onStarted = onStarted;
     }
 
     /** True while this connection is its call's stream: not before start, not once a restart replaced it. */
@@ -81,6 +87,10 @@ final class MediaStreamListener implements WebSocketListener {
         receivedNanos = System.nanoTime();
         if (refused || (session != null && !isCurrent())) {
             return; // closing, or replaced by the call's new stream: what is still in flight is discarded
+        }
+        if (session == null && ++messagesBeforeStart > MAX_MESSAGES_BEFORE_START) {
+            refuse(connection, "more than " + MAX_MESSAGES_BEFORE_START + " messages before start");
+            return;
         }
         StreamPace pace = session != null ? session.pace() : beforeStart;
         Optional<MediaStreamEvent> decoded;
@@ -123,7 +133,8 @@ final class MediaStreamListener implements WebSocketListener {
         if (session != null) {
             endCall(CallEnd.streamRefused(why));
         } else {
-            connection.close(CloseCodes.POLICY_VIOLATION, why);
+            // Not a call yet: no closing handshake to hold its connection for (see WebSocketConnection#closeNow).
+            connection.closeNow(CloseCodes.POLICY_VIOLATION, why);
         }
     }
 
@@ -186,7 +197,9 @@ final class MediaStreamListener implements WebSocketListener {
         }
         if (!start.callSid().equals(boundCallSid)) {
             FOREIGN_START.log("{0}: start for another call on the stream of call {1}: closing it", connection, boundCallSid);
-            connection.close(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
+            refused = true;
+            onStarted.run();
+            connection.closeNow(CloseCodes.POLICY_VIOLATION, "start does not name the stream's call");
             return;
         }
         TwilioMediaStream joining = new TwilioMediaStream(connection, start.streamSid());
@@ -205,9 +218,10 @@ final class MediaStreamListener implements WebSocketListener {
                 refused = true;
                 FOREIGN_START.log("call {0}: stream {1} refused: {2}; closing with 1008", boundCallSid,
                         LogText.quote(start.streamSid()), refusal.why());
-                connection.close(CloseCodes.POLICY_VIOLATION, refusal.why());
+                connection.closeNow(CloseCodes.POLICY_VIOLATION, refusal.why());
             }
         }
+        onStarted.run();
     }
 
     private String who(WebSocketConnection connection) {

@@ -32,6 +32,8 @@ public final class WebSocketConnection {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     /** How long we wait for the peer's close frame once we sent ours (RFC 6455 7.1.1). */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    /** How long {@link #closeNow} lets the close frame's write take: a peer that reads takes it at once. */
+    static final Duration FAIL_WRITE_TIMEOUT = Duration.ofMillis(200);
 
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
@@ -103,6 +105,25 @@ public final class WebSocketConnection {
         if (sender.decideClose(close)) {
             sender.closeInBackground(close, CLOSE_HANDSHAKE_TIMEOUT);
         }
+    }
+
+    /**
+     * Fails the connection (RFC 6455 7.1.7): our close frame goes out if the peer takes it within
+     * {@link #FAIL_WRITE_TIMEOUT}, then TCP is closed, without waiting for the peer's answer. For a peer that
+     * never became worth a closing handshake (refused before it did anything useful): a graceful close would
+     * hold its connection for the whole handshake timeout, and a client opening such connections in a loop
+     * would hold that many. Returns at once.
+     */
+    public void closeNow(int code, String reason) {
+        CloseFrame close = new CloseFrame(code, reason);
+        if (!sender.decideClose(close)) {
+            abort();
+            return;
+        }
+        Thread.ofVirtual().name(name + " fail").start(() -> {
+            sender.writeClose(close, FAIL_WRITE_TIMEOUT);
+            abort();
+        });
     }
 
     /** Drops the connection at once, without a closing handshake; {@link #serve} then returns. Idempotent. */

@@ -12,9 +12,13 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -104,9 +109,7 @@ class StreamRestartTest {
         }
         Await.until("the call's record complete", WAIT, () -> !record(sid).path("live").asBoolean(true));
         String before = record(sid).toString();
-        try (FakeTwilioCall again = stream.connect()) {
-            assertEquals(CloseCodes.POLICY_VIOLATION, again.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
-        }
+        assertRefusedAtTheUpgrade(410, stream::connect);
         assertEquals(before, record(sid).toString(), "the ended call's record is untouched");
         assertEquals(0, server.calls().size());
         assertEquals(1, server.twilioRest().updatesFor(sid).size(), "completed once");
@@ -119,7 +122,7 @@ class StreamRestartTest {
         List<CompletableFuture<Integer>> closes = new ArrayList<>();
         try (HttpClient http = HttpClient.newHttpClient()) {
             List<WebSocket> sockets = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 3; i++) {
                 CompletableFuture<Integer> closed = new CompletableFuture<>();
                 closes.add(closed);
                 sockets.add(http.newWebSocketBuilder().buildAsync(url, new WebSocket.Listener() {
@@ -130,12 +133,73 @@ class StreamRestartTest {
                     }
                 }).get(WAIT.toSeconds(), TimeUnit.SECONDS)); // upgraded, and never a start
             }
-            assertEquals(CloseCodes.POLICY_VIOLATION, closes.getLast().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            // Refused before the upgrade: an HTTP answer, not a WebSocket held through a closing handshake.
+            assertRefusedAtTheUpgrade(429, () -> http.newWebSocketBuilder().buildAsync(url, new WebSocket.Listener() {
+            }).get(WAIT.toSeconds(), TimeUnit.SECONDS));
             for (int i = 0; i < 3; i++) {
                 assertFalse(closes.get(i).isDone(), "connection " + i + " is within the bound");
             }
             sockets.forEach(WebSocket::abort);
         }
+    }
+
+    /**
+     * A call's end outlives the process: a server restarted with the same STREAM_SECRET (whose tokens it
+     * accepts) and RECORDS_DIR refuses the ended call's URL by its record, as it does once ten thousand
+     * later calls have pushed the call out of memory.
+     */
+    @Test
+    void endedCall_staysEnded_acrossARestartOfTheServer() throws Exception {
+        Path records = Files.createTempDirectory("callbridge-records");
+        Map<String, String> settings = Map.of("RECORDS_DIR", records.toString(), "STREAM_SECRET", "a shared secret of more than 32 bytes");
+        String sid = FakeTwilioCall.newCallSid();
+        String before;
+        try (TestCallbridge first = TestCallbridge.start(settings)) {
+            TwilioDialer.Stream stream = first.twilio().webhook(sid);
+            try (FakeTwilioCall call = FakeTwilioCall.connect(first.twilio().local(stream.url()), sid,
+                    FakeTwilioCall.newStreamSid(), stream.parameters(), Map.of())) {
+                first.session(sid);
+                call.stop();
+                Await.until("the record written", WAIT, () -> Files.exists(records.resolve(sid + ".json")));
+            }
+            before = Files.readString(records.resolve(sid + ".json"));
+        }
+        try (TestCallbridge second = TestCallbridge.start(settings); DeletedAfter ignored = new DeletedAfter(records)) {
+            TwilioDialer.Stream stream = second.twilio().webhook(sid);
+            assertRefusedAtTheUpgrade(410, () -> FakeTwilioCall.connect(second.twilio().local(stream.url()), sid,
+                    FakeTwilioCall.newStreamSid(), stream.parameters(), Map.of()));
+            assertEquals(before, Files.readString(records.resolve(sid + ".json")), "the record is untouched");
+            assertEquals(List.of(), second.twilioRest().updates(), "nothing completed again");
+            assertEquals(0, second.calls().size());
+        }
+    }
+
+    /** Deletes a records directory this test made, when closed. */
+    private record DeletedAfter(Path directory) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try (var files = Files.list(directory)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(directory);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Upgrade {
+        Object open() throws Exception;
+    }
+
+    private static void assertRefusedAtTheUpgrade(int status, Upgrade upgrade) {
+        Exception refused = assertThrows(Exception.class, upgrade::open);
+        Throwable cause = refused;
+        while (cause != null && !(cause instanceof WebSocketHandshakeException)) {
+            cause = cause.getCause();
+        }
+        assertTrue(cause instanceof WebSocketHandshakeException, () -> "not a refused upgrade: " + refused);
+        assertEquals(status, ((WebSocketHandshakeException) cause).getResponse().statusCode());
     }
 
     /** The stream URL our webhook handed out for the call {@code sid}: each connect opens it as a new stream. */

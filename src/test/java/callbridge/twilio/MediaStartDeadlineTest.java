@@ -49,20 +49,53 @@ class MediaStartDeadlineTest {
         assertEquals(0, server.calls().size());
     }
 
+    /**
+     * A connection that sends messages but no start is failed at once (RFC 6455 7.1.7): the close frame,
+     * then the end of TCP without waiting for our answer, so a client opening such connections in a loop
+     * cannot hold each for the closing handshake's 2 s. The 1 s read timeout is far above the
+     * milliseconds this takes and below the handshake it must not wait for.
+     */
+    @Test
+    void messagesInsteadOfStart_closedAtOnce_withoutWaitingForTheHandshake() throws Exception {
+        try (Socket socket = upgraded()) {
+            socket.setSoTimeout(1_000);
+            OutputStream out = socket.getOutputStream();
+            byte[] junk = FrameWriter.encode(Frame.of(Opcode.TEXT, "{\"event\":\"junk\"}".getBytes(StandardCharsets.UTF_8)), MASK);
+            for (int i = 0; i <= MediaStreamListener.MAX_MESSAGES_BEFORE_START; i++) {
+                out.write(junk);
+            }
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            assertEquals(0x88, in.readUnsignedByte(), "a close frame");
+            byte[] payload = in.readNBytes(in.readUnsignedByte());
+            assertEquals(1008, ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF));
+            assertEquals(-1, in.read(), "the server closed TCP without waiting for our close frame");
+        }
+        assertEquals(0, server.calls().size());
+    }
+
+    /** A raw socket upgraded to a WebSocket on a stream URL the webhook handed out, for a call of its own. */
+    private Socket upgraded() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        socket.setSoTimeout(15_000);
+        OutputStream out = socket.getOutputStream();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        String path = server.twilio().local(server.twilio().webhook(FakeTwilioCall.newCallSid()).url()).getRawPath();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String head = "";
+        while (!head.endsWith("\r\n\r\n")) {
+            head += (char) in.readUnsignedByte();
+        }
+        assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+        return socket;
+    }
+
     /** Upgrades, optionally sends {@code connected} and pings, and returns when the 1008 close frame came. */
     private Duration closeAfter(boolean connected, boolean ping) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+        try (Socket socket = upgraded()) {
             socket.setSoTimeout(ping ? 500 : 15_000);
             OutputStream out = socket.getOutputStream();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            String path = server.twilio().local(server.twilio().webhook(FakeTwilioCall.newCallSid()).url()).getRawPath();
-            out.write(("GET " + path + " HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            String head = "";
-            while (!head.endsWith("\r\n\r\n")) {
-                head += (char) in.readUnsignedByte();
-            }
-            assertTrue(head.startsWith("HTTP/1.1 101 "), head);
             long start = System.nanoTime();
             if (connected) {
                 out.write(FrameWriter.encode(Frame.of(Opcode.TEXT, TwilioStreamMessages.connected().getBytes(StandardCharsets.UTF_8)), MASK));

@@ -169,6 +169,8 @@ class MediaStreamCodecTest {
                         "{\"event\": \"mark\", \"streamSid\": \"MZ1\", \"mark\": {\"name\": \"%s\"}}".formatted("n".repeat(129))),
                 Arguments.of("start with 3 tracks", start("\"tracks\": [\"inbound\", \"outbound\", \"both\"]")),
                 Arguments.of("start with 100 custom parameters", start(parameters(100, 1))),
+                Arguments.of("start with an object for a parameter", start("\"customParameters\": {\"From\": {\"a\": \"%s\"}}".formatted("x".repeat(60_000)))),
+                Arguments.of("start with a number for a parameter", start("\"customParameters\": {\"From\": 34600111222}")),
                 Arguments.of("start with 4,001 characters of custom parameters", start(parameters(1, 3_999))),
                 Arguments.of("start with an accountSid of 65 characters",
                         start("\"accountSid\": \"%s\"".formatted("A".repeat(65)))));
