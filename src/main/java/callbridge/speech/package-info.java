@@ -3,7 +3,11 @@
  * interfaces and their ElevenLabs clients, on {@code java.net.http.HttpClient} with retries, timeouts and
  * errors a user can act on; each failure's {@link callbridge.speech.SpeechException.Kind} is counted by the
  * measuring wrappers {@link callbridge.speech.MeasuredSpeechToText} and
- * {@link callbridge.speech.MeasuredTextToSpeech}. Depends on {@code audio} (turns, WAV), {@code config} (its
+ * {@link callbridge.speech.MeasuredTextToSpeech}. Realtime speech-to-text ({@link callbridge.speech.RealtimeSpeechToText})
+ * runs over the JDK's {@code java.net.http.WebSocket}: {@link callbridge.speech.ElevenLabsRealtimeSpeechToText}
+ * opens one session a call, {@link callbridge.speech.ScribeRealtimeMessages} is its pure JSON codec,
+ * {@code AudioOutbox} batches and bounds what waits to be sent, {@code SerialListener} calls the listener one
+ * event at a time. Depends on {@code audio} (turns, WAV), {@code config} (its
  * settings), {@code json}, {@code time} and {@code metrics}.
  */
 package callbridge.speech;

@@ -34,6 +34,7 @@ import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The realtime client against a stand-in that speaks the service's protocol message by message. */
@@ -159,6 +160,17 @@ class ElevenLabsRealtimeSpeechToTextTest {
         assertEquals(List.of(), heard.committed());
         heard.assertCalmAndNotFailed();
         session.close(); // idempotent
+    }
+
+    @Test
+    void urls_fromTheBaseUrl_andRefusedWhenNotWebSocket() {
+        assertEquals(URI.create("wss://api.elevenlabs.io"), ElevenLabsRealtimeSpeechToText.realtimeUrlFor(URI.create("https://api.elevenlabs.io")));
+        assertEquals(URI.create("ws://127.0.0.1:9/x/"), ElevenLabsRealtimeSpeechToText.realtimeUrlFor(URI.create("http://127.0.0.1:9/x/")));
+        assertEquals(URI.create("wss://api.elevenlabs.io/v1/speech-to-text/realtime?model_id=scribe_v2_realtime"
+                        + "&audio_format=ulaw_8000&commit_strategy=manual&language_code=es"),
+                client(URI.create("wss://api.elevenlabs.io/"), "k", "scribe_v2_realtime", Optional.of("es")).sessionUri());
+        assertThrows(IllegalArgumentException.class,
+                () -> client(URI.create("https://api.elevenlabs.io"), "k", "scribe_v2_realtime", Optional.empty()));
     }
 
     @ParameterizedTest
