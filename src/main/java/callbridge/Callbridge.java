@@ -20,10 +20,12 @@ import callbridge.server.Limits;
 import callbridge.server.MetricsHandler;
 import callbridge.server.RelayDepartures;
 import callbridge.server.Routes;
+import callbridge.speech.ElevenLabsRealtimeSpeechToText;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
 import callbridge.speech.MeasuredSpeechToText;
 import callbridge.speech.MeasuredTextToSpeech;
+import callbridge.speech.RealtimeSpeechToText;
 import callbridge.time.Deadline;
 import callbridge.time.Sleeper;
 import callbridge.twilio.MediaStreamEndpoint;
@@ -40,6 +42,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The running application, wired from one {@link Config}: the server, a handler on each of its
@@ -70,11 +73,20 @@ public final class Callbridge implements AutoCloseable {
     public static CallServices services(Config config, HttpClient http, MetricRegistry metrics) {
         Clock clock = Clock.systemUTC();
         return new CallServices(
-                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics,
-                        turnSettings(config).silenceWindow(), clock),
+                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics, clock),
                 MeasuredTextToSpeech.wrap(ElevenLabsTextToSpeech.create(http, config.elevenLabs()), metrics),
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), clock, Sleeper.REAL,
-                CallMetrics.registerIn(metrics));
+                CallMetrics.registerIn(metrics), realtime(config, http));
+    }
+
+    /** Realtime speech-to-text with {@code STT_MODE=realtime}, in the language batch uses (empty: detected). */
+    private static Optional<RealtimeSpeechToText> realtime(Config config, HttpClient http) {
+        Config.ElevenLabs elevenLabs = config.elevenLabs();
+        if (elevenLabs.realtime().mode() != Config.SttMode.REALTIME) {
+            return Optional.empty();
+        }
+        return Optional.of(new ElevenLabsRealtimeSpeechToText(http, elevenLabs.realtime().url(), elevenLabs.apiKey(),
+                elevenLabs.realtime().model(), Optional.of(elevenLabs.sttLanguage()).filter(language -> !language.isBlank())));
     }
 
     /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
@@ -82,8 +94,11 @@ public final class Callbridge implements AutoCloseable {
         Config.Turns turns = config.turns();
         CallRecords records = CallRecords.start(new CallRecords.Settings(config.records().directory(),
                 config.records().recordAudio()), services.clock());
+        Optional<CallSetup.SmartPauses> smart = turns.turnEnd() == Config.TurnEnd.SMART
+                ? Optional.of(new CallSetup.SmartPauses(turns.finishedFrames(), turns.unsureFrames(), turns.silenceFrames()))
+                : Optional.empty();
         return Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()), turnSettings(config)),
-                turns.talkTimeout(), services, records));
+                turns.talkTimeout(), services, records, new CallSetup.TurnTaking(smart, turns.bargeInFrames())));
     }
 
     private static TurnDetector.Settings turnSettings(Config config) {

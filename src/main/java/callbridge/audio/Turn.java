@@ -17,22 +17,46 @@ import java.util.Objects;
  * @param speechEndedAt   when the last speech frame arrived
  * @param detectedAt      when the turn was judged finished (silence long enough, too long, or stream end)
  * @param ending          why the turn ended
+ * @param endSilence      the silence after the last speech frame when the turn ended (on the stream's timeline)
  */
 public record Turn(byte[] mulaw, Duration audioStart, Duration speechStart, Duration speechEnd,
-                   Instant speechStartedAt, Instant speechEndedAt, Instant detectedAt, Ending ending) {
+                   Instant speechStartedAt, Instant speechEndedAt, Instant detectedAt, Ending ending,
+                   Duration endSilence) {
 
+    /** Why a turn ended; {@link #word()} is how answers and records say it. */
     public enum Ending {
-        /** The far end was silent for the configured window. */
-        SILENCE,
+        /** The far end was silent for the whole silence window (the prototype's rule, or words left unfinished). */
+        SILENCE("silence"),
+        /** A short silence after words that read as a finished sentence or question. */
+        FINISHED_WORDS("finished_words"),
+        /** A middle silence after words that read neither finished nor unfinished. */
+        UNSURE_WORDS("unsure_words"),
         /** The turn reached the maximum length and was cut; the speech goes on in the next turn. */
-        MAX_LENGTH,
+        MAX_LENGTH("max_length"),
         /** The stream ended while the far end was speaking. */
-        STREAM_END
+        STREAM_END("stream_end");
+
+        private final String word;
+
+        Ending(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
     }
 
     public Turn {
         Objects.requireNonNull(mulaw, "mulaw");
         Objects.requireNonNull(ending, "ending");
+        Objects.requireNonNull(endSilence, "endSilence");
+    }
+
+    /** This turn, its audio given up (it will not be transcribed), everything else kept. */
+    public Turn withoutAudio() {
+        return new Turn(new byte[0], audioStart, speechStart, speechEnd, speechStartedAt, speechEndedAt, detectedAt,
+                ending, endSilence);
     }
 
     public Duration speechDuration() {

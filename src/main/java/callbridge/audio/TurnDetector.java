@@ -11,13 +11,14 @@ import java.util.Optional;
  * Finds spoken turns in a stream of 20 ms frames, each already judged speech or not by the VAD.
  *
  * <pre>
- *  idle ──speech──▶ in turn ──(silent frames ≥ silenceFrames)──▶ turn ends ──▶ idle
+ *  idle ──speech──▶ in turn ──(silent frames ≥ what the SilencePolicy asks now)──▶ turn ends ──▶ idle
  *                      │ └──(turn ≥ maxTurnFrames)──▶ turn is cut, the next speech frame starts another
  *                      └ a turn with fewer than minSpeechFrames speech frames is a blip: dropped
  * </pre>
  *
  * While idle the last {@code preRollFrames} frames are kept, because the VAD needs a few milliseconds of
- * a word before it calls it speech: they become the start of the turn's audio.
+ * a word before it calls it speech: they become the start of the turn's audio. How long a pause ends a
+ * turn is the {@link SilencePolicy}'s to say, frame by frame: by default {@code silenceFrames}, always.
  */
 public final class TurnDetector {
     private static final int FRAME_BYTES = Frames.SAMPLES;
@@ -48,6 +49,7 @@ public final class TurnDetector {
     }
 
     private final Settings settings;
+    private SilencePolicy silencePolicy;
     private final ArrayDeque<byte[]> preRoll = new ArrayDeque<>();
     private long framesSeen;
 
@@ -63,6 +65,15 @@ public final class TurnDetector {
 
     public TurnDetector(Settings settings) {
         this.settings = settings;
+        this.silencePolicy = SilencePolicy.fixed(settings.silenceFrames());
+    }
+
+    /**
+     * From now on, pauses end turns as {@code policy} says; it never asks for more than the settings'
+     * {@code silenceFrames}, which stays the longest pause inside a turn.
+     */
+    public void endTurnsBy(SilencePolicy policy) {
+        this.silencePolicy = policy;
     }
 
     /**
@@ -91,8 +102,11 @@ public final class TurnDetector {
         } else {
             silentRun++;
         }
-        if (silentRun >= settings.silenceFrames()) {
-            return finish(arrivedAt, Turn.Ending.SILENCE);
+        if (silentRun > 0) {
+            SilencePolicy.Rule rule = silencePolicy.now();
+            if (silentRun >= Math.min(rule.frames(), settings.silenceFrames())) {
+                return finish(arrivedAt, silentRun >= settings.silenceFrames() ? Turn.Ending.SILENCE : rule.ending());
+            }
         }
         if (index + 1 - turnStartFrame >= settings.maxTurnFrames()) {
             return finish(arrivedAt, Turn.Ending.MAX_LENGTH);
@@ -103,6 +117,11 @@ public final class TurnDetector {
     /** The stream has ended: a turn in progress ends here. */
     public Optional<Turn> finishStream(Instant now) {
         return turnAudio == null ? Optional.empty() : finish(now, Turn.Ending.STREAM_END);
+    }
+
+    /** Frames of speech in the turn in progress; 0 while idle. */
+    public int speechFramesInTurn() {
+        return turnAudio == null ? 0 : speechFrames;
     }
 
     /** True while a turn is in progress: the far end is speaking, or paused for less than the window. */
@@ -149,6 +168,7 @@ public final class TurnDetector {
         }
         byte[] trimmed = Arrays.copyOf(audio, (int) (keepEnd - turnStartFrame) * FRAME_BYTES);
         return Optional.of(new Turn(trimmed, FRAME.multipliedBy(turnStartFrame), FRAME.multipliedBy(speechStartFrame),
-                FRAME.multipliedBy(speechEndFrame), speechStartedAt, speechEndedAt, now, ending));
+                FRAME.multipliedBy(speechEndFrame), speechStartedAt, speechEndedAt, now, ending,
+                FRAME.multipliedBy(silentRun)));
     }
 }

@@ -36,6 +36,16 @@ public final class TurnSegmenter implements AutoCloseable {
         return detector.finishStream(now);
     }
 
+    /** Pauses end turns as {@code policy} says from now on; see {@link TurnDetector#endTurnsBy}. */
+    public void endTurnsBy(SilencePolicy policy) {
+        detector.endTurnsBy(policy);
+    }
+
+    /** Frames of speech in the far end's turn in progress; 0 between turns. */
+    public int speechFramesInTurn() {
+        return detector.speechFramesInTurn();
+    }
+
     /** True while the far end is speaking (or pausing within a turn). */
     public boolean inTurn() {
         return detector.inTurn();

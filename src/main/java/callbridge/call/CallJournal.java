@@ -327,7 +327,8 @@ final class CallJournal {
         Utterance u = heard.utterance();
         boolean interrupted = speeches.stream().anyMatch(speech -> speech.playingAt(u.startedAt()));
         return new CallRecord.FarEndSpeech(u.number(), u.text(), u.error(), u.speechStart(), u.speechEnd(), u.startedAt(),
-                u.endedAt(), u.detectedAt(), heard.sttStartedAt(), u.textReadyAt(), interrupted);
+                u.endedAt(), u.detectedAt(), heard.sttStartedAt(), u.textReadyAt(), interrupted, u.ending(), u.endSilence(),
+                u.transcribedBy());
     }
 
     /**

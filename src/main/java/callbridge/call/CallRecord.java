@@ -43,10 +43,14 @@ public record CallRecord(String callSid, String streamSid, Map<String, String> p
      * @param sttStartedAt        when the speech-to-text request began; empty for a turn never sent there
      * @param interruptedPlayback the far end began while our audio was playing (after our first media message
      *                            of a speech, before its mark came back or a clear cut it)
+     * @param ending              the rule that ended the turn
+     * @param endSilence          the pause that ended it
+     * @param transcribedBy       how its text was made
      */
     public record FarEndSpeech(int number, String text, Optional<String> error, Duration speechStart, Duration speechEnd,
                                Instant speechStartedAt, Instant speechEndedAt, Instant detectedAt,
-                               Optional<Instant> sttStartedAt, Instant textReadyAt, boolean interruptedPlayback)
+                               Optional<Instant> sttStartedAt, Instant textReadyAt, boolean interruptedPlayback,
+                               callbridge.audio.Turn.Ending ending, Duration endSilence, Utterance.TranscribedBy transcribedBy)
             implements Turn {
         @Override
         public Instant at() {

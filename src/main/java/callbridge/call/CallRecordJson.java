@@ -18,7 +18,8 @@ import java.util.Optional;
  *  "end": {"reason", "detail"}, "live": false,
  *  "turns": [
  *    {"side": "far_end", "kind": "speech", "number", "text", "error", "speech_started_at", "speech_ended_at",
- *     "speech_start_ms", "speech_end_ms", "detected_at", "end_of_turn_delay_ms", "stt_started_at",
+ *     "speech_start_ms", "speech_end_ms", "detected_at", "end_of_turn_delay_ms", "turn_end", "turn_end_silence_ms",
+ *     "transcribed_by", "stt_started_at",
  *     "text_ready_at", "stt_latency_ms", "interrupted_playback"},
  *    {"side": "far_end", "kind": "dtmf", "digits": [{"digit", "at"}]},
  *    {"side": "callbridge", "kind": "speech", "number", "text", "tts_started_at", "first_audio_at",
@@ -88,6 +89,9 @@ public final class CallRecordJson {
         millis(node, "speech_end_ms", speech.speechEnd());
         put(node, "detected_at", speech.detectedAt());
         millis(node, "end_of_turn_delay_ms", speech.endOfTurnDelay());
+        node.put("turn_end", speech.ending().word());
+        millis(node, "turn_end_silence_ms", speech.endSilence());
+        node.put("transcribed_by", speech.transcribedBy().word());
         speech.sttStartedAt().ifPresent(started -> put(node, "stt_started_at", started));
         put(node, "text_ready_at", speech.textReadyAt());
         speech.sttStartedAt().ifPresent(started ->

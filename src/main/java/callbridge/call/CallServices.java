@@ -1,5 +1,6 @@
 package callbridge.call;
 
+import callbridge.speech.RealtimeSpeechToText;
 import callbridge.speech.SpeechToText;
 import callbridge.speech.TextToSpeech;
 import callbridge.time.Sleeper;
@@ -14,9 +15,17 @@ import java.util.Optional;
  * move by hand.
  *
  * @param callControl empty when Twilio credentials are missing
+ * @param realtime    realtime speech-to-text ({@code STT_MODE=realtime}), with {@code speechToText} as its
+ *                    fallback; empty: every turn is one batch request
  */
 public record CallServices(SpeechToText speechToText, TextToSpeech textToSpeech, Optional<CallControl> callControl,
-                           Clock clock, Sleeper sleeper, CallMetrics metrics) {
+                           Clock clock, Sleeper sleeper, CallMetrics metrics, Optional<RealtimeSpeechToText> realtime) {
+    /** Batch speech-to-text only, the prototype's way. */
+    public CallServices(SpeechToText speechToText, TextToSpeech textToSpeech, Optional<CallControl> callControl,
+                        Clock clock, Sleeper sleeper, CallMetrics metrics) {
+        this(speechToText, textToSpeech, callControl, clock, sleeper, metrics, Optional.empty());
+    }
+
     public CallServices {
         Objects.requireNonNull(speechToText, "speechToText");
         Objects.requireNonNull(textToSpeech, "textToSpeech");
@@ -24,5 +33,6 @@ public record CallServices(SpeechToText speechToText, TextToSpeech textToSpeech,
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(sleeper, "sleeper");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(realtime, "realtime");
     }
 }

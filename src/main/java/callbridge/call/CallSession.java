@@ -3,7 +3,6 @@ package callbridge.call;
 import callbridge.audio.Turn;
 import callbridge.audio.TurnSegmenter;
 import callbridge.speech.SpeechException;
-import callbridge.speech.SpeechToText;
 import callbridge.speech.TextToSpeech;
 
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Everything about one live call: its media stream, its turn detection, its transcriptions, its queue of
@@ -49,6 +49,10 @@ public final class CallSession {
     private final TurnSegmenter segmenter;
     private final UtteranceQueue utterances = new UtteranceQueue();
     private final Transcriber transcriber;
+    /** When the far end's speech over ours stops ours; empty: ours plays on, as in the prototype. Guarded by audioLock. */
+    private final Optional<BargeIn> bargeIn;
+    /** Realtime speech-to-text, when the server uses it: the call's audio, turns committed as they end. */
+    private final Optional<RealtimeTranscript> realtime;
     private final Digits digits;
     private final CallRecords records;
     private final CallJournal journal;
@@ -67,13 +71,14 @@ public final class CallSession {
     private volatile Instant lastActivity;
     private volatile Duration talkTimeout;
 
-    CallSession(String callSid, MediaStream stream, TurnSegmenter segmenter, SpeechToText speechToText,
-                TextToSpeech textToSpeech, Duration talkTimeout, Clock clock, CallRecords records, CallJournal journal,
-                CallMetrics metrics) {
+    CallSession(String callSid, MediaStream stream, TurnSegmenter segmenter, CallServices services,
+                CallSetup.TurnTaking turnTaking, Duration talkTimeout, CallRecords records, CallJournal journal) {
+        Clock clock = services.clock();
+        CallMetrics metrics = services.metrics();
         this.callSid = callSid;
         this.stream = stream;
         this.segmenter = segmenter;
-        this.textToSpeech = textToSpeech;
+        this.textToSpeech = services.textToSpeech();
         this.pace = new StreamPace(clock, StreamPace.DEFAULT_BURST);
         this.playback = new Playback(() -> this.stream, clock, journal, metrics);
         this.talkTimeout = talkTimeout;
@@ -84,8 +89,17 @@ public final class CallSession {
         this.records = records;
         this.journal = journal;
         this.recordingOffset = journal.recording().position(startedAt);
-        this.transcriber = new Transcriber(callSid, speechToText, utterances, clock, Transcriber.DEFAULT_MAX_WAITING,
-                journal, () -> records.sessionDone(journal));
+        this.bargeIn = turnTaking.bargeInSpeechFrames().map(BargeIn::new);
+        this.realtime = services.realtime().map(service -> new RealtimeTranscript(service, callSid, clock, metrics));
+        // Without realtime words every pause reads as open: the whole window, as the prototype waits.
+        turnTaking.smartPauses().ifPresent(pauses -> segmenter.endTurnsBy(new SmartSilence(
+                realtime.<Supplier<String>>map(r -> r::wordsSoFar).orElse(() -> ""), pauses)));
+        // The realtime session outlives the call's end by its last commit: it closes once every turn has its text.
+        this.transcriber = new Transcriber(callSid, services.speechToText(), utterances, clock, Transcriber.DEFAULT_MAX_WAITING,
+                journal, () -> {
+                    realtime.ifPresent(RealtimeTranscript::close);
+                    records.sessionDone(journal);
+                }, metrics);
         this.digits = new Digits(callSid);
     }
 
@@ -179,8 +193,15 @@ public final class CallSession {
             // Placed by how much audio the stream has carried: Twilio sends it in real time, without gaps.
             journal.recording().farEnd(recordingOffset + bytesReceived, mulaw);
             bytesReceived += mulaw.length;
-            segmenter.accept(mulaw, now).forEach(this::transcribeLater);
+            List<Turn> finished = segmenter.accept(mulaw, now);
             boolean inTurn = segmenter.inTurn();
+            // Sent before the turns it finished are committed, so each commit holds its turn's last audio.
+            realtime.ifPresent(r -> r.audio(mulaw, inTurn || !finished.isEmpty()));
+            finished.forEach(this::transcribeLater);
+            if (bargeIn.isPresent() && bargeIn.get().heard(inTurn, segmenter.speechFramesInTurn(), playback::isPlaying)) {
+                // Off the audio thread: a clear is a write to a peer that may not be reading.
+                Thread.ofVirtual().name("barge-in " + callSid).start(this::interruptPlayback);
+            }
             if (inTurn) {
                 lastActivity = now;
             }
@@ -190,6 +211,24 @@ public final class CallSession {
         } finally {
             audioLock.unlock();
         }
+    }
+
+    /** The far end talks over our speech: it stops, and what the far end heard of it is reported. */
+    private void interruptPlayback() {
+        try {
+            int interrupted = playback.interrupt();
+            if (interrupted > 0) {
+                metrics.bargeIn();
+                LOG.log(Level.DEBUG, "call {0}: the far end talked over us: {1} speech(es) stopped", callSid, interrupted);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "call {0}: barge-in clear not sent: {1}", callSid, e.getMessage());
+        }
+    }
+
+    /** What the far end heard of the speech that ended with {@code mark}, if it talked over it; handed out once. */
+    Optional<PlaybackReport.Interruption> interruptionOf(String mark) {
+        return playback.interruptionOf(mark);
     }
 
     /**
@@ -291,10 +330,10 @@ public final class CallSession {
 
     private void transcribeLater(Turn turn) {
         int number = turnsDetected.incrementAndGet();
-        metrics.turnDetected();
-        LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, {3})", callSid, number,
-                turn.speechDuration().toMillis(), turn.ending());
-        transcriber.submit(number, turn);
+        metrics.turnDetected(turn.ending());
+        LOG.log(Level.DEBUG, "call {0}: turn {1} ({2} ms of speech, ended by {3} after {4} ms)", callSid, number,
+                turn.speechDuration().toMillis(), turn.ending().word(), turn.endSilence().toMillis());
+        transcriber.submit(number, turn, realtime.flatMap(RealtimeTranscript::turnEnded));
     }
 
     @Override

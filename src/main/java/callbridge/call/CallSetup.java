@@ -5,6 +5,7 @@ import callbridge.audio.TurnSegmenter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -14,14 +15,56 @@ import java.util.function.Supplier;
  * @param segmenters  makes one segmenter per call
  * @param talkTimeout how long a call may go without far-end speech or {@code /generate} activity
  * @param records     keeps each call's record (and writes it, when it has a directory)
+ * @param turnTaking  how turns end and whether the far end may talk over us
  */
 public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout, CallServices services,
-                        CallRecords records) {
+                        CallRecords records, TurnTaking turnTaking) {
+    /**
+     * @param smartPauses        the smart end of turn's pauses ({@code TURN_END=smart}); empty: the segmenters'
+     *                           fixed silence window ends every turn, as in the prototype
+     * @param bargeInSpeechFrames with barge-in ({@code BARGE_IN=true}), the far end's speech (20 ms frames)
+     *                           over ours that stops ours; empty: our speech plays on, as in the prototype
+     */
+    public record TurnTaking(Optional<SmartPauses> smartPauses, Optional<Integer> bargeInSpeechFrames) {
+        /** The prototype's: the fixed window, no barge-in. */
+        public static final TurnTaking PROTOTYPE = new TurnTaking(Optional.empty(), Optional.empty());
+
+        public TurnTaking {
+            Objects.requireNonNull(smartPauses, "smartPauses");
+            Objects.requireNonNull(bargeInSpeechFrames, "bargeInSpeechFrames");
+            bargeInSpeechFrames.filter(frames -> frames < 1).ifPresent(frames -> {
+                throw new IllegalArgumentException("barge-in needs at least one frame of speech: " + frames);
+            });
+        }
+    }
+
+    /**
+     * The pauses of the smart end of turn, in 20 ms frames (see {@link SmartSilence}).
+     *
+     * @param finishedFrames after words that read finished
+     * @param unsureFrames   after words that read neither finished nor open
+     * @param windowFrames   after open words, or none: the whole silence window
+     */
+    public record SmartPauses(int finishedFrames, int unsureFrames, int windowFrames) {
+        public SmartPauses {
+            if (!(0 < finishedFrames && finishedFrames <= unsureFrames && unsureFrames <= windowFrames)) {
+                throw new IllegalArgumentException("pauses must grow: " + finishedFrames + " <= " + unsureFrames + " <= "
+                        + windowFrames + " frames");
+            }
+        }
+    }
+
     public CallSetup {
         Objects.requireNonNull(segmenters, "segmenters");
         Objects.requireNonNull(talkTimeout, "talkTimeout");
         Objects.requireNonNull(services, "services");
         Objects.requireNonNull(records, "records");
+        Objects.requireNonNull(turnTaking, "turnTaking");
+    }
+
+    /** Turns end after the fixed silence window, as in the prototype. */
+    public CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout, CallServices services, CallRecords records) {
+        this(segmenters, talkTimeout, services, records, TurnTaking.PROTOTYPE);
     }
 
     /** Records kept in memory only. */
@@ -40,7 +83,6 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
      */
     public CallSession open(String callSid, MediaStream stream, Map<String, String> parameters) {
         CallJournal journal = records.attach(callSid, stream.id(), parameters);
-        return new CallSession(callSid, stream, segmenters.get(), services.speechToText(), services.textToSpeech(),
-                talkTimeout, services.clock(), records, journal, services.metrics());
+        return new CallSession(callSid, stream, segmenters.get(), services, turnTaking, talkTimeout, records, journal);
     }
 }

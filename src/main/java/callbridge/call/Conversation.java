@@ -101,7 +101,7 @@ public final class Conversation {
         } catch (IOException e) {
             // The media stream is gone: the call is ending, and the utterance wait reports why.
             return new PlaybackReport(Optional.empty(), Duration.ZERO, PlaybackReport.Outcome.CALL_ENDED,
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
         Duration patience = sent.audio().plus(MARK_GRACE);
         try {
@@ -116,6 +116,6 @@ public final class Conversation {
         PlaybackReport.Outcome outcome = sent.outcome().getNow(PlaybackReport.Outcome.NOT_ECHOED);
         Optional<Instant> playedAt = outcome == PlaybackReport.Outcome.PLAYED ? Optional.of(clock.instant()) : Optional.empty();
         return new PlaybackReport(Optional.of(sent.mark()), sent.audio(), outcome, Optional.ofNullable(sent.firstAudioAt()),
-                playedAt);
+                playedAt, outcome == PlaybackReport.Outcome.INTERRUPTED ? session.interruptionOf(sent.mark()) : Optional.empty());
     }
 }

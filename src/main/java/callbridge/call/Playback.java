@@ -9,12 +9,16 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +28,12 @@ import java.util.function.Supplier;
  * drops buffered audio and makes Twilio echo every pending mark at once, so marks pending at a clear are
  * remembered as cleared: their echo does not mean the audio was heard. Each speech is noted in the call's
  * {@link CallJournal} (and its audio in the call's recording) as it goes.
+ *
+ * <p>Barge-in ({@link #interrupt}): when the far end talks over us, the speech being synthesized stops
+ * (its text-to-speech request is abandoned), Twilio is told to {@code clear} what it holds, and every
+ * speech not yet played ends as {@link PlaybackReport.Outcome#INTERRUPTED}, with about how much of it was
+ * heard ({@link PlaybackReport.Interruption}). One lock orders these moves against a speech's own, so a speech is never
+ * both interrupted and played on.
  */
 final class Playback {
     /** The prototype's mark name, numbered per utterance so an echo is matched to the speech it ends. */
@@ -35,9 +45,14 @@ final class Playback {
      * @param mark         the mark that follows it
      * @param audio        how much audio was sent
      * @param firstAudioAt when the first media message went out (null when the speech had no audio)
-     * @param outcome completes when Twilio echoes the mark, or the call ends
+     * @param outcome      completes when Twilio echoes the mark, the far end interrupts it, or the call ends
      */
     record Sent(String mark, Duration audio, Instant firstAudioAt, CompletableFuture<PlaybackReport.Outcome> outcome) {
+    }
+
+    /** A speech whose mark has been sent and not echoed yet. */
+    private record Pending(CompletableFuture<PlaybackReport.Outcome> outcome, String text, Instant firstAudioAt,
+                           Duration audio) {
     }
 
     /** The call's current media stream: a restarted stream takes over from the next send on. */
@@ -46,8 +61,14 @@ final class Playback {
     private final CallJournal journal;
     private final CallMetrics metrics;
     private final AtomicInteger markNumbers = new AtomicInteger();
-    private final ConcurrentMap<String, CompletableFuture<PlaybackReport.Outcome>> pendingMarks = new ConcurrentHashMap<>();
+    /** Orders a speech's moves (synthesizing, then waiting for its mark) against interruptions. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Speeches being synthesized and sent, by the mark they will end with; guarded by {@link #lock}. */
+    private final Map<String, Sender> speaking = new HashMap<>();
+    private final ConcurrentMap<String, Pending> pendingMarks = new ConcurrentHashMap<>();
     private final Set<String> clearedMarks = ConcurrentHashMap.newKeySet();
+    /** What was heard of interrupted speeches, until their {@code /generate} takes it; by mark. */
+    private final ConcurrentMap<String, PlaybackReport.Interruption> interruptions = new ConcurrentHashMap<>();
 
     Playback(Supplier<MediaStream> stream, Clock clock, CallJournal journal, CallMetrics metrics) {
         this.stream = stream;
@@ -59,37 +80,107 @@ final class Playback {
     /**
      * Synthesizes {@code text} straight into the call, in whole 20 ms frames as far as the audio allows,
      * then sends the mark. A failure after some audio went out clears it, so no half sentence is played.
+     * A barge-in stops it where it is: it then returns at once, its outcome already
+     * {@link PlaybackReport.Outcome#INTERRUPTED}.
      */
     Sent speak(TextToSpeech tts, String text) throws SpeechException, IOException {
-        Sender sender = new Sender(journal.speaking(text));
+        String mark = MARK_PREFIX + markNumbers.incrementAndGet();
+        Sender sender = new Sender(journal.speaking(text), text);
+        lock.lock();
+        try {
+            speaking.put(mark, sender);
+        } finally {
+            lock.unlock();
+        }
         try {
             tts.synthesize(text, chunk -> sender.send(sender.frames.wholeFrames(sender.arrived(chunk))));
             sender.send(sender.frames.paddedRest());
+        } catch (BargedIn e) {
+            return interrupted(mark, sender);
         } catch (SpeechException | IOException | RuntimeException e) {
+            forget(mark);
             journal.failed(sender.speech, Frames.durationOf(sender.bytesSent), String.valueOf(e.getMessage()));
             if (sender.bytesSent > 0 && stream.get().isOpen()) {
                 clear();
             }
             throw e;
         }
-        String mark = MARK_PREFIX + markNumbers.incrementAndGet();
+        Duration audio = Frames.durationOf(sender.bytesSent);
         CompletableFuture<PlaybackReport.Outcome> outcome = new CompletableFuture<>();
-        pendingMarks.put(mark, outcome);
-        journal.sent(sender.speech, Frames.durationOf(sender.bytesSent), mark);
+        lock.lock();
+        try {
+            speaking.remove(mark);
+            if (sender.cancelled) {
+                return interrupted(mark, sender); // the barge-in came between its last audio and its mark
+            }
+            pendingMarks.put(mark, new Pending(outcome, text, sender.firstAudioAt, audio));
+        } finally {
+            lock.unlock();
+        }
+        journal.sent(sender.speech, audio, mark);
         stream.get().sendMark(mark);
-        return new Sent(mark, Frames.durationOf(sender.bytesSent), sender.firstAudioAt, outcome);
+        return new Sent(mark, audio, sender.firstAudioAt, outcome);
     }
 
     /** Twilio echoed a mark; true if it was one of ours still pending, false for any other name. */
     boolean onMarkEchoed(String name) {
-        CompletableFuture<PlaybackReport.Outcome> outcome = pendingMarks.remove(name);
-        if (outcome == null) {
+        Pending pending = pendingMarks.remove(name);
+        if (pending == null) {
             return false;
         }
         PlaybackReport.Outcome result = clearedMarks.remove(name) ? PlaybackReport.Outcome.CLEARED : PlaybackReport.Outcome.PLAYED;
         journal.playbackEnded(name, result);
-        outcome.complete(result);
+        pending.outcome().complete(result);
         return true;
+    }
+
+    /** True while some speech of ours is being sent, or sent and not yet played (its mark not back). */
+    boolean isPlaying() {
+        lock.lock();
+        try {
+            return !speaking.isEmpty() || pendingMarks.keySet().stream().anyMatch(mark -> !clearedMarks.contains(mark));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The far end talks over us: speech being synthesized stops, Twilio drops what it holds, and every
+     * speech not yet played ends as interrupted, with what was heard of it ({@link #interruptionOf}).
+     * Returns how many speeches it interrupted.
+     */
+    int interrupt() throws IOException {
+        Instant now = clock.instant();
+        int interrupted = 0;
+        lock.lock();
+        try {
+            for (Sender sender : speaking.values()) {
+                sender.cancelled = true; // its next chunk stops it, and speak() ends it as interrupted
+                interrupted++;
+            }
+            for (String mark : List.copyOf(pendingMarks.keySet())) {
+                if (clearedMarks.contains(mark)) {
+                    continue;
+                }
+                Pending pending = pendingMarks.remove(mark);
+                interruptions.put(mark, PlaybackReport.Interruption.of(pending.text(), pending.firstAudioAt(), pending.audio(), now));
+                journal.playbackEnded(mark, PlaybackReport.Outcome.INTERRUPTED);
+                pending.outcome().complete(PlaybackReport.Outcome.INTERRUPTED);
+                interrupted++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted > 0) {
+            stream.get().sendClear();
+            journal.cleared();
+        }
+        return interrupted;
+    }
+
+    /** What was heard of the speech that ended with {@code mark}, if the far end interrupted it; handed out once. */
+    Optional<PlaybackReport.Interruption> interruptionOf(String mark) {
+        return Optional.ofNullable(interruptions.remove(mark));
     }
 
     /** Drops whatever Twilio has buffered; marks pending now will come back, but as cleared. */
@@ -111,12 +202,41 @@ final class Playback {
 
     private void endPending(PlaybackReport.Outcome why) {
         for (String mark : List.copyOf(pendingMarks.keySet())) {
-            CompletableFuture<PlaybackReport.Outcome> outcome = pendingMarks.remove(mark);
-            if (outcome != null) {
+            Pending pending = pendingMarks.remove(mark);
+            if (pending != null) {
                 clearedMarks.remove(mark);
                 journal.playbackEnded(mark, why);
-                outcome.complete(why);
+                pending.outcome().complete(why);
             }
+        }
+    }
+
+    /** A speech stopped by a barge-in, on its own thread: noted as interrupted, and whatever it sent since, cleared. */
+    private Sent interrupted(String mark, Sender sender) throws IOException {
+        forget(mark);
+        Duration audio = Frames.durationOf(sender.bytesSent);
+        interruptions.put(mark, PlaybackReport.Interruption.of(sender.text, sender.firstAudioAt, audio, clock.instant()));
+        journal.sent(sender.speech, audio, mark);
+        journal.playbackEnded(mark, PlaybackReport.Outcome.INTERRUPTED);
+        if (sender.bytesSent > 0 && stream.get().isOpen()) {
+            stream.get().sendClear(); // a chunk may have gone out after the barge-in's clear
+        }
+        return new Sent(mark, audio, sender.firstAudioAt, CompletableFuture.completedFuture(PlaybackReport.Outcome.INTERRUPTED));
+    }
+
+    private void forget(String mark) {
+        lock.lock();
+        try {
+            speaking.remove(mark);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The far end barged in: stops a speech's synthesis at its next chunk (an IOException, as the sink allows). */
+    private static final class BargedIn extends IOException {
+        BargedIn() {
+            super("the far end talked over us");
         }
     }
 
@@ -124,11 +244,19 @@ final class Playback {
     private final class Sender {
         private final FrameSplitter frames = new FrameSplitter();
         private final CallJournal.Speech speech;
+        private final String text;
         private long bytesSent;
-        private Instant firstAudioAt;
+        private volatile Instant firstAudioAt;
+        /** Set by {@link #interrupt}; the sending thread stops at its next chunk. */
+        private volatile boolean cancelled;
         /** When text-to-speech's first chunk came ({@link System#nanoTime()}), for {@link CallMetrics#mediaSent}. */
         private long firstChunkNanos;
         private boolean chunkArrived;
+
+        Sender(CallJournal.Speech speech, String text) {
+            this.speech = speech;
+            this.text = text;
+        }
 
         /** Notes when the first chunk of audio came from text-to-speech; returns the chunk. */
         byte[] arrived(byte[] chunk) {
@@ -139,11 +267,10 @@ final class Playback {
             return chunk;
         }
 
-        Sender(CallJournal.Speech speech) {
-            this.speech = speech;
-        }
-
         void send(byte[] audio) throws IOException {
+            if (cancelled) {
+                throw new BargedIn();
+            }
             if (audio.length == 0) {
                 return;
             }

@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import callbridge.audio.Turn;
+import callbridge.metrics.MetricRegistry;
 import callbridge.speech.SpeechException;
 import callbridge.speech.SpeechToText;
 
@@ -9,6 +10,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -26,8 +30,11 @@ final class Transcriber {
 
     private static final System.Logger LOG = System.getLogger(Transcriber.class.getName());
 
-    /** A turn waiting for speech-to-text; {@code dropped} once it gave up its audio. */
-    private record Waiting(int number, Turn turn, boolean dropped) {
+    /**
+     * A turn waiting for speech-to-text; {@code dropped} once it gave up its audio. {@code commit} is its
+     * realtime transcription, when there is one: batch is then only the fallback.
+     */
+    private record Waiting(int number, Turn turn, boolean dropped, Optional<RealtimeTranscript.Commit> commit) {
     }
 
     private final String callSid;
@@ -37,6 +44,7 @@ final class Transcriber {
     private final int maxWaiting;
     private final CallJournal journal;
     private final Runnable whenDone;
+    private final CallMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
@@ -45,11 +53,11 @@ final class Transcriber {
 
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting) {
         this(callSid, speechToText, utterances, clock, maxWaiting, CallJournal.unrecorded(callSid, clock), () -> {
-        });
+        }, CallMetrics.registerIn(new MetricRegistry()));
     }
 
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting,
-                CallJournal journal, Runnable whenDone) {
+                CallJournal journal, Runnable whenDone, CallMetrics metrics) {
         if (maxWaiting < 1) {
             throw new IllegalArgumentException("maxWaiting must be at least 1: " + maxWaiting);
         }
@@ -60,17 +68,23 @@ final class Transcriber {
         this.maxWaiting = maxWaiting;
         this.journal = journal;
         this.whenDone = whenDone;
+        this.metrics = metrics;
         Thread.ofVirtual().name("stt " + callSid).start(this::transcribeInOrder);
     }
 
-    /** Queues a finished turn; never blocks. */
+    /** Queues a finished turn for batch speech-to-text; never blocks. */
     void submit(int number, Turn turn) {
+        submit(number, turn, Optional.empty());
+    }
+
+    /** Queues a finished turn, whose words realtime speech-to-text is committing when {@code commit} is given. */
+    void submit(int number, Turn turn, Optional<RealtimeTranscript.Commit> commit) {
         lock.lock();
         try {
             if (waiting.stream().filter(w -> !w.dropped()).count() >= maxWaiting) {
                 dropOldestWaiting();
             }
-            waiting.addLast(new Waiting(number, turn, false));
+            waiting.addLast(new Waiting(number, turn, false, commit));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -106,10 +120,8 @@ final class Transcriber {
         boolean done = false;
         for (Waiting w : all) {
             if (!done && !w.dropped()) {
-                Turn t = w.turn();
                 // Its timings stay (the error utterance reports where the speech was); its audio goes.
-                waiting.addLast(new Waiting(w.number(), new Turn(new byte[0], t.audioStart(), t.speechStart(),
-                        t.speechEnd(), t.speechStartedAt(), t.speechEndedAt(), t.detectedAt(), t.ending()), true));
+                waiting.addLast(new Waiting(w.number(), w.turn().withoutAudio(), true, Optional.empty()));
                 done = true;
             } else {
                 waiting.addLast(w);
@@ -137,7 +149,9 @@ final class Transcriber {
                 lock.unlock();
             }
             Instant sttStartedAt = next.dropped() ? null : clock.instant();
-            Utterance utterance = next.dropped() ? notTranscribed(next) : transcribe(next.number(), next.turn());
+            Utterance utterance = next.dropped() ? notTranscribed(next)
+                    : next.commit().flatMap(commit -> committed(next, commit)).orElseGet(() -> transcribe(next.number(), next.turn()));
+            metrics.turnTranscribed(utterance.transcribedBy());
             journal.heard(utterance, Optional.ofNullable(sttStartedAt));
             utterances.add(utterance);
         }
@@ -149,10 +163,29 @@ final class Transcriber {
                 + " turns were waiting for speech-to-text", clock.instant());
     }
 
+    /**
+     * The turn's words from realtime speech-to-text, waiting what is left of the commit's patience; empty
+     * when the session failed first or the answer did not come in time (the session is then given up).
+     */
+    private Optional<Utterance> committed(Waiting turn, RealtimeTranscript.Commit commit) {
+        try {
+            String words = commit.words().get(Math.max(0, commit.patienceLeft().toNanos()), TimeUnit.NANOSECONDS);
+            return Optional.of(Utterance.transcribed(turn.number(), turn.turn(), words, clock.instant(),
+                    Utterance.TranscribedBy.REALTIME));
+        } catch (TimeoutException e) {
+            commit.stalled();
+        } catch (ExecutionException e) {
+            // the session failed before answering: it has said why, and batch takes the turn
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
     private Utterance transcribe(int number, Turn turn) {
         try {
             String text = speechToText.transcribe(turn);
-            return Utterance.transcribed(number, turn, text, clock.instant());
+            return Utterance.transcribed(number, turn, text, clock.instant(), Utterance.TranscribedBy.BATCH);
         } catch (SpeechException | RuntimeException e) {
             LOG.log(Level.WARNING, "call {0}: turn {1} not transcribed: {2}", callSid, number, e.getMessage());
             return Utterance.failed(number, turn, Optional.ofNullable(e.getMessage()).orElse(e.toString()), clock.instant());

@@ -93,15 +93,40 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param ttsVoice how the voice {@code ttsVoiceId} is rendered
      */
     public record ElevenLabs(Optional<Secret> apiKey, URI baseUrl, String sttModel, String sttLanguage,
-                             String ttsModel, String ttsVoiceId, String ttsLanguage, VoiceSettings ttsVoice) {
+                             String ttsModel, String ttsVoiceId, String ttsLanguage, VoiceSettings ttsVoice,
+                             Realtime realtime) {
     }
+
+    /** How far-end turns become text: one batch request a turn (the prototype's way), or as the call goes. */
+    public enum SttMode { BATCH, REALTIME }
+
+    /**
+     * Realtime speech-to-text ({@code STT_MODE=realtime}): ElevenLabs' WebSocket API, fed each call's audio
+     * as it arrives, with the batch request as the fallback that never loses a turn.
+     *
+     * @param url   where the WebSocket API is: {@code STT_REALTIME_URL}, else {@code ELEVENLABS_BASE_URL} as
+     *              {@code wss://} (or {@code ws://} for an {@code http://} base)
+     * @param model {@code STT_REALTIME_MODEL}
+     */
+    public record Realtime(SttMode mode, URI url, String model) {
+    }
+
+    /** Where a turn ends: after the fixed silence window (the prototype's rule), or as the words so far read. */
+    public enum TurnEnd { SILENCE, SMART }
 
     /**
      * @param vadMode       WebRTC VAD aggressiveness, 0 (least) to 3 (most eager to call audio silence)
      * @param silenceFrames this many silent 20 ms frames after speech end a turn
      * @param talkTimeout   a call with no far-end speech and no {@code /generate} activity this long is ended
+     * @param turnEnd       {@code TURN_END}: the fixed window, or the smart rule
+     * @param finishedFrames with the smart rule, the pause that ends finished words ({@code TURN_END_FINISHED_MS})
+     * @param unsureFrames   with the smart rule, the pause that ends words that read neither finished nor open
+     *                       ({@code TURN_END_UNSURE_MS}); open words wait the whole window
+     * @param bargeInFrames  with {@code BARGE_IN=true}, the far end's speech over ours that stops ours
+     *                       ({@code BARGE_IN_MIN_MS}); empty: ours plays on
      */
-    public record Turns(int vadMode, int silenceFrames, Duration talkTimeout) {
+    public record Turns(int vadMode, int silenceFrames, Duration talkTimeout, TurnEnd turnEnd, int finishedFrames,
+                        int unsureFrames, Optional<Integer> bargeInFrames) {
     }
 
     /** Where a call's record goes when the call ends. */
@@ -206,11 +231,25 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.string("TTS_MODEL", "eleven_flash_v2_5"),
                 s.string("TTS_VOICE_ID", PROTOTYPE_VOICE_ID),
                 s.string("TTS_LANGUAGE", "es"),
-                voiceSettings(s));
+                voiceSettings(s),
+                realtime(s));
+        int silenceFrames = silenceFrames(s);
+        TurnEnd turnEnd = s.oneOf("TURN_END", TurnEnd.SILENCE, byName(TurnEnd.values()));
+        int finishedFrames = Math.ceilDiv(s.integer("TURN_END_FINISHED_MS", 600, 100, 60_000), CHUNK_MILLIS);
+        int unsureFrames = Math.ceilDiv(s.integer("TURN_END_UNSURE_MS", 1_200, 100, 60_000), CHUNK_MILLIS);
+        if (turnEnd == TurnEnd.SMART && (finishedFrames > unsureFrames || unsureFrames > silenceFrames)) {
+            throw new ConfigException("TURN_END=smart needs TURN_END_FINISHED_MS (" + finishedFrames * CHUNK_MILLIS
+                    + ") <= TURN_END_UNSURE_MS (" + unsureFrames * CHUNK_MILLIS + ") <= the silence window (SILENCE_MS or"
+                    + " SILENCE_CHUNKS_TRIGGER: " + silenceFrames * CHUNK_MILLIS + " ms)");
+        }
         Turns turns = new Turns(
                 s.integer("VAD_MODE", 3, 0, 3),
-                silenceFrames(s),
-                s.seconds("TALK_TIMEOUT", 50, 1, 86_400));
+                silenceFrames,
+                s.seconds("TALK_TIMEOUT", 50, 1, 86_400),
+                turnEnd,
+                finishedFrames,
+                unsureFrames,
+                bargeInFrames(s));
         Observability observability = new Observability(
                 s.secret("METRICS_KEY"),
                 s.oneOf("LOG_LEVEL", System.Logger.Level.INFO, LOG_LEVELS));
@@ -254,6 +293,30 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.decimal("TTS_STYLE", defaults.style(), 0, 1),
                 s.bool("TTS_SPEAKER_BOOST", defaults.speakerBoost()),
                 s.decimal("TTS_SPEED", defaults.speed(), VoiceSettings.MIN_SPEED, VoiceSettings.MAX_SPEED));
+    }
+
+    /** {@code BARGE_IN} and {@code BARGE_IN_MIN_MS}: how much far-end speech over ours stops ours, if any does. */
+    private static Optional<Integer> bargeInFrames(Settings s) {
+        int millis = s.integer("BARGE_IN_MIN_MS", 400, CHUNK_MILLIS, 10_000);
+        return s.bool("BARGE_IN", false) ? Optional.of(Math.ceilDiv(millis, CHUNK_MILLIS)) : Optional.empty();
+    }
+
+    /** An enum's constants by name, in their order: the choices of a setting whose values are its names. */
+    private static <E extends Enum<E>> Map<String, E> byName(E[] values) {
+        Map<String, E> choices = new LinkedHashMap<>();
+        for (E value : values) {
+            choices.put(value.name(), value);
+        }
+        return choices;
+    }
+
+    /** {@code STT_MODE}, and where and how realtime speech-to-text is reached. */
+    private static Realtime realtime(Settings s) {
+        SttMode mode = s.oneOf("STT_MODE", SttMode.BATCH, byName(SttMode.values()));
+        URI base = s.url("ELEVENLABS_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.elevenlabs.io"));
+        URI derived = URI.create((base.getScheme().equalsIgnoreCase("http") ? "ws" : "wss") + base.toString().substring(base.getScheme().length()));
+        return new Realtime(mode, s.url("STT_REALTIME_URL", Set.of("ws", "wss")).orElse(derived),
+                s.string("STT_REALTIME_MODEL", "scribe_v2_realtime"));
     }
 
     /** The silence that ends a turn: {@code SILENCE_CHUNKS_TRIGGER} frames, or {@code SILENCE_MS}, not both. */

@@ -20,13 +20,14 @@ import java.util.Optional;
  * <pre>
  * {"response": "...", "kind": "utterance" | "transcription_failed" | "call_ended",
  *  "call_sid": "CA...", "error": "..." (transcription_failed only),
- *  "reason": "hung up" | "stream closed" | "stream replaced" | "talk timeout" | "shutdown",
+ *  "reason": "hung up" | "stream closed" | "stream refused" | "talk timeout" | "shutdown",
  *  "detail": "talk timeout: no speech and no /generate for 50 s"   (call_ended only),
  *  "utterance": {"number", "speech_start_ms", "speech_end_ms", "speech_started_at", "speech_ended_at",
- *                "detected_at", "text_ready_at"},
+ *                "detected_at", "text_ready_at", "turn_end" (silence | finished_words | unsure_words | max_length
+ *                | stream_end), "turn_end_silence_ms", "transcribed_by" (realtime | batch | none)},
  *  "heard_before": [{"number", "text", "error"?, ...}],   utterances heard while nobody was asking
  *  "dtmf": ["1", "2"],   digits the far end pressed since the last answer
- *  "playback": {"mark", "audio_ms", "outcome", "ended_at"},
+ *  "playback": {"mark", "audio_ms", "outcome", "ended_at", "played_ms" and "played_text" (interrupted only)},
  *  "response_latency_ms": far end's speech start minus our playback end}
  * </pre>
  */
@@ -93,6 +94,9 @@ final class GenerateAnswer {
         putInstant(node, "speech_ended_at", utterance.endedAt());
         putInstant(node, "detected_at", utterance.detectedAt());
         putInstant(node, "text_ready_at", utterance.textReadyAt());
+        node.put("turn_end", utterance.ending().word());
+        node.put("turn_end_silence_ms", utterance.endSilence().toMillis());
+        node.put("transcribed_by", utterance.transcribedBy().word());
         return node;
     }
 
@@ -102,6 +106,8 @@ final class GenerateAnswer {
         node.put("audio_ms", report.audio().toMillis());
         node.put("outcome", report.outcome().name().toLowerCase(Locale.ROOT));
         report.playedAt().ifPresent(at -> putInstant(node, "ended_at", at));
+        report.interruption().ifPresent(heard -> node.put("played_ms", heard.played().toMillis())
+                .put("played_text", heard.playedText()));
         return node;
     }
 

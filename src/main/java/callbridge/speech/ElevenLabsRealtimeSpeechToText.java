@@ -63,8 +63,8 @@ public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToTex
     private final Limits limits;
 
     /**
-     * @param realtimeUrl  {@code wss://api.elevenlabs.io}, or {@code ws://} for a local stand-in; see
-     *                     {@link #realtimeUrlFor}
+     * @param realtimeUrl  {@code wss://api.elevenlabs.io}, or {@code ws://} for a local stand-in (the
+     *                     configuration derives it from {@code ELEVENLABS_BASE_URL}, as the SDKs do)
      * @param apiKey       sent as {@code xi-api-key}; without one every session fails at once, saying so
      * @param modelId      {@link #DEFAULT_MODEL} unless ElevenLabs names a newer one
      * @param languageCode ISO 639-1 or 639-3 ({@code es}); empty lets the service detect the language
@@ -80,16 +80,6 @@ public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToTex
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.sessionUri = sessionUri(realtimeUrl, modelId, languageCode);
-    }
-
-    /** The realtime URL for an ElevenLabs base URL, as the SDKs derive it: https becomes wss, http ws. */
-    public static URI realtimeUrlFor(URI baseUrl) {
-        String scheme = switch (String.valueOf(baseUrl.getScheme()).toLowerCase()) {
-            case "https" -> "wss";
-            case "http" -> "ws";
-            default -> throw new IllegalArgumentException("not an http(s) URL: " + baseUrl);
-        };
-        return URI.create(scheme + baseUrl.toString().substring(baseUrl.getScheme().length()));
     }
 
     /** The URL each session connects to, query included. */

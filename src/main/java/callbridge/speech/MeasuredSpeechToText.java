@@ -19,39 +19,35 @@ import java.util.Objects;
  */
 public final class MeasuredSpeechToText implements SpeechToText {
     private final SpeechToText service;
-    private final Duration silenceWindow;
     private final Clock clock;
     private final SpeechRequests requests;
     private final Histogram afterSpeech;
     private final Histogram afterDetection;
 
-    private MeasuredSpeechToText(SpeechToText service, MetricRegistry metrics, Duration silenceWindow, Clock clock) {
+    private MeasuredSpeechToText(SpeechToText service, MetricRegistry metrics, Clock clock) {
         this.service = Objects.requireNonNull(service, "service");
-        this.silenceWindow = Objects.requireNonNull(silenceWindow, "silenceWindow");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.requests = new SpeechRequests(metrics, "stt", "Speech-to-text requests",
                 "from sending a turn to its text or failure (retries included)");
         this.afterSpeech = metrics.histogram("callbridge_turn_end_to_stt_seconds",
-                "From the end of a turn's speech to its speech-to-text request, beyond the silence window that ends a turn.");
+                "From the end of a turn's speech to its speech-to-text request, beyond the pause that ended the turn.");
         this.afterDetection = metrics.histogram("callbridge_turn_detected_to_stt_seconds",
                 "From the frame that ended a turn to the turn's speech-to-text request.");
     }
 
-    /**
-     * @param silenceWindow the silence that ends a turn ({@code SILENCE_CHUNKS_TRIGGER})
-     * @param clock         the clock turns are stamped with
-     */
-    public static MeasuredSpeechToText wrap(SpeechToText service, MetricRegistry metrics, Duration silenceWindow, Clock clock) {
-        return new MeasuredSpeechToText(service, metrics, silenceWindow, clock);
+    /** @param clock the clock turns are stamped with */
+    public static MeasuredSpeechToText wrap(SpeechToText service, MetricRegistry metrics, Clock clock) {
+        return new MeasuredSpeechToText(service, metrics, clock);
     }
 
     @Override
     public String transcribe(Turn turn) throws SpeechException {
-        // Only a turn that silence ended waited for the window; one cut at its maximum length or by the
-        // stream's end did not. A wall clock that stepped back counts as no delay.
+        // Only a turn that a pause ended waited for it; one cut at its maximum length or by the stream's end
+        // did not. A wall clock that stepped back counts as no delay.
         Instant now = clock.instant();
-        if (turn.ending() == Turn.Ending.SILENCE && turn.speechEndedAt() != null) {
-            afterSpeech.observe(Duration.between(turn.speechEndedAt(), now).minus(silenceWindow));
+        boolean endedByAPause = turn.ending() != Turn.Ending.MAX_LENGTH && turn.ending() != Turn.Ending.STREAM_END;
+        if (endedByAPause && turn.speechEndedAt() != null) {
+            afterSpeech.observe(Duration.between(turn.speechEndedAt(), now).minus(turn.endSilence()));
         }
         if (turn.detectedAt() != null) {
             afterDetection.observe(Duration.between(turn.detectedAt(), now));

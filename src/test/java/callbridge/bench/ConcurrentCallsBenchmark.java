@@ -2,6 +2,7 @@ package callbridge.bench;
 
 import callbridge.testing.ClipRecognizer;
 import callbridge.testing.FakeElevenLabs;
+import callbridge.testing.FakeRealtimeStt;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.ServerProcess;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * collection (asked for with {@code jcmd}), before and during the calls: what each call really holds.
  * The callers run in this JVM on the same 2 cores, so the CPU figure is an upper bound.
  *
- * <p>Run: {@code ./run.sh bench -Dtest=ConcurrentCallsBenchmark}
+ * <p>Run: {@code ./run.sh bench -Dtest=ConcurrentCallsBenchmark}; with {@code -Dbench.realtime=true} the
+ * server also sends every call's audio to realtime speech-to-text (a stand-in in this JVM), which is the
+ * cost {@code STT_MODE=realtime} adds.
  */
 @Tag("benchmark")
 class ConcurrentCallsBenchmark {
@@ -40,11 +44,15 @@ class ConcurrentCallsBenchmark {
     private static final Duration WARM_UP = Duration.ofSeconds(8);
     private static final Duration WINDOW = Duration.ofSeconds(20);
 
+    private static final boolean REALTIME = Boolean.getBoolean("bench.realtime");
+
     @Test
     void hundredCallsStreaming(@TempDir Path workDir) throws Exception {
         try (FakeTwilioRest twilio = FakeTwilioRest.start();
              FakeElevenLabs elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, TestCallbridge::voiceFor);
-             ServerProcess server = ServerProcess.start(workDir, ServerProcess.environmentFor(twilio, elevenLabs, "bench"))) {
+             FakeRealtimeStt realtime = new FakeRealtimeStt().transcriber(FakeRealtimeStt.clipRecognizer())
+                     .partials(audio -> "");
+             ServerProcess server = ServerProcess.start(workDir, environment(twilio, elevenLabs, realtime))) {
             int port = server.awaitPort(Duration.ofSeconds(30));
             Thread.sleep(2_000); // benchmark over real time: the idle server settles before it is measured
             long idleRssKb = ProcessStats.residentKb(server.pid());
@@ -72,17 +80,26 @@ class ConcurrentCallsBenchmark {
                 calls.forEach(FakeTwilioCall::close);
 
                 double coreShare = (double) cpu / wall;
-                System.out.printf("BENCH %d concurrent calls streaming speech: server CPU %.1f%% of one core"
+                System.out.printf("BENCH %d concurrent calls streaming speech%s: server CPU %.1f%% of one core"
                                 + " (%.2f ms of CPU per call-second of audio); live heap after GC %d MB idle, %d MB with"
                                 + " the calls (%d KB per call); resident memory %d MB idle, %d MB with the calls;"
                                 + " %d turns transcribed%n",
-                        CALLS, 100 * coreShare, 1000 * coreShare / CALLS, idleHeapKb / 1024, busyHeapKb / 1024,
+                        CALLS, REALTIME ? " (STT_MODE=realtime)" : "", 100 * coreShare, 1000 * coreShare / CALLS, idleHeapKb / 1024, busyHeapKb / 1024,
                         (busyHeapKb - idleHeapKb) / CALLS, idleRssKb / 1024, busyRssKb / 1024,
-                        elevenLabs.sttRequests().size());
-                assertTrue(elevenLabs.sttRequests().size() >= CALLS, "every call was heard");
+                        elevenLabs.sttRequests().size() + realtime.commitsAnswered());
+                assertTrue(elevenLabs.sttRequests().size() + realtime.commitsAnswered() >= CALLS, "every call was heard");
                 assertEquals(List.of(), elevenLabs.problems());
             }
         }
+    }
+
+    private static Map<String, String> environment(FakeTwilioRest twilio, FakeElevenLabs elevenLabs, FakeRealtimeStt realtime) {
+        Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, "bench");
+        if (REALTIME) {
+            environment.put("STT_MODE", "realtime");
+            environment.put("STT_REALTIME_URL", realtime.url().toString());
+        }
+        return environment;
     }
 
     /** Speaks the clips in turn, each followed by a pause longer than the silence window, until hung up. */

@@ -32,6 +32,7 @@ final class FakeMediaStream implements MediaStream {
     final ByteArrayOutputStream audio = new ByteArrayOutputStream();
     final BlockingQueue<String> marks = new LinkedBlockingQueue<>();
     final CompletableFuture<CallEnd> closed = new CompletableFuture<>();
+    final java.util.concurrent.atomic.AtomicInteger clears = new java.util.concurrent.atomic.AtomicInteger();
     /** Completes when a restart of the call's stream replaced this one. */
     final CompletableFuture<Void> retired = new CompletableFuture<>();
     private final String id;
@@ -50,6 +51,12 @@ final class FakeMediaStream implements MediaStream {
     static CallSetup setup(ManualTime time, Duration talkTimeout) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
                 TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time));
+    }
+
+    /** Records in memory, turns taken as {@code turnTaking} says. */
+    static CallSetup setup(CallServices services, CallSetup.TurnTaking turnTaking) {
+        return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(), TurnDetector.Settings.withSilence(SILENCE_FRAMES)),
+                Duration.ofMinutes(5), services, CallRecords.inMemory(services.clock()), turnTaking);
     }
 
     /** As {@link #setup(ManualTime, Duration)}, with {@code services}, keeping records in {@code records}. */
@@ -75,6 +82,7 @@ final class FakeMediaStream implements MediaStream {
 
     @Override
     public void sendClear() {
+        clears.incrementAndGet();
     }
 
     @Override

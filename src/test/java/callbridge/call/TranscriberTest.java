@@ -68,6 +68,6 @@ class TranscriberTest {
 
     private static Turn turn(int number) {
         return new Turn(new byte[8_000], Duration.ofSeconds(number).minusMillis(200), Duration.ofSeconds(number),
-                Duration.ofSeconds(number).plusMillis(500), T0, T0, T0, Turn.Ending.SILENCE);
+                Duration.ofSeconds(number).plusMillis(500), T0, T0, T0, Turn.Ending.SILENCE, Duration.ZERO);
     }
 }

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 class UtteranceQueueTest {
     private static Utterance utterance(int number) {
         Instant t = Instant.EPOCH;
-        return new Utterance(number, "u" + number, Optional.empty(), Duration.ZERO, Duration.ZERO, t, t, t, t);
+        return new Utterance(number, "u" + number, Optional.empty(), Duration.ZERO, Duration.ZERO, t, t, t, t,
+                callbridge.audio.Turn.Ending.SILENCE, Duration.ZERO, Utterance.TranscribedBy.BATCH);
     }
 
     @Test

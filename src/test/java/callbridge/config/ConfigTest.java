@@ -152,6 +152,57 @@ class ConfigTest {
     }
 
     @Test
+    void turnTaking_defaultsAreThePrototypes() {
+        Config config = Config.fromSources(Map.of(), Map.of());
+        assertEquals(Config.TurnEnd.SILENCE, config.turns().turnEnd());
+        assertEquals(Config.SttMode.BATCH, config.elevenLabs().realtime().mode());
+        assertEquals("scribe_v2_realtime", config.elevenLabs().realtime().model());
+        assertEquals(java.net.URI.create("wss://api.elevenlabs.io"), config.elevenLabs().realtime().url());
+    }
+
+    @Test
+    void smartTurnEnd_readsItsPauses_inFramesRoundedUp() {
+        Config.Turns turns = Config.fromSources(Map.of("TURN_END", "smart", "TURN_END_FINISHED_MS", "510",
+                "TURN_END_UNSURE_MS", "1000"), Map.of()).turns();
+        assertEquals(Config.TurnEnd.SMART, turns.turnEnd());
+        assertEquals(26, turns.finishedFrames());
+        assertEquals(50, turns.unsureFrames());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "TURN_END=clever                                      | TURN_END",
+            "STT_MODE=streaming                                   | STT_MODE",
+            "TURN_END=smart,TURN_END_FINISHED_MS=1500             | TURN_END_FINISHED_MS (1500) <= TURN_END_UNSURE_MS (1200)",
+            "TURN_END=smart,SILENCE_MS=1000                       | <= the silence window (SILENCE_MS or SILENCE_CHUNKS_TRIGGER: 1000 ms)",
+            "TURN_END_FINISHED_MS=50                              | TURN_END_FINISHED_MS",
+            "STT_REALTIME_URL=https://api.elevenlabs.io           | STT_REALTIME_URL",
+    })
+    void turnTaking_badSettings_stopStartUp_namingThem(String settings, String named) {
+        Map<String, String> environment = new java.util.HashMap<>();
+        for (String pair : settings.split(",")) {
+            environment.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        ConfigException refused = assertThrows(ConfigException.class, () -> Config.fromSources(environment, Map.of()));
+        assertTrue(refused.getMessage().contains(named), refused.getMessage());
+    }
+
+    @Test
+    void smartTurnEnd_withAShortPrototypeWindow_isOnlyRefusedWhenChosen() {
+        assertEquals(50, Config.fromSources(Map.of("SILENCE_MS", "1000"), Map.of()).turns().silenceFrames());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "http://127.0.0.1:9000,           ws://127.0.0.1:9000",
+            "https://api.eu.residency.elevenlabs.io, wss://api.eu.residency.elevenlabs.io",
+    })
+    void realtimeUrl_followsTheElevenLabsBase(String base, String realtime) {
+        assertEquals(java.net.URI.create(realtime), Config.fromSources(Map.of("ELEVENLABS_BASE_URL", base), Map.of())
+                .elevenLabs().realtime().url());
+    }
+
+    @Test
     void silenceChunksTrigger_isFramesOf20Ms() {
         Config.Turns turns = Config.fromSources(Map.of("SILENCE_CHUNKS_TRIGGER", "25"), Map.of()).turns();
         assertEquals(25, turns.silenceFrames());

@@ -145,6 +145,8 @@ class MetricsEndpointTest {
     private static void everyFamilyIsNamedAndDocumented(PrometheusScrape scrape) {
         assertEquals(java.util.Set.of(
                 "callbridge_live_calls", "callbridge_calls_ended_total", "callbridge_turns_detected_total",
+                "callbridge_turns_ended_total", "callbridge_turns_transcribed_total", "callbridge_stt_realtime_failures_total",
+                "callbridge_barge_ins_total",
                 "callbridge_media_messages_received_total", "callbridge_media_messages_sent_total",
                 "callbridge_media_malformed_messages_total", "callbridge_inbound_frame_seconds",
                 "callbridge_turn_end_to_stt_seconds", "callbridge_turn_detected_to_stt_seconds", "callbridge_stt_request_seconds", "callbridge_stt_failures_total",

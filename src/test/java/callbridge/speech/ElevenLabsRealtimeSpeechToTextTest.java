@@ -163,9 +163,7 @@ class ElevenLabsRealtimeSpeechToTextTest {
     }
 
     @Test
-    void urls_fromTheBaseUrl_andRefusedWhenNotWebSocket() {
-        assertEquals(URI.create("wss://api.elevenlabs.io"), ElevenLabsRealtimeSpeechToText.realtimeUrlFor(URI.create("https://api.elevenlabs.io")));
-        assertEquals(URI.create("ws://127.0.0.1:9/x/"), ElevenLabsRealtimeSpeechToText.realtimeUrlFor(URI.create("http://127.0.0.1:9/x/")));
+    void sessionUrl_hasEveryQueryParameter_andIsRefusedWhenNotWebSocket() {
         assertEquals(URI.create("wss://api.elevenlabs.io/v1/speech-to-text/realtime?model_id=scribe_v2_realtime"
                         + "&audio_format=ulaw_8000&commit_strategy=manual&language_code=es"),
                 client(URI.create("wss://api.elevenlabs.io/"), "k", "scribe_v2_realtime", Optional.of("es")).sessionUri());

@@ -282,7 +282,7 @@ class ElevenLabsSpeechToTextTest {
     private static Turn turn(byte[] mulaw) {
         Instant now = Instant.now();
         Duration length = Duration.ofMillis(mulaw.length / 8);
-        return new Turn(mulaw, Duration.ZERO, Duration.ZERO, length, now.minus(length), now, now, Turn.Ending.SILENCE);
+        return new Turn(mulaw, Duration.ZERO, Duration.ZERO, length, now.minus(length), now, now, Turn.Ending.SILENCE, Duration.ZERO);
     }
 
     private static String transcribe(ElevenLabsSpeechToText client, Turn turn) {

@@ -40,7 +40,7 @@ class MeasuredSpeechTest {
 
     private static Turn turn(Instant speechEndedAt, Turn.Ending ending) {
         return new Turn(new byte[160], Duration.ZERO, Duration.ZERO, Duration.ofMillis(20), speechEndedAt,
-                speechEndedAt, speechEndedAt.plus(SILENCE), ending);
+                speechEndedAt, speechEndedAt.plus(SILENCE), ending, SILENCE);
     }
 
     private PrometheusScrape scrape() {
@@ -53,7 +53,7 @@ class MeasuredSpeechTest {
                         new SpeechException("slow", SpeechException.Kind.TIMEOUT, false, null),
                         new SpeechException("busy", SpeechException.Kind.RATE_LIMITED, true, null),
                         new IllegalStateException("bug")),
-                metrics, SILENCE, Clock.fixed(NOW, ZoneOffset.UTC));
+                metrics, Clock.fixed(NOW, ZoneOffset.UTC));
         Turn turn = turn(NOW.minus(SILENCE), Turn.Ending.SILENCE);
 
         assertEquals("hola", assertDoesNotThrow(stt, turn));
@@ -71,7 +71,7 @@ class MeasuredSpeechTest {
 
     @Test
     void speechToText_delayAfterSpeech_isWhatTheSilenceWindowDoesNotExplain() {
-        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b", "c", "d"), metrics, SILENCE, Clock.fixed(NOW, ZoneOffset.UTC));
+        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b", "c", "d"), metrics, Clock.fixed(NOW, ZoneOffset.UTC));
 
         assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).minusMillis(150), Turn.Ending.SILENCE)); // 150 ms late
         assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).plusMillis(40), Turn.Ending.SILENCE));   // frames came early: 0
@@ -85,7 +85,7 @@ class MeasuredSpeechTest {
 
     @Test
     void speechToText_delayAfterDetection_isTheServersOwnPart_forEveryTurn() {
-        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b"), metrics, SILENCE, Clock.fixed(NOW, ZoneOffset.UTC));
+        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b"), metrics, Clock.fixed(NOW, ZoneOffset.UTC));
 
         // The window ended 12 ms before the request, whenever its frames came; a turn cut at its maximum
         // length has no window but was detected all the same.

@@ -65,7 +65,8 @@ import java.util.function.Predicate;
  * or never answer the upgrade at all.
  */
 public final class FakeRealtimeStt implements AutoCloseable {
-    public static final String API_KEY = "test-realtime-key";
+    /** The same key as ElevenLabs' other APIs take: one account, one key. */
+    public static final String API_KEY = FakeElevenLabs.API_KEY;
     public static final String PATH = "/v1/speech-to-text/realtime";
     /** The model ids the service knows for this endpoint. */
     private static final Set<String> MODELS = Set.of("scribe_v2_realtime");
