@@ -4,6 +4,7 @@
 #   ./run.sh test       run the whole test suite
 #   ./run.sh bench      run the benchmarks (JUnit tests tagged "benchmark"), printing their measurements
 #   ./run.sh bench capacity   the capacity benchmark alone: server and emulate as processes, 250-2,000 calls
+#   ./run.sh bench turns      the turn-taking benchmark alone: reply gaps, cut sentences, barge-in, per policy
 #   ./run.sh help       these commands, then the jar's
 #   ./run.sh ARGS...    build if needed, then run the jar with ARGS (e.g. ./run.sh talk --to +34...)
 # It runs where you stand: relative paths in ARGS (--audio hola.wav, --script lines.txt), .env and the default
@@ -85,17 +86,17 @@ case "${1:-serve}" in
   bench)
     need_maven
     shift
-    if [ "${1:-}" = capacity ]; then
-      shift
-      set -- -Dtest=CapacityBenchmark "$@"
-    fi
+    case "${1:-}" in
+      capacity) shift; set -- -Dtest=CapacityBenchmark "$@" ;;
+      turns) shift; set -- -Dtest=TurnTakingBenchmark "$@" ;;
+    esac
     exec mvn -B -ntp -Dstyle.color=never -f "$POM" test -Dgroups=benchmark -Dtest.excludedGroups= "$@"
     ;;
   help | -h | --help)
     cat <<USAGE
 usage: ./run.sh [test | bench | help | serve | talk ... | emulate ...]
   ./run.sh test [-Dtest=NAME]   run the test suite (or the named tests)
-  ./run.sh bench [capacity]     run the benchmarks (or the capacity benchmark alone)
+  ./run.sh bench [capacity | turns]   run the benchmarks (or the capacity or turn-taking one alone)
   ./run.sh help                 this, then the commands of the jar, which run.sh builds when needed:
 USAGE
     build_if_stale
