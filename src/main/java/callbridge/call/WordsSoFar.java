@@ -31,10 +31,12 @@ final class WordsSoFar {
             // Spanish
             "y", "e", "o", "u", "ni", "pero", "aunque", "porque", "que", "el", "la", "los", "las", "un", "una",
             "unos", "unas", "del", "al", "mi", "mis", "tu", "tus", "su", "sus", "nuestro", "nuestra",
-            "eh", "em", "mm", "este", "osea",
+            "eh", "em", "mm", "osea",
+            // Titles and abbreviations whose full stop ends no sentence: "La reserva es para el Dr."
+            "dr", "dra", "sr", "sra", "srta", "ud", "uds", "dña",
             // English
             "and", "or", "but", "because", "the", "a", "an", "my", "your", "our", "their", "uh", "um", "er", "erm",
-            "hmm");
+            "hmm", "mr", "mrs", "ms", "st", "vs");
 
     /** Prepositions and subordinators that lead on, unless a transcriber closed the sentence after them. */
     static final Set<String> USUALLY_OPEN = Set.of(

@@ -235,7 +235,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 realtime(s));
         int silenceFrames = silenceFrames(s);
         TurnEnd turnEnd = s.oneOf("TURN_END", TurnEnd.SILENCE, byName(TurnEnd.values()));
-        int finishedFrames = Math.ceilDiv(s.integer("TURN_END_FINISHED_MS", 600, 100, 60_000), CHUNK_MILLIS);
+        int finishedFrames = Math.ceilDiv(s.integer("TURN_END_FINISHED_MS", 400, 100, 60_000), CHUNK_MILLIS);
         int unsureFrames = Math.ceilDiv(s.integer("TURN_END_UNSURE_MS", 1_200, 100, 60_000), CHUNK_MILLIS);
         if (turnEnd == TurnEnd.SMART && (finishedFrames > unsureFrames || unsureFrames > silenceFrames)) {
             throw new ConfigException("TURN_END=smart needs TURN_END_FINISHED_MS (" + finishedFrames * CHUNK_MILLIS

@@ -59,12 +59,12 @@ class RealtimeTurnsFlowTest {
             CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", sid, "first", "true",
                     "timeout", "20"));
             call.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
-            call.silence(Duration.ofMillis(1_500)); // past the 600 ms pause, well short of the 2.8 s window
+            call.silence(Duration.ofMillis(1_500)); // past the 400 ms pause, well short of the 2.8 s window
             JsonNode answer = JSON.readTree(reply.get(WAIT.toSeconds(), TimeUnit.SECONDS).body());
             assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), answer.path("response").asText(), answer.toString());
             JsonNode utterance = answer.path("utterance");
             assertEquals("finished_words", utterance.path("turn_end").asText(), answer.toString());
-            assertEquals(600, utterance.path("turn_end_silence_ms").asLong(), answer.toString());
+            assertEquals(400, utterance.path("turn_end_silence_ms").asLong(), answer.toString());
             assertEquals("realtime", utterance.path("transcribed_by").asText(), answer.toString());
         }
         assertEquals(List.of(), realtime.problems(), "the client sent only what the service takes");

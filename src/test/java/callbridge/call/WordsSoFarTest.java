@@ -29,6 +29,9 @@ class WordsSoFarTest {
             "Sí, eh                                      | UNFINISHED",
             "I'd like the                                | UNFINISHED",
             "I'd like, um.                               | UNFINISHED",
+            "La reserva es para el Dr.                   | UNFINISHED",
+            "The reservation is for Mr.                  | UNFINISHED",
+            "Vivo en el este.                            | FINISHED",
             "Yes, but                                    | UNFINISHED",
             // a full stop or exclamation mark after any other word
             "Para dos personas.                          | FINISHED",
