@@ -131,6 +131,10 @@ final class MediaStreamListener implements WebSocketListener {
         refused = true;
         LOG.log(Level.INFO, "{0}: {1}; closing with 1008", who(connection), why);
         if (session != null) {
+            // The close is decided here, on the frame that broke the limit, not when the call's end gets to
+            // it: what the peer goes on sending meanwhile is then discarded as RFC 6455 7.1.2 allows, where
+            // it would otherwise run into the frame budget and fail the connection before our close is out.
+            connection.close(CloseCodes.POLICY_VIOLATION, why);
             endCall(CallEnd.streamRefused(why));
         } else {
             // Not a call yet: no closing handshake to hold its connection for (see WebSocketConnection#closeNow).
