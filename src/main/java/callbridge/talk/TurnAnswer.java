@@ -26,10 +26,15 @@ sealed interface TurnAnswer {
     }
 
     /**
-     * Our line as the server played it: when its first audio went out and when Twilio said it had played, and
-     * with {@code interrupt_after_ms} when the agent's speech it cut into began. Server times, as above.
+     * Our line as the server played it: when its first audio went out and when Twilio said it had played, how
+     * its playback ended ({@code played}, {@code interrupted}...), and with {@code interrupt_after_ms} when the
+     * agent's speech it cut into began. Server times, as above.
      */
-    record OurSpeech(Optional<Instant> startedAt, Optional<Instant> endedAt, Optional<Instant> cutIntoSpeechStartedAt) {
+    record OurSpeech(Optional<Instant> startedAt, Optional<Instant> endedAt, String outcome, Optional<Instant> cutIntoSpeechStartedAt) {
+        /** The server's barge-in ({@code BARGE_IN=true}) stopped it: the far end talked over it. */
+        boolean stoppedByBargeIn() {
+            return outcome.equals("interrupted");
+        }
     }
 
     /**
@@ -103,7 +108,7 @@ sealed interface TurnAnswer {
 
     private static OurSpeech ours(JsonNode answer) {
         JsonNode playback = answer.path("playback");
-        return new OurSpeech(instant(playback, "started_at"), instant(playback, "ended_at"),
+        return new OurSpeech(instant(playback, "started_at"), instant(playback, "ended_at"), playback.path("outcome").asText(""),
                 instant(answer.path("cut_in"), "far_end_speech_started_at"));
     }
 

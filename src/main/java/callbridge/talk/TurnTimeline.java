@@ -74,9 +74,15 @@ final class TurnTimeline {
                         Optional.empty())
                 : new Timings(between(stoppedBeforeUs, ourStart), cue.plannedGap().map(Duration::toMillis), Optional.empty(),
                         Optional.empty(), Optional.empty());
-        boolean said = ours.isPresent() || cue.cutInAfter().isEmpty();
-        turns.add(new Turn(Speaker.USER, text, now, Optional.empty(),
-                said ? Optional.empty() : Optional.of("not said: the agent did not speak, so there was nothing to cut into"), timings));
+        Optional<String> problem = Optional.empty();
+        if (cue.cutInAfter().isPresent() && ours.isEmpty()) {
+            problem = Optional.of("not said: the agent did not speak, so there was nothing to cut into");
+        } else if (cue.cutInAfter().isPresent() && ours.get().stoppedByBargeIn()) {
+            // The agent was already talking, so the server's barge-in took our deliberate cut-in for the agent
+            // talking over us, and stopped it.
+            problem = Optional.of("cut short by the server's barge-in (BARGE_IN=true): run the server without it to interrupt");
+        }
+        turns.add(new Turn(Speaker.USER, text, now, Optional.empty(), problem, timings));
         if (answer instanceof TurnAnswer.Heard heard) {
             turns.add(agent(heard.reply(), now, heard.latencyMillis(), Optional.empty()));
         }

@@ -50,6 +50,14 @@ class TurnTimelineTest {
     }
 
     @Test
+    void cutInStoppedByTheServersBargeIn_saysSo() {
+        TurnAnswer.OurSpeech stopped = new TurnAnswer.OurSpeech(Optional.of(at(800)), Optional.empty(), "interrupted", Optional.of(at(0)));
+        List<Turn> turns = new TurnTimeline().line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
+                new TurnAnswer.CallEnded("hung up", List.of(), Optional.of(stopped)), NOW);
+        assertEquals(true, turns.get(0).error().orElseThrow().contains("BARGE_IN=true"), turns.toString());
+    }
+
+    @Test
     void anOldServer_withoutTimes_givesNoMeasures_butEveryTurn() {
         TurnTimeline timeline = new TurnTimeline();
         List<Turn> turns = timeline.line("Hola", GenerateClient.LineCue.AT_ONCE, heard(List.of(TurnAnswer.Spoken.of("Eh")),
@@ -67,7 +75,8 @@ class TurnTimelineTest {
     }
 
     private static TurnAnswer.OurSpeech ours(long fromMs, long toMs, Long cutIntoMs) {
-        return new TurnAnswer.OurSpeech(Optional.of(at(fromMs)), Optional.of(at(toMs)), Optional.ofNullable(cutIntoMs).map(TurnTimelineTest::at));
+        return new TurnAnswer.OurSpeech(Optional.of(at(fromMs)), Optional.of(at(toMs)), "played",
+                Optional.ofNullable(cutIntoMs).map(TurnTimelineTest::at));
     }
 
     private static Instant at(long ms) {
