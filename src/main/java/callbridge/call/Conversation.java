@@ -105,14 +105,13 @@ public final class Conversation {
             }
         }
         UtteranceQueue.Next next = session.utterances().takeAnswer(cut, deadline.remaining(), clientGone);
-        Optional<TurnResult.CutIn> cutInto = cutIn;
         return switch (next) {
             case UtteranceQueue.NothingYet nothing ->
                     clientGone.isDone() ? new TurnResult.ClientGone() : new TurnResult.NothingHeard();
             case UtteranceQueue.Heard heard -> new TurnResult.Heard(session.callSid(), heard.utterance(),
-                    heard.heardBefore(), playback, session.takeDigits(), cutInto);
+                    heard.heardBefore(), playback, session.takeDigits(), cutIn);
             case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), ended.end(),
-                    ended.heardBefore(), playback, session.takeDigits(), cutInto);
+                    ended.heardBefore(), playback, session.takeDigits(), cutIn);
         };
     }
 

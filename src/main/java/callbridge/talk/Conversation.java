@@ -111,29 +111,38 @@ final class Conversation {
                 case UserSide.Say say -> {
                     saidLastLine = say.last();
                     // Known before the line is said: a request whose answer is to be cut into must return once played.
-                    Optional<Duration> cutNext = turn == setup.maxTurns() ? Optional.empty() : pacing.cutIntoAnswer(say, user.nextCutsIn());
-                    GenerateClient.LineCue cue = cutIn.map(GenerateClient.LineCue::cutIn)
-                            .orElseGet(() -> pacing.reply(timeline.agentStoppedAt()));
-                    GenerateClient.LineCue asked = cutNext.isPresent() ? cue.answeredOncePlayed() : cue;
-                    // Shown as it is said; logged once the answer has timed it.
-                    setup.console().said(log.label(), new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(),
-                            setup.clock().instant(), Optional.empty(), Optional.empty()));
-                    TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text(), asked));
-                    for (ConversationLog.Turn said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
-                        if (said.speaker() == ConversationLog.Speaker.USER) {
-                            log.add(said);
-                            setup.console().timed(log.label(), said);
-                        } else {
-                            record(said);
-                        }
-                    }
-                    hear(user, answer);
+                    Optional<Duration> cutNext = turn == setup.maxTurns() ? Optional.empty()
+                            : pacing.cutIntoAnswer(say, user.nextCutsIn());
+                    say(user, sid, answerBy, say, cutIn, cutNext);
                     cutIn = cutNext;
                 }
             }
         }
         return saidLastLine ? new Ending(Outcome.USER_DONE, "the user's last line was answered")
                 : new Ending(Outcome.MAX_TURNS, setup.maxTurns() + " user turn(s), the --max-turns limit");
+    }
+
+    /**
+     * Says one line: after a human gap once the agent stopped, or {@code cutIn} into its speech; answered once
+     * played when the next line is to cut into the agent's answer ({@code cutNext}). The line is shown as it
+     * is said, and logged with what the agent said around it once the answer has timed them all.
+     */
+    private void say(UserSide user, String sid, Instant answerBy, UserSide.Say say, Optional<Duration> cutIn,
+                     Optional<Duration> cutNext) throws Stop, IOException, InterruptedException {
+        GenerateClient.LineCue cue = cutIn.map(GenerateClient.LineCue::cutIn).orElseGet(() -> pacing.reply(timeline.agentStoppedAt()));
+        GenerateClient.LineCue asked = cutNext.isPresent() ? cue.answeredOncePlayed() : cue;
+        setup.console().said(log.label(), new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(),
+                setup.clock().instant(), Optional.empty(), Optional.empty()));
+        TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text(), asked));
+        for (ConversationLog.Turn said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
+            if (said.speaker() == ConversationLog.Speaker.USER) {
+                log.add(said);
+                setup.console().timed(log.label(), said);
+            } else {
+                record(said);
+            }
+        }
+        hear(user, answer);
     }
 
     /**
