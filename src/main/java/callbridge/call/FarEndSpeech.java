@@ -10,10 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * When the far end is speaking, as the call's turn detection sees it: the onset of its turn in progress and
- * its latest speech frame, for speech of ours that is meant to cut into it ({@code /generate} with
+ * whether it is speaking now, for speech of ours that is meant to cut into it ({@code /generate} with
  * {@code interrupt_after_ms}). The call's audio thread reports each payload; a waiter is woken when a turn
- * starts or ends, when speech resumes after a pause, when the call ends or when its client leaves, and
- * otherwise sleeps until the moment it waits for: nothing here polls.
+ * starts or ends, when the far end starts or stops speaking, when the call ends or when its client leaves,
+ * and otherwise sleeps until the moment it waits for: nothing here polls.
  */
 final class FarEndSpeech {
     /**
@@ -26,13 +26,18 @@ final class FarEndSpeech {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /** The audio thread's own view of the last payload, to report changes only. */
+    /**
+     * The audio thread's own view, in plain fields it alone touches: each payload is compared with it, and
+     * the lock is taken only when what waiters see changes (a few times a second at most, never per frame).
+     */
     private boolean wasInTurn;
     private int lastSpeechFrames;
+    private Instant lastSpeechFrameAt;
+    private boolean wasSpeaking;
     /** When the far end's turn in progress began (its first speech frame arrived); null between turns. Guarded by lock. */
     private Instant turnStartedAt;
-    /** When its latest speech frame arrived, in this turn; guarded by lock. */
-    private Instant lastSpeechAt;
+    /** The far end is in a turn and spoke within {@link #STILL_SPEAKING}, as of the last payload; guarded by lock. */
+    private boolean speaking;
     private boolean callEnded;
 
     FarEndSpeech(Clock clock) {
@@ -41,33 +46,33 @@ final class FarEndSpeech {
 
     /**
      * After each payload of the far end's audio: whether it is in a turn, and how many speech frames that
-     * turn holds. Takes the lock only when something changed: a turn began or ended, or a speech frame came.
+     * turn holds. Frames come every 20 ms, so a pause past {@link #STILL_SPEAKING} is seen within a frame.
      */
     void heard(boolean inTurn, int speechFramesInTurn, Instant at) {
         // A turn cut at its maximum length and a new one begun within one payload: the count starts again.
         boolean turnBegan = inTurn && (!wasInTurn || speechFramesInTurn < lastSpeechFrames);
         boolean turnEnded = !inTurn && wasInTurn;
-        boolean newSpeech = inTurn && speechFramesInTurn != lastSpeechFrames;
+        if (inTurn && speechFramesInTurn != lastSpeechFrames) {
+            lastSpeechFrameAt = at;
+        }
+        boolean nowSpeaking = inTurn && lastSpeechFrameAt != null
+                && Duration.between(lastSpeechFrameAt, at).compareTo(STILL_SPEAKING) <= 0;
+        boolean speakingChanged = nowSpeaking != wasSpeaking;
         wasInTurn = inTurn;
         lastSpeechFrames = inTurn ? speechFramesInTurn : 0;
-        if (!turnBegan && !turnEnded && !newSpeech) {
+        wasSpeaking = nowSpeaking;
+        if (!turnBegan && !turnEnded && !speakingChanged) {
             return;
         }
         lock.lock();
         try {
-            boolean resumed = newSpeech && lastSpeechAt != null && Duration.between(lastSpeechAt, at).compareTo(STILL_SPEAKING) > 0;
             if (turnBegan) {
                 turnStartedAt = at;
             } else if (turnEnded) {
                 turnStartedAt = null;
-                lastSpeechAt = null;
             }
-            if (newSpeech) {
-                lastSpeechAt = at;
-            }
-            if (turnBegan || turnEnded || resumed) {
-                changed.signalAll();
-            }
+            speaking = nowSpeaking;
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -106,7 +111,7 @@ final class FarEndSpeech {
                     Instant longEnoughAt = turnStartedAt.plus(length);
                     if (now.isBefore(longEnoughAt)) {
                         wakeAt = longEnoughAt.isBefore(giveUpAt) ? longEnoughAt : giveUpAt;
-                    } else if (Duration.between(lastSpeechAt, now).compareTo(STILL_SPEAKING) <= 0) {
+                    } else if (speaking) {
                         return Optional.of(turnStartedAt);
                     }
                 }
