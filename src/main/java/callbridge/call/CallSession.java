@@ -64,6 +64,8 @@ public final class CallSession {
     private int streamRestarts;
     /** The far end is in a turn, as of the last audio; for {@link #state()}. */
     private volatile boolean farEndSpeaking;
+    /** The far end's turns and speech as they come, for a /generate that cuts into its speech. */
+    private final FarEndSpeech farEndSpeech;
     private final AtomicInteger turnsDetected = new AtomicInteger();
     private final AtomicBoolean ended = new AtomicBoolean();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
@@ -101,6 +103,7 @@ public final class CallSession {
                     records.sessionDone(journal);
                 }, metrics);
         this.digits = new Digits(callSid);
+        this.farEndSpeech = new FarEndSpeech(clock);
     }
 
     public String callSid() {
@@ -208,6 +211,7 @@ public final class CallSession {
             if (inTurn != farEndSpeaking) { // written on a change only: a volatile write each frame is a fence each frame
                 farEndSpeaking = inTurn;
             }
+            farEndSpeech.heard(inTurn, segmenter.speechFramesInTurn(), now);
         } finally {
             audioLock.unlock();
         }
@@ -224,6 +228,11 @@ public final class CallSession {
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "call {0}: barge-in clear not sent: {1}", callSid, e.getMessage());
         }
+    }
+
+    /** When the far end speaks, for speech of ours cued to its onset. */
+    FarEndSpeech farEndSpeech() {
+        return farEndSpeech;
     }
 
     /** What the far end heard of the speech that ended with {@code mark}, if it talked over it; handed out once. */
@@ -321,6 +330,7 @@ public final class CallSession {
         // instead of registering a mark after endAll that nobody would ever complete.
         stream.close(reason);
         playback.endAll();
+        farEndSpeech.close();
         records.sessionEnded(journal, reason);
         transcriber.finish(reason);
         metrics.callEnded(reason);

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeoutException;
  * is spoken into the call and, once the stream has played it, the far end's next utterance is awaited;
  * without, only the next utterance is awaited. Utterances that began before our speech are not answers
  * to it: they come along as {@code heardBefore}.
+ *
+ * <p>A driver may cue the input ({@link SpeechCue}): spoken at a time it chose, for a human gap after the far
+ * end stops, or cut into the far end's speech once that has gone on for a while, to interrupt it. It may
+ * also ask for the answer as soon as its speech has played ({@code answer=played}), so that its next
+ * request can be the one that cuts into the far end's reply.
  */
 public final class Conversation {
     /** The stream echoes a mark when playback reaches it; past the audio's length plus this, we stop waiting. */
@@ -49,7 +54,8 @@ public final class Conversation {
         if (found.isEmpty()) {
             // Ended long enough ago that its session was let go: nothing is left to hand out but the reason.
             return calls.endedEarlier(request.sid())
-                    .<TurnResult>map(end -> new TurnResult.CallEnded(request.sid(), end, List.of(), Optional.empty(), List.of()))
+                    .<TurnResult>map(end -> new TurnResult.CallEnded(request.sid(), end, List.of(), Optional.empty(), List.of(),
+                            Optional.empty()))
                     .orElseGet(TurnResult.NoSuchCall::new);
         }
         CallSession session = found.get();
@@ -69,27 +75,84 @@ public final class Conversation {
                             CompletableFuture<?> clientGone) throws InterruptedException {
         request.talkTimeout().ifPresent(session::setTalkTimeout);
         Optional<PlaybackReport> playback = Optional.empty();
+        Optional<TurnResult.CutIn> cutIn = Optional.empty();
         Instant cut = Instant.MIN; // without speech of ours, any utterance answers
         if (request.input().isPresent()) {
-            cut = clock.instant();
-            try {
-                playback = Optional.of(play(session, request.input().get(), clientGone));
-            } catch (SpeechException e) {
-                LOG.log(Level.WARNING, "call {0}: our speech not played, text-to-speech failed: {1}", session.callSid(), e.getMessage());
-                return new TurnResult.SpeechFailed(e.getMessage(), session.utterances().drain());
+            Cued cued = awaitCue(session, request.cue(), deadline, clientGone);
+            if (clientGone.isDone()) {
+                return new TurnResult.ClientGone();
             }
-            cut = playback.get().startedAt().orElse(cut);
-            deadline = Deadline.after(request.timeout(), clock);
+            if (!cued.speak()) {
+                if (!session.hasEnded()) {
+                    // No far-end speech to cut into within the timeout: nothing heard, and nothing said.
+                    return new TurnResult.NothingHeard();
+                }
+                cut = Instant.MAX; // the call ended first: only what is left to hand out, no answer
+            } else {
+                cutIn = cued.cutIn();
+                cut = clock.instant();
+                try {
+                    playback = Optional.of(play(session, request.input().get(), clientGone));
+                } catch (SpeechException e) {
+                    LOG.log(Level.WARNING, "call {0}: our speech not played, text-to-speech failed: {1}", session.callSid(), e.getMessage());
+                    return new TurnResult.SpeechFailed(e.getMessage(), session.utterances().drain());
+                }
+                cut = playback.get().startedAt().orElse(cut);
+                if (request.answerOncePlayed() && !clientGone.isDone()) {
+                    return new TurnResult.Played(session.callSid(), playback.get(), cutIn);
+                }
+                deadline = Deadline.after(request.timeout(), clock);
+            }
         }
         UtteranceQueue.Next next = session.utterances().takeAnswer(cut, deadline.remaining(), clientGone);
         return switch (next) {
             case UtteranceQueue.NothingYet nothing ->
                     clientGone.isDone() ? new TurnResult.ClientGone() : new TurnResult.NothingHeard();
             case UtteranceQueue.Heard heard -> new TurnResult.Heard(session.callSid(), heard.utterance(),
-                    heard.heardBefore(), playback, session.takeDigits());
+                    heard.heardBefore(), playback, session.takeDigits(), cutIn);
             case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), ended.end(),
-                    ended.heardBefore(), playback, session.takeDigits());
+                    ended.heardBefore(), playback, session.takeDigits(), cutIn);
         };
+    }
+
+    /** Whether the input is to be spoken now, and the far-end speech it cuts into, if it was cued to one. */
+    private record Cued(boolean speak, Optional<TurnResult.CutIn> cutIn) {
+    }
+
+    /**
+     * Waits for the moment the input was cued to, within the turn's timeout. A wait for a time
+     * ({@code reply_at}) ends at the deadline at the latest and then speaks; a wait for the far end's speech
+     * ({@code interrupt_after_ms}) that sees none does not speak: cutting into silence is not what was asked.
+     */
+    private Cued awaitCue(CallSession session, SpeechCue cue, Deadline deadline, CompletableFuture<?> clientGone)
+            throws InterruptedException {
+        return switch (cue) {
+            case SpeechCue.Now now -> new Cued(true, Optional.empty());
+            case SpeechCue.At at -> {
+                pauseUntil(at.instant(), deadline, clientGone);
+                yield new Cued(true, Optional.empty());
+            }
+            case SpeechCue.IntoFarEndSpeech into -> {
+                Optional<Instant> onset = session.farEndSpeech().awaitTurnLasting(into.after(), deadline.remaining(), clientGone);
+                yield new Cued(onset.isPresent(), onset.map(TurnResult.CutIn::new));
+            }
+        };
+    }
+
+    /** Waits until {@code instant} (or the deadline, if sooner); a client that leaves ends the wait at once. */
+    private void pauseUntil(Instant instant, Deadline deadline, CompletableFuture<?> clientGone) throws InterruptedException {
+        Duration untilThen = Duration.between(clock.instant(), instant);
+        Duration wait = untilThen.compareTo(deadline.remaining()) < 0 ? untilThen : deadline.remaining();
+        if (wait.isNegative() || wait.isZero()) {
+            return; // already past: the driver was slower than the gap it asked for
+        }
+        try {
+            clientGone.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // the moment has come
+        } catch (ExecutionException e) {
+            // a departure that failed is still a departure: the caller sees clientGone done
+        }
     }
 
     /** Speaks, then waits for the stream to echo the mark (or the call to end, or the client to leave). */

@@ -1,6 +1,8 @@
 package callbridge.call;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,12 +14,24 @@ import java.util.Optional;
  * @param input       text to speak into the call before waiting
  * @param timeout     how long to wait for the call and then for an utterance
  * @param talkTimeout new idle timeout for the call, if given
+ * @param cue         when the input is spoken ({@code reply_at}, {@code interrupt_after_ms}); {@link SpeechCue.Now} without input
+ * @param answerOncePlayed answer as soon as the input has played ({@code answer=played}), without waiting for the far end
  */
-public record GenerateRequest(String sid, boolean first, Optional<String> input, Duration timeout, Optional<Duration> talkTimeout) {
+public record GenerateRequest(String sid, boolean first, Optional<String> input, Duration timeout, Optional<Duration> talkTimeout,
+                              SpeechCue cue, boolean answerOncePlayed) {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final int MAX_TIMEOUT_SECONDS = 600;
     static final int MAX_TALK_TIMEOUT_SECONDS = 86_400;
     static final int MAX_INPUT_CHARS = 5_000;
+    /** A cut-in a minute into the far end's speech is no longer an interruption; and the wait stays bounded. */
+    static final int MAX_INTERRUPT_AFTER_MS = 60_000;
+    /** An ISO-8601 instant is about 30 characters; anything much longer is not one, and is not echoed whole. */
+    private static final int MAX_INSTANT_CHARS = 64;
+
+    /** The prototype's request: input spoken at once, the answer awaited. */
+    public GenerateRequest(String sid, boolean first, Optional<String> input, Duration timeout, Optional<Duration> talkTimeout) {
+        this(sid, first, input, timeout, talkTimeout, new SpeechCue.Now(), false);
+    }
 
     /** A parameter with a value we cannot use; the message names it. */
     public static final class BadParameter extends Exception {
@@ -47,7 +61,68 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         }
         Duration timeout = seconds(query, "timeout", 0, MAX_TIMEOUT_SECONDS).orElse(DEFAULT_TIMEOUT);
         Optional<Duration> talkTimeout = seconds(query, "talk_timeout", 1, MAX_TALK_TIMEOUT_SECONDS);
-        return new GenerateRequest(sid, first, input, timeout, talkTimeout);
+        SpeechCue cue = cue(query);
+        boolean answerOncePlayed = answerOncePlayed(query);
+        if (input.isEmpty() && (!(cue instanceof SpeechCue.Now) || answerOncePlayed)) {
+            throw new BadParameter("reply_at, interrupt_after_ms and answer=played say when and how to speak input: they need input");
+        }
+        return new GenerateRequest(sid, first, input, timeout, talkTimeout, cue, answerOncePlayed);
+    }
+
+    /** {@code reply_at} or {@code interrupt_after_ms}: one moment to speak at, so not both. */
+    private static SpeechCue cue(Map<String, String> query) throws BadParameter {
+        String replyAt = query.get("reply_at");
+        String interruptAfter = query.get("interrupt_after_ms");
+        if (replyAt != null && interruptAfter != null) {
+            throw new BadParameter("reply_at and interrupt_after_ms each say when to speak: give one of them");
+        }
+        if (replyAt != null) {
+            return new SpeechCue.At(instant("reply_at", replyAt));
+        }
+        if (interruptAfter != null) {
+            return new SpeechCue.IntoFarEndSpeech(Duration.ofMillis(millis("interrupt_after_ms", interruptAfter, MAX_INTERRUPT_AFTER_MS)));
+        }
+        return new SpeechCue.Now();
+    }
+
+    /** {@code answer=utterance} (the default: the far end's next utterance) or {@code answer=played}. */
+    private static boolean answerOncePlayed(Map<String, String> query) throws BadParameter {
+        String value = query.getOrDefault("answer", "utterance");
+        return switch (value.strip()) {
+            case "utterance", "" -> false;
+            case "played" -> true;
+            default -> throw new BadParameter("answer must be utterance or played, got '" + shorten(value) + "'");
+        };
+    }
+
+    /** An ISO-8601 instant ({@code 2026-01-01T12:00:00.250Z}), as the server's answers write them. */
+    private static Instant instant(String name, String value) throws BadParameter {
+        if (value.length() <= MAX_INSTANT_CHARS) {
+            try {
+                return Instant.parse(value.strip());
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        throw new BadParameter(name + " must be an instant on the server's clock, as its answers write them "
+                + "(2026-01-01T12:00:00.250Z), got '" + shorten(value) + "'");
+    }
+
+    /** Whole milliseconds from 0 to {@code max}. */
+    private static long millis(String name, String value, int max) throws BadParameter {
+        try {
+            long millis = Long.parseLong(value.strip());
+            if (millis >= 0 && millis <= max) {
+                return millis;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadParameter(name + " must be whole milliseconds from 0 to " + max + ", got '" + shorten(value) + "'");
+    }
+
+    private static String shorten(String value) {
+        return value.length() <= MAX_INSTANT_CHARS ? value : value.substring(0, MAX_INSTANT_CHARS) + "...";
     }
 
     private static boolean bool(Map<String, String> query, String name) throws BadParameter {

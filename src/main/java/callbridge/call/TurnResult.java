@@ -1,5 +1,6 @@
 package callbridge.call;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,14 +12,30 @@ public sealed interface TurnResult {
      * @param heardBefore utterances heard while nobody was asking, before this one
      * @param playback    what became of our speech, when the turn had some
      * @param dtmf        digits pressed since the last answer
+     * @param cutIn       when our speech was cued into the far end's speech ({@code interrupt_after_ms})
      */
     record Heard(String callSid, Utterance utterance, List<Utterance> heardBefore, Optional<PlaybackReport> playback,
-                 List<String> dtmf) implements TurnResult {
+                 List<String> dtmf, Optional<CutIn> cutIn) implements TurnResult {
     }
 
     /** The call has ended; {@code heardBefore} holds whatever was heard and not yet handed out. */
     record CallEnded(String callSid, CallEnd end, List<Utterance> heardBefore, Optional<PlaybackReport> playback,
-                     List<String> dtmf) implements TurnResult {
+                     List<String> dtmf, Optional<CutIn> cutIn) implements TurnResult {
+    }
+
+    /**
+     * Our speech has played and the driver asked for no more ({@code answer=played}); whatever the far end
+     * said meanwhile stays queued for the next answer.
+     */
+    record Played(String callSid, PlaybackReport playback, Optional<CutIn> cutIn) implements TurnResult {
+    }
+
+    /**
+     * Our speech was cued to cut into the far end's speech.
+     *
+     * @param farEndSpeechStartedAt when the far end's turn we spoke into began (its first speech frame arrived)
+     */
+    record CutIn(Instant farEndSpeechStartedAt) {
     }
 
     /** Nothing was heard within the timeout; whatever was heard earlier waits for the next answer. */

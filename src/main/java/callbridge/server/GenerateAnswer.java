@@ -18,7 +18,7 @@ import java.util.Optional;
  * meaning: the utterance, or {@value #CALL_ENDED} once the call has ended, whatever ended it (the
  * prototype's drivers stop on exactly that text). Everything else is added alongside:
  * <pre>
- * {"response": "...", "kind": "utterance" | "transcription_failed" | "call_ended",
+ * {"response": "...", "kind": "utterance" | "transcription_failed" | "call_ended" | "played",
  *  "call_sid": "CA...", "error": "..." (transcription_failed only),
  *  "reason": "hung up" | "stream closed" | "stream refused" | "talk timeout" | "shutdown",
  *  "detail": "talk timeout: no speech and no /generate for 50 s"   (call_ended only),
@@ -27,9 +27,12 @@ import java.util.Optional;
  *                | stream_end), "turn_end_silence_ms", "transcribed_by" (realtime | batch | none)},
  *  "heard_before": [{"number", "text", "error"?, ...}],   utterances heard while nobody was asking
  *  "dtmf": ["1", "2"],   digits the far end pressed since the last answer
- *  "playback": {"mark", "audio_ms", "outcome", "ended_at", "played_ms" and "played_text" (interrupted only)},
+ *  "playback": {"mark", "audio_ms", "outcome", "started_at", "ended_at", "played_ms" and "played_text" (interrupted only)},
+ *  "cut_in": {"far_end_speech_started_at", "into_speech_ms"}   (interrupt_after_ms only),
  *  "response_latency_ms": far end's speech start minus our playback end}
  * </pre>
+ * {@code kind: "played"} ({@code answer=played}) has an empty {@code response}, {@code playback}, and empty
+ * {@code heard_before} and {@code dtmf}: what the far end said or pressed meanwhile waits for the next answer.
  */
 final class GenerateAnswer {
     /** The prototype's answer for a call that is over, on a stop, a talk timeout or a shutdown alike. */
@@ -47,7 +50,8 @@ final class GenerateAnswer {
         answer.set("utterance", describe(utterance));
         heard.playback().flatMap(PlaybackReport::playedAt).ifPresent(playedAt ->
                 answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
-        return common(answer, heard.callSid(), heard.heardBefore(), heard.playback(), heard.dtmf());
+        return cutIn(common(answer, heard.callSid(), heard.heardBefore(), heard.playback(), heard.dtmf()),
+                heard.cutIn(), heard.playback());
     }
 
     static ObjectNode ended(TurnResult.CallEnded ended) {
@@ -56,7 +60,27 @@ final class GenerateAnswer {
         answer.put("kind", "call_ended");
         answer.put("reason", ended.end().reason().word());
         answer.put("detail", ended.end().detail());
-        return common(answer, ended.callSid(), ended.heardBefore(), ended.playback(), ended.dtmf());
+        return cutIn(common(answer, ended.callSid(), ended.heardBefore(), ended.playback(), ended.dtmf()),
+                ended.cutIn(), ended.playback());
+    }
+
+    static ObjectNode played(TurnResult.Played played) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        answer.put("response", "");
+        answer.put("kind", "played");
+        return cutIn(common(answer, played.callSid(), List.of(), Optional.of(played.playback()), List.of()),
+                played.cutIn(), Optional.of(played.playback()));
+    }
+
+    /** Where our speech went into the far end's: its onset, and how far into it our first audio went out. */
+    private static ObjectNode cutIn(ObjectNode answer, Optional<TurnResult.CutIn> cutIn, Optional<PlaybackReport> playback) {
+        cutIn.ifPresent(into -> {
+            ObjectNode node = answer.putObject("cut_in");
+            putInstant(node, "far_end_speech_started_at", into.farEndSpeechStartedAt());
+            playback.flatMap(PlaybackReport::startedAt).ifPresent(ours ->
+                    node.put("into_speech_ms", Duration.between(into.farEndSpeechStartedAt(), ours).toMillis()));
+        });
+        return answer;
     }
 
     private static ObjectNode common(ObjectNode answer, String callSid, List<Utterance> heardBefore,
@@ -105,6 +129,7 @@ final class GenerateAnswer {
         report.mark().ifPresent(mark -> node.put("mark", mark));
         node.put("audio_ms", report.audio().toMillis());
         node.put("outcome", report.outcome().name().toLowerCase(Locale.ROOT));
+        report.startedAt().ifPresent(at -> putInstant(node, "started_at", at));
         report.playedAt().ifPresent(at -> putInstant(node, "ended_at", at));
         report.interruption().ifPresent(heard -> node.put("played_ms", heard.played().toMillis())
                 .put("played_text", heard.playedText()));

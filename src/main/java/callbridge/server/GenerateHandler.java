@@ -20,7 +20,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * {@code GET /generate}, the HTTP side of one turn of the {@link Conversation}: checks the method and the
  * key, reads the query, and writes the turn's result. Answers: 200 with the utterance, or with the reason
- * when the call has ended; 204 when nothing came in time; 400 bad parameter; 403 wrong key; 409 another
+ * when the call has ended, or with our playback alone ({@code answer=played}); 204 when nothing came in time
+ * (with {@code interrupt_after_ms}: no far-end speech to cut into came, and nothing was said); 400 bad parameter; 403 wrong key; 409 another
  * /generate holds the call; 502 text-to-speech failed; 503 no API key configured. A client that goes away
  * while its request waits gets nothing: the call is free for its next request at once, and whatever was
  * heard stays queued for it.
@@ -68,6 +69,7 @@ public final class GenerateHandler implements HttpHandler {
         switch (result) {
             case TurnResult.Heard heard -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.heard(heard)));
             case TurnResult.CallEnded ended -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.ended(ended)));
+            case TurnResult.Played played -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.played(played)));
             case TurnResult.NothingHeard nothing -> exchange.sendResponseHeaders(204, -1);
             case TurnResult.NoSuchCall none -> exchange.sendResponseHeaders(204, -1);
             case TurnResult.Busy busy -> JsonAnswers.send(exchange, 409,

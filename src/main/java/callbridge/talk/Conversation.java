@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * One call to the agent under test, played turn by turn: begin the user side, place the call, hear the agent's
  * greeting (unless the user goes first), then for each user line speak it through {@code /generate} and hear the
- * answer, until the user is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever
- * ends it, the call is then completed at Twilio (unless it is over already) and the user side is told.
+ * answer, after a human gap (or, on cue, cut into the agent's answer to the line before: that line's request
+ * then returns once it has played, and the next one waits for the agent's speech to cut into), until the user
+ * is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever ends it, the call is then completed at Twilio (unless it is over already) and the user side is told.
  */
 final class Conversation {
     /** Twilio rings for 60 s by default before it gives up with no-answer; a little more covers queueing. */
@@ -24,7 +25,7 @@ final class Conversation {
 
     /** The settings every conversation of a run shares. */
     record Setup(String to, String from, URI webhook, boolean record, boolean userFirst, int maxTurns,
-                 OutboundCalls calls, GenerateClient generate, TalkConsole console, Clock clock) {
+                 OutboundCalls calls, GenerateClient generate, TalkConsole console, Clock clock, HumanPace pace) {
     }
 
     /** Ends the turn loop with this ending. */
@@ -38,20 +39,24 @@ final class Conversation {
 
     /** One {@code /generate} request. */
     private interface Request {
-        GenerateClient.Answer send() throws IOException, InterruptedException;
+        TurnAnswer send() throws IOException, InterruptedException;
     }
 
     private final Setup setup;
     private final ConversationLog log;
+    private final Pacing pacing;
+    private final TurnTimeline timeline = new TurnTimeline();
     private boolean saidLastLine;
     /** Set once the server or Twilio said the call is over: then there is nothing left to hang up. */
     private boolean callOver;
     /** The server answered that the call ended: its record is final. */
     private boolean serverSawTheEnd;
 
-    Conversation(Setup setup, String label) {
+    /** @param random this conversation's own source of gaps and interruptions */
+    Conversation(Setup setup, String label, java.util.random.RandomGenerator random) {
         this.setup = setup;
         this.log = new ConversationLog(label, setup.to(), setup.from(), setup.clock().instant());
+        this.pacing = new Pacing(setup.pace(), random);
     }
 
     ConversationLog log() {
@@ -92,19 +97,24 @@ final class Conversation {
         log.placed(sid);
         setup.console().event(log.label(), "calling " + setup.to() + " from " + setup.from() + ": " + sid);
         Instant answerBy = setup.clock().instant().plus(ANSWER_WITHIN);
-        if (!setup.userFirst()) {
-            hear(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
+        // How far into the agent's next speech our next line cuts in; a script may cut into the greeting.
+        Optional<Duration> cutIn = setup.userFirst() ? Optional.empty() : user.nextCutsIn();
+        if (!setup.userFirst() && cutIn.isEmpty()) {
+            hearGreeting(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
         }
         for (int turn = 1; turn <= setup.maxTurns(); turn++) {
-            switch (user.next()) {
+            UserSide.Move move = cutIn.isPresent() ? user.interject() : user.next();
+            switch (move) {
                 case UserSide.Done done -> {
                     return new Ending(Outcome.USER_DONE, done.reason());
                 }
                 case UserSide.Say say -> {
-                    record(new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(), setup.clock().instant(),
-                            Optional.empty(), Optional.empty()));
                     saidLastLine = say.last();
-                    hear(user, onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text())));
+                    // Known before the line is said: a request whose answer is to be cut into must return once played.
+                    Optional<Duration> cutNext = turn == setup.maxTurns() ? Optional.empty()
+                            : pacing.cutIntoAnswer(say, user.nextCutsIn());
+                    say(user, sid, answerBy, say, cutIn, cutNext);
+                    cutIn = cutNext;
                 }
             }
         }
@@ -113,14 +123,37 @@ final class Conversation {
     }
 
     /**
+     * Says one line: after a human gap once the agent stopped, or {@code cutIn} into its speech; answered once
+     * played when the next line is to cut into the agent's answer ({@code cutNext}). The line is shown as it
+     * is said, and logged with what the agent said around it once the answer has timed them all.
+     */
+    private void say(UserSide user, String sid, Instant answerBy, UserSide.Say say, Optional<Duration> cutIn,
+                     Optional<Duration> cutNext) throws Stop, IOException, InterruptedException {
+        GenerateClient.LineCue cue = cutIn.map(GenerateClient.LineCue::cutIn).orElseGet(() -> pacing.reply(timeline.agentStoppedAt()));
+        GenerateClient.LineCue asked = cutNext.isPresent() ? cue.answeredOncePlayed() : cue;
+        setup.console().said(log.label(), new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(),
+                setup.clock().instant(), Optional.empty(), Optional.empty()));
+        TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text(), asked));
+        for (ConversationLog.Turn said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
+            if (said.speaker() == ConversationLog.Speaker.USER) {
+                log.add(said);
+                setup.console().timed(log.label(), said);
+            } else {
+                record(said);
+            }
+        }
+        hear(user, answer);
+    }
+
+    /**
      * The answer to {@code request}, sent again while Twilio is still connecting the call (a line said
      * before the call connected was never heard, and a greeting cannot come before the call does).
      */
-    private GenerateClient.Answer onceConnected(String sid, Instant answerBy, Request request)
+    private TurnAnswer onceConnected(String sid, Instant answerBy, Request request)
             throws Stop, IOException, InterruptedException {
         while (true) {
-            GenerateClient.Answer answer = request.send();
-            if (!(answer instanceof GenerateClient.Silence) || !stillRinging(sid)) {
+            TurnAnswer answer = request.send();
+            if (!(answer instanceof TurnAnswer.Silence) || !stillRinging(sid)) {
                 return answer;
             }
             if (setup.clock().instant().isAfter(answerBy)) {
@@ -129,13 +162,23 @@ final class Conversation {
         }
     }
 
-    private void hear(UserSide user, GenerateClient.Answer answer) throws Stop, IOException, InterruptedException {
+    /** The agent's greeting: recorded, then told to the user side. */
+    private void hearGreeting(UserSide user, TurnAnswer answer) throws Stop, IOException, InterruptedException {
         switch (answer) {
-            case GenerateClient.Heard heard -> {
-                heard.earlier().forEach(text -> record(new ConversationLog.Turn(ConversationLog.Speaker.AGENT, text,
-                        setup.clock().instant(), Optional.empty(), Optional.empty())));
-                record(new ConversationLog.Turn(ConversationLog.Speaker.AGENT, heard.reply().text(), setup.clock().instant(),
-                        heard.reply().latencyMillis(), heard.error()));
+            case TurnAnswer.Heard heard -> timeline.heard(heard.earlier(), Optional.of(heard), setup.clock().instant())
+                    .forEach(this::record);
+            case TurnAnswer.CallEnded ended -> timeline.heard(ended.earlier(), Optional.empty(), setup.clock().instant())
+                    .forEach(this::record);
+            default -> {
+            }
+        }
+        hear(user, answer);
+    }
+
+    /** Tells the user side what the agent said (its turns are already recorded), or ends the conversation. */
+    private void hear(UserSide user, TurnAnswer answer) throws Stop, IOException, InterruptedException {
+        switch (answer) {
+            case TurnAnswer.Heard heard -> {
                 try {
                     user.heard(heard.wholeReply());
                 } catch (IOException e) {
@@ -143,14 +186,17 @@ final class Conversation {
                     log.error("the user side could not record the agent's answer: " + e.getMessage());
                 }
             }
-            case GenerateClient.CallEnded ended -> {
+            // Our line has played; the agent's answer to it comes with the next line, which cuts into it.
+            case TurnAnswer.Played played -> {
+            }
+            case TurnAnswer.CallEnded ended -> {
                 callOver = true;
                 serverSawTheEnd = true;
                 throw saidLastLine
                         ? new Stop(Outcome.USER_DONE, "the call ended after the user's last words (" + ended.reason() + ")")
                         : new Stop(Outcome.HUNG_UP, "the call ended: " + ended.reason());
             }
-            case GenerateClient.Silence silence -> throw saidLastLine
+            case TurnAnswer.Silence silence -> throw saidLastLine
                     ? new Stop(Outcome.USER_DONE, "the agent said nothing more after the user's last words")
                     : new Stop(Outcome.TIMEOUT, "the agent said nothing within the turn timeout");
         }

@@ -16,8 +16,30 @@ import java.util.Optional;
  * report once that thread is done.
  */
 final class ConversationLog {
-    /** One thing said. {@code latencyMillis} (the agent's only) runs from the end of our playback to its speech. */
-    record Turn(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error) {
+    /**
+     * One thing said. {@code latencyMillis} (the agent's only) runs from the end of our playback to its speech;
+     * {@code timings} are the other turn-taking measures that apply to it.
+     */
+    record Turn(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings) {
+        Turn(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error) {
+            this(speaker, text, at, latencyMillis, error, Timings.NONE);
+        }
+    }
+
+    /**
+     * How a turn was timed against the other side's, in milliseconds, from the server's times (see
+     * {@link TurnTimeline}); each present only where it applies.
+     *
+     * @param replyGap          ours: from the end of the agent's speech to our first audio
+     * @param plannedReplyGap   ours: the gap drawn from {@code --reply-gap}
+     * @param interruptedAfter  ours, cutting in: from the start of the agent's speech to our first audio
+     * @param plannedInterrupt  ours, cutting in: how far in it was meant to come
+     * @param keptTalking       the agent's, when we cut into it: from our first audio to the end of its speech
+     */
+    record Timings(Optional<Long> replyGap, Optional<Long> plannedReplyGap, Optional<Long> interruptedAfter,
+                   Optional<Long> plannedInterrupt, Optional<Long> keptTalking) {
+        static final Timings NONE = new Timings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     enum Speaker {
@@ -125,7 +147,21 @@ final class ConversationLog {
 
     /** The median of the agent's response latencies, if it answered any line. */
     Optional<Duration> medianLatency() {
-        List<Long> latencies = turns.stream().flatMap(turn -> turn.latencyMillis().stream()).sorted().toList();
-        return latencies.isEmpty() ? Optional.empty() : Optional.of(Duration.ofMillis(latencies.get(latencies.size() / 2)));
+        return median(turns.stream().flatMap(turn -> turn.latencyMillis().stream()).toList());
+    }
+
+    /** The median of our reply gaps, if we replied to the agent at all. */
+    Optional<Duration> medianReplyGap() {
+        return median(turns.stream().flatMap(turn -> turn.timings().replyGap().stream()).toList());
+    }
+
+    /** How many of our lines cut into the agent's speech. */
+    long interruptions() {
+        return turns.stream().filter(turn -> turn.timings().interruptedAfter().isPresent()).count();
+    }
+
+    private static Optional<Duration> median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        return sorted.isEmpty() ? Optional.empty() : Optional.of(Duration.ofMillis(sorted.get(sorted.size() / 2)));
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /** The raw values of {@code talk}'s flags, read as types; each error names the flag and its setting. */
@@ -74,6 +75,50 @@ record FlagValues(Map<TalkFlag, String> raw) {
         }
         throw new UsageException(flag.describe() + " must be a number of seconds from " + min + " to " + max
                 + ", got '" + value.get() + "'");
+    }
+
+    /** {@code MIN-MAX} milliseconds ({@code 300-700}), one value ({@code 500}), or {@code 0}, at most {@code max}. */
+    MillisRange millisRange(TalkFlag flag, MillisRange defaultValue, long max) throws UsageException {
+        Optional<String> value = optional(flag);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        Optional<MillisRange> range = MillisRange.parse(value.get());
+        if (range.isPresent() && range.get().max() <= max) {
+            return range.get();
+        }
+        throw new UsageException(flag.describe() + " must be milliseconds MIN-MAX (300-700), one value, or 0, each at most "
+                + max + ", got '" + value.get() + "'");
+    }
+
+    /** A probability, from 0 to 1 ({@code 0.25}). */
+    double probability(TalkFlag flag) throws UsageException {
+        Optional<String> value = optional(flag);
+        if (value.isEmpty()) {
+            return 0;
+        }
+        try {
+            double p = Double.parseDouble(value.get().strip());
+            if (p >= 0 && p <= 1) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException(flag.describe() + " must be a probability from 0 to 1 (0.25), got '" + value.get() + "'");
+    }
+
+    /** Any whole number, as a seed. */
+    OptionalLong seed(TalkFlag flag) throws UsageException {
+        Optional<String> value = optional(flag);
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.get().strip()));
+        } catch (NumberFormatException e) {
+            throw new UsageException(flag.describe() + " must be a whole number, got '" + value.get() + "'");
+        }
     }
 
     Optional<URI> url(TalkFlag flag) throws UsageException {

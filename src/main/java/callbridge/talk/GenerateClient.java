@@ -17,9 +17,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -36,36 +35,29 @@ final class GenerateClient {
     /** A CallSid of the right shape that Twilio never gives out. */
     private static final String NO_SUCH_CALL = "CA" + "0".repeat(32);
 
-    /** The server's answer to one turn. */
-    sealed interface Answer {
-    }
+    /** The server's longest {@code interrupt_after_ms}. */
+    static final Duration MAX_CUT_IN = Duration.ofSeconds(60);
 
     /**
-     * The agent said {@code reply}; {@code error} is set when its speech could not be transcribed.
-     * {@code earlier} is what it said before that while nobody was asking (the server's {@code heard_before}).
+     * When a line is spoken and what answers it (the server's {@code reply_at}, {@code interrupt_after_ms} and
+     * {@code answer=played}). {@code plannedGap} is the gap {@code replyAt} was drawn for, kept for the report.
      */
-    record Heard(List<String> earlier, AgentReply reply, Optional<String> error) implements Answer {
-        Heard {
-            earlier = List.copyOf(earlier);
+    record LineCue(Optional<Instant> replyAt, Optional<Duration> plannedGap, Optional<Duration> cutInAfter,
+                   boolean answerOncePlayed) {
+        static final LineCue AT_ONCE = new LineCue(Optional.empty(), Optional.empty(), Optional.empty(), false);
+
+        static LineCue replyAt(Instant at, Duration gap) {
+            return new LineCue(Optional.of(at), Optional.of(gap), Optional.empty(), false);
         }
 
-        /** Everything the agent said this turn, as one answer to the user's line. */
-        AgentReply wholeReply() {
-            if (earlier.isEmpty()) {
-                return reply;
-            }
-            List<String> all = new ArrayList<>(earlier);
-            all.add(reply.text());
-            return new AgentReply(String.join(" ", all), reply.latencyMillis());
+        static LineCue cutIn(Duration after) {
+            return new LineCue(Optional.empty(), Optional.empty(), Optional.of(after), false);
         }
-    }
 
-    /** The call is over; {@code reason} says why (hung up, talk timeout...). */
-    record CallEnded(String reason) implements Answer {
-    }
-
-    /** Nothing was said within the wait (HTTP 204). */
-    record Silence() implements Answer {
+        /** This cue, answered as soon as the line has played: the next line is to cut into the agent's answer. */
+        LineCue answeredOncePlayed() {
+            return new LineCue(replyAt, plannedGap, cutInAfter, true);
+        }
     }
 
     private final HttpClient http;
@@ -111,7 +103,7 @@ final class GenerateClient {
     }
 
     /** Waits for the agent's first words (its greeting). */
-    Answer listen(String callSid) throws IOException, InterruptedException {
+    TurnAnswer listen(String callSid) throws IOException, InterruptedException {
         return ask(callSid, Map.of("first", "true"), Duration.ZERO);
     }
 
@@ -119,8 +111,24 @@ final class GenerateClient {
      * Speaks {@code line} into the call, then waits for the agent's answer. The server starts its wait once
      * the line has played, so the request may take that much longer.
      */
-    Answer say(String callSid, String line) throws IOException, InterruptedException {
-        return ask(callSid, Map.of("input", line), SPEECH_PER_CHARACTER.multipliedBy(line.length()));
+    TurnAnswer say(String callSid, String line) throws IOException, InterruptedException {
+        return say(callSid, line, LineCue.AT_ONCE);
+    }
+
+    /**
+     * {@link #say(String, String)}, cued: the request may take longer by the wait for the cue (a gap, or the
+     * agent's speech to cut into, which the server waits for as long as it waits for an answer).
+     */
+    TurnAnswer say(String callSid, String line, LineCue cue) throws IOException, InterruptedException {
+        Map<String, String> turn = new LinkedHashMap<>();
+        turn.put("input", line);
+        cue.replyAt().ifPresent(at -> turn.put("reply_at", at.toString()));
+        cue.cutInAfter().ifPresent(after -> turn.put("interrupt_after_ms", Long.toString(after.toMillis())));
+        if (cue.answerOncePlayed()) {
+            turn.put("answer", "played");
+        }
+        Duration cueWait = cue.cutInAfter().isPresent() ? wait : cue.plannedGap().orElse(Duration.ZERO);
+        return ask(callSid, turn, SPEECH_PER_CHARACTER.multipliedBy(line.length()).plus(cueWait));
     }
 
     /**
@@ -133,8 +141,8 @@ final class GenerateClient {
         Deadline giveUp = Deadline.after(wait, clock);
         boolean ended = serverSawTheEnd;
         while (!ended && !giveUp.hasPassed()) {
-            Answer answer = ask(callSid, Map.of(), Duration.ZERO);
-            ended = !(answer instanceof Heard);
+            TurnAnswer answer = ask(callSid, Map.of(), Duration.ZERO);
+            ended = !(answer instanceof TurnAnswer.Heard);
         }
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(server + "/calls/" + callSid))
                 .timeout(requestTimeout).header("X-API-KEY", apiKey.value()).GET().build());
@@ -152,7 +160,7 @@ final class GenerateClient {
         };
     }
 
-    private Answer ask(String callSid, Map<String, String> turn, Duration playback) throws IOException, InterruptedException {
+    private TurnAnswer ask(String callSid, Map<String, String> turn, Duration playback) throws IOException, InterruptedException {
         Map<String, String> query = new LinkedHashMap<>();
         query.put("sid", callSid);
         query.putAll(turn);
@@ -168,8 +176,8 @@ final class GenerateClient {
                 .GET().build();
         HttpResponse<String> response = send(request);
         return switch (response.statusCode()) {
-            case 200 -> read(response.body());
-            case 204 -> new Silence();
+            case 200 -> TurnAnswer.read(response.body());
+            case 204 -> new TurnAnswer.Silence();
             case 403 -> throw new IOException("the callbridge server refused API_KEY (HTTP 403)");
             default -> throw new IOException("the callbridge server answered HTTP " + response.statusCode() + ": "
                     + response.body().strip());
@@ -189,24 +197,5 @@ final class GenerateClient {
     /** {@code 30}, or {@code 2.5}: the server takes fractions of a second. */
     private static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString();
-    }
-
-    static Answer read(String body) throws IOException {
-        JsonNode answer;
-        try {
-            answer = Json.MAPPER.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new IOException("the callbridge server's answer is not JSON: " + body, e);
-        }
-        String response = answer.path("response").asText("");
-        if (answer.path("kind").asText().equals("call_ended")) {
-            // Newer servers keep the driver-facing sentence in "response" and the cause in "reason".
-            return new CallEnded(answer.path("reason").asText(response));
-        }
-        List<String> earlier = new ArrayList<>();
-        answer.path("heard_before").forEach(utterance -> earlier.add(utterance.path("text").asText("")));
-        JsonNode latency = answer.path("response_latency_ms");
-        Optional<String> error = answer.hasNonNull("error") ? Optional.of(answer.path("error").asText()) : Optional.empty();
-        return new Heard(earlier, new AgentReply(response, latency.isNumber() ? Optional.of(latency.asLong()) : Optional.empty()), error);
     }
 }

@@ -17,6 +17,9 @@ final class PersonaUser implements UserSide {
     static final String END_MARKER = "[END]";
     /** Stands in for the agent's first words when the user opens the call. */
     static final String CALL_ANSWERED = "(The call has just been answered and nobody has spoken yet. Open the conversation.)";
+    /** Stands in for an answer the persona cuts into before hearing it. */
+    static final String CUT_IN = "(The agent has just started to answer you. Cut in now, as an impatient caller would: "
+            + "say something short that interrupts it.)";
 
     private final JsonApi llm;
     private final String model;
@@ -62,6 +65,17 @@ final class PersonaUser implements UserSide {
         messages.addObject().put("role", "assistant").put("content", reply);
         agentSpokeLast = false;
         return interpret(reply);
+    }
+
+    /** Cutting in, the persona has heard only that the agent began: what it said arrives with the next answer. */
+    @Override
+    public Move interject() throws IOException, InterruptedException {
+        if (saidLastLine) {
+            return new Done("the persona said goodbye");
+        }
+        messages.addObject().put("role", "user").put("content", CUT_IN);
+        agentSpokeLast = true;
+        return next();
     }
 
     /** The model's reply as a move: a line, a last line (said, then done next turn), or done at once. */

@@ -1,32 +1,76 @@
 package callbridge.talk;
 
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The user's lines from a plain text file: one a turn, in order; blank lines and {@code #} comments skipped. */
+/**
+ * The user's lines from a plain text file: one a turn, in order; blank lines and {@code #} comments skipped.
+ * A line that starts {@code [interrupt 800ms]} is said over the agent's answer to the line before it (or over
+ * its greeting, when it is the first), 800 ms into it, instead of after the agent has finished.
+ */
 final class ScriptedUser implements UserSide {
-    private final Iterator<String> lines;
+    /** {@code [interrupt 800ms] words}: the marker, then the words said. */
+    private static final Pattern INTERRUPT = Pattern.compile("\\[interrupt\\s+([0-9]{1,6})\\s*ms\\]\\s*(.*)", Pattern.CASE_INSENSITIVE);
+    private static final String MARKER_START = "[interrupt";
 
-    ScriptedUser(List<String> lines) {
-        this.lines = List.copyOf(lines).iterator();
+    /** One line of the script; {@code cutIn} when it is said that far into the agent's speech. */
+    record Line(String text, Optional<Duration> cutIn) {
+    }
+
+    private final List<Line> lines;
+    private int next;
+
+    ScriptedUser(List<Line> lines) {
+        this.lines = List.copyOf(lines);
     }
 
     /** The script's lines. */
-    static List<String> read(Path file) throws UsageException {
+    static List<Line> read(Path file) throws UsageException {
         List<String> said = InputFile.SCRIPT.read(file).lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
         if (said.isEmpty()) {
             throw new UsageException("the script " + file + " has no lines to say (only blank lines and # comments)");
         }
-        return said;
+        List<Line> lines = new ArrayList<>();
+        for (String line : said) {
+            lines.add(line(file, line));
+        }
+        return lines;
+    }
+
+    private static Line line(Path file, String line) throws UsageException {
+        if (!line.toLowerCase(Locale.ROOT).startsWith(MARKER_START)) {
+            return new Line(line, Optional.empty());
+        }
+        Matcher marked = INTERRUPT.matcher(line);
+        if (!marked.matches() || marked.group(2).isBlank()) {
+            throw new UsageException("the script " + file + " has a line that starts like an interruption but is not one: '"
+                    + line + "' (write [interrupt 800ms] and the words to say)");
+        }
+        long millis = Long.parseLong(marked.group(1));
+        if (millis > GenerateClient.MAX_CUT_IN.toMillis()) {
+            throw new UsageException("the script " + file + " cuts in " + millis + " ms into the agent's speech; at most "
+                    + GenerateClient.MAX_CUT_IN.toMillis() + " ms: '" + line + "'");
+        }
+        return new Line(marked.group(2).strip(), Optional.of(Duration.ofMillis(millis)));
     }
 
     @Override
     public Move next() {
-        if (!lines.hasNext()) {
+        if (next == lines.size()) {
             return new Done("script finished");
         }
-        String line = lines.next();
-        return new Say(line, !lines.hasNext());
+        Line line = lines.get(next++);
+        return new Say(line.text(), next == lines.size());
+    }
+
+    @Override
+    public Optional<Duration> nextCutsIn() {
+        return next == lines.size() ? Optional.empty() : lines.get(next).cutIn();
     }
 }

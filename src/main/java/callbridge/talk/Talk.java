@@ -80,7 +80,7 @@ public final class Talk {
                 options.talkTimeout());
         Conversation.Setup setup = new Conversation.Setup(options.to(), options.from(),
                 URI.create(options.publicUrl() + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
-                options.maxTurns(), calls, generate, console, clock);
+                options.maxTurns(), calls, generate, console, clock, options.pace());
         List<ConversationLog> logs = TalkRun.run(plans, options.parallel(), setup, stopRequested);
         console.plain("");
         logs.forEach(console::summary);

@@ -26,6 +26,10 @@ enum TalkFlag {
     REQUEST_TIMEOUT("request-timeout", "TALK_REQUEST_TIMEOUT", "SECONDS", "each /generate request may take this long in all (default: turn timeout + 15)"),
     TALK_TIMEOUT("talk-timeout", "TALK_TIMEOUT", "SECONDS", "the call is hung up after this long without speech (default 50)"),
     PARALLEL("parallel", "TALK_PARALLEL", "N", "run up to N test conversations at once, each its own call (default 1)"),
+    REPLY_GAP("reply-gap", "TALK_REPLY_GAP", "MIN-MAX", "reply a random MIN-MAX ms after the agent stops, as a person would (default 300-700; 0: at once)"),
+    INTERRUPT_PROBABILITY("interrupt-probability", "TALK_INTERRUPT_PROBABILITY", "P", "cut into the agent's answer to a line with probability P, 0-1 (default 0; not with Galtea)"),
+    INTERRUPT_AFTER("interrupt-after", "TALK_INTERRUPT_AFTER", "MIN-MAX", "cut in a random MIN-MAX ms into the agent's answer (default 500-1500)"),
+    SEED("seed", "TALK_SEED", "N", "seed the random gaps and interruptions, so a run can be repeated"),
     REPORT("report", "TALK_REPORT", "FILE", "write the whole run as JSON to FILE"),
     CONFIG("config", "TALK_CONFIG", "FILE", "read the Python prototype's config.yaml; flags override it"),
     HELP("help", null, null, "print this help");

@@ -21,10 +21,14 @@ import java.util.function.Consumer;
  * @param requestTimeout how long each {@code /generate} request may take in all
  * @param talkTimeout    the call's idle limit, sent as {@code talk_timeout}
  * @param parallel    test conversations at once
+ * @param pace        how the user times its lines: reply gaps, interruptions
  */
 public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> server, boolean record,
                           UserSource source, boolean userFirst, int maxTurns, Duration turnTimeout,
-                          Duration requestTimeout, Duration talkTimeout, int parallel, Optional<Path> report) {
+                          Duration requestTimeout, Duration talkTimeout, int parallel, Optional<Path> report,
+                          HumanPace pace) {
+    /** A reply gap longer than this is no longer a pause but a silence that agents answer with "are you there?". */
+    static final long MAX_REPLY_GAP_MS = 10_000;
     static final int DEFAULT_MAX_TURNS = 12;
     static final int DEFAULT_TURN_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_TALK_TIMEOUT_SECONDS = 50;
@@ -96,7 +100,21 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
                 turnTimeout, v.seconds(TalkFlag.REQUEST_TIMEOUT, turnTimeout.plus(NETWORK_MARGIN), 1, 900),
                 v.seconds(TalkFlag.TALK_TIMEOUT, Duration.ofSeconds(DEFAULT_TALK_TIMEOUT_SECONDS), 1, 86_400),
                 v.integer(TalkFlag.PARALLEL, 1, 1, 100),
-                v.optional(TalkFlag.REPORT).map(Path::of));
+                v.optional(TalkFlag.REPORT).map(Path::of), pace(v));
+    }
+
+    private static HumanPace pace(FlagValues v) throws UsageException {
+        HumanPace pace = new HumanPace(v.millisRange(TalkFlag.REPLY_GAP, HumanPace.DEFAULT_REPLY_GAP, MAX_REPLY_GAP_MS),
+                v.probability(TalkFlag.INTERRUPT_PROBABILITY),
+                v.millisRange(TalkFlag.INTERRUPT_AFTER, HumanPace.DEFAULT_INTERRUPT_AFTER, GenerateClient.MAX_CUT_IN.toMillis()),
+                v.seed(TalkFlag.SEED));
+        if (pace.interruptProbability() > 0 && v.optional(TalkFlag.GALTEA_VERSION).isPresent()) {
+            // Galtea writes each agent answer on the turn of the line it answers; a line said before the
+            // answer to the one before it was heard would have its turn written with the wrong answer.
+            throw new UsageException(TalkFlag.INTERRUPT_PROBABILITY.describe() + " works with --script and --persona, not with Galtea's "
+                    + "simulator, which needs each answer before it writes the next line");
+        }
+        return pace;
     }
 
     private static UserSource source(FlagValues v) throws UsageException {

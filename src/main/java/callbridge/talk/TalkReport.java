@@ -18,8 +18,10 @@ import java.util.List;
  * {"started_at", "ended_at", "finished": true|false,
  *  "conversations": [{"label", "call_sid", "to", "from", "started_at", "ended_at",
  *                     "outcome": "user_done"|"max_turns"|"hung_up"|"not_answered"|"timeout"|"interrupted"|"error",
- *                     "detail", "finished", "user_turns", "median_latency_ms",
- *                     "turns": [{"speaker": "agent"|"user", "text", "at", "response_latency_ms"?, "error"?}],
+ *                     "detail", "finished", "user_turns", "median_latency_ms", "median_reply_gap_ms", "interruptions",
+ *                     "turns": [{"speaker": "agent"|"user", "text", "at", "response_latency_ms"?, "error"?,
+ *                                "reply_gap_ms"?, "planned_reply_gap_ms"?, "interrupted_after_ms"?,
+ *                                "planned_interrupt_after_ms"?, "kept_talking_ms"?}],
  *                     "errors": [...], ...extras such as "galtea_session_id",
  *                     "server_record": the server's record of the call (see the README's "Call records")}]}
  * </pre>
@@ -83,6 +85,8 @@ final class TalkReport {
         node.put("finished", finished(log));
         node.put("user_turns", log.userTurns());
         log.medianLatency().ifPresent(latency -> node.put("median_latency_ms", latency.toMillis()));
+        log.medianReplyGap().ifPresent(gap -> node.put("median_reply_gap_ms", gap.toMillis()));
+        node.put("interruptions", log.interruptions());
         ArrayNode turns = node.putArray("turns");
         for (ConversationLog.Turn turn : log.turns()) {
             ObjectNode entry = turns.addObject();
@@ -91,6 +95,12 @@ final class TalkReport {
             entry.put("at", turn.at().toString());
             turn.latencyMillis().ifPresent(ms -> entry.put("response_latency_ms", ms));
             turn.error().ifPresent(error -> entry.put("error", error));
+            ConversationLog.Timings timings = turn.timings();
+            timings.replyGap().ifPresent(ms -> entry.put("reply_gap_ms", ms));
+            timings.plannedReplyGap().ifPresent(ms -> entry.put("planned_reply_gap_ms", ms));
+            timings.interruptedAfter().ifPresent(ms -> entry.put("interrupted_after_ms", ms));
+            timings.plannedInterrupt().ifPresent(ms -> entry.put("planned_interrupt_after_ms", ms));
+            timings.keptTalking().ifPresent(ms -> entry.put("kept_talking_ms", ms));
         }
         ArrayNode errors = node.putArray("errors");
         log.errors().forEach(errors::add);

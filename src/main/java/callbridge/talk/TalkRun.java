@@ -20,8 +20,9 @@ final class TalkRun {
         Semaphore slots = new Semaphore(parallel);
         List<ConversationLog> logs = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
-        for (UserSides.Plan plan : plans) {
-            Conversation conversation = new Conversation(setup, plan.label());
+        for (int index = 0; index < plans.size(); index++) {
+            UserSides.Plan plan = plans.get(index);
+            Conversation conversation = new Conversation(setup, plan.label(), setup.pace().randomFor(index));
             logs.add(conversation.log());
             threads.add(Thread.ofVirtual().name("talk " + plan.label()).start(() -> runInSlot(slots, conversation, plan, setup)));
         }

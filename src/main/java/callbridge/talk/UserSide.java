@@ -1,12 +1,15 @@
 package callbridge.talk;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The user's side of one conversation. {@link Conversation} calls {@link #begin} before it places the call,
  * {@link #heard} with each thing the agent says (its greeting, then its answer to each line), {@link #next}
- * for each of the user's turns, and {@link #ended} exactly once, however the conversation ended.
+ * for each of the user's turns ({@link #interject} for one said over the agent), and {@link #ended} exactly
+ * once, however the conversation ended.
  */
 interface UserSide {
     /** The user's next move. */
@@ -40,6 +43,23 @@ interface UserSide {
 
     /** The user's next move. */
     Move next() throws IOException, InterruptedException;
+
+    /**
+     * The user's next move, said over the agent's answer to its last line, which the user has not heard yet
+     * (only its first moments). By default the next move as usual.
+     */
+    default Move interject() throws IOException, InterruptedException {
+        return next();
+    }
+
+    /**
+     * When the user's own plan (a script's marker) has its next line cut into the agent's next speech: how far
+     * into it. Asked before the user's current line is said, since the request that says it must then return
+     * as soon as it has played.
+     */
+    default Optional<Duration> nextCutsIn() {
+        return Optional.empty();
+    }
 
     /** The conversation is over: {@code ending} says how. Called once, after a failure too. */
     default void ended(Ending ending) throws IOException, InterruptedException {

@@ -41,7 +41,7 @@ final class UserSides {
             throws UsageException, InterruptedException {
         return switch (source) {
             case UserSource.Script script -> {
-                List<String> lines = ScriptedUser.read(script.file());
+                List<ScriptedUser.Line> lines = ScriptedUser.read(script.file());
                 yield List.of(new Plan(script.file().getFileName().toString(), () -> new ScriptedUser(lines)));
             }
             case UserSource.Persona persona -> List.of(persona(persona, settings, http, sleeper));

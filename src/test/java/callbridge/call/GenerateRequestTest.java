@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -113,5 +114,56 @@ class GenerateRequestTest {
     void parse_inputTooLong_isRejected() {
         String longText = "a".repeat(GenerateRequest.MAX_INPUT_CHARS + 1);
         assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(Map.of("sid", "CA1", "input", longText)));
+    }
+
+    @Test
+    void parse_cues_readAsTheyAreWritten() throws Exception {
+        assertEquals(new SpeechCue.Now(), GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola")).cue());
+        assertEquals(new SpeechCue.At(java.time.Instant.parse("2026-12-06T15:43:38.123Z")),
+                GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "reply_at", "2026-12-06T15:43:38.123Z")).cue());
+        assertEquals(new SpeechCue.IntoFarEndSpeech(java.time.Duration.ofMillis(800)),
+                GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "interrupt_after_ms", "800")).cue());
+        assertEquals(new SpeechCue.IntoFarEndSpeech(java.time.Duration.ZERO),
+                GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "interrupt_after_ms", "0")).cue());
+        assertTrue(GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "answer", "played")).answerOncePlayed());
+        assertFalse(GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "answer", "utterance")).answerOncePlayed());
+        assertFalse(GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola")).answerOncePlayed());
+    }
+
+    @ParameterizedTest(name = "{0}={1} -> 400 naming {2}")
+    @CsvSource({
+            "reply_at, tomorrow, reply_at",
+            "reply_at, 2026-12-06 15:43:38, reply_at",
+            "reply_at, 1765035818, reply_at",
+            "interrupt_after_ms, -1, interrupt_after_ms",
+            "interrupt_after_ms, 60001, interrupt_after_ms",
+            "interrupt_after_ms, 0.5, interrupt_after_ms",
+            "interrupt_after_ms, soon, interrupt_after_ms",
+            "answer, later, answer",
+    })
+    void parse_badCue_namesTheParameter(String name, String value, String named) {
+        Map<String, String> query = new HashMap<>(Map.of("sid", "CA1", "input", "hola"));
+        query.put(name, value);
+        GenerateRequest.BadParameter e = assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(query));
+        assertTrue(e.getMessage().startsWith(named), e.getMessage());
+    }
+
+    @Test
+    void parse_cueWithoutInput_orTwoCues_isRejected() {
+        for (Map<String, String> query : List.of(
+                Map.of("sid", "CA1", "reply_at", "2026-12-06T15:43:38Z"),
+                Map.of("sid", "CA1", "interrupt_after_ms", "800"),
+                Map.of("sid", "CA1", "first", "true", "answer", "played"),
+                Map.of("sid", "CA1", "input", "hola", "interrupt_after_ms", "800", "reply_at", "2026-12-06T15:43:38Z"))) {
+            assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(query), query.toString());
+        }
+    }
+
+    @Test
+    void parse_aHugeReplyAt_isNotEchoedWhole() {
+        String huge = "9".repeat(5_000);
+        GenerateRequest.BadParameter e = assertThrows(GenerateRequest.BadParameter.class,
+                () -> GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "reply_at", huge)));
+        assertTrue(e.getMessage().length() < 300, e.getMessage());
     }
 }

@@ -30,7 +30,7 @@ class TalkOptionsTest {
         assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://example.ngrok.app"), Optional.empty(),
                 false, new UserSource.Script(Path.of("lines.txt")), false, 12, Duration.ofSeconds(30), Duration.ofSeconds(45),
                 Duration.ofSeconds(50),
-                1, Optional.empty()), options);
+                1, Optional.empty(), HumanPace.DEFAULT), options);
     }
 
     @Test
@@ -133,7 +133,7 @@ class TalkOptionsTest {
         assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://bridge.example"),
                 Optional.of(URI.create("https://public.example")), false,
                 new UserSource.Galtea("v-1", Optional.of("t-1"), List.of(1, 2, 3), Optional.empty()), true, 3,
-                Duration.ofSeconds(120), Duration.ofSeconds(130), Duration.ofSeconds(80), 1, Optional.empty()), options);
+                Duration.ofSeconds(120), Duration.ofSeconds(130), Duration.ofSeconds(80), 1, Optional.empty(), HumanPace.DEFAULT), options);
     }
 
     @Test
@@ -170,5 +170,39 @@ class TalkOptionsTest {
         args.addAll(List.of("--config", config.toString()));
         UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of(), NO_WARNINGS));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void pace_flags_readAsRangesAProbabilityAndASeed() throws Exception {
+        List<String> args = new ArrayList<>(MINIMAL);
+        args.addAll(List.of("--reply-gap", "200-600", "--interrupt-probability", "0.25", "--interrupt-after", "700", "--seed", "-3"));
+        assertEquals(new HumanPace(new MillisRange(200, 600), 0.25, new MillisRange(700, 700), java.util.OptionalLong.of(-3)),
+                TalkOptions.parse(args, Map.of(), NO_WARNINGS).pace());
+        assertEquals(MillisRange.NONE, TalkOptions.parse(MINIMAL, Map.of("TALK_REPLY_GAP", "0"), NO_WARNINGS).pace().replyGap(),
+                "0: reply at once, as before");
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --reply-gap             | 700-300  | --reply-gap (TALK_REPLY_GAP) must be milliseconds MIN-MAX
+            --reply-gap             | 10001    | each at most 10000
+            --interrupt-after       | 60001    | --interrupt-after (TALK_INTERRUPT_AFTER) must be milliseconds
+            --interrupt-probability | 1.5      | must be a probability from 0 to 1
+            --interrupt-probability | often    | must be a probability from 0 to 1
+            --seed                  | x        | --seed (TALK_SEED) must be a whole number
+            """)
+    void pace_badValue_namesTheFlag(String flag, String value, String expected) {
+        List<String> args = new ArrayList<>(MINIMAL);
+        args.addAll(List.of(flag, value));
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(args, Map.of(), NO_WARNINGS));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void interruptProbability_withGaltea_isRefused() {
+        UsageException e = assertThrows(UsageException.class, () -> TalkOptions.parse(List.of("--to", "+34910000001",
+                "--from", "+34910000002", "--public-url", "https://x.example", "--galtea-version", "v", "--galtea-test", "t",
+                "--interrupt-probability", "0.5"), Map.of(), NO_WARNINGS));
+        assertTrue(e.getMessage().contains("not with Galtea"), e.getMessage());
     }
 }

@@ -108,16 +108,31 @@ class UserSidesTest {
 
     @Test
     void generateAnswers_readAsTurns() throws Exception {
-        assertEquals(new GenerateClient.Heard(List.of(), new AgentReply("Hola", Optional.of(420L)), Optional.empty()),
-                GenerateClient.read("{\"response\":\"Hola\",\"kind\":\"utterance\",\"response_latency_ms\":420}"));
-        GenerateClient.Heard withEarlier = (GenerateClient.Heard) GenerateClient.read("{\"response\":\"¿Algo más?\","
+        assertEquals(new TurnAnswer.Heard(List.of(), TurnAnswer.Spoken.of("Hola"), Optional.of(420L), Optional.empty()),
+                TurnAnswer.read("{\"response\":\"Hola\",\"kind\":\"utterance\",\"response_latency_ms\":420}"));
+        TurnAnswer.Heard withEarlier = (TurnAnswer.Heard) TurnAnswer.read("{\"response\":\"¿Algo más?\","
                 + "\"kind\":\"utterance\",\"heard_before\":[{\"number\":2,\"text\":\"Un momento.\"}],\"response_latency_ms\":-300}");
-        assertEquals(List.of("Un momento."), withEarlier.earlier());
+        assertEquals(List.of(TurnAnswer.Spoken.of("Un momento.")), withEarlier.earlier());
         assertEquals(new AgentReply("Un momento. ¿Algo más?", Optional.of(-300L)), withEarlier.wholeReply(),
                 "what the agent said while nobody asked is part of its answer, never dropped");
-        assertEquals(new GenerateClient.CallEnded("hung up"),
-                GenerateClient.read("{\"response\":\"Conversation ended by Twilio\",\"kind\":\"call_ended\",\"reason\":\"hung up\"}"));
-        assertEquals(new GenerateClient.CallEnded("call hung up"),
-                GenerateClient.read("{\"response\":\"call hung up\",\"kind\":\"call_ended\"}"));
+        assertEquals(new TurnAnswer.CallEnded("hung up", List.of(), Optional.empty()),
+                TurnAnswer.read("{\"response\":\"Conversation ended by Twilio\",\"kind\":\"call_ended\",\"reason\":\"hung up\"}"));
+        assertEquals(new TurnAnswer.CallEnded("call hung up", List.of(), Optional.empty()),
+                TurnAnswer.read("{\"response\":\"call hung up\",\"kind\":\"call_ended\"}"));
+    }
+
+    @Test
+    void persona_interjects_toldTheAgentHasOnlyJustBegun() throws Exception {
+        try (callbridge.testing.FakeLlm llm = callbridge.testing.FakeLlm.replying(List.of("Sí, para dos.", "¡Perdone!"))) {
+            JsonApi api = new JsonApi("the LLM", llm.baseUrl(), Optional.of(new callbridge.config.Secret(callbridge.testing.FakeLlm.API_KEY)),
+                    HTTP, java.time.Duration.ofSeconds(10));
+            PersonaUser persona = new PersonaUser(api, callbridge.testing.FakeLlm.MODEL, "someone in a hurry");
+            persona.heard(new AgentReply("Restaurante Sol, ¿dígame?", Optional.empty()));
+            assertEquals(new UserSide.Say("Sí, para dos.", false), persona.next());
+            assertEquals(new UserSide.Say("¡Perdone!", false), persona.interject());
+            List<com.fasterxml.jackson.databind.JsonNode> asked = llm.conversations();
+            com.fasterxml.jackson.databind.JsonNode last = asked.get(1).get(asked.get(1).size() - 1);
+            assertEquals(List.of("user", PersonaUser.CUT_IN), List.of(last.path("role").asText(), last.path("content").asText()));
+        }
     }
 }
