@@ -72,6 +72,23 @@ class BargeInTest {
         assertEquals(0, stream.clears.get());
     }
 
+    /** A far-end turn under way before ours began is us cutting in (interrupt_after_ms): ours plays on. */
+    @Test
+    void ourSpeechCuttingIntoTheFarEnds_isNoBargeIn() throws Exception {
+        FakeMediaStream stream = new FakeMediaStream("MZ1");
+        CallSession session = open(stream, (text, sink) -> sink.accept(new byte[8_000]));
+        for (int i = 0; i < 3; i++) {
+            session.onAudio(FakeMediaStream.SPEECH); // the far end is talking...
+        }
+        Playback.Sent sent = session.speak(TEXT); // ...when we cut in
+        for (int i = 0; i < MIN_FRAMES * 4; i++) {
+            session.onAudio(FakeMediaStream.SPEECH);
+        }
+        session.onMark(sent.mark());
+        assertEquals(PlaybackReport.Outcome.PLAYED, sent.outcome().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, stream.clears.get());
+    }
+
     /** The speech being synthesized stops at its next chunk: its text-to-speech request is abandoned. */
     @Test
     void speechStillBeingSynthesized_stopsAtItsNextChunk() throws Exception {
