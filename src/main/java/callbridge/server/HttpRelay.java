@@ -188,19 +188,12 @@ final class HttpRelay implements AutoCloseable {
         if (!closing) {
             // The backend ended the conversation, or the client stopped taking answers or went away: end it
             // for the client too, which also wakes the front door's thread waiting for the next request head.
-            // The backend side is closed here as well, not left to that thread: it may be blocked writing a
-            // pipelined request to a backend that reads nothing while its answer waits for this pump, and
-            // the two would hold each other (and a descriptor in the HttpServer) until its maxRspTime.
+            // (The backend connection is already closed: closing a socket's input stream, above, closes it.)
             clientLeft();
             try {
                 client.close();
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "closing the client connection: {0}", e.toString());
-            }
-            try {
-                backend.close();
-            } catch (IOException e) {
-                LOG.log(Level.DEBUG, "closing the backend connection: {0}", e.toString());
             }
         }
     }
