@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import callbridge.audio.Frames;
+import callbridge.time.TokenBucket;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class StreamPace {
     /** Audio that may arrive ahead of real time, as after a network stall. */
-    public static final Duration DEFAULT_BURST = Duration.ofSeconds(5);
+    static final Duration DEFAULT_BURST = Duration.ofSeconds(5);
     /** Non-media messages: marks echo ours (one per /generate), DTMF follows fingers. */
     static final int OTHER_MESSAGES_PER_SECOND = 10;
     static final int OTHER_MESSAGES_BURST = 50;
@@ -28,14 +29,15 @@ public final class StreamPace {
 
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Bucket audio;
-    private final Bucket other;
+    /** Guarded by {@link #lock}, as the other bucket is. */
+    private final TokenBucket audio;
+    private final TokenBucket other;
 
-    public StreamPace(Clock clock, Duration burst) {
+    StreamPace(Clock clock, Duration burst) {
         this.clock = clock;
-        long now = clock.millis();
-        this.audio = new Bucket(AUDIO_BYTES_PER_SECOND * burst.toMillis() / 1_000.0, AUDIO_BYTES_PER_SECOND, now);
-        this.other = new Bucket(OTHER_MESSAGES_BURST, OTHER_MESSAGES_PER_SECOND, now);
+        long now = nanos();
+        this.audio = new TokenBucket(AUDIO_BYTES_PER_SECOND * burst.toMillis() / 1_000.0, AUDIO_BYTES_PER_SECOND, now);
+        this.other = new TokenBucket(OTHER_MESSAGES_BURST, OTHER_MESSAGES_PER_SECOND, now);
     }
 
     /**
@@ -52,37 +54,17 @@ public final class StreamPace {
         return take(other, 1);
     }
 
-    private boolean take(Bucket bucket, double cost) {
+    private boolean take(TokenBucket bucket, double cost) {
         lock.lock();
         try {
-            return bucket.take(cost, clock.millis());
+            return bucket.take(cost, nanos());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Guarded by the pace's lock. */
-    private static final class Bucket {
-        private final double capacity;
-        private final double perSecond;
-        private double tokens;
-        private long lastMillis;
-
-        Bucket(double capacity, double perSecond, long nowMillis) {
-            this.capacity = capacity;
-            this.perSecond = perSecond;
-            this.tokens = capacity;
-            this.lastMillis = nowMillis;
-        }
-
-        boolean take(double cost, long nowMillis) {
-            tokens = Math.min(capacity, tokens + Math.max(0, nowMillis - lastMillis) * perSecond / 1_000.0);
-            lastMillis = Math.max(lastMillis, nowMillis);
-            if (tokens < cost) {
-                return false;
-            }
-            tokens -= cost;
-            return true;
-        }
+    /** The call's clock, in milliseconds as nanoseconds: the clock tests move has no finer grain to offer. */
+    private long nanos() {
+        return clock.millis() * 1_000_000;
     }
 }

@@ -2,7 +2,6 @@ package callbridge.twilio;
 
 import callbridge.call.CallRegistry;
 import callbridge.call.CallSetup;
-import callbridge.call.StreamPace;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
 import callbridge.logging.LogText;
@@ -104,8 +103,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
         // bound by at most how many arrived at the same moment, and are closed at once.
         boolean admitted = openByCall.merge(callSid, 1, Integer::sum) <= MAX_CONNECTIONS_PER_CALL;
         Thread deadline = Thread.ofVirtual().unstarted(() -> closeUnlessStarted(connection));
-        MediaStreamListener listener = new MediaStreamListener(calls, callSid, setup,
-                new StreamPace(setup.services().clock(), StreamPace.DEFAULT_BURST), metrics, () -> {
+        MediaStreamListener listener = new MediaStreamListener(calls, callSid, setup, metrics, () -> {
                     deadline.interrupt(); // a connection that has ended needs no deadline, nor its sleeping thread
                     openByCall.computeIfPresent(callSid, (sid, open) -> open == 1 ? null : open - 1);
                 }, deadline::interrupt);

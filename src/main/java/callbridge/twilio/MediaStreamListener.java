@@ -41,12 +41,12 @@ final class MediaStreamListener implements WebSocketListener {
      * not Twilio, and each such message would be work for nothing: a few are tolerated, then it is closed.
      */
     static final int MAX_MESSAGES_BEFORE_START = 10;
+    /** For {@link #admits}: a message that is not media. */
+    private static final int OTHER = -1;
 
     private final CallRegistry calls;
     private final String boundCallSid;
     private final CallSetup setup;
-    /** Paces this connection until it has joined a call; from then on the call's own pace counts. */
-    private final StreamPace beforeStart;
     private final MediaStreamMetrics metrics;
     /** Heard once, when the connection has ended. */
     private final Runnable onClosed;
@@ -66,12 +66,11 @@ final class MediaStreamListener implements WebSocketListener {
     private boolean malformedSeen;
     private int mediaBeforeStart;
 
-    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, StreamPace beforeStart,
-                        MediaStreamMetrics metrics, Runnable onClosed, Runnable onStarted) {
+    MediaStreamListener(CallRegistry calls, String boundCallSid, CallSetup setup, MediaStreamMetrics metrics,
+                        Runnable onClosed, Runnable onStarted) {
         this.calls = calls;
         this.boundCallSid = boundCallSid;
         this.setup = setup;
-        this.beforeStart = beforeStart;
         this.metrics = metrics;
         this.onClosed = onClosed;
         this.onStarted = onStarted;
@@ -92,13 +91,12 @@ final class MediaStreamListener implements WebSocketListener {
             refuse(connection, "more than " + MAX_MESSAGES_BEFORE_START + " messages before start");
             return;
         }
-        StreamPace pace = session != null ? session.pace() : beforeStart;
         Optional<MediaStreamEvent> decoded;
         try {
             decoded = MediaStreamCodec.decode(message);
         } catch (MalformedMessageException e) {
             metrics.malformed();
-            if (!pace.admitsOther()) {
+            if (!admits(OTHER)) {
                 refuse(connection, "messages faster than a media stream sends them");
                 return;
             }
@@ -110,20 +108,29 @@ final class MediaStreamListener implements WebSocketListener {
             return;
         }
         if (decoded.isEmpty()) {
-            if (!pace.admitsOther()) {
+            if (!admits(OTHER)) {
                 refuse(connection, "messages faster than a media stream sends them");
             }
             return;
         }
         MediaStreamEvent event = decoded.get();
-        boolean admitted = event instanceof MediaStreamEvent.Media media
-                ? pace.admitsAudio(media.payload().length) : pace.admitsOther();
-        if (admitted) {
+        if (admits(event instanceof MediaStreamEvent.Media media ? media.payload().length : OTHER)) {
             handle(connection, event);
         } else {
             refuse(connection, event instanceof MediaStreamEvent.Media
                     ? "media faster than real time" : "messages faster than a media stream sends them");
         }
+    }
+
+    /**
+     * Whether the call's pace admits a message with {@code audioBytes} of audio, or {@link #OTHER}. Before
+     * {@code start} there is no call yet, and {@link #MAX_MESSAGES_BEFORE_START} bounds the connection.
+     */
+    private boolean admits(int audioBytes) {
+        if (session == null) {
+            return true;
+        }
+        return audioBytes == OTHER ? session.pace().admitsOther() : session.pace().admitsAudio(audioBytes);
     }
 
     /** Closes the stream with 1008 and ends its call: a clear outcome, once. */

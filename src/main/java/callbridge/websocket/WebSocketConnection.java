@@ -1,5 +1,7 @@
 package callbridge.websocket;
 
+import callbridge.time.TokenBucket;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +34,13 @@ public final class WebSocketConnection {
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024;
     /** How long we wait for the peer's close frame once we sent ours (RFC 6455 7.1.1). */
     static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * A Twilio media stream sends 50 frames a second (one 20 ms media message each) and a few marks and
+     * keys; four times that leaves room for a peer that fragments its messages.
+     */
+    static final int FRAMES_PER_SECOND = 200;
+    /** A network stall of a few seconds delivers its frames at once: 5 s of a media stream is 250. */
+    static final int FRAME_BURST = 1_000;
     /** How long {@link #closeNow} lets the close frame's write take: a peer that reads takes it at once. */
     static final Duration FAIL_WRITE_TIMEOUT = Duration.ofMillis(200);
 
@@ -56,8 +65,12 @@ public final class WebSocketConnection {
     // Owned by the selector thread from the moment serve() hands the connection to it.
     private final FrameDecoder decoder;
     private final MessageAssembler assembler;
-    /** Every frame counts, control frames and empty fragments too: see {@link FrameBudget}. */
-    private final FrameBudget frames = new FrameBudget(FrameBudget.DEFAULT_PER_SECOND, FrameBudget.DEFAULT_BURST, System.nanoTime());
+    /**
+     * How many frames the peer may send: every frame costs one, whatever its kind or size. An empty
+     * continuation, a ping or a one-byte fragment costs a read, a decode and (for a ping) a pong, so a flood
+     * of them is as much work as a flood of messages while carrying no data a message limit would see.
+     */
+    private final TokenBucket frames = new TokenBucket(FRAME_BURST, FRAMES_PER_SECOND, System.nanoTime());
     private WebSocketListener listener;
     private SelectionKey key;
     /**
@@ -238,8 +251,9 @@ public final class WebSocketConnection {
     private void decodeAll(ByteBuffer bytes) {
         try {
             Frame frame;
+            long now = System.nanoTime(); // every frame decoded from one read arrived together
             while (!readEnded && (frame = decoder.decode(bytes)) != null) {
-                handle(frame);
+                handle(frame, now);
             }
         } catch (ProtocolException violation) {
             // The peer's garbage, answered with a close code: worth one DEBUG line, never a flood of INFO.
@@ -254,15 +268,13 @@ public final class WebSocketConnection {
     }
 
     /** On the selector thread: acts on one frame. */
-    private void handle(Frame frame) throws ProtocolException {
-        if (!frames.take(System.nanoTime())) {
-            if (sender.ourClose() != null && frame.opcode() != Opcode.CLOSE) {
-                // Already closing: failing now could drop the connection before our close frame is out. What
-                // comes meanwhile is discarded (RFC 6455 7.1.2), and the handshake's deadline bounds it.
-                return;
-            }
+    private void handle(Frame frame, long nowNanos) throws ProtocolException {
+        // Once our close is decided nothing is metered: data is discarded (RFC 6455 7.1.2), no pong goes out,
+        // and the handshake's deadline bounds the rest; failing then could drop the connection before our
+        // close frame is out, or report our 1008 instead of the peer's own close.
+        if (sender.ourClose() == null && !frames.take(1, nowNanos)) {
             // RFC 6455 7.4.1: 1008 for a message (here a frame rate) that violates the endpoint's policy.
-            throw new ProtocolException(CloseCodes.POLICY_VIOLATION, "frames faster than " + FrameBudget.DEFAULT_PER_SECOND + " a second");
+            throw new ProtocolException(CloseCodes.POLICY_VIOLATION, "frames faster than " + FRAMES_PER_SECOND + " a second");
         }
         switch (frame.opcode()) {
             // RFC 6455 5.5.2: answer a ping with a pong carrying the same payload, unless closing.
@@ -280,7 +292,7 @@ public final class WebSocketConnection {
                 Optional<String> message = assembler.accept(frame);
                 // After we sent close, data may still arrive; RFC 6455 7.1.2 lets us discard it.
                 if (message.isPresent() && sender.ourClose() == null) {
-                    lastDataNanos = System.nanoTime(); // only data keeps a connection alive, never pings
+                    lastDataNanos = nowNanos; // only data keeps a connection alive, never pings
                     deliver(message.get());
                 }
             }

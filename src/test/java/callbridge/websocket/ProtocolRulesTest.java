@@ -170,14 +170,14 @@ class ProtocolRulesTest {
         }
     }
 
-    // ---- every frame is metered (FrameBudget), not only whole messages
+    // ---- every frame is metered (WebSocketConnection.frames, a TokenBucket), not only whole messages
 
     /** Empty fragments carry no data a message limit sees, but each costs a read and a decode. */
     @Test
     void floodOfEmptyContinuations_is1008() throws Exception {
         try (RawClient client = open()) {
             client.send(false, Opcode.TEXT, new byte[0]);
-            client.write(repeated(new Frame(false, 0, Opcode.CONTINUATION, new byte[0]), FrameBudget.DEFAULT_BURST * 3));
+            client.write(repeated(new Frame(false, 0, Opcode.CONTINUATION, new byte[0]), WebSocketConnection.FRAME_BURST * 3));
             client.expectClose(CloseCodes.POLICY_VIOLATION);
         }
     }
@@ -186,7 +186,7 @@ class ProtocolRulesTest {
     @Test
     void floodOfPings_is1008_afterAPongForEachPingWithinTheBudget() throws Exception {
         try (RawClient client = open()) {
-            client.write(repeated(Frame.of(Opcode.PING, new byte[0]), FrameBudget.DEFAULT_BURST * 3));
+            client.write(repeated(Frame.of(Opcode.PING, new byte[0]), WebSocketConnection.FRAME_BURST * 3));
             int pongs = 0;
             Frame frame;
             while ((frame = client.readFrame()).opcode() == Opcode.PONG) {
@@ -194,7 +194,7 @@ class ProtocolRulesTest {
             }
             assertEquals(Opcode.CLOSE, frame.opcode());
             assertEquals(CloseCodes.POLICY_VIOLATION, ((frame.payload()[0] & 0xFF) << 8) | (frame.payload()[1] & 0xFF));
-            assertTrue(pongs < FrameBudget.DEFAULT_BURST * 2, pongs + " pongs");
+            assertTrue(pongs < WebSocketConnection.FRAME_BURST * 2, pongs + " pongs");
         }
     }
 
