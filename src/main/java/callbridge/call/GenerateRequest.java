@@ -1,5 +1,7 @@
 package callbridge.call;
 
+import callbridge.logging.LogText;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -38,6 +40,11 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         BadParameter(String message) {
             super(message);
         }
+
+        /** {@code name must be <expectation>, got "<value>"}: the client's value quoted, cut and escaped once, here. */
+        static BadParameter invalid(String name, String expectation, String value) {
+            return new BadParameter(name + " must be " + expectation + ", got " + LogText.quote(value));
+        }
     }
 
     /**
@@ -49,6 +56,10 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         String sid = query.getOrDefault("sid", "").strip();
         if (sid.isEmpty()) {
             throw new BadParameter("sid is required (the Twilio CallSid)");
+        }
+        if (!CallSids.isCallSid(sid)) {
+            // No call can have it; refused here, it is never waited on, logged or kept, whatever its size.
+            throw new BadParameter("sid must be a Twilio CallSid: CA and 32 hex digits");
         }
         boolean first = bool(query, "first");
         // The prototype's drivers send input= (empty) to only listen, with first=True or without it.
@@ -91,7 +102,7 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         return switch (value.strip()) {
             case "utterance", "" -> false;
             case "played" -> true;
-            default -> throw new BadParameter("answer must be utterance or played, got '" + shorten(value) + "'");
+            default -> throw BadParameter.invalid("answer", "utterance or played", value);
         };
     }
 
@@ -104,8 +115,7 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
                 // reported below
             }
         }
-        throw new BadParameter(name + " must be an instant on the server's clock, as its answers write them "
-                + "(2026-01-01T12:00:00.250Z), got '" + shorten(value) + "'");
+        throw BadParameter.invalid(name, "an instant on the server's clock, as its answers write them (2026-01-01T12:00:00.250Z)", value);
     }
 
     /** Whole milliseconds from 0 to {@code max}. */
@@ -118,11 +128,7 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadParameter(name + " must be whole milliseconds from 0 to " + max + ", got '" + shorten(value) + "'");
-    }
-
-    private static String shorten(String value) {
-        return value.length() <= MAX_INSTANT_CHARS ? value : value.substring(0, MAX_INSTANT_CHARS) + "...";
+        throw BadParameter.invalid(name, "whole milliseconds from 0 to " + max, value);
     }
 
     private static boolean bool(Map<String, String> query, String name) throws BadParameter {
@@ -133,7 +139,7 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no", "" -> false;
-            default -> throw new BadParameter(name + " must be true or false, got '" + value + "'");
+            default -> throw BadParameter.invalid(name, "true or false", value);
         };
     }
 
@@ -151,6 +157,6 @@ public record GenerateRequest(String sid, boolean first, Optional<String> input,
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new BadParameter(name + " must be a number of seconds from " + min + " to " + max + ", got '" + value + "'");
+        throw BadParameter.invalid(name, "a number of seconds from " + min + " to " + max, value);
     }
 }

@@ -1,5 +1,6 @@
 package callbridge.call;
 
+import callbridge.logging.LogText;
 import callbridge.logging.RateLimitedLog;
 import callbridge.speech.RealtimeSpeechToText;
 import callbridge.speech.SpeechException;
@@ -215,7 +216,7 @@ final class RealtimeTranscript implements RealtimeSpeechToText.Listener, AutoClo
             reopenPause = reopenPause.multipliedBy(2).compareTo(MAX_REOPEN_PAUSE) > 0 ? MAX_REOPEN_PAUSE : reopenPause.multipliedBy(2);
             metrics.realtimeFailed(label);
             FAILED.log("call {0}: realtime speech-to-text failed ({1}): {2}; batch transcribes its turns, a new session in {3} s",
-                    callSid, label, detail, pause.toSeconds());
+                    callSid, label, LogText.quote(detail), pause.toSeconds());
         } finally {
             lock.unlock();
         }

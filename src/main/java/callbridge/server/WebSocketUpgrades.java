@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
+import callbridge.logging.LogText;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.Handshake;
 import callbridge.websocket.WebSocketConnection;
@@ -91,7 +92,7 @@ final class WebSocketUpgrades {
         try {
             return Optional.of(endpoint.open(connection, head));
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "WebSocket endpoint " + head.path() + " failed to open", e);
+            LOG.log(Level.ERROR, "WebSocket endpoint " + LogText.quote(head.path()) + " failed to open", e);
             connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
             return Optional.empty();
         }

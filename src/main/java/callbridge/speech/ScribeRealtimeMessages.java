@@ -1,6 +1,7 @@
 package callbridge.speech;
 
 import callbridge.json.Json;
+import callbridge.logging.LogText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -24,6 +25,8 @@ public final class ScribeRealtimeMessages {
      * so only a broken or hostile service reaches it, and then it cannot make a call hold more.
      */
     public static final int MAX_TEXT_CHARS = 10_000;
+    /** An error's text from the service: a sentence, kept as one in the utterances and records it reaches. */
+    static final int MAX_ERROR_CHARS = 300;
 
     /**
      * Every error the service documents ({@code {"message_type": X, "error": "..."}}, sent just before it
@@ -146,7 +149,8 @@ public final class ScribeRealtimeMessages {
             // The spec requires "error"; a service that leaves it out still ended the session.
             JsonNode error = root.get("error");
             String text = error != null && error.isTextual() ? error.asText() : "(no details)";
-            return new ServiceError(name, cut(text), errorKind);
+            // A sentence for a log line and an utterance's error, not a transcript: its own, short bound.
+            return new ServiceError(name, text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS), errorKind);
         }
         return switch (name) {
             case "session_started" -> new SessionStarted(cut(root.path("session_id").asText("")));
@@ -169,9 +173,8 @@ public final class ScribeRealtimeMessages {
         return text.length() <= MAX_TEXT_CHARS ? text : text.substring(0, MAX_TEXT_CHARS);
     }
 
-    /** The start of a bad message, for a log line that stays one line. */
+    /** The start of a bad message, for a log line that stays one line: cut before anything looks at the rest. */
     private static String excerpt(String message) {
-        String oneLine = message.replaceAll("\\s+", " ");
-        return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 80) + "...";
+        return LogText.quote(message);
     }
 }

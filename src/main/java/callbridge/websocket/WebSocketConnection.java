@@ -1,5 +1,6 @@
 package callbridge.websocket;
 
+import callbridge.logging.LogText;
 import callbridge.time.TokenBucket;
 
 import java.io.EOFException;
@@ -178,7 +179,7 @@ public final class WebSocketConnection {
         }
         CloseFrame status = finish(end);
         abort();
-        LOG.log(Level.DEBUG, "{0} closed: {1} {2}", name, status.code(), status.reason());
+        LOG.log(Level.DEBUG, "{0} closed: {1} {2}", name, status.code(), LogText.quote(status.reason())); // the peer's words
         listener.onClose(this, status);
     }
 

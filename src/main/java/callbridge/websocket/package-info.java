@@ -10,6 +10,6 @@
  * {@link callbridge.websocket.ClientConnection} (masked sends built in one reused array, with keys from
  * {@link callbridge.websocket.MaskingKeys}, and a blocking {@link callbridge.websocket.FrameReader} over the
  * same decoder for the server's frames).
- * Depends on {@code http}, and on {@code time} (its token bucket meters every peer's frames).
+ * Depends on {@code http}, {@code time} (its token bucket meters every peer's frames) and {@code logging}.
  */
 package callbridge.websocket;

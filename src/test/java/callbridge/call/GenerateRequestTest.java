@@ -16,10 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GenerateRequestTest {
+    private static final String SID = "CA" + "0123456789abcdef".repeat(2);
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "sid={0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"CA1", "CA0123456789abcdef0123456789abcdeg", "AC0123456789abcdef0123456789abcdef",
+            "CA0123456789abcdef0123456789abcdef\nINFO forged"})
+    void sid_thatNoCallCanHave_isRefused(String sid) {
+        GenerateRequest.BadParameter refused = org.junit.jupiter.api.Assertions.assertThrows(GenerateRequest.BadParameter.class,
+                () -> GenerateRequest.parse(Map.of("sid", sid)));
+        assertEquals("sid must be a Twilio CallSid: CA and 32 hex digits", refused.getMessage());
+    }
     @Test
     void parse_onlySid_hasTheSeedDefaults() throws Exception {
-        GenerateRequest request = GenerateRequest.parse(Map.of("sid", "CA1"));
-        assertEquals("CA1", request.sid());
+        GenerateRequest request = GenerateRequest.parse(Map.of("sid", SID));
+        assertEquals(SID, request.sid());
         assertFalse(request.first());
         assertEquals(Optional.empty(), request.input());
         assertEquals(Duration.ofSeconds(30), request.timeout());
@@ -28,7 +38,7 @@ class GenerateRequestTest {
 
     @Test
     void parse_everyParameter() throws Exception {
-        GenerateRequest request = GenerateRequest.parse(Map.of("sid", "CA1", "input", " Hola ", "timeout", "2.5",
+        GenerateRequest request = GenerateRequest.parse(Map.of("sid", SID, "input", " Hola ", "timeout", "2.5",
                 "talk_timeout", "90", "client", "anything"));
         assertEquals(Optional.of("Hola"), request.input());
         assertEquals(Duration.ofMillis(2_500), request.timeout());
@@ -45,7 +55,7 @@ class GenerateRequestTest {
             "0,     false",
     })
     void parse_first_everySpellingOfThePrototypesDrivers(String spelling, boolean expected) throws Exception {
-        assertEquals(expected, GenerateRequest.parse(Map.of("sid", "CA1", "first", spelling)).first());
+        assertEquals(expected, GenerateRequest.parse(Map.of("sid", SID, "first", spelling)).first());
     }
 
     /** Python requests sends {@code input=} for "no input", with {@code first=True} or without it. */
@@ -57,7 +67,7 @@ class GenerateRequestTest {
             "False, '   '",
     })
     void parse_emptyInput_meansNoInput(String first, String input) throws Exception {
-        GenerateRequest request = GenerateRequest.parse(Map.of("sid", "CA1", "first", first, "input", input));
+        GenerateRequest request = GenerateRequest.parse(Map.of("sid", SID, "first", first, "input", input));
         assertEquals(Optional.empty(), request.input());
         assertEquals(first.equals("True"), request.first());
     }
@@ -65,7 +75,7 @@ class GenerateRequestTest {
     /** The prototype driver's first turn, as decoded from its query string. */
     @Test
     void parse_thePrototypesFirstTurn() throws Exception {
-        GenerateRequest request = GenerateRequest.parse(Map.of("client", "simulator", "sid", "CA1", "first", "True",
+        GenerateRequest request = GenerateRequest.parse(Map.of("client", "simulator", "sid", SID, "first", "True",
                 "timeout", "120.0", "input", "", "talk_timeout", "80"));
         assertTrue(request.first());
         assertEquals(Optional.empty(), request.input());
@@ -76,7 +86,7 @@ class GenerateRequestTest {
     @Test
     void parse_talkTimeoutWithDecimals() throws Exception {
         assertEquals(Optional.of(Duration.ofMillis(80_500)),
-                GenerateRequest.parse(Map.of("sid", "CA1", "talk_timeout", "80.5")).talkTimeout());
+                GenerateRequest.parse(Map.of("sid", SID, "talk_timeout", "80.5")).talkTimeout());
     }
 
     @ParameterizedTest(name = "{0}={1} -> 400 naming {0}")
@@ -92,7 +102,7 @@ class GenerateRequestTest {
             "talk_timeout, x",
     })
     void parse_badValue_namesTheParameter(String name, String value) {
-        Map<String, String> query = new HashMap<>(Map.of("sid", "CA1"));
+        Map<String, String> query = new HashMap<>(Map.of("sid", SID));
         query.put(name, value);
         GenerateRequest.BadParameter e = assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(query));
         assertTrue(e.getMessage().startsWith(name), e.getMessage());
@@ -107,27 +117,27 @@ class GenerateRequestTest {
     @CsvSource({"true", "True", "1"})
     void parse_firstWithInput_isRejected(String first) {
         assertThrows(GenerateRequest.BadParameter.class,
-                () -> GenerateRequest.parse(Map.of("sid", "CA1", "first", first, "input", "hola")));
+                () -> GenerateRequest.parse(Map.of("sid", SID, "first", first, "input", "hola")));
     }
 
     @Test
     void parse_inputTooLong_isRejected() {
         String longText = "a".repeat(GenerateRequest.MAX_INPUT_CHARS + 1);
-        assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(Map.of("sid", "CA1", "input", longText)));
+        assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(Map.of("sid", SID, "input", longText)));
     }
 
     @Test
     void parse_cues_readAsTheyAreWritten() throws Exception {
-        assertEquals(new SpeechCue.Now(), GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola")).cue());
+        assertEquals(new SpeechCue.Now(), GenerateRequest.parse(Map.of("sid", SID, "input", "hola")).cue());
         assertEquals(new SpeechCue.At(java.time.Instant.parse("2026-12-06T15:43:38.123Z")),
-                GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "reply_at", "2026-12-06T15:43:38.123Z")).cue());
+                GenerateRequest.parse(Map.of("sid", SID, "input", "hola", "reply_at", "2026-12-06T15:43:38.123Z")).cue());
         assertEquals(new SpeechCue.IntoFarEndSpeech(java.time.Duration.ofMillis(800)),
-                GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "interrupt_after_ms", "800")).cue());
+                GenerateRequest.parse(Map.of("sid", SID, "input", "hola", "interrupt_after_ms", "800")).cue());
         assertEquals(new SpeechCue.IntoFarEndSpeech(java.time.Duration.ZERO),
-                GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "interrupt_after_ms", "0")).cue());
-        assertTrue(GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "answer", "played")).answerOncePlayed());
-        assertFalse(GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "answer", "utterance")).answerOncePlayed());
-        assertFalse(GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola")).answerOncePlayed());
+                GenerateRequest.parse(Map.of("sid", SID, "input", "hola", "interrupt_after_ms", "0")).cue());
+        assertTrue(GenerateRequest.parse(Map.of("sid", SID, "input", "hola", "answer", "played")).answerOncePlayed());
+        assertFalse(GenerateRequest.parse(Map.of("sid", SID, "input", "hola", "answer", "utterance")).answerOncePlayed());
+        assertFalse(GenerateRequest.parse(Map.of("sid", SID, "input", "hola")).answerOncePlayed());
     }
 
     @ParameterizedTest(name = "{0}={1} -> 400 naming {2}")
@@ -142,7 +152,7 @@ class GenerateRequestTest {
             "answer, later, answer",
     })
     void parse_badCue_namesTheParameter(String name, String value, String named) {
-        Map<String, String> query = new HashMap<>(Map.of("sid", "CA1", "input", "hola"));
+        Map<String, String> query = new HashMap<>(Map.of("sid", SID, "input", "hola"));
         query.put(name, value);
         GenerateRequest.BadParameter e = assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(query));
         assertTrue(e.getMessage().startsWith(named), e.getMessage());
@@ -151,19 +161,22 @@ class GenerateRequestTest {
     @Test
     void parse_cueWithoutInput_orTwoCues_isRejected() {
         for (Map<String, String> query : List.of(
-                Map.of("sid", "CA1", "reply_at", "2026-12-06T15:43:38Z"),
-                Map.of("sid", "CA1", "interrupt_after_ms", "800"),
-                Map.of("sid", "CA1", "first", "true", "answer", "played"),
-                Map.of("sid", "CA1", "input", "hola", "interrupt_after_ms", "800", "reply_at", "2026-12-06T15:43:38Z"))) {
+                Map.of("sid", SID, "reply_at", "2026-12-06T15:43:38Z"),
+                Map.of("sid", SID, "interrupt_after_ms", "800"),
+                Map.of("sid", SID, "first", "true", "answer", "played"),
+                Map.of("sid", SID, "input", "hola", "interrupt_after_ms", "800", "reply_at", "2026-12-06T15:43:38Z"))) {
             assertThrows(GenerateRequest.BadParameter.class, () -> GenerateRequest.parse(query), query.toString());
         }
     }
 
-    @Test
-    void parse_aHugeReplyAt_isNotEchoedWhole() {
-        String huge = "9".repeat(5_000);
+    /** Every parameter's bad value is echoed cut and escaped: an answer never carries the client's 5,000 characters back. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"reply_at", "interrupt_after_ms", "answer", "timeout", "talk_timeout", "first"})
+    void parse_aHugeBadValue_isNotEchoedWhole(String name) {
+        String huge = "9\r\n".repeat(2_000);
         GenerateRequest.BadParameter e = assertThrows(GenerateRequest.BadParameter.class,
-                () -> GenerateRequest.parse(Map.of("sid", "CA1", "input", "hola", "reply_at", huge)));
-        assertTrue(e.getMessage().length() < 300, e.getMessage());
+                () -> GenerateRequest.parse(Map.of("sid", SID, "input", "hola", name, huge)));
+        assertTrue(e.getMessage().length() < 1_300 && !e.getMessage().contains("\n"), e.getMessage()); // 200 characters, escaped
+        assertTrue(e.getMessage().startsWith(name + " must be "), e.getMessage());
     }
 }

@@ -46,10 +46,11 @@ class GenerateStatusTest {
 
     @Test
     void badParameter_400NamingIt() throws Exception {
-        HttpResponse<String> response = server.generate(Map.of("sid", "CA1", "timeout", "soon"));
+        HttpResponse<String> response = server.generate(Map.of("sid", FakeTwilioCall.newCallSid(), "timeout", "soon"));
         assertEquals(400, response.statusCode());
         assertTrue(Json.MAPPER.readTree(response.body()).path("error").asText().startsWith("timeout"), response.body());
         assertEquals(400, server.generate(Map.of("first", "true")).statusCode(), "sid missing");
+        assertEquals(400, server.generate(Map.of("sid", "CA1")).statusCode(), "no call can have that sid");
     }
 
     @Test

@@ -92,6 +92,15 @@ class ScribeRealtimeMessagesTest {
                 "{\"message_type\":\"" + type + "\",\"error\":\"what went wrong\"}"));
     }
 
+    /** An error's text goes into log lines, utterances and records: a sentence's worth, not a transcript's. */
+    @Test
+    void errors_text_isCutToASentence() throws Exception {
+        String text = "x".repeat(ScribeRealtimeMessages.MAX_TEXT_CHARS);
+        ServiceError error = (ServiceError) ScribeRealtimeMessages.decode(
+                "{\"message_type\":\"input_error\",\"error\":\"" + text + "\"}");
+        assertEquals(ScribeRealtimeMessages.MAX_ERROR_CHARS, error.message().length());
+    }
+
     @Test
     void errors_withoutTheirText_stillEndTheSession() throws Exception {
         assertEquals(new ServiceError("rate_limited", "(no details)", SpeechException.Kind.RATE_LIMITED),
