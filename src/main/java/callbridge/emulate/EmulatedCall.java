@@ -34,7 +34,14 @@ final class EmulatedCall {
     private final Optional<Path> out;
     private final long startNanos;
     private final long endNanos;
+    /** Guards {@link #playback} and the reply timer: what the server's messages and our frames both move. No I/O under it. */
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Orders a frame's send against the call's end: once {@link #finish} has set {@link #over} under it, no
+     * frame goes out uncounted. Held across one frame's send (which has its own write deadline), and by
+     * nothing that reads the server's messages, so a peer that stops reading holds up no reader.
+     */
+    private final ReentrantLock sendLock = new ReentrantLock();
     private final PlaybackBuffer playback;
     /** Rewritten for every frame, so a frame's send allocates nothing (see {@link Pacer}). */
     private final MediaMessage media;
@@ -93,8 +100,7 @@ final class EmulatedCall {
      * run's totals agree. False when none did: the call has ended.
      */
     boolean tick(long now) {
-        // Under the lock, so that once finish() has set over, no frame goes out uncounted in the call's line.
-        lock.lock();
+        sendLock.lock();
         try {
             if (over) {
                 return false;
@@ -113,7 +119,7 @@ final class EmulatedCall {
             over = true; // the connection is closing or gone; its reader reports how it ended
             return false;
         } finally {
-            lock.unlock();
+            sendLock.unlock();
         }
         nextDueNanos += FRAME_NANOS;
         try {
@@ -188,24 +194,40 @@ final class EmulatedCall {
         }
     }
 
+    /** Ends the call's figures, then writes its WAV with no lock held: the pacer sends every call's frames. */
     private CallResult finish(String ending) {
+        long framesSent;
+        sendLock.lock();
+        try {
+            over = true; // under the lock a tick sends under: the frames counted here are all there will be
+            framesSent = frames;
+        } finally {
+            sendLock.unlock();
+        }
+        byte[] played;
+        Duration received;
+        Duration dropped;
+        ReplyTimer.Replies replyGaps;
         lock.lock();
         try {
-            over = true; // taken with the lock a tick sends under: the frames counted below are all there will be
-            Optional<Path> wav = out.map(dir -> dir.resolve(ids.callSid() + ".wav"));
-            Optional<String> failure = Optional.empty();
-            if (wav.isPresent()) {
-                try {
-                    Files.write(wav.get(), Wav.fromMuLaw(playback.played()));
-                } catch (IOException e) {
-                    failure = Optional.of("writing " + wav.get() + ": " + e.getMessage());
-                }
-            }
-            return new CallResult(ids.callSid(), ending, failure, frames, Frames.durationOf(playback.receivedBytes()),
-                    Frames.durationOf(playback.droppedBytes()), marksEchoed.get(), clears.get(), problems.get(), replies.replies(), wav);
+            replyGaps = replies.replies();
+            played = out.isPresent() ? playback.played() : new byte[0];
+            received = Frames.durationOf(playback.receivedBytes());
+            dropped = Frames.durationOf(playback.droppedBytes());
         } finally {
             lock.unlock();
         }
+        Optional<Path> wav = out.map(dir -> dir.resolve(ids.callSid() + ".wav"));
+        Optional<String> failure = Optional.empty();
+        if (wav.isPresent()) {
+            try {
+                Files.write(wav.get(), Wav.fromMuLaw(played));
+            } catch (IOException e) {
+                failure = Optional.of("writing " + wav.get() + ": " + e.getMessage());
+            }
+        }
+        return new CallResult(ids.callSid(), ending, failure, framesSent, received, dropped, marksEchoed.get(), clears.get(),
+                problems.get(), replyGaps, wav);
     }
 
     private static String seconds(long nanos) {
