@@ -25,7 +25,6 @@ import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
 import callbridge.speech.MeasuredSpeechToText;
 import callbridge.speech.MeasuredTextToSpeech;
-import callbridge.speech.RealtimeSpeechToText;
 import callbridge.time.Deadline;
 import callbridge.time.Sleeper;
 import callbridge.twilio.MediaStreamEndpoint;
@@ -66,9 +65,10 @@ public final class Callbridge implements AutoCloseable {
     }
 
     /**
-     * The outside services a server uses, as configured, calling out through {@code http}. Speech services
-     * are measured into {@code metrics} (latency, failures, and the delay from a turn's end to its
-     * transcription, which needs the silence window that ends a turn), and so are calls.
+     * The outside services a server uses, as configured, calling out through {@code http}: batch speech
+     * services measured into {@code metrics} (latency, failures, and the delay from a turn's end to its
+     * transcription beyond the pause that ended it), realtime speech-to-text with {@code STT_MODE=realtime},
+     * and the calls' own measures.
      */
     public static CallServices services(Config config, HttpClient http, MetricRegistry metrics) {
         Clock clock = Clock.systemUTC();
@@ -76,17 +76,7 @@ public final class Callbridge implements AutoCloseable {
                 MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics, clock),
                 MeasuredTextToSpeech.wrap(ElevenLabsTextToSpeech.create(http, config.elevenLabs()), metrics),
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), clock, Sleeper.REAL,
-                CallMetrics.registerIn(metrics), realtime(config, http));
-    }
-
-    /** Realtime speech-to-text with {@code STT_MODE=realtime}, in the language batch uses (empty: detected). */
-    private static Optional<RealtimeSpeechToText> realtime(Config config, HttpClient http) {
-        Config.ElevenLabs elevenLabs = config.elevenLabs();
-        if (elevenLabs.realtime().mode() != Config.SttMode.REALTIME) {
-            return Optional.empty();
-        }
-        return Optional.of(new ElevenLabsRealtimeSpeechToText(http, elevenLabs.realtime().url(), elevenLabs.apiKey(),
-                elevenLabs.realtime().model(), Optional.of(elevenLabs.sttLanguage()).filter(language -> !language.isBlank())));
+                CallMetrics.registerIn(metrics), ElevenLabsRealtimeSpeechToText.create(http, config.elevenLabs()));
     }
 
     /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
@@ -174,14 +164,12 @@ public final class Callbridge implements AutoCloseable {
                 LOG.log(Level.WARNING, "shutdown grace ran out with {0} call(s) not yet completed at Twilio",
                         calls.completion().underWay());
             }
-            // The ended calls' records and recordings, in what is left of the grace: a recording unfinished by
-            // then is dropped with its temporary files, and its record written without it.
-            calls.setup().records().close(deadline.remaining());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            // Whatever went wrong above, the server must close, or its threads keep the process alive.
-            calls.close();
+            // Whatever went wrong above, the calls' records (in what is left of the grace) and the server must
+            // close, or records are lost and the server's threads keep the process alive.
+            calls.close(deadline.remaining());
             server.close(deadline.remaining());
         }
         LOG.log(Level.INFO, "shut down");

@@ -1,5 +1,7 @@
 package callbridge.call;
 
+import java.time.Duration;
+
 /**
  * The call domain, assembled and running: the {@link CallRegistry} of live calls, which hands every ended
  * call to {@link CallCompletion}; the {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that
@@ -51,7 +53,15 @@ public final class Calls implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Stops the watchdog, then gives the ended calls' records and recordings up to {@code patience} to be
+     * written: a recording unfinished by then is dropped with its temporary files, its record written without it.
+     */
+    public void close(Duration patience) {
         watchdog.close();
-        setup.records().close();
+        setup.records().close(patience);
     }
 }

@@ -50,8 +50,7 @@ final class GenerateAnswer {
         answer.set("utterance", describe(utterance));
         heard.playback().flatMap(PlaybackReport::playedAt).ifPresent(playedAt ->
                 answer.put("response_latency_ms", Duration.between(playedAt, utterance.startedAt()).toMillis()));
-        return cutIn(common(answer, heard.callSid(), heard.heardBefore(), heard.playback(), heard.dtmf()),
-                heard.cutIn(), heard.playback());
+        return common(answer, heard.callSid(), heard.heardBefore(), heard.playback(), heard.cutIn(), heard.dtmf());
     }
 
     static ObjectNode ended(TurnResult.CallEnded ended) {
@@ -60,36 +59,33 @@ final class GenerateAnswer {
         answer.put("kind", "call_ended");
         answer.put("reason", ended.end().reason().word());
         answer.put("detail", ended.end().detail());
-        return cutIn(common(answer, ended.callSid(), ended.heardBefore(), ended.playback(), ended.dtmf()),
-                ended.cutIn(), ended.playback());
+        return common(answer, ended.callSid(), ended.heardBefore(), ended.playback(), ended.cutIn(), ended.dtmf());
     }
 
     static ObjectNode played(TurnResult.Played played) {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("response", "");
         answer.put("kind", "played");
-        return cutIn(common(answer, played.callSid(), List.of(), Optional.of(played.playback()), List.of()),
-                played.cutIn(), Optional.of(played.playback()));
+        return common(answer, played.callSid(), List.of(), Optional.of(played.playback()), played.cutIn(), List.of());
     }
 
-    /** Where our speech went into the far end's: its onset, and how far into it our first audio went out. */
-    private static ObjectNode cutIn(ObjectNode answer, Optional<TurnResult.CutIn> cutIn, Optional<PlaybackReport> playback) {
+    /**
+     * The fields every answer of a turn has, and {@code cut_in} when our speech went into the far end's: its
+     * onset, and how far into it our first audio went out.
+     */
+    private static ObjectNode common(ObjectNode answer, String callSid, List<Utterance> heardBefore,
+                                     Optional<PlaybackReport> playback, Optional<TurnResult.CutIn> cutIn, List<String> dtmf) {
+        answer.put("call_sid", callSid);
+        answer.set("heard_before", list(heardBefore));
+        ArrayNode digits = answer.putArray("dtmf");
+        dtmf.forEach(digits::add);
+        playback.ifPresent(report -> answer.set("playback", describe(report)));
         cutIn.ifPresent(into -> {
             ObjectNode node = answer.putObject("cut_in");
             putInstant(node, "far_end_speech_started_at", into.farEndSpeechStartedAt());
             playback.flatMap(PlaybackReport::startedAt).ifPresent(ours ->
                     node.put("into_speech_ms", Duration.between(into.farEndSpeechStartedAt(), ours).toMillis()));
         });
-        return answer;
-    }
-
-    private static ObjectNode common(ObjectNode answer, String callSid, List<Utterance> heardBefore,
-                                     Optional<PlaybackReport> playback, List<String> dtmf) {
-        answer.put("call_sid", callSid);
-        answer.set("heard_before", list(heardBefore));
-        ArrayNode digits = answer.putArray("dtmf");
-        dtmf.forEach(digits::add);
-        playback.ifPresent(report -> answer.set("playback", describe(report)));
         return answer;
     }
 

@@ -72,17 +72,6 @@ public final class HttpRoutes implements AutoCloseable {
     }
 
     /**
-     * Starts the loopback server with {@code /health} and the given handlers, answering any local process
-     * that connects: for tests that ask the handlers directly. The server behind the front door is started
-     * with {@link #start(Map, BooleanSupplier, Predicate)}.
-     *
-     * @param draining true once a shutdown has begun: {@code /health} then answers 503
-     */
-    public static HttpRoutes start(Map<String, HttpHandler> handlers, BooleanSupplier draining) throws IOException {
-        return start(handlers, draining, peer -> true);
-    }
-
-    /**
      * Starts the loopback server with {@code /health} and the given handlers, serving only the connections
      * {@code fromFrontDoor} admits. The front door bounds what a client may hold (connections, head size and
      * fields, request deadline); a loopback port is reachable by every process on the machine, so a request

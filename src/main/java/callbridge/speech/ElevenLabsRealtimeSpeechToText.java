@@ -1,5 +1,6 @@
 package callbridge.speech;
 
+import callbridge.config.Config;
 import callbridge.config.Secret;
 
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.util.Optional;
  */
 public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToText {
     /** The model the API reference and every SDK example name. */
-    public static final String DEFAULT_MODEL = "scribe_v2_realtime";
     /** The endpoint's path below the realtime URL. */
     public static final String PATH = "/v1/speech-to-text/realtime";
 
@@ -66,9 +66,21 @@ public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToTex
      * @param realtimeUrl  {@code wss://api.elevenlabs.io}, or {@code ws://} for a local stand-in (the
      *                     configuration derives it from {@code ELEVENLABS_BASE_URL}, as the SDKs do)
      * @param apiKey       sent as {@code xi-api-key}; without one every session fails at once, saying so
-     * @param modelId      {@link #DEFAULT_MODEL} unless ElevenLabs names a newer one
+     * @param modelId      {@code scribe_v2_realtime} ({@code STT_REALTIME_MODEL}'s default) unless ElevenLabs names a newer one
      * @param languageCode ISO 639-1 or 639-3 ({@code es}); empty lets the service detect the language
      */
+    /**
+     * The realtime client {@code settings} ask for ({@code STT_MODE=realtime}), in the language batch uses
+     * (blank: detected); empty with {@code STT_MODE=batch}.
+     */
+    public static Optional<RealtimeSpeechToText> create(HttpClient http, Config.ElevenLabs settings) {
+        if (settings.realtime().mode() != Config.SttMode.REALTIME) {
+            return Optional.empty();
+        }
+        return Optional.of(new ElevenLabsRealtimeSpeechToText(http, settings.realtime().url(), settings.apiKey(),
+                settings.realtime().model(), Optional.of(settings.sttLanguage())));
+    }
+
     public ElevenLabsRealtimeSpeechToText(HttpClient http, URI realtimeUrl, Optional<Secret> apiKey, String modelId,
                                           Optional<String> languageCode) {
         this(http, realtimeUrl, apiKey, modelId, languageCode, Limits.DEFAULT);

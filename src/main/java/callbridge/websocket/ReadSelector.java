@@ -55,8 +55,18 @@ final class ReadSelector {
         this.selector = selector;
     }
 
-    /** The selector thread for a new connection: taken in turn, so connections spread evenly. */
+    /**
+     * The selector thread for a new connection: taken in turn, so connections spread evenly, passing over a
+     * thread that has died (its connections would never be read, nor their ends run). With none left
+     * running, the next in turn: {@code /health} reports that state.
+     */
     static ReadSelector next() {
+        for (int tried = 0; tried < SHARED.length; tried++) {
+            ReadSelector reads = SHARED[Math.floorMod(NEXT.getAndIncrement(), SHARED.length)];
+            if (reads.thread.isAlive()) {
+                return reads;
+            }
+        }
         return SHARED[Math.floorMod(NEXT.getAndIncrement(), SHARED.length)];
     }
 
