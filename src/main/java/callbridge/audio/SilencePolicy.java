@@ -18,7 +18,7 @@ public interface SilencePolicy {
             if (frames < 1) {
                 throw new IllegalArgumentException("a pause rule needs at least one frame: " + frames);
             }
-            if (ending == Turn.Ending.MAX_LENGTH || ending == Turn.Ending.STREAM_END) {
+            if (!ending.endedByPause()) {
                 throw new IllegalArgumentException("not a silence ending: " + ending);
             }
         }

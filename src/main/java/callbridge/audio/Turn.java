@@ -45,6 +45,11 @@ public record Turn(byte[] mulaw, Duration audioStart, Duration speechStart, Dura
         public String word() {
             return word;
         }
+
+        /** Ended by a pause, under one rule or another: not cut at its maximum length, nor by the stream's end. */
+        public boolean endedByPause() {
+            return this != MAX_LENGTH && this != STREAM_END;
+        }
     }
 
     public Turn {

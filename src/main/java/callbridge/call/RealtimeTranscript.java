@@ -48,15 +48,15 @@ final class RealtimeTranscript implements RealtimeSpeechToText.Listener, AutoClo
      *
      * @param words completes with the turn's words, or exceptionally when the session failed first
      */
-    record Commit(CompletableFuture<String> words, long sentNanos, RealtimeTranscript transcript) {
-        /** How much longer its answer may take, from now. */
+    record Commit(CompletableFuture<String> words, Instant sentAt, RealtimeTranscript transcript) {
+        /** How much longer its answer may take, from now, on the call's clock. */
         Duration patienceLeft() {
-            return transcript.commitPatience.minusNanos(System.nanoTime() - sentNanos);
+            return COMMIT_PATIENCE.minus(Duration.between(sentAt, transcript.clock.instant()));
         }
 
         /** The answer did not come in time: the session is given up, so later answers cannot be misfiled. */
         void stalled() {
-            transcript.fail("stalled", "a commit was not answered within " + transcript.commitPatience.toMillis() + " ms");
+            transcript.fail("stalled", "a commit was not answered within " + COMMIT_PATIENCE.toMillis() + " ms");
         }
     }
 
@@ -64,7 +64,6 @@ final class RealtimeTranscript implements RealtimeSpeechToText.Listener, AutoClo
     private final String callSid;
     private final Clock clock;
     private final CallMetrics metrics;
-    private final Duration commitPatience;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock.
     private RealtimeSpeechToText.Session session;
@@ -79,13 +78,7 @@ final class RealtimeTranscript implements RealtimeSpeechToText.Listener, AutoClo
     private volatile String wordsSoFar = "";
 
     RealtimeTranscript(RealtimeSpeechToText service, String callSid, Clock clock, CallMetrics metrics) {
-        this(service, callSid, clock, metrics, COMMIT_PATIENCE);
-    }
-
-    /** @param commitPatience how long a commit's answer may take before batch takes its turn */
-    RealtimeTranscript(RealtimeSpeechToText service, String callSid, Clock clock, CallMetrics metrics, Duration commitPatience) {
         this.service = service;
-        this.commitPatience = commitPatience;
         this.callSid = callSid;
         this.clock = clock;
         this.metrics = metrics;
@@ -130,7 +123,7 @@ final class RealtimeTranscript implements RealtimeSpeechToText.Listener, AutoClo
                 clearTurn();
                 return Optional.empty();
             }
-            Commit commit = new Commit(new CompletableFuture<>(), System.nanoTime(), this);
+            Commit commit = new Commit(new CompletableFuture<>(), clock.instant(), this);
             commits.addLast(commit);
             partial = ""; // what comes before the commit's answer belongs to the turn just committed
             wordsSoFar = "";

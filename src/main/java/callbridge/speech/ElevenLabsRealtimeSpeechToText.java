@@ -1,5 +1,6 @@
 package callbridge.speech;
 
+import callbridge.audio.Frames;
 import callbridge.config.Config;
 import callbridge.config.Secret;
 
@@ -47,7 +48,7 @@ public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToTex
             if (connectTimeout.isNegative() || connectTimeout.isZero()) {
                 throw new IllegalArgumentException("connectTimeout must be positive: " + connectTimeout);
             }
-            if (maxQueuedAudio.toMillis() * 8 < ScribeRealtimeSession.CHUNK_BYTES) {
+            if (maxQueuedAudio.toMillis() * Frames.SAMPLE_RATE / 1_000 < ScribeRealtimeSession.CHUNK_BYTES) {
                 throw new IllegalArgumentException("maxQueuedAudio must hold at least one 100 ms chunk: " + maxQueuedAudio);
             }
             if (maxUnansweredCommits < 1 || maxMessageChars < 1_024) {

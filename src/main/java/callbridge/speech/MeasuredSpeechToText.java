@@ -45,8 +45,7 @@ public final class MeasuredSpeechToText implements SpeechToText {
         // Only a turn that a pause ended waited for it; one cut at its maximum length or by the stream's end
         // did not. A wall clock that stepped back counts as no delay.
         Instant now = clock.instant();
-        boolean endedByAPause = turn.ending() != Turn.Ending.MAX_LENGTH && turn.ending() != Turn.Ending.STREAM_END;
-        if (endedByAPause && turn.speechEndedAt() != null) {
+        if (turn.ending().endedByPause() && turn.speechEndedAt() != null) {
             afterSpeech.observe(Duration.between(turn.speechEndedAt(), now).minus(turn.endSilence()));
         }
         if (turn.detectedAt() != null) {

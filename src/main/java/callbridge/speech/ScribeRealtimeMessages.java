@@ -1,5 +1,6 @@
 package callbridge.speech;
 
+import callbridge.audio.Frames;
 import callbridge.json.Json;
 import callbridge.logging.LogText;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +20,7 @@ import java.util.Objects;
  */
 public final class ScribeRealtimeMessages {
     /** Our audio: 8 kHz mu-law, the query's {@code audio_format=ulaw_8000}; each chunk names its rate. */
-    public static final int SAMPLE_RATE = 8_000;
+    public static final int SAMPLE_RATE = Frames.SAMPLE_RATE;
     /**
      * A transcript longer than this is cut: about ten minutes of speech, longer than any turn a call keeps,
      * so only a broken or hostile service reaches it, and then it cannot make a call hold more.

@@ -1,5 +1,6 @@
 package callbridge.speech;
 
+import callbridge.audio.Frames;
 import callbridge.speech.ElevenLabsRealtimeSpeechToText.Limits;
 import callbridge.speech.ScribeRealtimeMessages.Committed;
 import callbridge.speech.ScribeRealtimeMessages.Ignored;
@@ -41,8 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSocket.Listener {
     private static final System.Logger LOG = System.getLogger(ScribeRealtimeSession.class.getName());
     /** 100 ms of 8 kHz mu-law: five of Twilio's 20 ms frames a message. */
-    static final int CHUNK_BYTES = 800;
-    private static final int BYTES_PER_SECOND = 8_000;
+    static final int CHUNK_BYTES = 5 * Frames.SAMPLES;
     /** How long our close frame and the service's answer may take before the connection is dropped. */
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -65,7 +65,7 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
         this.label = label;
         this.limits = limits;
         this.events = new SerialListener(listener, label);
-        this.outbox = new AudioOutbox(CHUNK_BYTES, (int) (limits.maxQueuedAudio().toMillis() * BYTES_PER_SECOND / 1_000));
+        this.outbox = new AudioOutbox(CHUNK_BYTES, (int) (limits.maxQueuedAudio().toMillis() * Frames.SAMPLE_RATE / 1_000));
     }
 
     /** Starts connecting and returns at once; a failure to connect reaches the listener. */
@@ -93,6 +93,9 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
     public boolean sendAudio(byte[] mulaw) {
         boolean taken;
         boolean hasStarted;
+        Optional<AudioOutbox.Outgoing> next;
+        WebSocket open;
+        // One lock a payload: four payloads in five only add to the chunk being gathered, and nothing goes out.
         lock.lock();
         try {
             if (state.get() != State.OPEN) {
@@ -100,6 +103,8 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
             }
             taken = outbox.addAudio(mulaw);
             hasStarted = started;
+            next = taken ? nextToSend() : Optional.empty();
+            open = webSocket;
         } finally {
             lock.unlock();
         }
@@ -110,7 +115,7 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
                     : "the session did not start: " + seconds + " s of audio waited for session_started");
             return false;
         }
-        pump();
+        next.ifPresent(message -> send(open, message));
         return true;
     }
 
@@ -265,15 +270,25 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
         WebSocket open;
         lock.lock();
         try {
-            if (state.get() != State.OPEN || !started || webSocket == null) {
-                return;
-            }
-            next = outbox.next();
+            next = nextToSend();
             open = webSocket;
         } finally {
             lock.unlock();
         }
-        next.ifPresent(message -> open.sendText(message.text(), true).whenComplete((sent, failure) -> {
+        next.ifPresent(message -> send(open, message));
+    }
+
+    /** With the lock held: the next message to send now, marked in flight; empty while nothing may go out. */
+    private Optional<AudioOutbox.Outgoing> nextToSend() {
+        if (state.get() != State.OPEN || !started || webSocket == null) {
+            return Optional.empty();
+        }
+        return outbox.next();
+    }
+
+    /** Sends one message; once the connection has taken it, the next (the JDK takes one text send at a time). */
+    private void send(WebSocket open, AudioOutbox.Outgoing message) {
+        open.sendText(message.text(), true).whenComplete((sent, failure) -> {
             if (failure != null) {
                 fail(SpeechException.Kind.CONNECTION, "a send to the service failed: " + unwrap(failure));
                 return;
@@ -285,7 +300,7 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
                 lock.unlock();
             }
             pump();
-        }));
+        });
     }
 
     private void handshakeFailed(Throwable failure) {

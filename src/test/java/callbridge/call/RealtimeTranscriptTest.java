@@ -34,7 +34,7 @@ class RealtimeTranscriptTest {
     private final MetricRegistry registry = new MetricRegistry();
     private final CallMetrics metrics = CallMetrics.registerIn(registry);
     private final FakeRealtime service = new FakeRealtime();
-    private final RealtimeTranscript transcript = new RealtimeTranscript(service, "CA1", time, metrics, Duration.ofMillis(50));
+    private final RealtimeTranscript transcript = new RealtimeTranscript(service, "CA1", time, metrics);
 
     @Test
     void audioGoesOn_aTurnsEndIsCommitted_andItsAnswerIsTheTurnsWords() throws Exception {
@@ -172,7 +172,8 @@ class RealtimeTranscriptTest {
         time.advance(RealtimeTranscript.FIRST_REOPEN_PAUSE);
         transcript.audio(FRAME, true);
         RealtimeTranscript.Commit unanswered = transcript.turnEnded().orElseThrow();
-        transcriber.submit(3, turn(), java.util.Optional.of(unanswered)); // nobody answers within 50 ms
+        time.advance(RealtimeTranscript.COMMIT_PATIENCE); // and nobody answered: its patience is spent
+        transcriber.submit(3, turn(), java.util.Optional.of(unanswered));
         assertEquals(List.of("batch words", "batch"), heard(utterances));
         assertTrue(service.session().closed, "the stalled session is given up");
         assertEquals(1.0, failures("stalled"));
