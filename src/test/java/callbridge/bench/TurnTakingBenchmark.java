@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * How fast callbridge takes turns, and how often it takes one too soon: the issue's turn-taking benchmark.
  * Run: {@code ./run.sh bench turns} ({@code ./run.sh bench -Dtest=TurnTakingBenchmark}); about 4 minutes;
- * {@code -Dturns.rounds=N} sets how often each utterance is said per policy (3).
+ * {@code -Dturns.rounds=N} sets how often each utterance is said per policy (3);
+ * {@code -Dturns.finishedMs=450,600} adds a smart policy with each of those {@code TURN_END_FINISHED_MS}.
  *
  * <p>The far end says each utterance of the committed set ({@link TurnClip}: Spanish and English questions
  * and statements, most with a pause of 0.4-1.5 s inside the sentence) on a call of its own, all of a round
@@ -112,6 +113,12 @@ class TurnTakingBenchmark {
             policies.add(new Policy("silence 2.8 s (prototype)", stt, Map.of("TURN_END", "silence", "STT_MODE", stt)));
             policies.add(new Policy("silence 600 ms", stt, Map.of("TURN_END", "silence", "SILENCE_MS", "600", "STT_MODE", stt)));
             policies.add(new Policy("smart", stt, Map.of("TURN_END", "smart", "STT_MODE", stt)));
+        }
+        for (String finished : System.getProperty("turns.finishedMs", "").split(",")) {
+            if (!finished.isBlank()) {
+                policies.add(new Policy("smart, finished words " + finished.strip() + " ms", "realtime",
+                        Map.of("TURN_END", "smart", "STT_MODE", "realtime", "TURN_END_FINISHED_MS", finished.strip())));
+            }
         }
         return policies;
     }

@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the kernel until the accept thread takes it, instead of having its SYNs dropped and retried a second or
  * more later. The backlog is read back from the kernel ({@code ss}, Linux's socket statistics: for a
  * listening socket its Send-Q column is the backlog), so the test does not depend on timing; the burst is
- * measured and printed.
+ * measured, and printed, by a benchmark beside it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ListenBacklogTest {
@@ -58,9 +58,15 @@ class ListenBacklogTest {
         assertEquals(expected, listenBacklog(server.port()));
     }
 
-    /** 900 clients connect at once; every one is connected, and the slowest is printed. */
+    /**
+     * A measure, not a test (tagged benchmark, so the suite leaves it out: any backlog passes it, as dropped
+     * SYNs are retried within its 30 s): 900 clients connect at once and the slowest connect is printed.
+     * {@code ./run.sh bench -Dtest=ListenBacklogTest}: 15 ms with the backlog of 4,096, 1,039 ms with the
+     * JDK's 50.
+     */
     @Test
-    void burstOf900Connects_allConnected() throws Exception {
+    @org.junit.jupiter.api.Tag("benchmark")
+    void burstOf900Connects_slowestConnect() throws Exception {
         ConcurrentLinkedQueue<Long> connectNanos = new ConcurrentLinkedQueue<>();
         List<Socket> sockets = new ArrayList<>();
         CountDownLatch go = new CountDownLatch(1);
