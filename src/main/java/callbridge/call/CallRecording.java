@@ -3,6 +3,7 @@ package callbridge.call;
 import callbridge.audio.Frames;
 import callbridge.audio.MuLaw;
 import callbridge.audio.Wav;
+import callbridge.logging.RateLimitedLog;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -50,6 +51,9 @@ final class CallRecording {
 
     private static final long MAX_SAMPLES = MAX_LENGTH.toSeconds() * Frames.SAMPLE_RATE;
     private static final int BYTES_PER_SAMPLE = 2;
+    /** A temporary file left behind takes disk (up to 115 MB) until the next start-up sweeps it: said, not dropped. */
+    private static final RateLimitedLog DELETE_FAILED = RateLimitedLog.of(System.getLogger(CallRecording.class.getName()),
+            System.Logger.Level.WARNING);
     /** Bytes of one side read at a time to build the WAV: 4 s of audio, 64 KB. */
     private static final int INTERLEAVE_BYTES = 64 * 1024;
     /**
@@ -190,7 +194,7 @@ final class CallRecording {
                 // Whoever writes it finds the recording settled and deletes what it wrote since.
                 Files.deleteIfExists(temporary);
             } catch (IOException e) {
-                disk.fail(e);
+                deleteFailed(temporary, e);
             }
         }
         return true;
@@ -318,7 +322,7 @@ final class CallRecording {
                 }
                 Files.deleteIfExists(file);
             } catch (IOException e) {
-                disk.fail(e);
+                deleteFailed(file, e); // the disk work is already stopped: its failure would go unheard
             } finally {
                 lock.unlock();
             }
@@ -378,5 +382,9 @@ final class CallRecording {
         private static ByteBuffer newBuffer() {
             return ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         }
+    }
+
+    private static void deleteFailed(Path file, IOException e) {
+        DELETE_FAILED.log("recording file {0} not deleted ({1}); the next start-up removes it", file, e.toString());
     }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,6 +38,12 @@ final class RecordWriter {
      * that may wait. Past it the disk is far behind, and a recording is dropped so its record can be written.
      */
     static final int MAX_FINISHING = MAX_QUEUED;
+    /**
+     * Recordings assembled into their WAV at the same time: each is a sequential read and write of up to
+     * 115 MB on the one records disk, so more at once only share its bandwidth; the rest wait their turn
+     * (a waiting virtual thread holds nothing else). Another call's record never waits on any of them.
+     */
+    static final int MAX_ASSEMBLING = 2;
     /** How long closing waits, once the deadline has passed, for the records still waiting to be written. */
     static final Duration CLOSE_PATIENCE = Duration.ofSeconds(2);
 
@@ -51,6 +58,7 @@ final class RecordWriter {
     private final Condition progress = lock.newCondition();
     /** Recordings being finished, by call, with the record waiting for each; guarded by {@link #lock}. */
     private final Map<CallJournal, Ended> finishing = new LinkedHashMap<>();
+    private final Semaphore assembling = new Semaphore(MAX_ASSEMBLING);
     /** Records handed to the writer and not yet written (or failed); guarded by {@link #lock}. */
     private int unwritten;
     /** Once closed, a call that ends is written without its recording, and no recording is started. */
@@ -182,9 +190,16 @@ final class RecordWriter {
         Optional<CallRecord.Recording> recording = Optional.empty();
         String callSid = journal.callSid();
         try {
-            recording = journal.recording().finishInto(files.recording(callSid));
+            assembling.acquire();
+            try {
+                recording = journal.recording().finishInto(files.recording(callSid));
+            } finally {
+                assembling.release();
+            }
         } catch (IOException | RuntimeException e) {
             WRITE_FAILED.log("call {0}: recording not written to {1}: {2}", callSid, files.directory(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the record goes on without its recording
         }
         handOver(journal, recording);
     }

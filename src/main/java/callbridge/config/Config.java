@@ -223,16 +223,17 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.url("TWILIO_API_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.twilio.com")),
                 s.bool("TWILIO_VALIDATE_SIGNATURES", true),
                 s.secret("STREAM_SECRET", MIN_STREAM_SECRET_LENGTH));
+        URI elevenLabsBase = s.url("ELEVENLABS_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.elevenlabs.io"));
         ElevenLabs elevenLabs = new ElevenLabs(
                 s.secret("ELEVENLABS_API_KEY").or(() -> s.secret("ELEVENLABS_API_KEY_GAL")),
-                s.url("ELEVENLABS_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.elevenlabs.io")),
+                elevenLabsBase,
                 s.string("STT_MODEL", "scribe_v1"),
                 s.string("STT_LANGUAGE", "es"),
                 s.string("TTS_MODEL", "eleven_flash_v2_5"),
                 s.string("TTS_VOICE_ID", PROTOTYPE_VOICE_ID),
                 s.string("TTS_LANGUAGE", "es"),
                 voiceSettings(s),
-                realtime(s));
+                realtime(s, elevenLabsBase));
         int silenceFrames = silenceFrames(s);
         TurnEnd turnEnd = s.oneOf("TURN_END", TurnEnd.SILENCE, byName(TurnEnd.values()));
         int finishedFrames = Math.ceilDiv(s.integer("TURN_END_FINISHED_MS", 400, 100, 60_000), CHUNK_MILLIS);
@@ -311,9 +312,8 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
     }
 
     /** {@code STT_MODE}, and where and how realtime speech-to-text is reached. */
-    private static Realtime realtime(Settings s) {
+    private static Realtime realtime(Settings s, URI base) {
         SttMode mode = s.oneOf("STT_MODE", SttMode.BATCH, byName(SttMode.values()));
-        URI base = s.url("ELEVENLABS_BASE_URL", Set.of("http", "https")).orElse(URI.create("https://api.elevenlabs.io"));
         URI derived = URI.create((base.getScheme().equalsIgnoreCase("http") ? "ws" : "wss") + base.toString().substring(base.getScheme().length()));
         return new Realtime(mode, s.url("STT_REALTIME_URL", Set.of("ws", "wss")).orElse(derived),
                 s.string("STT_REALTIME_MODEL", "scribe_v2_realtime"));
