@@ -55,8 +55,9 @@ final class FarEndSpeech {
         if (inTurn && speechFramesInTurn != lastSpeechFrames) {
             lastSpeechFrameAt = at;
         }
+        // Compared in milliseconds: this runs for every payload of every call, and a Duration each time is garbage.
         boolean nowSpeaking = inTurn && lastSpeechFrameAt != null
-                && Duration.between(lastSpeechFrameAt, at).compareTo(STILL_SPEAKING) <= 0;
+                && at.toEpochMilli() - lastSpeechFrameAt.toEpochMilli() <= STILL_SPEAKING.toMillis();
         boolean speakingChanged = nowSpeaking != wasSpeaking;
         wasInTurn = inTurn;
         lastSpeechFrames = inTurn ? speechFramesInTurn : 0;
