@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -70,6 +72,8 @@ final class JsonApi {
     private static final System.Logger LOG = System.getLogger(JsonApi.class.getName());
     /** The part of an error body worth showing: enough to recognise it, never a whole page. */
     private static final int MAX_ERROR_CHARS = 300;
+    /** An answer past this is no answer these APIs give; reading stops there. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final String name;
     private final URI base;
@@ -160,26 +164,45 @@ final class JsonApi {
     }
 
     private JsonNode attempt(HttpRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> response;
+        HttpResponse<InputStream> response;
+        String body;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
             throw new IOException(name + " did not answer " + request.method() + " " + request.uri().getPath()
                     + " within " + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
             throw new IOException(name + " at " + base + " cannot be reached: " + Failures.describe(e), e);
         }
+        body = bounded(response, request);
         if (response.statusCode() / 100 != 2) {
             throw new ApiException(name + " answered " + request.method() + " " + request.uri().getPath() + " with HTTP "
-                    + response.statusCode() + hint(response.statusCode()) + ": " + excerpt(response.body()), response.statusCode(),
+                    + response.statusCode() + hint(response.statusCode()) + ": " + excerpt(body), response.statusCode(),
                     RetryAfter.parse(response.headers().firstValue("Retry-After"), clock.instant()));
         }
         try {
-            return response.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(response.body());
+            return body.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new ApiException(name + " answered " + request.uri().getPath() + " with something that is not JSON: "
-                    + excerpt(response.body()), response.statusCode());
+                    + excerpt(body), response.statusCode());
         }
+    }
+
+    /** The answer's body, read up to {@link #MAX_BODY_BYTES}: a chat completion or a Galtea record is a few KiB. */
+    private String bounded(HttpResponse<InputStream> response, HttpRequest request) throws IOException {
+        byte[] bytes;
+        try (InputStream in = response.body()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new IOException(name + " broke off its answer to " + request.method() + " " + request.uri().getPath()
+                    + ": " + Failures.describe(e), e);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            // Not retried: the same request would get the same answer.
+            throw new ApiException(name + " answered " + request.method() + " " + request.uri().getPath()
+                    + " with more than " + MAX_BODY_BYTES / 1024 + " KiB", response.statusCode());
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private String hint(int status) {
@@ -187,7 +210,9 @@ final class JsonApi {
     }
 
     private static String excerpt(String body) {
-        String flat = body.replaceAll("\\s+", " ").strip();
+        // Cut before the whitespace is folded: the fold need not walk a whole megabyte for 300 characters.
+        String start = body.length() <= 4 * MAX_ERROR_CHARS ? body : body.substring(0, 4 * MAX_ERROR_CHARS);
+        String flat = start.replaceAll("\\s+", " ").strip();
         return flat.length() <= MAX_ERROR_CHARS ? flat : flat.substring(0, MAX_ERROR_CHARS) + "...";
     }
 }

@@ -83,6 +83,17 @@ class JsonApiTest {
         assertEquals(3, llm.requests().size());
     }
 
+    /** An answer past the bound is not read to its end, and not asked for again: it would come the same. */
+    @Test
+    void anAnswerOverTheBound_isRefused_once() {
+        llm.answerNext(new FakeLlm.Answer(200, Map.of("content", "x".repeat(JsonApi.MAX_BODY_BYTES))));
+
+        JsonApi.ApiException e = assertThrows(JsonApi.ApiException.class, () -> api(llm.baseUrl()).get("/models"));
+
+        assertTrue(e.getMessage().contains("with more than 1024 KiB"), e.getMessage());
+        assertEquals(1, llm.requests().size());
+    }
+
     @Test
     void status400_neverTriedAgain() {
         llm.answerNext(new FakeLlm.Answer(400, Map.of("error", Map.of("message", "bad request"))));
