@@ -56,7 +56,7 @@ public final class Conversation {
             return calls.endedEarlier(request.sid())
                     .<TurnResult>map(end -> new TurnResult.CallEnded(request.sid(), end, List.of(), Optional.empty(), List.of(),
                             Optional.empty()))
-                    .orElseGet(TurnResult.NoSuchCall::new);
+                    .orElseGet(() -> new TurnResult.NoSuchCall(request.sid()));
         }
         CallSession session = found.get();
         if (!session.beginTurn()) {

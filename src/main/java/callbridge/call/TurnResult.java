@@ -42,8 +42,11 @@ public sealed interface TurnResult {
     record NothingHeard() implements TurnResult {
     }
 
-    /** The call did not appear within the timeout. */
-    record NoSuchCall() implements TurnResult {
+    /**
+     * The call did not appear within the timeout, and nothing here says it ended: it may be another
+     * instance's, or not have started yet. Nothing was spoken.
+     */
+    record NoSuchCall(String callSid) implements TurnResult {
     }
 
     /** Another turn holds the call. */
