@@ -21,6 +21,10 @@ public sealed interface TurnResult {
     /** The call has ended; {@code heardBefore} holds whatever was heard and not yet handed out. */
     record CallEnded(String callSid, CallEnd end, List<Utterance> heardBefore, Optional<PlaybackReport> playback,
                      List<String> dtmf, Optional<CutIn> cutIn) implements TurnResult {
+        /** A call that ended before this turn, whose session is gone: nothing is left to hand out but the reason. */
+        static CallEnded earlier(String callSid, CallEnd end) {
+            return new CallEnded(callSid, end, List.of(), Optional.empty(), List.of(), Optional.empty());
+        }
     }
 
     /**

@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  * key, reads the query, and writes the turn's result. Answers:
  * <ul>
  * <li>200 with the utterance, or with our playback alone ({@code answer=played}), or with the reason when the
- *     call has ended;
+ *     call has ended: at once for a call that ended before the request, even before this process started
+ *     (its record says how);
  * <li>204 when nothing came in time (with {@code interrupt_after_ms}: no far-end speech to cut into came, and
  *     nothing was said), with {@value #CALL_HEADER}{@code : }{@value #CALL_LIVE}; and, without input, when the
  *     call never appeared here, with {@value #CALL_HEADER}{@code : }{@value #CALL_UNKNOWN}, so a driver can
