@@ -142,7 +142,11 @@ public final class Conversation {
         return switch (cue) {
             case SpeechCue.Now now -> new Cued(true, Optional.empty());
             case SpeechCue.At at -> {
-                pauseUntil(at.instant(), deadline, clientGone);
+                // A call that has already ended has no moment to wait for: speaking fails at once, and the
+                // answer says the call is over, as it does without a cue.
+                if (!session.hasEnded()) {
+                    pauseUntil(at.instant(), deadline, clientGone);
+                }
                 yield new Cued(true, Optional.empty());
             }
             case SpeechCue.IntoFarEndSpeech into -> {

@@ -147,6 +147,18 @@ class EndedCallTest {
     }
 
     @Test
+    void endedLately_withInputCuedForLater_isAnsweredAtOnce_notAtTheCue() throws Exception {
+        CallRegistry registry = registry();
+        CallRecords records = records();
+        registry.end(open(registry, records), CallEnd.hungUp());
+        Conversation conversation = new Conversation(registry, records, time);
+        TurnResult.CallEnded ended = assertInstanceOf(TurnResult.CallEnded.class,
+                conversation.take(say("hola", new SpeechCue.At(time.instant().plus(Duration.ofHours(1)))), NEVER));
+        assertEquals(CallEnd.hungUp(), ended.end());
+        assertEquals(PlaybackReport.Outcome.CALL_ENDED, ended.playback().orElseThrow().outcome(), "nothing was spoken");
+    }
+
+    @Test
     void liveCall_isAnsweredByItsSession_notByARecordOnDisk() throws Exception {
         endedInAnEarlierProcess(CallEnd.hungUp());
         CallRecords records = records();
