@@ -1,5 +1,7 @@
 package callbridge.emulate;
 
+import callbridge.twilio.TwilioPaths;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +27,7 @@ import java.util.Optional;
 public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration> repeat, int calls, Duration ramp,
                              Optional<Duration> duration, Optional<Path> out, Optional<String> signing,
                              String accountSid, URI webhookUrl, String from, String to, Duration progressEvery) {
-    public static final String WEBHOOK_PATH = "/twilio-voice";
+    public static final String WEBHOOK_PATH = TwilioPaths.VOICE_WEBHOOK;
     /** Twilio's test credentials' magic "from" number; any E.164 number works here. */
     static final String DEFAULT_FROM = "+15005550006";
     static final String DEFAULT_TO = "+15005550001";

@@ -1,8 +1,11 @@
 package callbridge.server;
 
+import callbridge.twilio.TwilioPaths;
+
 /**
  * Every path the public port serves, in one table. {@link callbridge.Callbridge} puts a handler on each;
- * the webhook's TwiML points Twilio at {@link #MEDIA}.
+ * the webhook's TwiML points Twilio at {@link #MEDIA}. The two paths Twilio calls are Twilio's
+ * ({@link TwilioPaths}), which the server's clients ({@code talk}, {@code emulate}) use too.
  */
 public final class Routes {
     /**
@@ -13,7 +16,7 @@ public final class Routes {
     /** Liveness for an orchestrator: 200 while the process works, draining included. */
     public static final String LIVENESS = "/health/live";
     /** Twilio's voice webhook: answered with TwiML that streams the call to {@link #MEDIA}. */
-    public static final String VOICE_WEBHOOK = "/twilio-voice";
+    public static final String VOICE_WEBHOOK = TwilioPaths.VOICE_WEBHOOK;
     /** One turn of the conversation, for whoever drives the call. */
     public static final String GENERATE = "/generate";
     /**
@@ -24,7 +27,7 @@ public final class Routes {
     /** The server's metrics in the Prometheus text format; open, or for a bearer token when {@code METRICS_KEY} is set. */
     public static final String METRICS = "/metrics";
     /** The media-stream WebSocket; each call's stream URL is below it, {@code /media/{CallSid}/{token}}. */
-    public static final String MEDIA = "/media";
+    public static final String MEDIA = TwilioPaths.MEDIA;
 
     private Routes() {
     }

@@ -2,6 +2,7 @@ package callbridge.talk;
 
 import callbridge.config.Secret;
 import callbridge.twilio.OutboundCalls;
+import callbridge.twilio.TwilioPaths;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -24,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Talk {
     /** The webhook path of a callbridge server, which Twilio fetches the call's instructions from. */
-    private static final String VOICE_WEBHOOK_PATH = "/twilio-voice";
+    private static final String VOICE_WEBHOOK_PATH = TwilioPaths.VOICE_WEBHOOK;
 
     /** Exit codes of {@code talk}. */
     public enum Exit {

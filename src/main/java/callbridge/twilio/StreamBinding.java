@@ -1,7 +1,6 @@
 package callbridge.twilio;
 
 import callbridge.call.CallSids;
-import callbridge.server.Routes;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -32,7 +31,7 @@ public final class StreamBinding {
     public static final int MIN_SECRET_BYTES = 32;
     /** base64url without padding (RFC 4648 section 5): the token needs no escaping in a URL path. */
     private static final Pattern STREAM_PATH = Pattern.compile(
-            Pattern.quote(Routes.MEDIA) + "/(" + CallSids.REGEX + ")/([A-Za-z0-9_-]{1,100})");
+            Pattern.quote(TwilioPaths.MEDIA) + "/(" + CallSids.REGEX + ")/([A-Za-z0-9_-]{1,100})");
     private static final String HMAC = "HmacSHA256";
 
     private final SecretKeySpec key;
@@ -62,7 +61,7 @@ public final class StreamBinding {
         if (!CallSids.isCallSid(callSid)) {
             throw new IllegalArgumentException("not a Twilio CallSid: " + callSid);
         }
-        return Routes.MEDIA + "/" + callSid + "/" + token(callSid);
+        return TwilioPaths.MEDIA + "/" + callSid + "/" + token(callSid);
     }
 
     /**

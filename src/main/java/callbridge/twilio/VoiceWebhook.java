@@ -6,7 +6,6 @@ import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
 import callbridge.logging.LogText;
 import callbridge.logging.RateLimitedLog;
-import callbridge.server.Routes;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
@@ -134,7 +133,7 @@ public final class VoiceWebhook implements HttpHandler {
         // The CallSid is checked above; the status and the host are the client's words, so they are quoted.
         LOG.log(Level.INFO, "call {0}: webhook ({1}), streaming to {2}", callSid,
                 LogText.quote(fields.getOrDefault("CallStatus", "?")),
-                LogText.quote(address.webSocket(Routes.MEDIA + "/" + callSid + "/...")));
+                LogText.quote(address.webSocket(TwilioPaths.MEDIA + "/" + callSid + "/...")));
         String streamUrl = address.webSocket(binding.path(callSid));
         byte[] twiml = TwiML.connectStream(streamUrl, parameters).getBytes(StandardCharsets.UTF_8);
         streamExpected.accept(callSid);

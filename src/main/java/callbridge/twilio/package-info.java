@@ -8,7 +8,7 @@
  * {@link callbridge.twilio.MediaStreamMetrics} counts the media streams' messages for {@code /metrics}.
  *
  * <p>An adapter: depends on {@code call} (which it plugs into), {@code websocket}, {@code http},
- * {@code json}, {@code audio}, {@code config}, {@code logging}, {@code metrics}, and {@code server} for the
- * route table.
+ * {@code json}, {@code audio}, {@code config}, {@code logging} and {@code metrics}; never on {@code server},
+ * which uses it: the paths Twilio calls are defined here ({@link callbridge.twilio.TwilioPaths}).
  */
 package callbridge.twilio;

@@ -1,5 +1,6 @@
 package callbridge.testing;
 
+import callbridge.twilio.TwilioPaths;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
@@ -33,7 +34,7 @@ import java.util.stream.Collectors;
  * @param authToken the account's auth token, to sign with
  */
 public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) {
-    public static final String WEBHOOK_PATH = "/twilio-voice";
+    public static final String WEBHOOK_PATH = TwilioPaths.VOICE_WEBHOOK;
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A server reached directly on loopback, with the stand-in account's token. */
