@@ -67,7 +67,7 @@ public final class MediaStreamEndpoint implements WebSocketEndpoint {
         } catch (IllegalArgumentException e) {
             return Optional.of(SimpleResponse.error(400, "Bad Request", e.getMessage()));
         }
-        Optional<SimpleResponse> forbidden = signatures.upgradeProblem(address, request.target(), request.header(SignatureCheck.HEADER))
+        Optional<SimpleResponse> forbidden = signatures.upgradeProblem(address, request.target(), request.header(TwilioSignature.HEADER))
                 .map(problem -> {
                     refusals.log("media stream refused (403): {0}", LogText.quote(problem));
                     return SimpleResponse.error(403, "Forbidden", "invalid Twilio signature");

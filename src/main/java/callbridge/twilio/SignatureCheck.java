@@ -6,21 +6,14 @@ import com.twilio.security.RequestValidator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * Checks {@code X-Twilio-Signature} (https://www.twilio.com/docs/usage/security#validating-requests):
- * base64 of HMAC-SHA1, keyed with the auth token, over the full public URL followed by each POST
- * parameter's name and value sorted by name (a name sent more than once: each of its distinct values, sorted;
- * see {@link #signedForm}). Both requests Twilio signs are checked here: the voice
- * webhook ({@link #webhookProblem}) and the media-stream upgrade ({@link #upgradeProblem}). The Twilio
- * SDK's {@link RequestValidator} does the arithmetic. Off when no auth token is configured or
- * {@code TWILIO_VALIDATE_SIGNATURES=false}.
+ * Checks {@code X-Twilio-Signature} ({@link TwilioSignature} says how Twilio computes it) on both requests
+ * Twilio signs: the voice webhook ({@link #webhookProblem}) and the media-stream upgrade
+ * ({@link #upgradeProblem}). The Twilio SDK's {@link RequestValidator} does the arithmetic. Off when no auth
+ * token is configured or {@code TWILIO_VALIDATE_SIGNATURES=false}.
  */
 public final class SignatureCheck {
-    public static final String HEADER = "X-Twilio-Signature";
-
     private final Optional<RequestValidator> validator;
 
     private SignatureCheck(Optional<RequestValidator> validator) {
@@ -35,25 +28,12 @@ public final class SignatureCheck {
 
     /**
      * The webhook: signed over its public URL as Twilio requested it, query string included, and the
-     * POST form's fields.
+     * POST form's fields (a name sent more than once: each of its distinct values, see
+     * {@link TwilioSignature#signedForm}).
      */
     public Optional<String> webhookProblem(PublicAddress address, String rawPathAndQuery, Map<String, List<String>> form,
                                            Optional<String> signature) {
-        return problem(address.http(rawPathAndQuery), signedForm(form), signature);
-    }
-
-    /**
-     * The form as the SDK's {@link RequestValidator} signs it, one value a name, when a name may come with
-     * several. Twilio's other official SDKs (twilio-python's {@code compute_signature}, twilio-node's
-     * {@code toFormUrlEncodedParam}) sign a repeated name as {@code name + value} for each of its distinct
-     * values in sorted order; the Java SDK takes one value a name and signs {@code name + value}. So the
-     * values {@code v1 < v2 < v3} of {@code name} become the single value {@code v1 + name + v2 + name + v3}:
-     * the SDK then signs exactly {@code name v1 name v2 name v3}, and a name sent once is signed as before.
-     */
-    static Map<String, String> signedForm(Map<String, List<String>> form) {
-        Map<String, String> signed = new TreeMap<>();
-        form.forEach((name, values) -> signed.put(name, String.join(name, new TreeSet<>(values))));
-        return signed;
+        return problem(address.http(rawPathAndQuery), TwilioSignature.signedForm(form), signature);
     }
 
     /**
@@ -78,10 +58,10 @@ public final class SignatureCheck {
             return Optional.empty();
         }
         if (signature.isEmpty() || signature.get().isBlank()) {
-            return Optional.of("missing " + HEADER);
+            return Optional.of("missing " + TwilioSignature.HEADER);
         }
         if (!validator.get().validate(publicUrl, postParameters, signature.get())) {
-            return Optional.of(HEADER + " does not match " + shownUrl
+            return Optional.of(TwilioSignature.HEADER + " does not match " + shownUrl
                     + " (is PUBLIC_URL the address Twilio calls, and TWILIO_AUTH_TOKEN this account's?)");
         }
         return Optional.empty();

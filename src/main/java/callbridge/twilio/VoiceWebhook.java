@@ -90,7 +90,7 @@ public final class VoiceWebhook implements HttpHandler {
         String rawQuery = exchange.getRequestURI().getRawQuery();
         Optional<String> problem = signatures.webhookProblem(address,
                 exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery), form.get(),
-                Optional.ofNullable(exchange.getRequestHeaders().getFirst(SignatureCheck.HEADER)));
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst(TwilioSignature.HEADER)));
         if (problem.isPresent()) {
             // The problem names the URL, built from the request's Host: quoted, so no header can forge a log line.
             refusals.log("webhook refused (403): {0}", LogText.quote(problem.get()));

@@ -4,7 +4,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.TestCallbridge;
 import callbridge.testing.TwilioDialer;
-import callbridge.testing.TwilioSignatures;
+import callbridge.twilio.TwilioSignature;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -52,26 +52,26 @@ class MediaSignatureTest {
     void signatureForAnotherUrl_403() throws Exception {
         // What a wrong PUBLIC_URL looks like: Twilio signed the URL it used, we check another.
         String path = pathOf(server.twilio().webhook(callSid).url());
-        assertRefused(Map.of("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, "wss://other.example.com" + path, Map.of())));
-        assertRefused(Map.of("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, "https://calls.example.com" + path, Map.of())));
+        assertRefused(Map.of("X-Twilio-Signature", TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, "wss://other.example.com" + path, Map.of())));
+        assertRefused(Map.of("X-Twilio-Signature", TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, "https://calls.example.com" + path, Map.of())));
     }
 
     @Test
     void signatureOverTheBareMediaUrl_403() throws Exception {
         // Before streams were bound to calls, every stream was signed over this one URL, valid for any call.
-        assertRefused(Map.of("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, "wss://calls.example.com/media", Map.of())));
+        assertRefused(Map.of("X-Twilio-Signature", TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, "wss://calls.example.com/media", Map.of())));
     }
 
     @Test
     void signatureOverAnotherCallsStreamUrl_403() throws Exception {
         String other = server.twilio().webhook(FakeTwilioCall.newCallSid()).url();
-        assertRefused(Map.of("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, other, Map.of())));
+        assertRefused(Map.of("X-Twilio-Signature", TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, other, Map.of())));
     }
 
     @Test
     void signedWithAnotherToken_403() throws Exception {
         String url = server.twilio().webhook(callSid).url();
-        assertRefused(Map.of("X-Twilio-Signature", TwilioSignatures.sign("another-token", url, Map.of())));
+        assertRefused(Map.of("X-Twilio-Signature", TwilioSignature.sign("another-token", url, Map.of())));
     }
 
     private void assertRefused(Map<String, String> headers) throws Exception {

@@ -1,6 +1,7 @@
 package callbridge.testing;
 
 import callbridge.twilio.TwilioPaths;
+import callbridge.twilio.TwilioSignature;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
@@ -59,7 +60,7 @@ public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) 
     /** Connects the call's media stream where the webhook said, signing the upgrade, and starts it. */
     public FakeTwilioCall connect(String callSid, Stream stream) throws IOException {
         return FakeTwilioCall.connect(local(stream.url()), callSid, FakeTwilioCall.newStreamSid(), stream.parameters(),
-                Map.of("X-Twilio-Signature", TwilioSignatures.sign(authToken, stream.url(), Map.of())));
+                Map.of(TwilioSignature.HEADER, TwilioSignature.sign(authToken, stream.url(), Map.of())));
     }
 
     /** Asks the voice webhook about an inbound call {@code callSid}; fails unless it answers with a stream. */
@@ -80,7 +81,7 @@ public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) 
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WEBHOOK_PATH))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Twilio-Signature", TwilioSignatures.sign(authToken, signedUrl, form))
+                .header(TwilioSignature.HEADER, TwilioSignature.sign(authToken, signedUrl, form))
                 .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
                 .build();
         HttpResponse<String> response;

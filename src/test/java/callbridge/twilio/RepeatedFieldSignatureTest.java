@@ -6,16 +6,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A form field Twilio sends more than once is signed over each of its values, as Twilio's SDKs compute it
  * (twilio-python {@code compute_signature}, twilio-node {@code toFormUrlEncodedParam}): names sorted, and
  * for each name its distinct values sorted, every one as {@code name + value}. The expected strings here are
- * written out by hand, and signed with the JDK's HMAC, not with the code under test.
+ * written out by hand; only their HMAC is left to {@link TwilioSignature#digest}.
  */
 class RepeatedFieldSignatureTest {
     private static final String TOKEN = "test-auth-token";
@@ -42,7 +37,7 @@ class RepeatedFieldSignatureTest {
             "empty values               | a=&a=z              | aaz",
     })
     void signedForm_eachValueOfARepeatedName_sortedAndDistinct(String name, String form, String signedParameters) {
-        Map<String, String> folded = SignatureCheck.signedForm(FormData.parseAll(form));
+        Map<String, String> folded = TwilioSignature.signedForm(FormData.parseAll(form));
         StringBuilder signed = new StringBuilder();
         folded.forEach((field, value) -> signed.append(field).append(value)); // as the Java SDK appends them
         assertEquals(signedParameters, signed.toString());
@@ -56,7 +51,7 @@ class RepeatedFieldSignatureTest {
             String url = "http://127.0.0.1:" + routes.address().getPort() + "/twilio-voice";
             String signedText = url + "CallSid" + CALL_SID + "CallStatusringing" + "From+34600111222"
                     + "StirVerstatNo-TN-Validation" + "StirVerstatTN-Validation-Passed-A" + "To+34900333444";
-            HttpResponse<String> answer = post(url, form, hmac(signedText));
+            HttpResponse<String> answer = post(url, form, TwilioSignature.digest(TOKEN, signedText));
             assertEquals(200, answer.statusCode(), answer.body());
             assertTrue(answer.body().contains("<Stream url=\"ws://127.0.0.1:"), answer.body());
         }
@@ -68,7 +63,7 @@ class RepeatedFieldSignatureTest {
         try (HttpRoutes routes = start()) {
             String url = "http://127.0.0.1:" + routes.address().getPort() + "/twilio-voice";
             String firstOnly = url + "CallSid" + CALL_SID + "CallStatusringing";
-            assertEquals(403, post(url, form, hmac(firstOnly)).statusCode());
+            assertEquals(403, post(url, form, TwilioSignature.digest(TOKEN, firstOnly)).statusCode());
         }
     }
 
@@ -81,15 +76,9 @@ class RepeatedFieldSignatureTest {
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header(SignatureCheck.HEADER, signature)
+                    .header(TwilioSignature.HEADER, signature)
                     .timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
         }
-    }
-
-    private static String hmac(String text) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -2,7 +2,6 @@ package callbridge.twilio;
 
 import callbridge.http.FormData;
 import callbridge.server.HttpRoutes;
-import callbridge.testing.TwilioSignatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -79,7 +78,7 @@ class VoiceWebhookTest {
             String base = "http://127.0.0.1:" + routes.address().getPort();
             HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(base + "/twilio-voice?v=1"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, base + "/twilio-voice?v=1", FIELDS))
+                    .header(TwilioSignature.HEADER, TwilioSignature.sign(TOKEN, base + "/twilio-voice?v=1", FIELDS))
                     .POST(HttpRequest.BodyPublishers.ofString(FORM)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("application/xml; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
@@ -94,7 +93,7 @@ class VoiceWebhookTest {
             HttpResponse<String> response = send(post(routes, FORM)
                     .header("X-Forwarded-Proto", "https")
                     .header("X-Forwarded-Host", "abc.ngrok.app")
-                    .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, "https://abc.ngrok.app/twilio-voice", FIELDS)));
+                    .header(TwilioSignature.HEADER, TwilioSignature.sign(TOKEN, "https://abc.ngrok.app/twilio-voice", FIELDS)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals(TwiML.connectStream("wss://abc.ngrok.app" + STREAM_PATH, STREAM_PARAMETERS), response.body());
         }
@@ -105,8 +104,8 @@ class VoiceWebhookTest {
         try (HttpRoutes routes = start(Optional.of(URI.create("https://calls.example.com/bridge")), true)) {
             HttpResponse<String> response = send(post(routes, FORM)
                     .header("X-Forwarded-Host", "ignored.example")
-                    .header(SignatureCheck.HEADER,
-                            TwilioSignatures.sign(TOKEN, "https://calls.example.com/bridge/twilio-voice", FIELDS)));
+                    .header(TwilioSignature.HEADER,
+                            TwilioSignature.sign(TOKEN, "https://calls.example.com/bridge/twilio-voice", FIELDS)));
             assertEquals(200, response.statusCode(), response.body());
             assertEquals(TwiML.connectStream("wss://calls.example.com/bridge" + STREAM_PATH, STREAM_PARAMETERS), response.body());
         }
@@ -117,7 +116,7 @@ class VoiceWebhookTest {
         try (HttpRoutes routes = start(Optional.empty(), true)) {
             String wrongUrl = "https://127.0.0.1:" + routes.address().getPort() + "/twilio-voice";
             HttpResponse<String> response = send(post(routes, FORM)
-                    .header(SignatureCheck.HEADER, TwilioSignatures.sign(TOKEN, wrongUrl, FIELDS)));
+                    .header(TwilioSignature.HEADER, TwilioSignature.sign(TOKEN, wrongUrl, FIELDS)));
             assertEquals(403, response.statusCode());
             assertEquals("{\"error\":\"invalid Twilio signature\"}", response.body());
         }
