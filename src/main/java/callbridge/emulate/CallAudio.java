@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * What every emulated caller says, frame by frame: the audio file's frames, then silence, the whole
  * repeated every {@code repeat} when asked. Each frame's base64 is computed once here, as the ASCII bytes
- * that go into a {@link MediaMessage}, and shared by all calls: with thousands of calls sending the same file,
+ * that go into a {@link callbridge.twilio.MediaMessage}, and shared by all calls: with thousands of calls sending the same file,
  * encoding it again per call and frame would be the generator's largest cost.
  */
 final class CallAudio {

@@ -1,6 +1,7 @@
 package callbridge.emulate;
 
 import callbridge.twilio.StreamInstruction;
+import callbridge.twilio.TwilioMessages;
 import callbridge.twilio.TwilioSignature;
 import callbridge.websocket.ClientConnection;
 import callbridge.websocket.WebSocketClient;

@@ -2,6 +2,10 @@ package callbridge.emulate;
 
 import callbridge.audio.Frames;
 import callbridge.audio.Wav;
+import callbridge.twilio.MalformedMessageException;
+import callbridge.twilio.MediaMessage;
+import callbridge.twilio.MediaStreamCommand;
+import callbridge.twilio.TwilioMessages;
 import callbridge.websocket.ClientConnection;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
@@ -107,7 +111,7 @@ final class EmulatedCall {
             }
             if (hangUp || now - endNanos >= 0) {
                 hangUp = true;
-                connection.sendText(TwilioMessages.stop(sequence.incrementAndGet(), ids.streamSid(), ids.accountSid(), ids.callSid()));
+                connection.sendText(TwilioMessages.stop(sequence.incrementAndGet(), ids.streamSid(), ids.callSid(), ids.accountSid()));
                 connection.close(CloseCodes.NORMAL, "call ended");
                 return false;
             }
@@ -143,20 +147,26 @@ final class EmulatedCall {
 
     private void onMessage(String text) {
         long now = System.nanoTime();
-        Optional<TwilioMessages.FromServer> message = TwilioMessages.decode(text, problem -> problems.incrementAndGet());
+        Optional<MediaStreamCommand> message;
+        try {
+            message = TwilioMessages.decode(text);
+        } catch (MalformedMessageException e) {
+            message = Optional.empty();
+        }
         if (message.isEmpty()) {
+            problems.incrementAndGet(); // malformed, or an event Twilio does not take: the run counts them
             return;
         }
         List<String> echoNow = List.of();
         lock.lock();
         try {
             switch (message.get()) {
-                case TwilioMessages.Audio audioMessage -> {
+                case MediaStreamCommand.Media media -> {
                     replies.serverAudio(now);
-                    playback.audio(audioMessage.mulaw(), now);
+                    playback.audio(media.payload(), now);
                 }
-                case TwilioMessages.Mark mark -> playback.mark(mark.name(), now);
-                case TwilioMessages.Clear clear -> {
+                case MediaStreamCommand.Mark mark -> playback.mark(mark.name(), now);
+                case MediaStreamCommand.Clear clear -> {
                     clears.incrementAndGet();
                     echoNow = playback.clear(now);
                 }

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Sends are blocking writes of a few hundred bytes, which the kernel's socket buffer takes at once unless
  * the server stopped reading for many seconds; the lateness {@link Health} records would then show it.
- * A frame's send allocates nothing ({@link MediaMessage}, {@code ClientConnection.sendText(byte[], int, int)}):
+ * A frame's send allocates nothing ({@link callbridge.twilio.MediaMessage}, {@code ClientConnection.sendText(byte[], int, int)}):
  * at 50,000 frames a second, 2 KB of garbage per frame meant a young collection every 2 s whose pause held up
  * every call's frames at once.
  */

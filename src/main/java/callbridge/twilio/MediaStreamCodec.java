@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * Twilio media-stream JSON, both ways, with no I/O: text in, {@link MediaStreamEvent} out; and the three
  * messages Twilio accepts from us ({@code media}, {@code mark}, {@code clear}) as text. Unknown events and
  * unknown fields are ignored, as the protocol may grow; a known event missing a required field is malformed.
+ * This is the server's side; {@link TwilioMessages} is Twilio's, and each reads what the other writes.
  *
  * <p>Every value a peer chooses and callbridge keeps (in a session, a record, a log line) has a size bound
  * here, taken from what Twilio itself can send; a message past one is malformed, so nothing downstream ever
@@ -41,15 +42,7 @@ public final class MediaStreamCodec {
 
     /** The event in {@code text}, or empty for an event callbridge does not use. */
     public static Optional<MediaStreamEvent> decode(String text) throws MalformedMessageException {
-        JsonNode message;
-        try {
-            message = Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new MalformedMessageException("not JSON: " + e.getOriginalMessage());
-        }
-        if (message == null || !message.isObject()) {
-            throw new MalformedMessageException("not a JSON object");
-        }
+        JsonNode message = jsonObject(text);
         String event = message.path("event").asText("");
         return switch (event) {
             case "connected" -> Optional.of(new MediaStreamEvent.Connected(
@@ -66,6 +59,20 @@ public final class MediaStreamCodec {
             case "" -> throw new MalformedMessageException("no event field");
             default -> Optional.empty();
         };
+    }
+
+    /** Every media-stream message, either way, is one JSON object. */
+    static JsonNode jsonObject(String text) throws MalformedMessageException {
+        JsonNode message;
+        try {
+            message = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new MalformedMessageException("not JSON: " + e.getOriginalMessage());
+        }
+        if (message == null || !message.isObject()) {
+            throw new MalformedMessageException("not a JSON object");
+        }
+        return message;
     }
 
     /** Audio for Twilio to play: raw mu-law 8 kHz, base64 in {@code media.payload}. */

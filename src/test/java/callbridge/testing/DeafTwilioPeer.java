@@ -1,5 +1,6 @@
 package callbridge.testing;
 
+import callbridge.twilio.TwilioMessages;
 import callbridge.websocket.Frame;
 import callbridge.websocket.FrameWriter;
 import callbridge.websocket.Opcode;
@@ -47,8 +48,8 @@ public final class DeafTwilioPeer implements AutoCloseable {
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         readHead(socket.getInputStream());
-        send(out, TwilioStreamMessages.connected());
-        send(out, TwilioStreamMessages.start(1, FakeTwilioCall.ACCOUNT_SID, callSid, FakeTwilioCall.newStreamSid(), Map.of()));
+        send(out, TwilioMessages.connected());
+        send(out, TwilioMessages.start(1, FakeTwilioCall.newStreamSid(), callSid, FakeTwilioCall.ACCOUNT_SID, Map.of()));
         return new DeafTwilioPeer(socket, callSid);
     }
 

@@ -1,5 +1,8 @@
 package callbridge.testing;
 
+import callbridge.twilio.MalformedMessageException;
+import callbridge.twilio.MediaStreamCommand;
+import callbridge.twilio.TwilioMessages;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,8 +34,7 @@ import java.util.function.Predicate;
 
 /**
  * Twilio's end of a media stream, for tests: a {@link java.net.http.WebSocket} client that speaks the
- * protocol as Twilio does (see {@link TwilioStreamMessages} for the messages and DESIGN.md "Flow of one
- * call").
+ * protocol as Twilio does (the messages are {@link TwilioMessages}; see DESIGN.md "Flow of one call").
  *
  * <p>{@link #connect} opens the WebSocket and sends {@code connected} then {@code start}. Against callbridge,
  * the URL must be the one its webhook handed out for the call: {@link TwilioDialer} (and
@@ -126,8 +128,8 @@ public final class FakeTwilioCall implements AutoCloseable {
         try {
             call.webSocket = builder.buildAsync(uri, call.new Listener()).get();
             call.pump = AudioPump.start("fake-twilio audio " + streamSid, call::sendMedia);
-            call.sendText(TwilioStreamMessages.connected());
-            call.send(sequence -> TwilioStreamMessages.start(sequence, accountSid, callSid, streamSid, customParameters));
+            call.sendText(TwilioMessages.connected());
+            call.send(sequence -> TwilioMessages.start(sequence, streamSid, callSid, accountSid, customParameters));
             return call;
         } catch (ExecutionException e) {
             call.abandon();
@@ -220,12 +222,12 @@ public final class FakeTwilioCall implements AutoCloseable {
 
     /** The caller pressed a key: "0"-"9", "*" or "#". */
     public void sendDtmf(String digit) {
-        send(sequence -> TwilioStreamMessages.dtmf(sequence, streamSid, digit));
+        send(sequence -> TwilioMessages.dtmf(sequence, streamSid, digit));
     }
 
     /** Tells the server that playback reached its mark {@code name}. */
     public void echoMark(String name) {
-        send(sequence -> TwilioStreamMessages.mark(sequence, streamSid, name));
+        send(sequence -> TwilioMessages.mark(sequence, streamSid, name));
     }
 
     /**
@@ -235,7 +237,7 @@ public final class FakeTwilioCall implements AutoCloseable {
     public void stop() {
         if (stopSent.compareAndSet(false, true)) {
             pump.stop();
-            send(sequence -> TwilioStreamMessages.stop(sequence, accountSid, callSid, streamSid));
+            send(sequence -> TwilioMessages.stop(sequence, streamSid, callSid, accountSid));
         }
     }
 
@@ -352,7 +354,7 @@ public final class FakeTwilioCall implements AutoCloseable {
         long chunk = chunks + 1;
         chunks = chunk; // before the send, so a server that has frame n sees streamedSoFar() >= n x 20 ms
         long timestampMillis = (chunk - 1) * FRAME.toMillis();
-        send(sequence -> TwilioStreamMessages.media(sequence, streamSid, chunk, timestampMillis, frame));
+        send(sequence -> TwilioMessages.media(sequence, streamSid, chunk, timestampMillis, frame));
     }
 
     /** Sends a message built around the next sequence number, so numbers go out on the wire in order. */
@@ -387,26 +389,28 @@ public final class FakeTwilioCall implements AutoCloseable {
         } catch (JsonProcessingException e) {
             message = TextNode.valueOf(text);
         }
-        switch (message.path("event").asText()) {
-            case "media" -> playback.onMedia(mediaBytes(message));
-            case "mark" -> {
-                if (echoMarksAfterPlayback) {
-                    playback.onMark(message.path("mark").path("name").asText());
-                }
-            }
-            case "clear" -> playback.onClear();
-            default -> {
-                // anything else is only recorded
-            }
-        }
+        play(text);
         received.add(message, arrivedNanos);
     }
 
-    /** Base64 encodes 3 bytes as 4 characters, so the size is known without decoding. */
-    private static int mediaBytes(JsonNode message) {
-        String payload = message.path("media").path("payload").asText();
-        int padding = payload.endsWith("==") ? 2 : payload.endsWith("=") ? 1 : 0;
-        return payload.length() / 4 * 3 - padding;
+    /** What Twilio does with a message: plays audio, queues a mark, clears; anything else is only recorded. */
+    private void play(String text) {
+        try {
+            switch (TwilioMessages.decode(text).orElse(null)) {
+                case MediaStreamCommand.Media media -> playback.onMedia(media.payload().length);
+                case MediaStreamCommand.Mark mark -> {
+                    if (echoMarksAfterPlayback) {
+                        playback.onMark(mark.name());
+                    }
+                }
+                case MediaStreamCommand.Clear clear -> playback.onClear();
+                case null -> {
+                    // an event Twilio does not take
+                }
+            }
+        } catch (MalformedMessageException e) {
+            // recorded as it came, for the test to see; Twilio would play none of it
+        }
     }
 
     private void onEnd(int code, String reason) {

@@ -4,7 +4,7 @@
  * <p>{@link callbridge.testing.FakeTwilioCall} plays Twilio's side of a media stream: it opens the
  * {@code /media} WebSocket, sends {@code connected} and {@code start}, streams mu-law audio in 20 ms
  * {@code media} frames at real-time pace, and sends {@code dtmf}, {@code mark} echoes and {@code stop}, all
- * in the JSON shapes Twilio documents ({@link callbridge.testing.TwilioStreamMessages}). Everything the
+ * in the JSON shapes Twilio documents ({@link callbridge.twilio.TwilioMessages}). Everything the
  * server sends back is kept for the test to await and inspect. {@link callbridge.testing.SpeechClips} loads
  * real Spanish speech (espeak-ng, see {@code src/test/resources/speech/README.md}) to stream into a call.
  */

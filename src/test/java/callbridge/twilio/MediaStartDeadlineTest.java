@@ -2,7 +2,6 @@ package callbridge.twilio;
 
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.TestCallbridge;
-import callbridge.testing.TwilioStreamMessages;
 import callbridge.websocket.Frame;
 import callbridge.websocket.FrameWriter;
 import callbridge.websocket.Opcode;
@@ -98,7 +97,7 @@ class MediaStartDeadlineTest {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             long start = System.nanoTime();
             if (connected) {
-                out.write(FrameWriter.encode(Frame.of(Opcode.TEXT, TwilioStreamMessages.connected().getBytes(StandardCharsets.UTF_8)), MASK));
+                out.write(FrameWriter.encode(Frame.of(Opcode.TEXT, TwilioMessages.connected().getBytes(StandardCharsets.UTF_8)), MASK));
             }
             boolean pingDue = ping;
             while (true) {

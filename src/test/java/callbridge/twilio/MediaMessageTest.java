@@ -1,7 +1,5 @@
-package callbridge.emulate;
+package callbridge.twilio;
 
-import callbridge.twilio.MediaStreamCodec;
-import callbridge.twilio.MediaStreamEvent;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -80,6 +78,16 @@ class MediaMessageTest {
         assertEquals(6, media.chunk());
         assertEquals(100, media.timestampMillis());
         assertArrayEquals(audio, media.payload());
+    }
+
+    @Test
+    void write_streamSidThatNeedsEscaping_isStillJson_andReadBack() throws Exception {
+        String odd = "MZ\"},\"x\":\"\\";
+        MediaMessage message = new MediaMessage(odd);
+        int length = message.write(2, 1, 0, PAYLOAD);
+        MediaStreamEvent.Media media = (MediaStreamEvent.Media) MediaStreamCodec.decode(
+                new String(message.bytes(), 0, length, StandardCharsets.UTF_8)).orElseThrow();
+        assertEquals(odd, media.streamSid());
     }
 
     @Test

@@ -1,19 +1,22 @@
-package callbridge.emulate;
+package callbridge.twilio;
+
+import callbridge.json.Json;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * One call's inbound {@code media} message as Twilio sends it
  * (https://www.twilio.com/docs/voice/media-streams/websocket-messages#media-message), written as UTF-8 into
- * an array this object keeps and rewrites for every frame. It is the generator's per-frame work, so it
- * allocates nothing: from one frame to the next only the sequence number, chunk, timestamp (as decimal
- * digits in strings, as Twilio sends numbers) and the base64 payload change, so the text between them is
- * constant bytes and the numbers' digits are written in place. Every value is ours (digits, base64, our own
- * stream id) and none needs JSON escaping. Not thread-safe: the pacer thread writes it.
+ * an array this object keeps and rewrites for every frame: the one writer of that message, for
+ * {@link TwilioMessages#media} and for {@code emulate}, whose per-frame work it is at 50 frames a second a
+ * call, so it allocates nothing. From one frame to the next only the sequence number, chunk, timestamp (as
+ * decimal digits in strings, as Twilio sends numbers) and the base64 payload change, so the text between
+ * them is constant bytes and the numbers' digits are written in place; the stream id is escaped once, here.
+ * Not thread-safe: one sender writes it.
  */
-final class MediaMessage {
+public final class MediaMessage {
     private static final byte[] BEFORE_SEQUENCE = ascii("{\"event\":\"media\",\"sequenceNumber\":\"");
-    private static final byte[] BEFORE_CHUNK = ascii("\",\"media\":{\"track\":\"inbound\",\"chunk\":\"");
+    private static final byte[] BEFORE_CHUNK = ascii("\",\"media\":{\"track\":\"" + TwilioMessages.INBOUND + "\",\"chunk\":\"");
     private static final byte[] BEFORE_TIMESTAMP = ascii("\",\"timestamp\":\"");
     private static final byte[] BEFORE_PAYLOAD = ascii("\",\"payload\":\"");
     /** Digits in {@link Long#MAX_VALUE}: the most a number here takes. */
@@ -23,8 +26,8 @@ final class MediaMessage {
     private final byte[] end;
     private byte[] bytes = new byte[0];
 
-    MediaMessage(String streamSid) {
-        this.end = ("\"},\"streamSid\":\"" + streamSid + "\"}").getBytes(StandardCharsets.UTF_8);
+    public MediaMessage(String streamSid) {
+        this.end = ("\"},\"streamSid\":" + Json.write(streamSid) + "}").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -36,7 +39,7 @@ final class MediaMessage {
      * @param payloadBase64 the frame's audio, base64 in ASCII; only read
      * @return the message's length: it is the first that many bytes of {@link #bytes()}
      */
-    int write(long sequence, long chunk, long timestamp, byte[] payloadBase64) {
+    public int write(long sequence, long chunk, long timestamp, byte[] payloadBase64) {
         if (sequence < 0 || chunk < 0 || timestamp < 0) {
             throw new IllegalArgumentException("counts are not negative: sequence " + sequence + ", chunk " + chunk
                     + ", timestamp " + timestamp);
@@ -58,7 +61,7 @@ final class MediaMessage {
     }
 
     /** The array the last {@link #write} wrote to; the same array until a longer message needs a larger one. */
-    byte[] bytes() {
+    public byte[] bytes() {
         return bytes;
     }
 
