@@ -5,6 +5,7 @@ import callbridge.audio.Wav;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaMessage;
 import callbridge.twilio.MediaStreamCommand;
+import callbridge.twilio.PlaybackBuffer;
 import callbridge.twilio.TwilioMessages;
 import callbridge.websocket.ClientConnection;
 import callbridge.websocket.CloseCodes;

@@ -119,23 +119,11 @@ class ConversationTest {
 
     /**
      * The far end waits for our mark, lets our latest audio play out (the fake echoes the mark when it
-     * has), then says its line. Audio already heard before this turn is not waited for again.
+     * has), then says its line.
      */
-    private static void replyOncePlayed(FakeTwilioCall call, String clip) throws InterruptedException {
-        JsonNode mark = call.awaitMessage(FakeTwilioCall.isEvent("mark"), Duration.ofSeconds(20));
-        long receivedAt = System.nanoTime();
-        List<JsonNode> messages = call.messages();
-        long bytesBeforeMark = 0;
-        for (JsonNode message : messages.subList(0, messages.indexOf(mark))) {
-            if (message.path("event").asText().equals("mark")) {
-                bytesBeforeMark = 0; // an earlier turn's audio, played already
-            } else if (message.path("event").asText().equals("media")) {
-                bytesBeforeMark += java.util.Base64.getDecoder().decode(message.path("media").path("payload").asText()).length;
-            }
-        }
-        long playbackNanos = Duration.ofMillis(bytesBeforeMark / 8 + 300).toNanos();
-        // Pacing of real-time audio: the far end lets our speech play out before it answers.
-        Thread.sleep(Duration.ofNanos(Math.max(0, playbackNanos - (System.nanoTime() - receivedAt))));
+    private static void replyOncePlayed(FakeTwilioCall call, String clip) {
+        String mark = call.awaitMessage(FakeTwilioCall.isEvent("mark"), Duration.ofSeconds(20)).path("mark").path("name").asText();
+        call.awaitMarkPlayed(mark, Duration.ofSeconds(20));
         call.speak(SpeechClips.load(clip));
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,8 @@ public final class FakeTwilioCall implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final TwilioPlayback playback;
     private volatile boolean echoMarksAfterPlayback;
+    /** Each mark's echo after playback, by name, whether it has gone out yet or is awaited ({@link #awaitMarkPlayed}). */
+    private final Map<String, CompletableFuture<Void>> marksPlayed = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> onMarkPlayed = name -> {
     };
     /** Set once by {@link #connect} before the call is handed out. */
@@ -215,8 +218,28 @@ public final class FakeTwilioCall implements AutoCloseable {
         onMarkPlayed = listener;
     }
 
+    /**
+     * Waits until playback has reached the server's mark {@code name} and its echo was sent (with
+     * {@link #echoMarksAfterPlayback} on): the far end has heard what the server said before the mark.
+     */
+    public void awaitMarkPlayed(String name, Duration timeout) {
+        try {
+            playedFuture(name).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw new AssertionError("the mark " + name + " was not played within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the mark " + name + " to play", e);
+        }
+    }
+
+    private CompletableFuture<Void> playedFuture(String name) {
+        return marksPlayed.computeIfAbsent(name, n -> new CompletableFuture<>());
+    }
+
     private void markPlayed(String name) {
         echoMark(name);
+        playedFuture(name).complete(null);
         onMarkPlayed.accept(name);
     }
 
@@ -397,7 +420,7 @@ public final class FakeTwilioCall implements AutoCloseable {
     private void play(String text) {
         try {
             switch (TwilioMessages.decode(text).orElse(null)) {
-                case MediaStreamCommand.Media media -> playback.onMedia(media.payload().length);
+                case MediaStreamCommand.Media media -> playback.onMedia(media.payload());
                 case MediaStreamCommand.Mark mark -> {
                     if (echoMarksAfterPlayback) {
                         playback.onMark(mark.name());

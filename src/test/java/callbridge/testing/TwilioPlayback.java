@@ -1,32 +1,30 @@
 package callbridge.testing;
 
+import callbridge.twilio.PlaybackBuffer;
+
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * Twilio's side of outbound audio, reduced to timing: audio the server sends is buffered and played at
- * real time, and each mark is echoed when playback reaches it. A {@code clear} drops the buffer and echoes
- * every pending mark at once, as Twilio does (so an echo after a clear does not mean the audio was heard).
+ * Twilio's playback of what the server sends, in real time: the model is the product's
+ * {@link PlaybackBuffer} (audio plays at real time, a mark is echoed when playback reaches it, {@code clear}
+ * echoes every pending mark at once) on {@link System#nanoTime()}; this adds the thread that echoes each mark
+ * when it is due. Only the clock is modelled, not the sound.
  *
- * <p>Only the clock is modelled, not the sound. Echoes go out in order from one virtual thread that waits
- * on a {@link Condition} until the next mark is due.
+ * <p>Echoes go out in order from one virtual thread that waits on a {@link Condition} until the next mark is due.
  */
 final class TwilioPlayback {
-    private static final long NANOS_PER_BYTE = 1_000_000_000L / SpeechClips.BYTES_PER_SECOND;
-
-    private record PendingMark(String name, long dueNanos) {
-    }
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Deque<PendingMark> pending = new ArrayDeque<>();
+    private final PlaybackBuffer buffer = new PlaybackBuffer(false);
+    /** Marks reached (or released by a clear) and not yet echoed, in order. */
+    private final Deque<String> due = new ArrayDeque<>();
     private final Consumer<String> echo;
     private final Thread thread;
-    /** When the audio received so far will have played out (a {@link System#nanoTime()} value). */
-    private long playedOutAt = System.nanoTime();
     private boolean stopped;
 
     private TwilioPlayback(String name, Consumer<String> echo) {
@@ -41,14 +39,10 @@ final class TwilioPlayback {
         return playback;
     }
 
-    void onMedia(int mulawBytes) {
+    void onMedia(byte[] mulaw) {
         lock.lock();
         try {
-            long now = System.nanoTime();
-            if (now - playedOutAt > 0) {
-                playedOutAt = now; // the buffer had run dry: this audio starts playing now
-            }
-            playedOutAt += mulawBytes * NANOS_PER_BYTE;
+            buffer.audio(mulaw, System.nanoTime()); // moves no mark already sent: nobody to wake
         } finally {
             lock.unlock();
         }
@@ -57,8 +51,7 @@ final class TwilioPlayback {
     void onMark(String name) {
         lock.lock();
         try {
-            long now = System.nanoTime();
-            pending.add(new PendingMark(name, now - playedOutAt > 0 ? now : playedOutAt));
+            buffer.mark(name, System.nanoTime());
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -68,12 +61,7 @@ final class TwilioPlayback {
     void onClear() {
         lock.lock();
         try {
-            long now = System.nanoTime();
-            playedOutAt = now;
-            Deque<PendingMark> dueNow = new ArrayDeque<>();
-            pending.forEach(mark -> dueNow.add(new PendingMark(mark.name(), now)));
-            pending.clear();
-            pending.addAll(dueNow);
+            due.addAll(buffer.clear(System.nanoTime()));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -106,16 +94,18 @@ final class TwilioPlayback {
         lock.lock();
         try {
             while (!stopped) {
-                PendingMark next = pending.peek();
-                if (next == null) {
+                if (due.isEmpty()) {
+                    due.addAll(buffer.reachedMarks(System.nanoTime()));
+                }
+                if (!due.isEmpty()) {
+                    return due.poll();
+                }
+                OptionalLong next = buffer.nextMarkDue();
+                if (next.isEmpty()) {
                     changed.await();
-                    continue;
+                } else {
+                    changed.awaitNanos(next.getAsLong() - System.nanoTime());
                 }
-                long wait = next.dueNanos() - System.nanoTime();
-                if (wait <= 0) {
-                    return pending.poll().name();
-                }
-                changed.awaitNanos(wait);
             }
             return null;
         } finally {

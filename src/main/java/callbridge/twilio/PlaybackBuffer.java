@@ -1,4 +1,4 @@
-package callbridge.emulate;
+package callbridge.twilio;
 
 import callbridge.audio.Frames;
 
@@ -7,15 +7,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Twilio's side of outbound audio, on a clock the caller passes in (nanoseconds): audio the server sends is
  * queued and plays in order at 8,000 bytes a second from when it arrives or the audio before it ends,
- * whichever is later; a mark is reached when everything sent before it has played; {@code clear} drops what
- * has not played yet and reaches every pending mark at once. What was played is kept, when asked, for a WAV.
- * Not thread-safe: its call guards it.
+ * whichever is later (so a server may send faster than real time); a mark is reached when everything sent
+ * before it has played; {@code clear} drops what has not played yet and reaches every pending mark at once
+ * (so an echo after a clear does not mean the audio was heard). DESIGN.md, "Flow of one call", step 5.
+ *
+ * <p>The one model of Twilio's playback, with two drivers: {@code emulate}'s pacer asks for
+ * {@link #reachedMarks} on every frame it sends, and the tests' stand-in for Twilio waits on a thread until
+ * {@link #nextMarkDue}. What was played is kept only when asked ({@code keepAudio}): {@code emulate} writes
+ * it to a WAV, the tests need only the timing. Not thread-safe: its user guards it.
  */
-final class PlaybackBuffer {
+public final class PlaybackBuffer {
     private static final long NANOS_PER_BYTE = 1_000_000_000L / Frames.SAMPLE_RATE;
 
     private record PendingMark(String name, long dueNanos) {
@@ -30,11 +36,12 @@ final class PlaybackBuffer {
     /** When everything queued so far has played; in the past when nothing is queued. */
     private long playsUntil = Long.MIN_VALUE;
 
-    PlaybackBuffer(boolean keepAudio) {
+    public PlaybackBuffer(boolean keepAudio) {
         this.keepAudio = keepAudio;
     }
 
-    void audio(byte[] mulaw, long now) {
+    /** Audio the server sent, arrived at {@code now}. */
+    public void audio(byte[] mulaw, long now) {
         playsUntil = Math.max(playsUntil, now) + mulaw.length * NANOS_PER_BYTE;
         receivedBytes += mulaw.length;
         if (keepAudio) {
@@ -46,12 +53,13 @@ final class PlaybackBuffer {
         }
     }
 
-    void mark(String name, long now) {
+    /** A mark the server sent, arrived at {@code now}: reached once the audio before it has played. */
+    public void mark(String name, long now) {
         marks.add(new PendingMark(name, Math.max(playsUntil, now)));
     }
 
     /** Marks whose audio has played by {@code now}, in the order they were sent, removed from the buffer. */
-    List<String> reachedMarks(long now) {
+    public List<String> reachedMarks(long now) {
         if (marks.isEmpty() || marks.peekFirst().dueNanos() > now) {
             return List.of(); // what most frames find: no list made for them (the pacer must not allocate per frame)
         }
@@ -62,8 +70,13 @@ final class PlaybackBuffer {
         return reached;
     }
 
+    /** When the oldest pending mark will be reached; empty when no mark is pending. */
+    public OptionalLong nextMarkDue() {
+        return marks.isEmpty() ? OptionalLong.empty() : OptionalLong.of(marks.peekFirst().dueNanos());
+    }
+
     /** Drops the audio not yet played; returns every pending mark, which Twilio then echoes at once. */
-    List<String> clear(long now) {
+    public List<String> clear(long now) {
         if (playsUntil > now) {
             int unplayed = (int) Math.min((playsUntil - now) / NANOS_PER_BYTE, receivedBytes - droppedBytes);
             droppedBytes += unplayed;
@@ -76,15 +89,15 @@ final class PlaybackBuffer {
     }
 
     /** The audio played (or still to play, not cleared) so far; empty unless kept. */
-    byte[] played() {
+    public byte[] played() {
         return Arrays.copyOf(audio, audioBytes);
     }
 
-    long receivedBytes() {
+    public long receivedBytes() {
         return receivedBytes;
     }
 
-    long droppedBytes() {
+    public long droppedBytes() {
         return droppedBytes;
     }
 }

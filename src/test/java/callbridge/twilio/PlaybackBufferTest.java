@@ -1,8 +1,9 @@
-package callbridge.emulate;
+package callbridge.twilio;
 
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +32,21 @@ class PlaybackBufferTest {
         playback.mark("b", 1_000 * MS);
         assertEquals(List.of("a"), playback.reachedMarks(500 * MS));
         assertEquals(List.of("b"), playback.reachedMarks(1_010 * MS));
+    }
+
+    @Test
+    void nextMarkDue_isWhenTheOldestPendingMarkIsReached() {
+        PlaybackBuffer playback = new PlaybackBuffer(false);
+        assertEquals(OptionalLong.empty(), playback.nextMarkDue());
+        playback.audio(new byte[800], 0);       // 0 to 100 ms
+        playback.mark("m1", 10 * MS);
+        playback.audio(new byte[800], 20 * MS); // 100 to 200 ms
+        playback.mark("m2", 30 * MS);
+        assertEquals(OptionalLong.of(100 * MS), playback.nextMarkDue());
+        assertEquals(List.of("m1"), playback.reachedMarks(100 * MS));
+        assertEquals(OptionalLong.of(200 * MS), playback.nextMarkDue());
+        assertEquals(List.of("m2"), playback.clear(150 * MS));
+        assertEquals(OptionalLong.empty(), playback.nextMarkDue());
     }
 
     @Test
