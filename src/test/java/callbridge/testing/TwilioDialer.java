@@ -1,16 +1,10 @@
 package callbridge.testing;
 
+import callbridge.twilio.StreamInstruction;
 import callbridge.twilio.TwilioPaths;
 import callbridge.twilio.TwilioSignature;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
 
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -104,28 +98,16 @@ public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) 
         return URI.create("ws://127.0.0.1:" + port + path.substring(path.startsWith(basePath) ? basePath.length() : 0));
     }
 
-    /** The {@code <Stream>} of a TwiML answer, its URL without query string as Twilio uses it. */
+    /** The {@code <Stream>} of a TwiML answer, read as {@code emulate} reads it, its URL without query string as Twilio uses it. */
     public static Stream streamOf(String twiml) {
+        StreamInstruction stream;
         try {
-            var factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Element stream = (Element) factory.newDocumentBuilder().parse(new InputSource(new StringReader(twiml)))
-                    .getElementsByTagName("Stream").item(0);
-            if (stream == null) {
-                throw new AssertionError("no <Stream> in " + twiml);
-            }
-            Map<String, String> parameters = new LinkedHashMap<>();
-            NodeList elements = stream.getElementsByTagName("Parameter");
-            for (int i = 0; i < elements.getLength(); i++) {
-                Element parameter = (Element) elements.item(i);
-                parameters.put(parameter.getAttribute("name"), parameter.getAttribute("value"));
-            }
-            String url = stream.getAttribute("url");
-            int query = url.indexOf('?');
-            return new Stream(query < 0 ? url : url.substring(0, query), parameters);
-        } catch (ParserConfigurationException | SAXException | IOException e) {
-            throw new AssertionError("not TwiML: " + twiml, e);
+            stream = StreamInstruction.parse(twiml);
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError(e.getMessage(), e);
         }
+        int query = stream.url().indexOf('?');
+        return new Stream(query < 0 ? stream.url() : stream.url().substring(0, query), stream.parameters());
     }
 
     private static String encode(Map<String, String> form) {
