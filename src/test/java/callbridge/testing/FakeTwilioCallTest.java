@@ -230,6 +230,8 @@ class FakeTwilioCallTest {
             server.send(mediaFromServer(SpeechClips.silence(Duration.ofMillis(500)))); // faster than real time, as TTS does
             server.send(mediaFromServer(SpeechClips.silence(Duration.ofMillis(500))));
             server.send("{\"event\":\"mark\",\"streamSid\":\"" + STREAM_SID + "\",\"mark\":{\"name\":\"played\"}}");
+            call.awaitMarkPlayed("played", WAIT);
+            assertTrue(System.nanoTime() - sent >= TimeUnit.SECONDS.toNanos(1), "awaitMarkPlayed returned before the audio played");
             Arrival played = server.awaitEvents("mark", 1).getFirst();
             assertEquals("played", played.json().path("mark").path("name").asText());
             assertAboutRealTime(Duration.ofSeconds(1), Duration.ofNanos(played.nanos() - sent), "the echo came after");
@@ -241,6 +243,7 @@ class FakeTwilioCallTest {
             Arrival cut = server.awaitEvents("mark", 2).getLast();
             assertEquals("cut", cut.json().path("mark").path("name").asText());
             assertTrue(cut.nanos() - cleared < TimeUnit.MILLISECONDS.toNanos(500), "clear echoes pending marks at once");
+            assertThrows(AssertionError.class, () -> call.awaitMarkPlayed("never-sent", Duration.ofMillis(100)));
         }
     }
 
