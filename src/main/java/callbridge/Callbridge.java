@@ -42,6 +42,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The running application, wired from one {@link Config}: the server, a handler on each of its
@@ -51,12 +53,17 @@ import java.util.Optional;
 public final class Callbridge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Callbridge.class.getName());
 
+    /** How often a drain looks at what is left: an exit at most this late after the last call ended. */
+    private static final Duration DRAIN_CHECK = Duration.ofMillis(200);
+
     private final CallbridgeServer server;
     private final Calls calls;
+    private final Clock clock;
 
     private Callbridge(CallbridgeServer server, Calls calls) {
         this.server = server;
         this.calls = calls;
+        this.clock = calls.setup().services().clock();
     }
 
     /** The outside services a server uses, as configured, measured into {@code metrics}. */
@@ -108,7 +115,7 @@ public final class Callbridge implements AutoCloseable {
         var departures = new RelayDepartures();
         var media = new MediaStreamEndpoint(calls.registry(), calls.setup(), config.server().publicUrl(), signatures, binding,
                 MediaStreamMetrics.registerIn(metrics));
-        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding);
+        var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding, calls.answered()::answered);
         var generate = new GenerateHandler(calls.conversation(), config.apiKey(), departures);
         var callsRoute = new CallsHandler(calls.directory(), config.apiKey(), departures);
         var scrape = new MetricsHandler(metrics, config.observability().metricsKey());
@@ -118,7 +125,8 @@ public final class Callbridge implements AutoCloseable {
             CallbridgeServer server = CallbridgeServer.start(address,
                     Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate, Routes.CALLS, callsRoute,
                             Routes.METRICS, scrape),
-                    Map.of(Routes.MEDIA, media), limits, departures);
+                    Map.of(Routes.MEDIA, media), limits, departures,
+                    Map.of(CallbridgeServer.INSTANCE_HEADER, config.server().instanceId()));
             registerGauges(metrics, server, calls);
             return new Callbridge(server, calls);
         } catch (IOException e) {
@@ -130,6 +138,10 @@ public final class Callbridge implements AutoCloseable {
     /** What is open right now, read at each scrape from what already knows it. */
     private static void registerGauges(MetricRegistry metrics, CallbridgeServer server, Calls calls) {
         metrics.gauge("callbridge_live_calls", "Calls with a live media stream.", calls.registry()::size);
+        metrics.gauge("callbridge_draining", "1 while this instance drains: it takes no new calls and exits once"
+                + " the calls here have ended.", () -> server.isDraining() ? 1 : 0);
+        metrics.gauge("callbridge_calls_needing_instance", "Calls that keep a drain going: live, answered with"
+                + " their stream still to come, or ended and still being completed at Twilio.", calls::needingThisInstance);
         metrics.gauge("callbridge_open_connections", "Open connections on the public port, of every kind.",
                 server.frontDoor()::openConnections);
         metrics.gauge("callbridge_open_websockets", "Open WebSocket connections (media streams) on the public port.",
@@ -141,8 +153,52 @@ public final class Callbridge implements AutoCloseable {
         return server.port();
     }
 
+    /** What keeps a drain going now: see {@link Calls#needingThisInstance}. */
+    public int callsNeedingThisInstance() {
+        return calls.needingThisInstance();
+    }
+
     /**
-     * The graceful shutdown a SIGTERM asks for: {@code /health} turns 503 and no new connections are taken;
+     * Drains, as a SIGTERM with {@code DRAIN_TIMEOUT} asks: {@code /health} answers 404, so a load balancer
+     * sends no new calls here, and everything else goes on serving the calls that are (their streams,
+     * restarted ones, {@code /generate}, {@code /calls}). A webhook that still comes, before the load balancer
+     * has seen the 404, is answered as ever and its call served here: turning it away would lose the caller.
+     * Returns true once no call needs this instance any more ({@link Calls#needingThisInstance}), false when
+     * {@code timeout} has passed or {@code endNow} opened first (a second signal); either way
+     * {@link #shutdown} comes next and ends what is left.
+     */
+    public boolean drain(Duration timeout, CountDownLatch endNow) throws InterruptedException {
+        server.startDraining();
+        long started = System.nanoTime();
+        Deadline deadline = Deadline.after(timeout, clock);
+        int left = calls.needingThisInstance();
+        LOG.log(Level.INFO, "draining: {0} call(s) here; /health answers 404, so the load balancer sends no new"
+                + " calls; exiting once they have ended, ending them in {1} s at the latest (signal again to end"
+                + " them now)", left, timeout.toSeconds());
+        // Three things end a call's need for this instance (its end, its stream's arrival, Twilio's answer to
+        // its completion), each on its own thread: a short poll watches them all without hooks in each.
+        while (left > 0) {
+            if (deadline.hasPassed()) {
+                LOG.log(Level.WARNING, "drain timeout: {0} call(s) still here after {1} s, ending them", left,
+                        timeout.toSeconds());
+                return false;
+            }
+            if (endNow.await(DRAIN_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.INFO, "draining stopped by a second signal: ending {0} call(s) now", left);
+                return false;
+            }
+            int now = calls.needingThisInstance();
+            if (now != left) {
+                LOG.log(Level.INFO, "draining: {0} call(s) left", now);
+            }
+            left = now;
+        }
+        LOG.log(Level.INFO, "drained in {0} ms: no call left", Duration.ofNanos(System.nanoTime() - started).toMillis());
+        return true;
+    }
+
+    /**
+     * The graceful shutdown a SIGTERM asks for: {@code /health} turns 404 and no new connections are taken;
      * every live call is ended (waiting {@code /generate} calls get the reason, media streams close with
      * 1001) and completed at Twilio in parallel; drivers waiting in {@code /calls/next} get 204 at once;
      * answers still on their way are let out; the ended calls' records and recordings are written; then

@@ -14,9 +14,9 @@ import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.logging.LogManager;
 
 /**
@@ -63,7 +63,11 @@ public final class Main {
         LogLevels.apply(config.observability().logLevel());
         warnAboutMissingSettings(config);
         UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> LOG.log(Level.WARNING, warning));
-        CountDownLatch stopRequested = ShutdownSignals.install();
+        Duration drainTimeout = config.server().drainTimeout();
+        boolean drains = !drainTimeout.isZero();
+        ShutdownSignals signals = ShutdownSignals.install(drains
+                ? List.of("draining: no new calls, the live ones go on", "ending every call now")
+                : List.of("shutting down gracefully"));
         Callbridge app;
         try {
             MetricRegistry metrics = new MetricRegistry();
@@ -74,11 +78,15 @@ public final class Main {
                     + "): stop what holds it, or set PORT to a free port");
             return 1;
         }
-        LOG.log(Level.INFO, "callbridge listening on port {0,number,#}", app.port());
+        LOG.log(Level.INFO, "callbridge listening on port {0,number,#} as instance {1}", app.port(),
+                config.server().instanceId());
         LOG.log(Level.INFO, "Twilio voice webhook: {0}", config.server().publicUrl()
                 .map(url -> url + Routes.VOICE_WEBHOOK)
                 .orElse("https://<your public host>" + Routes.VOICE_WEBHOOK + " (set PUBLIC_URL to print it)"));
-        stopRequested.await();
+        signals.step(1).await();
+        if (drains) {
+            app.drain(drainTimeout, signals.step(2));
+        }
         app.shutdown(config.server().shutdownGrace());
         return 0;
     }

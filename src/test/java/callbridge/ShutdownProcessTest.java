@@ -158,7 +158,7 @@ class ShutdownProcessTest {
     }
 
     @Test
-    void whileDraining_healthIs503OnOpenConnections_newConnectionsAreRefused_andASecondSigtermExitsAtOnce() throws Exception {
+    void whileShuttingDown_healthIs404OnOpenConnections_newConnectionsAreRefused_andASecondSigtermExitsAtOnce() throws Exception {
         Duration longGrace = Duration.ofSeconds(30);
         child = ServerProcess.start(workDir, environment(longGrace));
         int port = child.awaitPort(STARTUP);
@@ -172,7 +172,7 @@ class ShutdownProcessTest {
 
             child.sigterm();
             twilio.awaitUpdates(1, WAIT); // the completion hangs: the first shutdown cannot finish
-            assertHealth(503, "draining", connection.get("/health"));
+            assertHealth(404, "draining", connection.get("/health"));
             assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
                     "no new connections while draining");
             assertEquals(1001, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
@@ -279,7 +279,9 @@ class ShutdownProcessTest {
 
     @Test
     void startUpLog_isCallbridgesOwn_noLibraryWarnings() throws Exception {
-        child = ServerProcess.start(workDir, environment(GRACE));
+        Map<String, String> environment = environment(GRACE);
+        environment.put("INSTANCE_ID", "cb-test.1");
+        child = ServerProcess.start(workDir, environment);
         child.awaitPort(STARTUP);
         child.awaitLine(line -> line.contains("Twilio voice webhook: "), WAIT);
         child.sigterm();
@@ -287,7 +289,7 @@ class ShutdownProcessTest {
         List<String> startUp = child.stderr().stream().takeWhile(line -> !line.contains("SIGTERM")).toList();
         assertEquals(List.of(
                         "WARNING callbridge: TWILIO_VALIDATE_SIGNATURES=false: anyone can open calls on this server",
-                        "INFO    callbridge: callbridge listening on port " + child.awaitPort(WAIT),
+                        "INFO    callbridge: callbridge listening on port " + child.awaitPort(WAIT) + " as instance cb-test.1",
                         "INFO    callbridge: Twilio voice webhook: https://<your public host>/twilio-voice (set PUBLIC_URL to print it)"),
                 startUp.stream().map(line -> line.substring("2026-01-01 00:00:00.000 ".length())).toList(),
                 child.log());

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * The call domain, assembled and running: the {@link CallRegistry} of live calls, which hands every ended
- * call to {@link CallCompletion}; the {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that
+ * call to {@link CallCompletion}; the {@link AnsweredCalls} whose streams are still to come; the {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that
  * {@code /generate} drives; the {@link CallDirectory} {@code /calls} reads; and the {@link CallSetup} new
  * calls are made with. Closing it stops the watchdog and lets the records still waiting be written; live
  * calls are left to the caller ({@link CallRegistry#endAll}).
@@ -16,6 +16,7 @@ public final class Calls implements AutoCloseable {
     private final Conversation conversation;
     private final TalkTimeoutWatchdog watchdog;
     private final CallDirectory directory;
+    private final AnsweredCalls answered;
 
     private Calls(CallSetup setup) {
         CallServices services = setup.services();
@@ -25,6 +26,7 @@ public final class Calls implements AutoCloseable {
         this.conversation = new Conversation(registry, services.clock());
         this.watchdog = TalkTimeoutWatchdog.start(registry, services.clock(), services.sleeper());
         this.directory = new CallDirectory(registry, setup.records(), services.clock());
+        this.answered = new AnsweredCalls(services.clock());
     }
 
     public static Calls start(CallSetup setup) {
@@ -49,6 +51,18 @@ public final class Calls implements AutoCloseable {
 
     public CallDirectory directory() {
         return directory;
+    }
+
+    public AnsweredCalls answered() {
+        return answered;
+    }
+
+    /**
+     * Calls that still need this instance: live ones, answered ones whose stream is still to come, and ended
+     * ones still being completed at Twilio. A drain is over when none is left.
+     */
+    public int needingThisInstance() {
+        return registry.size() + answered.awaitingStream(registry) + completion.underWay();
     }
 
     @Override

@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Everything callbridge is told from outside, read once at start-up and never changed. Values come from
@@ -50,10 +53,22 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * @param requestTimeout   an HTTP request must arrive whole (head and body) within this time
      * @param mediaIdleTimeout a {@code /media} WebSocket that receives no message for this long is closed
      * @param shutdownGrace    how long a SIGTERM may take to end calls before the process exits anyway
+     * @param drainTimeout     how long a SIGTERM lets the live calls go on before ending them; zero: end them at once
+     * @param instanceId       this process's name in every answer's {@code X-Callbridge-Instance} header
      */
     public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration requestTimeout,
-                         Duration mediaIdleTimeout, Duration shutdownGrace) {
+                         Duration mediaIdleTimeout, Duration shutdownGrace, Duration drainTimeout, String instanceId) {
+        public Server withPublicUrl(URI url) {
+            return new Server(port, Optional.of(url), maxConnections, requestTimeout, mediaIdleTimeout, shutdownGrace,
+                    drainTimeout, instanceId);
+        }
     }
+
+    /**
+     * What an {@code INSTANCE_ID} may hold: it goes into a response header and into a load balancer's server
+     * name, so the characters both take without quoting.
+     */
+    public static final Pattern INSTANCE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
      * @param accountSid         Twilio account SID (AC...)
@@ -193,8 +208,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** Returns the config with {@code publicUrl} as the address Twilio reaches the server at. */
     public Config withPublicUrl(URI publicUrl) {
-        return new Config(new Server(server.port(), Optional.of(publicUrl), server.maxConnections(), server.requestTimeout(),
-                server.mediaIdleTimeout(), server.shutdownGrace()), twilio, elevenLabs, turns, apiKey, records, observability);
+        return new Config(server.withPublicUrl(publicUrl), twilio, elevenLabs, turns, apiKey, records, observability);
     }
 
     /** Returns the config with {@code apiKey} as the key {@code /generate} callers send. */
@@ -216,7 +230,10 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.integer("MAX_CONNECTIONS", 1_000, 1, 100_000),
                 s.seconds("REQUEST_TIMEOUT", 10, 1, 300),
                 s.seconds("MEDIA_IDLE_TIMEOUT", 60, 1, 3_600),
-                s.seconds("SHUTDOWN_GRACE", 10, 1, 300));
+                s.seconds("SHUTDOWN_GRACE", 10, 1, 300),
+                s.seconds("DRAIN_TIMEOUT", 0, 0, 86_400),
+                s.matching("INSTANCE_ID", INSTANCE_ID, "letters, digits, '.', '_' and '-', at most 64")
+                        .orElse(DEFAULT_INSTANCE_ID));
         Twilio twilio = new Twilio(
                 s.optional("TWILIO_ACCOUNT_SID"),
                 s.secret("TWILIO_AUTH_TOKEN"),
@@ -255,6 +272,20 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
                 s.secret("METRICS_KEY"),
                 s.oneOf("LOG_LEVEL", System.Logger.Level.INFO, LOG_LEVELS));
         return new Config(server, twilio, elevenLabs, turns, s.secret("API_KEY"), records(s), observability);
+    }
+
+    /**
+     * A name no other process shares, readable in a log: the host's name when the environment gives it
+     * (containers and login shells do), the process id, and random digits, since a restarted container has
+     * the same host name and often the same pid. Made once: every config this process loads names it alike.
+     */
+    private static final String DEFAULT_INSTANCE_ID = defaultInstanceId();
+
+    private static String defaultInstanceId() {
+        String host = Optional.ofNullable(System.getenv("HOSTNAME"))
+                .filter(name -> INSTANCE_ID.matcher(name).matches() && name.length() <= 40)
+                .map(name -> name + "-").orElse("");
+        return host + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits((short) new SecureRandom().nextInt());
     }
 
     /** {@code RECORDS_DIR} (set empty: off) and {@code RECORD_AUDIO}, which needs a directory to record into. */

@@ -47,6 +47,15 @@ final class Settings {
         return optional(name).orElse(defaultValue);
     }
 
+    /** A value that must match {@code pattern} whole, {@code described} in the error when it does not. */
+    Optional<String> matching(String name, Pattern pattern, String described) {
+        Optional<String> raw = optional(name);
+        if (raw.isPresent() && !pattern.matcher(raw.get()).matches()) {
+            throw new ConfigException(name + " must be " + described + ", got '" + raw.get() + "'");
+        }
+        return raw;
+    }
+
     Optional<Secret> secret(String name) {
         return optional(name).map(Secret::new);
     }

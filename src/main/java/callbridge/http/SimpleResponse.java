@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,6 +27,16 @@ public record SimpleResponse(int status, String reasonPhrase, Map<String, String
 
     public static SimpleResponse error(int status, String reasonPhrase, String message, Map<String, String> extraHeaders) {
         return new SimpleResponse(status, reasonPhrase, Map.copyOf(extraHeaders), Json.object("error", message));
+    }
+
+    /** This answer with {@code headers} added, such as the headers every answer of a server carries. */
+    public SimpleResponse withHeaders(Map<String, String> headers) {
+        if (headers.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new LinkedHashMap<>(extraHeaders);
+        all.putAll(headers);
+        return new SimpleResponse(status, reasonPhrase, Map.copyOf(all), jsonBody);
     }
 
     public void writeTo(OutputStream out) throws IOException {

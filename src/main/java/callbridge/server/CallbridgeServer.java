@@ -17,6 +17,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link FrontDoor} that relays to it and serves WebSockets itself.
  */
 public final class CallbridgeServer implements AutoCloseable {
+    /**
+     * Names the instance that answered, on every answer: behind a load balancer, an operator and a driver
+     * see where each request went. A request may name an instance in it too, for a load balancer that
+     * routes on it ({@code use-server}).
+     */
+    public static final String INSTANCE_HEADER = "X-Callbridge-Instance";
+
     private static final System.Logger LOG = System.getLogger(CallbridgeServer.class.getName());
 
     private final HttpRoutes routes;
@@ -35,19 +42,27 @@ public final class CallbridgeServer implements AutoCloseable {
      * @param webSockets   WebSocket endpoints by path (each also serves the paths below it)
      * @param limits       what one client of the public port may hold, and for how long
      * @param departures   where handlers learn that their client has gone away
+     * @param answerHeaders added to every answer of the public port, such as the instance's name
      */
     public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
                                          Map<String, WebSocketEndpoint> webSockets, Limits limits,
-                                         RelayDepartures departures) throws IOException {
+                                         RelayDepartures departures, Map<String, String> answerHeaders) throws IOException {
         AtomicBoolean draining = new AtomicBoolean();
-        HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get, departures::isRelay);
+        HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get, departures::isRelay, answerHeaders);
         try {
-            FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, limits, departures);
+            FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, limits, departures, answerHeaders);
             return new CallbridgeServer(routes, frontDoor, draining);
         } catch (IOException e) {
             routes.close();
             throw e;
         }
+    }
+
+    /** A server whose answers carry no headers of its own. */
+    public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
+                                         Map<String, WebSocketEndpoint> webSockets, Limits limits,
+                                         RelayDepartures departures) throws IOException {
+        return start(address, httpHandlers, webSockets, limits, departures, Map.of());
     }
 
     /** A server with the default request and write timeouts, whose handlers do not ask about departures. */
@@ -71,11 +86,15 @@ public final class CallbridgeServer implements AutoCloseable {
     }
 
     /**
-     * From now on {@code /health} answers 503: a load balancer polling over a connection it keeps open
-     * learns to send no new work (new connections are refused once the front door stops accepting).
+     * From now on {@code /health} answers 404: a load balancer sends no new calls here, and everything else
+     * is served as before, so the calls already here go on.
      */
     public void startDraining() {
         draining.set(true);
+    }
+
+    public boolean isDraining() {
+        return draining.get();
     }
 
     /**

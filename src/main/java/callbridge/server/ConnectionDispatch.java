@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,12 +31,16 @@ final class ConnectionDispatch {
     private final WebSocketUpgrades webSockets;
     private final Limits limits;
     private final RelayDepartures departures;
+    private final Map<String, String> answerHeaders;
 
-    ConnectionDispatch(InetSocketAddress backend, WebSocketUpgrades webSockets, Limits limits, RelayDepartures departures) {
+    /** @param answerHeaders added to every answer the front door gives itself */
+    ConnectionDispatch(InetSocketAddress backend, WebSocketUpgrades webSockets, Limits limits, RelayDepartures departures,
+                       Map<String, String> answerHeaders) {
         this.backend = backend;
         this.webSockets = webSockets;
         this.limits = limits;
         this.departures = departures;
+        this.answerHeaders = Map.copyOf(answerHeaders);
     }
 
     /** Serves the connection until it ends: a sequence of relayed HTTP requests, possibly ending in a WebSocket. */
@@ -114,8 +119,8 @@ final class ConnectionDispatch {
     }
 
     /** Answers an error; a relay still in use is stopped first so two writers never share the socket. */
-    private static void answerAndClose(Socket socket, Relaying relaying, SimpleResponse response) {
+    private void answerAndClose(Socket socket, Relaying relaying, SimpleResponse response) {
         relaying.stop();
-        response.answerAndClose(socket);
+        response.withHeaders(answerHeaders).answerAndClose(socket);
     }
 }

@@ -45,6 +45,7 @@ public final class FrontDoor implements AutoCloseable {
     private final WebSocketUpgrades webSockets;
     private final ConnectionDispatch dispatch;
     private final Semaphore connectionPermits;
+    private final Map<String, String> answerHeaders;
     private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
     /** Signalled whenever a connection ends, for {@link #awaitNoConnections}. */
     private final ReentrantLock endedLock = new ReentrantLock();
@@ -52,11 +53,12 @@ public final class FrontDoor implements AutoCloseable {
     private final Thread acceptor;
 
     private FrontDoor(ServerSocketChannel listener, InetSocketAddress backend, Map<String, WebSocketEndpoint> webSocketEndpoints,
-                      Limits limits, RelayDepartures departures) throws IOException {
+                      Limits limits, RelayDepartures departures, Map<String, String> answerHeaders) throws IOException {
         this.listener = listener;
         this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-        this.webSockets = new WebSocketUpgrades(webSocketEndpoints, limits);
-        this.dispatch = new ConnectionDispatch(backend, webSockets, limits, departures);
+        this.answerHeaders = Map.copyOf(answerHeaders);
+        this.webSockets = new WebSocketUpgrades(webSocketEndpoints, limits, answerHeaders);
+        this.dispatch = new ConnectionDispatch(backend, webSockets, limits, departures, answerHeaders);
         this.connectionPermits = new Semaphore(limits.maxConnections());
         this.acceptor = Thread.ofPlatform().name("front-door-accept").daemon(false).unstarted(this::acceptLoop);
     }
@@ -68,14 +70,15 @@ public final class FrontDoor implements AutoCloseable {
      * @param webSocketEndpoints paths that accept a WebSocket upgrade, and the paths below them
      * @param limits             what one client may hold, and for how long
      * @param departures         where relays are registered, so handlers can learn their client left
+     * @param answerHeaders      added to every answer the front door gives itself (relayed answers carry their own)
      */
     public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
                                   Map<String, WebSocketEndpoint> webSocketEndpoints, Limits limits,
-                                  RelayDepartures departures) throws IOException {
+                                  RelayDepartures departures, Map<String, String> answerHeaders) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(address, Limits.LISTEN_BACKLOG);
-        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures);
+        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures, answerHeaders);
         door.acceptor.start();
         return door;
     }
@@ -185,7 +188,8 @@ public final class FrontDoor implements AutoCloseable {
     /** Answered on the accept thread, so without lingering: a full server must stay cheap to refuse. */
     private void refuseAtLimit(Socket socket) {
         try (socket) {
-            SimpleResponse.error(503, "Service Unavailable", "too many open connections").writeTo(socket.getOutputStream());
+            SimpleResponse.error(503, "Service Unavailable", "too many open connections").withHeaders(answerHeaders)
+                    .writeTo(socket.getOutputStream());
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "could not refuse {0}: {1}", socket.getRemoteSocketAddress(), e.toString());
         }

@@ -78,11 +78,13 @@ public final class HttpRoutes implements AutoCloseable {
      * that did not come through a relay is answered 403 before any handler sees it. The relay registers its
      * connection's address before it sends a byte ({@link RelayDepartures}), so this check has no race.
      *
-     * @param draining      true once a shutdown has begun: {@code /health} then answers 503
+     * @param draining      true once a drain or a shutdown has begun: {@code /health} then answers 404
      * @param fromFrontDoor true for the remote address of a connection the front door's relay opened
+     * @param answerHeaders added to every answer
      */
     public static HttpRoutes start(Map<String, HttpHandler> handlers, BooleanSupplier draining,
-                                   Predicate<InetSocketAddress> fromFrontDoor) throws IOException {
+                                   Predicate<InetSocketAddress> fromFrontDoor, Map<String, String> answerHeaders)
+            throws IOException {
         JDK_SERVER_LIMITS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
                 System.setProperty(name, value);
@@ -91,8 +93,9 @@ public final class HttpRoutes implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         ExchangesInProgress inProgress = new ExchangesInProgress();
-        Guard guard = new Guard(fromFrontDoor, inProgress);
+        Guard guard = new Guard(fromFrontDoor, inProgress, Map.copyOf(answerHeaders));
         server.createContext(Routes.HEALTH, guard.around(exchange -> health(exchange, draining)));
+        server.createContext(Routes.LIVENESS, guard.around(exchange -> liveness(exchange, draining)));
         handlers.forEach((path, handler) -> server.createContext(path, guard.around(handler)));
         server.createContext("/", guard.around(exchange ->
                 JsonAnswers.send(exchange, 404, Json.object("error", "no route for " + exchange.getRequestURI().getPath()))));
@@ -122,23 +125,51 @@ public final class HttpRoutes implements AutoCloseable {
     }
 
     /**
-     * The prototype's answer, {@code {"status":"healthy","timestamp":<epoch seconds>}}, which its users'
-     * monitors already read; 503 with {@code "draining"} once a shutdown has begun, so a load balancer
-     * sends no new calls here; 503 too when a thread that reads media streams has died.
+     * Whether to send this instance new calls. The prototype's answer, {@code {"status":"healthy","timestamp":
+     * <epoch seconds>}}, which its users' monitors already read. 404 with {@code "draining"} once a drain or a
+     * shutdown has begun: HAProxy's {@code http-check disable-on-404} then sends no new calls here but keeps
+     * the calls already here on it, where a 5xx would mark the instance down and move them. 503 when a
+     * thread that reads media streams has died.
      */
     private static void health(HttpExchange exchange, BooleanSupplier draining) throws IOException {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            exchange.getResponseHeaders().set("Allow", "GET");
-            JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
+        if (!isGet(exchange)) {
             return;
         }
         boolean drain = draining.getAsBoolean();
         // A dead frame-reading thread leaves its streams unread while everything else answers: not healthy.
         boolean readsStopped = !WebSocketConnection.readThreadsRunning();
-        ObjectNode status = Json.MAPPER.createObjectNode()
-                .put("status", drain ? "draining" : readsStopped ? "media streams not read" : "healthy")
+        String status = drain ? "draining" : readsStopped ? "media streams not read" : "healthy";
+        sendStatus(exchange, drain ? 404 : readsStopped ? 503 : 200, status);
+    }
+
+    /**
+     * Whether the process works, for an orchestrator's liveness probe: 200 also while it drains (restarting
+     * it then would cut the calls the drain keeps), 503 only when a thread that reads media streams has died.
+     */
+    private static void liveness(HttpExchange exchange, BooleanSupplier draining) throws IOException {
+        if (!isGet(exchange)) {
+            return;
+        }
+        boolean readsStopped = !WebSocketConnection.readThreadsRunning();
+        String status = readsStopped ? "media streams not read" : draining.getAsBoolean() ? "draining" : "alive";
+        sendStatus(exchange, readsStopped ? 503 : 200, status);
+    }
+
+    /** True for a GET; anything else is answered 405 here. */
+    private static boolean isGet(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("GET")) {
+            return true;
+        }
+        exchange.getResponseHeaders().set("Allow", "GET");
+        JsonAnswers.send(exchange, 405, Json.object("error", "use GET"));
+        return false;
+    }
+
+    private static void sendStatus(HttpExchange exchange, int code, String status) throws IOException {
+        ObjectNode body = Json.MAPPER.createObjectNode()
+                .put("status", status)
                 .put("timestamp", Instant.now().getEpochSecond());
-        JsonAnswers.send(exchange, drain || readsStopped ? 503 : 200, Json.write(status));
+        JsonAnswers.send(exchange, code, Json.write(body));
     }
 
     /**
@@ -149,19 +180,21 @@ public final class HttpRoutes implements AutoCloseable {
      * the front door has already logged that connection's end. A client can cause it at will, so it is a
      * TRACE line, no stack trace.
      */
-    private record Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress, RateLimitedLog refused) {
+    private record Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress,
+                         Map<String, String> answerHeaders, RateLimitedLog refused) {
         /**
          * Refusals are DEBUG: a request whose client left before the HttpServer got to it has no relay any
          * more either, and looks just like one from another process; neither can be answered usefully.
          */
-        Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress) {
-            this(fromFrontDoor, inProgress, RateLimitedLog.of(LOG, Level.DEBUG));
+        Guard(Predicate<InetSocketAddress> fromFrontDoor, ExchangesInProgress inProgress, Map<String, String> answerHeaders) {
+            this(fromFrontDoor, inProgress, answerHeaders, RateLimitedLog.of(LOG, Level.DEBUG));
         }
 
         HttpHandler around(HttpHandler handler) {
             return exchange -> {
                 inProgress.begin();
                 try {
+                    answerHeaders.forEach(exchange.getResponseHeaders()::set);
                     if (fromFrontDoor.test(exchange.getRemoteAddress())) {
                         handle(handler, exchange);
                     } else {

@@ -5,8 +5,13 @@ package callbridge.server;
  * the webhook's TwiML points Twilio at {@link #MEDIA}.
  */
 public final class Routes {
-    /** Liveness for a load balancer: 200, or 503 once a shutdown has begun. */
+    /**
+     * Readiness for a load balancer: 200, or 404 once a drain or a shutdown has begun (send no new calls
+     * here), or 503 when media streams are no longer read.
+     */
     public static final String HEALTH = "/health";
+    /** Liveness for an orchestrator: 200 while the process works, draining included. */
+    public static final String LIVENESS = "/health/live";
     /** Twilio's voice webhook: answered with TwiML that streams the call to {@link #MEDIA}. */
     public static final String VOICE_WEBHOOK = "/twilio-voice";
     /** One turn of the conversation, for whoever drives the call. */

@@ -28,12 +28,17 @@ final class WebSocketUpgrades {
 
     private final Map<String, WebSocketEndpoint> endpoints;
     private final Limits limits;
+    private final Map<String, String> answerHeaders;
     private final Set<WebSocketConnection> open = ConcurrentHashMap.newKeySet();
 
-    /** @param endpoints by path; each also serves the paths below its own */
-    WebSocketUpgrades(Map<String, WebSocketEndpoint> endpoints, Limits limits) {
+    /**
+     * @param endpoints     by path; each also serves the paths below its own
+     * @param answerHeaders added to every answer, the 101 and the refusals alike
+     */
+    WebSocketUpgrades(Map<String, WebSocketEndpoint> endpoints, Limits limits, Map<String, String> answerHeaders) {
         this.endpoints = Map.copyOf(endpoints);
         this.limits = limits;
+        this.answerHeaders = Map.copyOf(answerHeaders);
     }
 
     /** True when the request is for a WebSocket: its path has an endpoint, or it asks to upgrade. */
@@ -45,20 +50,20 @@ final class WebSocketUpgrades {
     void serve(Socket socket, InputStream in, RequestHead head) throws IOException {
         Optional<WebSocketEndpoint> found = endpointFor(head.path());
         if (found.isEmpty()) {
-            SimpleResponse.error(404, "Not Found", "no WebSocket at " + head.path()).answerAndClose(socket);
+            refuse(socket, SimpleResponse.error(404, "Not Found", "no WebSocket at " + head.path()));
             return;
         }
         Handshake.Outcome outcome = Handshake.evaluate(head);
         if (outcome instanceof Handshake.Rejected rejected) {
-            rejected.response().answerAndClose(socket);
+            refuse(socket, rejected.response());
             return;
         }
         Optional<SimpleResponse> refusal = found.get().refusal(head);
         if (refusal.isPresent()) {
-            refusal.get().answerAndClose(socket);
+            refuse(socket, refusal.get());
             return;
         }
-        socket.getOutputStream().write(((Handshake.Accepted) outcome).response());
+        socket.getOutputStream().write(((Handshake.Accepted) outcome).response(answerHeaders));
         socket.getOutputStream().flush();
         // The front door accepts through a ServerSocketChannel, so every connection has a channel: from here
         // on a selector thread reads it (see WebSocketConnection), and this thread waits for its end.
@@ -70,6 +75,10 @@ final class WebSocketUpgrades {
         } finally {
             open.remove(connection);
         }
+    }
+
+    private void refuse(Socket socket, SimpleResponse refusal) {
+        refusal.withHeaders(answerHeaders).answerAndClose(socket);
     }
 
     /** WebSockets open now, served or closing. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code POST /twilio-voice} (GET works too): Twilio asks what to do with a call, and we answer with
@@ -44,11 +45,20 @@ public final class VoiceWebhook implements HttpHandler {
     private final Optional<URI> publicUrl;
     private final SignatureCheck signatures;
     private final StreamBinding binding;
+    private final Consumer<String> streamExpected;
 
     public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding) {
+        this(publicUrl, signatures, binding, callSid -> {
+        });
+    }
+
+    /** @param streamExpected hears the CallSid of each call answered with a stream URL: its stream should come soon */
+    public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding,
+                        Consumer<String> streamExpected) {
         this.publicUrl = publicUrl;
         this.signatures = signatures;
         this.binding = binding;
+        this.streamExpected = streamExpected;
     }
 
     @Override
@@ -127,6 +137,7 @@ public final class VoiceWebhook implements HttpHandler {
                 LogText.quote(address.webSocket(Routes.MEDIA + "/" + callSid + "/...")));
         String streamUrl = address.webSocket(binding.path(callSid));
         byte[] twiml = TwiML.connectStream(streamUrl, parameters).getBytes(StandardCharsets.UTF_8);
+        streamExpected.accept(callSid);
         exchange.getResponseHeaders().set("Content-Type", "application/xml; charset=utf-8");
         exchange.sendResponseHeaders(200, twiml.length);
         exchange.getResponseBody().write(twiml);

@@ -25,13 +25,20 @@ public final class Handshake {
     public sealed interface Outcome {
     }
 
-    /** Upgrade: send {@link #response()} and start speaking WebSocket. */
+    /** Upgrade: send {@link #response(Map)} and start speaking WebSocket. */
     public record Accepted(String acceptKey) implements Outcome {
         public byte[] response() {
-            return ("HTTP/1.1 101 Switching Protocols\r\n"
-                    + "Upgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + acceptKey + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+            return response(Map.of());
+        }
+
+        /** The 101 answer, with {@code extraHeaders} (the server's own, such as its instance) after the handshake's. */
+        public byte[] response(Map<String, String> extraHeaders) {
+            StringBuilder head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n")
+                    .append("Upgrade: websocket\r\n")
+                    .append("Connection: Upgrade\r\n")
+                    .append("Sec-WebSocket-Accept: ").append(acceptKey).append("\r\n");
+            extraHeaders.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 

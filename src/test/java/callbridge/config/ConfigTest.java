@@ -113,6 +113,13 @@ class ConfigTest {
             "TTS_SPEAKER_BOOST,          maybe",
             "TWILIO_VALIDATE_SIGNATURES, maybe",
             "TWILIO_VALIDATE_SIGNATURES, 2",
+            "DRAIN_TIMEOUT,              -1",
+            "DRAIN_TIMEOUT,              86401",
+            "DRAIN_TIMEOUT,              1.5",
+            "INSTANCE_ID,                'cb 1'",
+            "INSTANCE_ID,                cb1:8080",
+            "INSTANCE_ID,                cb/1",
+            "INSTANCE_ID,                12345678901234567890123456789012345678901234567890123456789012345",
     })
     void fromSources_badValue_errorNamesTheVariableAndValue(String name, String value) {
         ConfigException e = assertThrows(ConfigException.class, () -> Config.fromSources(Map.of(name, value), Map.of()));
@@ -222,6 +229,19 @@ class ConfigTest {
                 "TTS_SPEAKER_BOOST", "False", "TTS_SPEED", "0.7"), Map.of());
         assertEquals(new VoiceSettings(1.0, 0.25, 0.0, false, 0.7), config.elevenLabs().ttsVoice());
         assertEquals(1.2, Config.fromSources(Map.of("TTS_SPEED", "1.2"), Map.of()).elevenLabs().ttsVoice().speed());
+    }
+
+    @Test
+    void drainAndInstance_defaultToAnImmediateEnd_andAProcessWideUniqueName() {
+        Config.Server server = Config.fromSources(Map.of(), Map.of()).server();
+        assertEquals(Duration.ZERO, server.drainTimeout());
+        assertTrue(Config.INSTANCE_ID.matcher(server.instanceId()).matches(), server.instanceId());
+        assertTrue(server.instanceId().contains(Long.toString(ProcessHandle.current().pid())), server.instanceId());
+        assertEquals(server.instanceId(), Config.fromSources(Map.of(), Map.of()).server().instanceId(), "one per process");
+
+        Config.Server set = Config.fromSources(Map.of("DRAIN_TIMEOUT", "3600", "INSTANCE_ID", "cb-2.east_1"), Map.of()).server();
+        assertEquals(Duration.ofHours(1), set.drainTimeout());
+        assertEquals("cb-2.east_1", set.instanceId());
     }
 
     /** .env.example is what people copy: it must load, and its values must be the defaults it documents. */

@@ -144,7 +144,8 @@ class MetricsEndpointTest {
     /** The server's own conventions, on top of the format's: callbridge_ names, help, counters in _total. */
     private static void everyFamilyIsNamedAndDocumented(PrometheusScrape scrape) {
         assertEquals(java.util.Set.of(
-                "callbridge_live_calls", "callbridge_calls_ended_total", "callbridge_turns_detected_total",
+                "callbridge_live_calls", "callbridge_draining", "callbridge_calls_needing_instance",
+                "callbridge_calls_ended_total", "callbridge_turns_detected_total",
                 "callbridge_turns_ended_total", "callbridge_turns_transcribed_total", "callbridge_stt_realtime_failures_total",
                 "callbridge_barge_ins_total",
                 "callbridge_media_messages_received_total", "callbridge_media_messages_sent_total",

@@ -112,16 +112,20 @@ class RelayTest {
     }
 
     @Test
-    void health_afterStartDraining_answers503() throws Exception {
+    void health_afterStartDraining_answers404_forDisableOn404_whileLivenessStays200() throws Exception {
         try (CallbridgeServer draining = startPlainServer()) {
             draining.startDraining();
             HttpResponse<String> response = client.send(
                     HttpRequest.newBuilder(uri(draining, "/health"))
                             .timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            assertEquals(503, response.statusCode());
+            assertEquals(404, response.statusCode());
             assertEquals("draining", Json.MAPPER.readTree(response.body()).path("status").asText());
             assertTrue(Json.MAPPER.readTree(response.body()).path("timestamp").isIntegralNumber(), response.body());
+            HttpResponse<String> live = client.send(HttpRequest.newBuilder(uri(draining, "/health/live"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, live.statusCode());
+            assertEquals("draining", Json.MAPPER.readTree(live.body()).path("status").asText());
         }
     }
 

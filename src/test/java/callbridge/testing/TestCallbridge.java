@@ -4,6 +4,7 @@ import callbridge.Callbridge;
 import callbridge.call.CallCompletion;
 import callbridge.call.CallDirectory;
 import callbridge.call.CallRegistry;
+import callbridge.call.CallServices;
 import callbridge.call.CallSession;
 import callbridge.call.Calls;
 import callbridge.config.Config;
@@ -70,6 +71,16 @@ public final class TestCallbridge implements AutoCloseable {
 
     /** As {@link #start(Map)}, with {@code voice} as the mu-law audio the TTS stand-in speaks for a text. */
     public static TestCallbridge start(Map<String, String> settings, Function<String, byte[]> voice) throws IOException {
+        return start(settings, voice, Optional.empty());
+    }
+
+    /** As {@link #start(Map)}, the calls' clock and timers (and a drain's) moved by {@code time}. */
+    public static TestCallbridge start(Map<String, String> settings, ManualTime time) throws IOException {
+        return start(settings, TestCallbridge::voiceFor, Optional.of(time));
+    }
+
+    private static TestCallbridge start(Map<String, String> settings, Function<String, byte[]> voice,
+                                        Optional<ManualTime> time) throws IOException {
         FakeElevenLabs elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, voice);
         FakeTwilioRest twilioRest = FakeTwilioRest.start();
         Map<String, String> environment = new HashMap<>(Map.of(
@@ -87,7 +98,12 @@ public final class TestCallbridge implements AutoCloseable {
         environment.values().removeIf(String::isEmpty);
         Config config = Config.fromSources(environment, Map.of());
         MetricRegistry metrics = new MetricRegistry();
-        Calls calls = Callbridge.calls(config, Callbridge.services(config, HTTP, metrics));
+        CallServices services = Callbridge.services(config, HTTP, metrics);
+        if (time.isPresent()) {
+            services = new CallServices(services.speechToText(), services.textToSpeech(), services.callControl(),
+                    time.get(), time.get(), services.metrics(), services.realtime());
+        }
+        Calls calls = Callbridge.calls(config, services);
         Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), calls, metrics);
         return new TestCallbridge(app, calls, metrics, elevenLabs, twilioRest, config, ownRecordsDir);
     }
