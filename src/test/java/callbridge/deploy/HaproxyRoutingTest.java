@@ -64,20 +64,22 @@ class HaproxyRoutingTest {
         }
         Map<String, String> claimedBy = new ConcurrentHashMap<>();
         long started = System.nanoTime();
-        List<Future<?>> drivers = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            AtomicInteger claimed = new AtomicInteger();
-            for (Instance instance : deployment.instances()) {
-                drivers.add(threads.submit(() -> {
-                    driveCallsOf(instance.id(), traces, claimedBy, claimed, threads);
-                    return null;
-                }));
-            }
-            traces.values().forEach(trace -> threads.submit(new Caller(deployment, trace)));
-        } // waits for every caller and every driver
+        List<Future<?>> pollers = new ArrayList<>();
+        try (ExecutorService drivers = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                AtomicInteger claimed = new AtomicInteger();
+                for (Instance instance : deployment.instances()) {
+                    pollers.add(threads.submit(() -> {
+                        driveCallsOf(instance.id(), traces, claimedBy, claimed, drivers);
+                        return null;
+                    }));
+                }
+                traces.values().forEach(trace -> threads.submit(new Caller(deployment, trace)));
+            } // waits for every caller, and for both instances' calls to be handed out
+        } // waits for every driver
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        for (Future<?> driver : drivers) {
-            driver.get(); // a driver's own failure (an answer from the wrong instance), with its message
+        for (Future<?> poller : pollers) {
+            poller.get(); // its own failure (a call handed out by the wrong instance), with its message
         }
         for (CallTrace trace : traces.values()) {
             Driver.record(deployment, trace);
