@@ -16,8 +16,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * went wrong. The {@link Caller} and the {@link Driver} write it from their own threads.
  */
 final class CallTrace {
-    /** One answer: the request ({@code "GET /generate first=true"}), its status, the instance that gave it. */
-    record Answer(String request, int status, String instance) {
+    /**
+     * One answer: the request ({@code "GET /generate first=true"}), its status, the instance that gave it,
+     * and when it came ({@link System#nanoTime()}).
+     */
+    record Answer(String request, int status, String instance, long atNanos) {
     }
 
     private final String callSid;
@@ -53,7 +56,8 @@ final class CallTrace {
 
     void answered(String request, HttpResponse<?> response) {
         answers.add(new Answer(request, response.statusCode(),
-                response.headers().firstValue(Deployment.INSTANCE_HEADER).orElse("(no " + Deployment.INSTANCE_HEADER + ")")));
+                response.headers().firstValue(Deployment.INSTANCE_HEADER).orElse("(no " + Deployment.INSTANCE_HEADER + ")"),
+                System.nanoTime()));
     }
 
     /** A turn's text, as {@code /generate} delivered it. */
@@ -87,7 +91,12 @@ final class CallTrace {
 
     /** The instance that answered the voice webhook, once it has. */
     Optional<String> webhookInstance() {
-        return answers.stream().filter(answer -> answer.request().startsWith("POST ")).map(Answer::instance).findFirst();
+        return webhookAnswer().map(Answer::instance);
+    }
+
+    /** The voice webhook's answer, once it has come. */
+    Optional<Answer> webhookAnswer() {
+        return answers.stream().filter(answer -> answer.request().startsWith("POST ")).findFirst();
     }
 
     /** Turns {@code /generate} has delivered so far. */

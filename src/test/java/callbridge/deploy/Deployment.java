@@ -157,7 +157,7 @@ final class Deployment implements AutoCloseable {
     public void close() {
         haproxy.close();
         instances.values().forEach(Instance::close);
-        http.close();
+        http.shutdownNow(); // requests still waiting (a lost call's driver) end now
         elevenLabs.close();
         twilio.close();
     }
