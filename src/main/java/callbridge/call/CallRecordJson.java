@@ -1,11 +1,15 @@
 package callbridge.call;
 
 import callbridge.json.Json;
+import callbridge.logging.LogText;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,6 +80,28 @@ public final class CallRecordJson {
             node.put("truncated", recording.truncated());
         });
         return json;
+    }
+
+    /**
+     * How the call of a record ended, read back from the {@code end} that {@link #of} wrote: the reason by its
+     * word ({@link CallEnd.Reason#word()}, never changed, so a record written by any version reads back), the
+     * detail as written.
+     *
+     * @throws IOException the record has no {@code end} (it was written while its call was live), or one whose
+     *                     reason is not a word this version writes
+     */
+    static CallEnd end(ObjectNode record) throws IOException {
+        JsonNode end = record.path("end");
+        JsonNode word = end.path("reason");
+        JsonNode detail = end.path("detail");
+        if (!word.isTextual() || !detail.isTextual()) {
+            throw new IOException("the record does not say how its call ended");
+        }
+        CallEnd.Reason reason = Arrays.stream(CallEnd.Reason.values())
+                .filter(candidate -> candidate.word().equals(word.asText()))
+                .findFirst()
+                .orElseThrow(() -> new IOException("the record's call ended for a reason not known here: " + LogText.quote(word.asText())));
+        return new CallEnd(reason, detail.asText());
     }
 
     private static ObjectNode farEnd(CallRecord.FarEndSpeech speech) {

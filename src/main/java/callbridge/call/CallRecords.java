@@ -35,6 +35,8 @@ public final class CallRecords implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(CallRecords.class.getName());
     private static final RateLimitedLog WRITE_FAILED = RateLimitedLog.of(LOG, Level.ERROR);
+    /** Any client can ask about a CallSid whose record file is broken, as often as it likes. */
+    private static final RateLimitedLog READ_FAILED = RateLimitedLog.of(LOG, Level.WARNING);
 
     /**
      * Where records go.
@@ -154,6 +156,34 @@ public final class CallRecords implements AutoCloseable {
             lock.unlock();
         }
         return files.isPresent() && files.get().exists(callSid);
+    }
+
+    /**
+     * How the call ended, by its finished record in memory or in the records directory: a call that is not
+     * live here, maybe one that ended before this process started. Empty for a call with no finished record;
+     * a record file that cannot be read is logged (rate-limited) and counts as none. Reads the disk only for
+     * a call whose record is not in memory, so callers keep it for calls that are not live.
+     */
+    public Optional<CallEnd> recordedEnd(String callSid) {
+        lock.lock();
+        try {
+            CallRecord ended = recent.get(callSid);
+            if (ended != null) {
+                return ended.end();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (files.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Optional<ObjectNode> record = files.get().read(callSid);
+            return record.isEmpty() ? Optional.empty() : Optional.of(CallRecordJson.end(record.get()));
+        } catch (IOException e) {
+            READ_FAILED.log("call {0}: its record cannot be read, so it is not known to have ended: {1}", callSid, e.toString());
+            return Optional.empty();
+        }
     }
 
     /** The live journal of a call. */

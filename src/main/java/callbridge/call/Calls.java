@@ -23,7 +23,7 @@ public final class Calls implements AutoCloseable {
         this.setup = setup;
         this.completion = new CallCompletion(services.callControl(), services.sleeper());
         this.registry = new CallRegistry(services.clock(), completion::complete);
-        this.conversation = new Conversation(registry, services.clock());
+        this.conversation = new Conversation(registry, setup.records(), services.clock());
         this.watchdog = TalkTimeoutWatchdog.start(registry, services.clock(), services.sleeper());
         this.directory = new CallDirectory(registry, setup.records(), services.clock());
         this.answered = new AnsweredCalls(services.clock());

@@ -8,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,10 +31,13 @@ public final class Conversation {
     private static final System.Logger LOG = System.getLogger(Conversation.class.getName());
 
     private final CallRegistry calls;
+    private final CallRecords records;
     private final Clock clock;
 
-    public Conversation(CallRegistry calls, Clock clock) {
+    /** @param records the calls' records, which know how a call ended after the registry has let it go */
+    public Conversation(CallRegistry calls, CallRecords records, Clock clock) {
         this.calls = calls;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -47,16 +49,27 @@ public final class Conversation {
      */
     public TurnResult take(GenerateRequest request, CompletableFuture<?> clientGone) throws InterruptedException {
         Deadline deadline = Deadline.after(request.timeout(), clock);
-        Optional<CallSession> found = calls.awaitCall(request.sid(), request.timeout(), clientGone);
+        String sid = request.sid();
+        if (calls.live(sid).isEmpty() && calls.endedEarlier(sid).isEmpty()) {
+            // Not a call this process knows: it may have ended before the process started, or so many calls
+            // ago that only its record is left. Its record says so at once; waiting would only run out the
+            // timeout on a call that cannot come. Only here is the disk read: a live call's turns never touch it.
+            Optional<CallEnd> recorded = records.recordedEnd(sid);
+            if (recorded.isPresent()) {
+                return TurnResult.CallEnded.earlier(sid, recorded.get());
+            }
+        }
+        // At once for a live call, one that ended lately (its session kept) or earlier (its end remembered):
+        // only a call not here yet is waited for.
+        Optional<CallSession> found = calls.awaitCall(sid, request.timeout(), clientGone);
         if (clientGone.isDone()) {
             return new TurnResult.ClientGone();
         }
         if (found.isEmpty()) {
             // Ended long enough ago that its session was let go: nothing is left to hand out but the reason.
-            return calls.endedEarlier(request.sid())
-                    .<TurnResult>map(end -> new TurnResult.CallEnded(request.sid(), end, List.of(), Optional.empty(), List.of(),
-                            Optional.empty()))
-                    .orElseGet(TurnResult.NoSuchCall::new);
+            return calls.endedEarlier(sid)
+                    .<TurnResult>map(end -> TurnResult.CallEnded.earlier(sid, end))
+                    .orElseGet(() -> new TurnResult.NoSuchCall(sid));
         }
         CallSession session = found.get();
         if (!session.beginTurn()) {
@@ -129,7 +142,11 @@ public final class Conversation {
         return switch (cue) {
             case SpeechCue.Now now -> new Cued(true, Optional.empty());
             case SpeechCue.At at -> {
-                pauseUntil(at.instant(), deadline, clientGone);
+                // A call that has already ended has no moment to wait for: speaking fails at once, and the
+                // answer says the call is over, as it does without a cue.
+                if (!session.hasEnded()) {
+                    pauseUntil(at.instant(), deadline, clientGone);
+                }
                 yield new Cued(true, Optional.empty());
             }
             case SpeechCue.IntoFarEndSpeech into -> {

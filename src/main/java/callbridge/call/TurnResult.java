@@ -21,6 +21,10 @@ public sealed interface TurnResult {
     /** The call has ended; {@code heardBefore} holds whatever was heard and not yet handed out. */
     record CallEnded(String callSid, CallEnd end, List<Utterance> heardBefore, Optional<PlaybackReport> playback,
                      List<String> dtmf, Optional<CutIn> cutIn) implements TurnResult {
+        /** A call that ended before this turn, whose session is gone: nothing is left to hand out but the reason. */
+        static CallEnded earlier(String callSid, CallEnd end) {
+            return new CallEnded(callSid, end, List.of(), Optional.empty(), List.of(), Optional.empty());
+        }
     }
 
     /**
@@ -42,8 +46,11 @@ public sealed interface TurnResult {
     record NothingHeard() implements TurnResult {
     }
 
-    /** The call did not appear within the timeout. */
-    record NoSuchCall() implements TurnResult {
+    /**
+     * The call did not appear within the timeout, and nothing here says it ended: it may be another
+     * instance's, or not have started yet. Nothing was spoken.
+     */
+    record NoSuchCall(String callSid) implements TurnResult {
     }
 
     /** Another turn holds the call. */

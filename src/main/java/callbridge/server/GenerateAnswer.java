@@ -7,6 +7,7 @@ import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -94,6 +95,19 @@ final class GenerateAnswer {
         ObjectNode answer = Json.MAPPER.createObjectNode();
         answer.put("error", "text-to-speech failed: " + failed.message());
         answer.set("heard_before", list(failed.heardBefore()));
+        return answer;
+    }
+
+    /**
+     * The 404 body: with input, for a call that never appeared here within {@code waited}. Behind a load
+     * balancer that is most often a request routed to the wrong instance; what matters to the driver is that
+     * its text was never spoken.
+     */
+    static ObjectNode noSuchCall(TurnResult.NoSuchCall none, Duration waited) {
+        ObjectNode answer = Json.MAPPER.createObjectNode();
+        answer.put("error", "no call " + none.callSid() + " here within "
+                + BigDecimal.valueOf(waited.toMillis(), 3).stripTrailingZeros().toPlainString() + " s: the text was not spoken");
+        answer.put("call_sid", none.callSid());
         return answer;
     }
 

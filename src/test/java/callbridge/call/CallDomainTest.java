@@ -198,7 +198,7 @@ class CallDomainTest {
         FakeMediaStream.speakTurn(session, 10); // heard while nobody was asking
         session.onDtmf("1");
         time.advanceMillis(100);
-        Conversation conversation = new Conversation(calls, time);
+        Conversation conversation = new Conversation(calls, setup.records(), time);
         CompletableFuture<TurnResult> result = CompletableFuture.supplyAsync(() -> take(conversation, "hola"));
         String mark = stream.marks.poll(5, TimeUnit.SECONDS);
         assertEquals(0, stream.audio.size() % 160, "whole 20 ms frames only");
@@ -220,7 +220,7 @@ class CallDomainTest {
     @Test
     void turn_secondOneWhileTheFirstWaits_isBusy_andNothingHeardLeavesTheQueueAsItWas() throws Exception {
         CallSession session = open(new FakeMediaStream("MZ1"));
-        Conversation conversation = new Conversation(calls, time);
+        Conversation conversation = new Conversation(calls, setup.records(), time);
         assertTrue(session.beginTurn());
         assertInstanceOf(TurnResult.Busy.class, take(conversation, null));
         session.endTurn();
@@ -236,7 +236,7 @@ class CallDomainTest {
     void turn_callEnds_answersWithTheReasonAfterWhatWasHeard() throws Exception {
         CallSession session = open(new FakeMediaStream("MZ1"));
         FakeMediaStream.speakTurn(session, 10);
-        Conversation conversation = new Conversation(calls, time);
+        Conversation conversation = new Conversation(calls, setup.records(), time);
         assertEquals("turn 1", assertInstanceOf(TurnResult.Heard.class, take(conversation, null)).utterance().text());
         calls.end(session, CallEnd.hungUp());
         TurnResult.CallEnded end = assertInstanceOf(TurnResult.CallEnded.class, take(conversation, null));

@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import callbridge.json.Json;
+import callbridge.server.GenerateHandler;
 import callbridge.testing.Await;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeTwilioCall;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +74,31 @@ class GenerateStatusTest {
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() >= 900, "waited for the timeout");
         }
         assertEquals(204, server.generate(Map.of("sid", FakeTwilioCall.newCallSid(), "timeout", "0.3")).statusCode());
+    }
+
+    @Test
+    void the204_saysWhetherTheCallIsLive_orNeverAppeared() throws Exception {
+        try (FakeTwilioCall call = server.call()) {
+            call.silenceWhenIdle(true);
+            HttpResponse<String> silent = server.generate(Map.of("sid", call.callSid(), "timeout", "0"));
+            assertEquals(204, silent.statusCode());
+            assertEquals(Optional.of(GenerateHandler.CALL_LIVE), silent.headers().firstValue(GenerateHandler.CALL_HEADER));
+        }
+        // Behind a load balancer, most often a request routed to another instance than the call's.
+        HttpResponse<String> unknown = server.generate(Map.of("sid", FakeTwilioCall.newCallSid(), "timeout", "0.2"));
+        assertEquals(204, unknown.statusCode(), "the prototype's drivers loop on 204");
+        assertEquals(Optional.of(GenerateHandler.CALL_UNKNOWN), unknown.headers().firstValue(GenerateHandler.CALL_HEADER));
+    }
+
+    @Test
+    void unknownCall_withInput_404SayingTheTextWasNotSpoken() throws Exception {
+        String sid = FakeTwilioCall.newCallSid();
+        HttpResponse<String> response = server.generate(Map.of("sid", sid, "input", "Hola", "timeout", "0.2"));
+        assertEquals(404, response.statusCode());
+        JsonNode answer = Json.MAPPER.readTree(response.body());
+        assertEquals("no call " + sid + " here within 0.2 s: the text was not spoken", answer.path("error").asText());
+        assertEquals(sid, answer.path("call_sid").asText());
+        assertEquals(0, server.elevenLabs().ttsRequests().size(), "no speech was made for it");
     }
 
     @Test
