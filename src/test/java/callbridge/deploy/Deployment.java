@@ -93,7 +93,10 @@ final class Deployment implements AutoCloseable {
                 Instance instance = Instance.of(id, freePort(), Files.createDirectories(directory.resolve(id)), shared);
                 started.add(instance);
                 instances.put(id, instance);
-                instance.start();
+                instance.launch();
+            }
+            for (Instance instance : instances.values()) {
+                instance.awaitListening();
             }
 
             Map<String, String> lb = Map.of(

@@ -63,14 +63,7 @@ class HaproxyFailoverTest {
         deployment = Deployment.start(directory, Map.of());
         Instance victim = deployment.instance(Deployment.CB1);
         String survivor = Deployment.CB2;
-        List<CallRun> inProgress = new ArrayList<>();
-        while (deployment.instances().stream().anyMatch(instance -> placedOn(inProgress, instance.id()) < CALLS_EACH)) {
-            assertTrue(inProgress.size() < 6 * CALLS_EACH, "the hash sends nearly every call to one instance: " + inProgress);
-            CallRun call = CallRun.start(deployment, LONG_CALL, threads);
-            inProgress.add(call);
-            Await.until("the webhook of " + call.trace().callSid() + " answered", WAIT,
-                    () -> call.trace().webhookAnswer().isPresent() || !call.trace().problems().isEmpty());
-        }
+        List<CallRun> inProgress = CallRun.untilEachInstanceHas(CALLS_EACH, deployment, LONG_CALL, threads);
         Await.until("every call past its first turn", WAIT, () -> inProgress.stream().allMatch(call -> call.trace().turnsDelivered() > 0));
         List<String> boundForTheDead = callSidsSentTo(victim.id());
 
@@ -118,10 +111,6 @@ class HaproxyFailoverTest {
             assertEquals(List.of(survivor), List.copyOf(call.trace().instances()), call.trace().toString());
         }
         assertTrue(failover.compareTo(FAILOVER_BOUND) < 0, "new calls served " + failover.toMillis() + " ms after the kill");
-    }
-
-    private static long placedOn(List<CallRun> calls, String instance) {
-        return calls.stream().filter(call -> call.trace().webhookInstance().orElse("").equals(instance)).count();
     }
 
     /**

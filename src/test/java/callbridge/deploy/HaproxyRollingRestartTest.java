@@ -37,10 +37,13 @@ class HaproxyRollingRestartTest {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     /** Calls in progress on each instance when the restart begins. */
     private static final int CALLS_EACH = 4;
-    /** Five turns, about 13 s: the calls in progress when the first instance is stopped outlast its SIGTERM. */
+    /** Four turns, about 11 s: the calls in progress when the first instance is stopped outlast its SIGTERM by 8 s. */
     private static final List<String> LONG_CALL = List.of(SpeechClips.HORARIO_APERTURA, SpeechClips.MANANA_NUEVE,
-            SpeechClips.SI_GRACIAS, SpeechClips.HORARIO_APERTURA, SpeechClips.MANANA_NUEVE);
-    /** Three turns, about 8 s: a new call placed during the restart. */
+            SpeechClips.SI_GRACIAS, SpeechClips.HORARIO_APERTURA);
+    /**
+     * Three turns, about 8 s: a new call placed during the restart. One comes as the last has been heard
+     * once, so an instance stopped has calls with 5 s or more to go: HAProxy, checking every 2 s, sees it drain.
+     */
     private static final List<String> NEW_CALL = List.of(SpeechClips.MANANA_NUEVE, SpeechClips.HORARIO_APERTURA,
             SpeechClips.SI_GRACIAS);
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -67,8 +70,9 @@ class HaproxyRollingRestartTest {
         List<Restart> restarts = new ArrayList<>();
         AtomicBoolean restarting = new AtomicBoolean(true);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<CallTrace> first = callsInProgressOnEachInstance(calls, threads);
-            Await.until("every call past its first turn", WAIT, () -> first.stream().allMatch(trace -> trace.turnsDelivered() > 0));
+            List<CallRun> first = CallRun.untilEachInstanceHas(CALLS_EACH, deployment, LONG_CALL, threads);
+            calls.addAll(first);
+            Await.until("every call past its first turn", WAIT, () -> first.stream().allMatch(call -> call.trace().turnsDelivered() > 0));
             Future<?> newCalls = threads.submit(() -> {
                 placeNewCallsWhile(restarting, calls, threads);
                 return null;
@@ -109,25 +113,6 @@ class HaproxyRollingRestartTest {
             assertTrue(restart.drained().compareTo(DRAIN_TIMEOUT) < 0, "drained by its calls ending, not by its timeout: " + restarts);
         }
         assertTrue(placedDuringRestart > 0, "calls placed during the restart");
-    }
-
-    /** Long calls, placed until each instance has {@value #CALLS_EACH} of them. */
-    private List<CallTrace> callsInProgressOnEachInstance(List<CallRun> calls, ExecutorService threads)
-            throws Exception {
-        List<CallTrace> placed = new ArrayList<>();
-        while (deployment.instances().stream().anyMatch(instance -> placedOn(placed, instance.id()) < CALLS_EACH)) {
-            assertTrue(placed.size() < 6 * CALLS_EACH, "the hash sends nearly every call to one instance: " + placed + deployment.logs());
-            CallTrace trace = new CallTrace(FakeTwilioCall.newCallSid(), LONG_CALL);
-            placed.add(trace);
-            calls.add(CallRun.start(deployment, trace, threads));
-            Await.until("the webhook of " + trace.callSid() + " answered", WAIT,
-                    () -> trace.webhookInstance().isPresent() || !trace.problems().isEmpty());
-        }
-        return placed;
-    }
-
-    private static long placedOn(List<CallTrace> calls, String instance) {
-        return calls.stream().filter(trace -> trace.webhookInstance().orElse("").equals(instance)).count();
     }
 
     /** A new call each time the last new call has been heard once (its first turn delivered): about one every 2.5 s. */
