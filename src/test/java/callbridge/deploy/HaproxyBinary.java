@@ -11,15 +11,19 @@ import java.util.List;
  * ({@code /usr/sbin}, which a non-root user's {@code PATH} often lacks).
  */
 final class HaproxyBinary {
-    private static final List<Path> SYSTEM_DIRECTORIES = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"));
+    static final List<Path> SYSTEM_DIRECTORIES = List.of(Path.of("/usr/sbin"), Path.of("/usr/local/sbin"));
 
     private HaproxyBinary() {
     }
 
     /** The binary; fails, saying how to install it, when there is none. */
     static Path find() {
+        return find(System.getenv("PATH"), SYSTEM_DIRECTORIES);
+    }
+
+    /** The first executable {@code haproxy} in the directories of {@code path} (may be null), then in {@code systemDirectories}. */
+    static Path find(String path, List<Path> systemDirectories) {
         List<Path> directories = new ArrayList<>();
-        String path = System.getenv("PATH");
         if (path != null) {
             for (String entry : path.split(File.pathSeparator)) {
                 if (!entry.isEmpty()) {
@@ -27,12 +31,12 @@ final class HaproxyBinary {
                 }
             }
         }
-        directories.addAll(SYSTEM_DIRECTORIES);
+        directories.addAll(systemDirectories);
         return directories.stream()
                 .map(directory -> directory.resolve("haproxy"))
                 .filter(Files::isExecutable)
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("these tests run the real HAProxy, and no haproxy program was "
-                        + "found on the PATH or in " + SYSTEM_DIRECTORIES + ": apt-get install haproxy"));
+                        + "found on the PATH or in " + systemDirectories + ": apt-get install haproxy"));
     }
 }
