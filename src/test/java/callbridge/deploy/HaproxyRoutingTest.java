@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Twenty calls at once through HAProxy: every request of a call (the webhook, the media stream, each
  * {@code /generate}, {@code /calls/{CallSid}}) reaches one instance, the one whose process accepted the
- * stream, and both instances take calls. The calls are inbound: a driver per instance asks that
+ * stream, and both instances take calls; and a long poll outlasts the configuration's short
+ * {@code timeout server}. The calls are inbound: a driver per instance asks that
  * instance by name for the next call ({@code /calls/next}), as README.md says to, and drives each call it is
  * handed.
  */
@@ -42,6 +45,8 @@ class HaproxyRoutingTest {
             SpeechClips.SI_GRACIAS);
     /** A /calls/next wait: short, so that a driver stops asking soon after the last call is handed out. */
     private static final int NEXT_TIMEOUT_SECONDS = 2;
+    /** Longer than the configuration's {@code timeout server}, 10 s, which the long polls override. */
+    private static final int LONG_POLL_SECONDS = 15;
 
     @TempDir
     private Path directory;
@@ -63,6 +68,14 @@ class HaproxyRoutingTest {
             traces.put(callSid, new CallTrace(callSid, CLIPS));
         }
         Map<String, String> claimedBy = new ConcurrentHashMap<>();
+        // A long poll longer than the configuration's "timeout server" (10 s): its own 20 minutes apply.
+        CompletableFuture<HttpResponse<String>> longPoll = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Driver.get(deployment, "/generate?sid=" + FakeTwilioCall.newCallSid() + "&timeout=" + LONG_POLL_SECONDS);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
         long started = System.nanoTime();
         List<Future<?>> pollers = new ArrayList<>();
         try (ExecutorService drivers = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -98,6 +111,9 @@ class HaproxyRoutingTest {
             deployment.instances().stream().filter(other -> !other.id().equals(instance)).forEach(other ->
                     assertFalse(other.startedStream(trace.callSid()), "no stream to " + other.id() + ": " + trace));
         }
+        HttpResponse<String> waited = longPoll.get(LONG_POLL_SECONDS + 30, TimeUnit.SECONDS);
+        assertEquals(204, waited.statusCode(), "a /generate waiting " + LONG_POLL_SECONDS + " s for a call that never comes: "
+                + waited.statusCode() + " " + waited.body());
         assertEquals(Map.of(Deployment.CB1, true, Deployment.CB2, true), Map.of(
                 Deployment.CB1, split.getOrDefault(Deployment.CB1, 0L) > 0, Deployment.CB2, split.getOrDefault(Deployment.CB2, 0L) > 0),
                 "both instances take calls: " + split);
