@@ -125,7 +125,17 @@ public final class FakeTwilioCall implements AutoCloseable {
     public static FakeTwilioCall connect(URI uri, String accountSid, String callSid, String streamSid,
                                          Map<String, String> customParameters, Map<String, String> extraHeaders)
             throws IOException {
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
+        return connect(HTTP, uri, accountSid, callSid, streamSid, customParameters, extraHeaders);
+    }
+
+    /**
+     * As {@link #connect(URI, String, String, String, Map, Map)}, through {@code client}: one that trusts a
+     * test's own certificate, for a {@code wss://} URL served by a TLS-terminating load balancer.
+     */
+    public static FakeTwilioCall connect(HttpClient client, URI uri, String accountSid, String callSid, String streamSid,
+                                         Map<String, String> customParameters, Map<String, String> extraHeaders)
+            throws IOException {
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
         extraHeaders.forEach(builder::header); // refuses the handshake's own headers (Upgrade, Sec-WebSocket-*...)
         FakeTwilioCall call = new FakeTwilioCall(accountSid, callSid, streamSid);
         try {

@@ -1,0 +1,110 @@
+package callbridge.deploy;
+
+import callbridge.testing.FakeTwilioCall;
+import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.SpeechClips;
+import callbridge.testing.TwilioDialer;
+import callbridge.testing.TwilioSignatures;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Twilio and the person on the phone, for one call through the load balancer. Twilio's part: the voice
+ * webhook POSTed to the public URL, signed over it, then the media stream opened at the {@code wss://} URL
+ * the TwiML names, signed over that, with our speech echoed as played once it has. The person's part: the
+ * call's first clip at once, the next one each time our speech has played, and a hang-up (Twilio's
+ * {@code stop}, then the WebSocket closed) once our speech after the last clip has played.
+ */
+final class Caller implements Runnable {
+    private static final String WEBHOOK = "/twilio-voice";
+    private static final String STREAM_CLOSED = "(stream closed)";
+    /** Longest a turn may take to come back as our speech: generous, the machine is shared. */
+    private static final Duration TURN = Duration.ofSeconds(60);
+
+    private final Deployment deployment;
+    private final CallTrace trace;
+
+    Caller(Deployment deployment, CallTrace trace) {
+        this.deployment = deployment;
+        this.trace = trace;
+    }
+
+    @Override
+    public void run() {
+        try {
+            TwilioDialer.Stream stream = webhook();
+            FakeTwilioCall phone = FakeTwilioCall.connect(deployment.http(), URI.create(stream.url()),
+                    FakeTwilioRest.ACCOUNT_SID, trace.callSid(), FakeTwilioCall.newStreamSid(), stream.parameters(),
+                    Map.of("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, stream.url(), Map.of())));
+            try {
+                converse(phone);
+            } finally {
+                phone.close(); // a hang-up when all went well; otherwise the stream is dropped, whatever state it is in
+                trace.streamClosed(phone.closed().getNow(FakeTwilioCall.ABNORMAL_CLOSURE));
+            }
+        } catch (Exception | AssertionError e) {
+            trace.problem("caller: " + e);
+        }
+    }
+
+    /** Says each clip once our speech before it has played; hangs up once our speech after the last has. */
+    private void converse(FakeTwilioCall phone) throws InterruptedException {
+        LinkedBlockingQueue<String> played = new LinkedBlockingQueue<>();
+        phone.silenceWhenIdle(true); // a phone line carries silence between words
+        phone.echoMarksAfterPlayback(true);
+        phone.onMarkPlayed(played::add);
+        phone.closed().thenRun(() -> played.add(STREAM_CLOSED));
+        for (int turn = 0; turn < trace.clips().size(); turn++) {
+            String clip = trace.clips().get(turn);
+            if (turn > 0) {
+                String event = played.poll(TURN.toMillis(), TimeUnit.MILLISECONDS);
+                if (event == null || event.equals(STREAM_CLOSED)) {
+                    trace.problem("caller: " + (event == null ? "no speech from us within " + TURN.toSeconds() + " s" : "the stream closed")
+                            + " before saying " + clip);
+                    return;
+                }
+            }
+            phone.speak(SpeechClips.load(clip));
+        }
+        String goodbye = played.poll(TURN.toMillis(), TimeUnit.MILLISECONDS);
+        if (goodbye == null || goodbye.equals(STREAM_CLOSED)) {
+            trace.problem("caller: " + (goodbye == null ? "no goodbye within " + TURN.toSeconds() + " s" : "the stream closed before our goodbye"));
+        }
+    }
+
+    /** POSTs the webhook as Twilio would for an inbound call; its TwiML's stream. */
+    private TwilioDialer.Stream webhook() throws Exception {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("CallSid", trace.callSid());
+        form.put("AccountSid", FakeTwilioRest.ACCOUNT_SID);
+        form.put("From", "+15005550001");
+        form.put("To", "+15005550002");
+        form.put("CallStatus", "ringing");
+        form.put("Direction", "inbound");
+        String url = deployment.publicUrl() + WEBHOOK;
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, url, form))
+                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
+                        .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
+                        .collect(Collectors.joining("&"))))
+                .build();
+        HttpResponse<String> response = deployment.http().send(request, HttpResponse.BodyHandlers.ofString());
+        trace.answered("POST " + WEBHOOK, response);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("the webhook answered " + response.statusCode() + ": " + response.body());
+        }
+        return TwilioDialer.streamOf(response.body());
+    }
+}
