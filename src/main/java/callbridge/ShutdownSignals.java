@@ -41,8 +41,8 @@ final class ShutdownSignals {
             int n = received.incrementAndGet();
             String again = n > 1 ? " again" : "";
             if (n <= what.size()) {
-                LOG.log(Level.INFO, "SIG{0}{1}: {2} (send it again to {3})", signal.getName(), again, what.get(n - 1),
-                        n < what.size() ? what.get(n) : "exit at once");
+                LOG.log(Level.INFO, "SIG{0}{1}: {2} (signal again: {3})", signal.getName(), again, what.get(n - 1),
+                        n < what.size() ? what.get(n) : "exiting at once");
                 signals.steps.get(n - 1).countDown();
             } else {
                 LOG.log(Level.WARNING, "SIG{0}{1}: exiting now", signal.getName(), again);
