@@ -4,7 +4,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TwilioDialer;
-import callbridge.testing.TwilioSignatures;
+import callbridge.twilio.TwilioSignature;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -45,7 +45,7 @@ final class Caller implements Runnable {
             TwilioDialer.Stream stream = webhook();
             FakeTwilioCall phone = FakeTwilioCall.connect(deployment.http(), URI.create(stream.url()),
                     FakeTwilioRest.ACCOUNT_SID, trace.callSid(), FakeTwilioCall.newStreamSid(), stream.parameters(),
-                    Map.of("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, stream.url(), Map.of())));
+                    Map.of(TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, stream.url(), Map.of())));
             try {
                 converse(phone);
             } finally {
@@ -95,7 +95,7 @@ final class Caller implements Runnable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Twilio-Signature", TwilioSignatures.sign(FakeTwilioRest.AUTH_TOKEN, url, form))
+                .header(TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, url, form))
                 .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
                         .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
                         .collect(Collectors.joining("&"))))
