@@ -66,21 +66,21 @@ public final class CallDirectory {
     /** Claims the oldest call no driver has claimed, waiting up to {@code timeout}; see {@link UnclaimedCalls#claim}. */
     public Optional<UnclaimedCalls.NewCall> claimNext(Duration timeout, CompletableFuture<?> abandoned)
             throws InterruptedException {
-        return records.unclaimed().claim(timeout, abandoned);
+        return registry.unclaimed().claim(timeout, abandoned);
     }
 
     /** A claimed call whose driver could not be told: unclaimed again, if it is still live. */
     public void unclaim(UnclaimedCalls.NewCall call) {
-        records.unclaimed().release(call, registry.live(call.callSid()).isPresent());
+        registry.unclaimed().release(call, registry.live(call.callSid()).isPresent());
     }
 
     /** The server is shutting down: drivers waiting in {@link #claimNext} get nothing now, and later ones at once. */
     public void stopHandingOut() {
-        records.unclaimed().close();
+        registry.unclaimed().close();
     }
 
     /** Drivers waiting in {@link #claimNext} now. */
     public int driversWaiting() {
-        return records.unclaimed().waiting();
+        return registry.unclaimed().waiting();
     }
 }

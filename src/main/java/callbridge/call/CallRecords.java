@@ -58,7 +58,6 @@ public final class CallRecords implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final Optional<RecordFiles> files;
-    private final UnclaimedCalls unclaimed = new UnclaimedCalls(UnclaimedCalls.MAX_UNCLAIMED);
     private final ReentrantLock lock = new ReentrantLock();
     /** Journals of calls not yet finished, by CallSid; guarded by {@link #lock} for changes. */
     private final ConcurrentMap<String, CallJournal> open = new ConcurrentHashMap<>();
@@ -85,13 +84,9 @@ public final class CallRecords implements AutoCloseable {
         return new CallRecords(Settings.IN_MEMORY, clock);
     }
 
-    public UnclaimedCalls unclaimed() {
-        return unclaimed;
-    }
-
     /**
      * The journal a new session of {@code callSid} reports to: the call's own if one of its streams is still
-     * open (the stream restarted), else a new one, and the call then waits for a driver to claim it.
+     * open (the stream restarted), else a new one.
      */
     CallJournal attach(String callSid, String streamSid, Map<String, String> parameters) {
         lock.lock();
@@ -100,7 +95,6 @@ public final class CallRecords implements AutoCloseable {
             if (journal == null) {
                 journal = new CallJournal(callSid, streamSid, parameters, clock, startRecording(callSid), CallJournal.MAX_TURNS);
                 open.put(callSid, journal);
-                unclaimed.add(new UnclaimedCalls.NewCall(callSid, streamSid, parameters, journal.startedAt()));
             }
             journal.attach(streamSid);
             return journal;
@@ -112,7 +106,6 @@ public final class CallRecords implements AutoCloseable {
     /** A session of the call ended for {@code reason}; its transcriptions may still be under way. */
     void sessionEnded(CallJournal journal, CallEnd reason) {
         journal.sessionEnded(reason);
-        unclaimed.ended(journal.callSid());
     }
 
     /** A session has reported everything; once the call's last has, its record is complete and written. */

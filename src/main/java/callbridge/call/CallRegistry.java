@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * ended, and stays ended). Every way a call ends (stop, stream closed, talk timeout, error, shutdown) goes
  * through {@link #end}: the session leaves the live map, is ended exactly once (waiters woken with the
  * reason, stream closed), and {@code onEnded} hears its CallSid once, to complete the call at Twilio.
- * A {@code /generate} may wait here for its call to appear.
+ * A {@code /generate} may wait here for its call to appear, and a driver for a new call to claim
+ * ({@link UnclaimedCalls}: each new call joins them, and leaves them when it ends).
  *
  * <p>Ended calls are remembered within bounds of count as well as time: the last {@link #ENDED_KEPT}
  * whole for {@link #ENDED_RETENTION} (what nobody collected is still handed out), and the last
@@ -71,6 +72,7 @@ public final class CallRegistry {
     private final Condition arrived = arrivalLock.newCondition();
     /** Waiters in {@link #awaitCall} whose call had not appeared when they looked; see {@link #waitingForCalls}. */
     private final AtomicInteger waitingForCalls = new AtomicInteger();
+    private final UnclaimedCalls unclaimed = new UnclaimedCalls(UnclaimedCalls.MAX_UNCLAIMED);
     private final Clock clock;
     private final Consumer<String> onEnded;
     /** Set by {@link #endAll}: no call will appear any more, so nobody should wait for one. */
@@ -111,6 +113,8 @@ public final class CallRegistry {
             }
             session = newSession.get();
             live.put(callSid, session);
+            unclaimed.add(new UnclaimedCalls.NewCall(callSid, session.streamSid(), session.journal().parameters(),
+                    session.journal().startedAt()));
         } finally {
             startLock.unlock();
         }
@@ -148,6 +152,11 @@ public final class CallRegistry {
 
     public int size() {
         return live.size();
+    }
+
+    /** The new calls no driver has claimed yet: what {@code /calls/next} hands out. */
+    UnclaimedCalls unclaimed() {
+        return unclaimed;
     }
 
     /**
@@ -190,6 +199,7 @@ public final class CallRegistry {
     public boolean end(CallSession session, CallEnd reason) {
         // Remembered before it leaves the live map, so awaitCall and start always find one or the other.
         remember(session, reason);
+        unclaimed.ended(session.callSid()); // no driver is handed a call that is no longer live
         live.remove(session.callSid(), session);
         if (!session.end(reason)) {
             return false;

@@ -232,9 +232,9 @@ class CallRecordTest {
         CallRecord soFar = records.journal(SID).orElseThrow().snapshot();
         assertTrue(soFar.end().isEmpty());
         assertEquals(1, soFar.turns().size());
-        assertEquals(1, records.unclaimed().size());
+        assertEquals(1, calls.unclaimed().size());
         calls.end(session, CallEnd.hungUp());
-        assertEquals(0, records.unclaimed().size(), "an ended call is no longer handed out");
+        assertEquals(0, calls.unclaimed().size(), "an ended call is no longer handed out");
         awaitRecordFile();
         assertEquals("hung up", records.find(SID).orElseThrow().path("end").path("reason").asText());
     }
