@@ -40,11 +40,10 @@ public final class CallDirectory {
     public List<LiveCall> live() {
         return registry.liveSessions().stream()
                 .map(session -> {
-                    CallJournal journal = session.journal();
-                    return new LiveCall(session.callSid(), session.streamSid(),
-                            Optional.ofNullable(journal.parameters().get("From")),
-                            Optional.ofNullable(journal.parameters().get("To")), session.state(),
-                            Duration.between(journal.startedAt(), clock.instant()), journal.turnCount());
+                    CallStart start = session.start();
+                    return new LiveCall(session.callSid(), session.streamSid(), start.from(), start.to(), session.state(),
+                            Duration.between(start.startedAt(), clock.instant()),
+                            records.journal(session.callSid()).map(CallJournal::turnCount).orElse(0));
                 })
                 .sorted(Comparator.comparing(LiveCall::age).reversed())
                 .toList();
@@ -64,13 +63,13 @@ public final class CallDirectory {
     }
 
     /** Claims the oldest call no driver has claimed, waiting up to {@code timeout}; see {@link UnclaimedCalls#claim}. */
-    public Optional<UnclaimedCalls.NewCall> claimNext(Duration timeout, CompletableFuture<?> abandoned)
+    public Optional<CallStart> claimNext(Duration timeout, CompletableFuture<?> abandoned)
             throws InterruptedException {
         return registry.unclaimed().claim(timeout, abandoned);
     }
 
     /** A claimed call whose driver could not be told: unclaimed again, if it is still live. */
-    public void unclaim(UnclaimedCalls.NewCall call) {
+    public void unclaim(CallStart call) {
         registry.unclaimed().release(call, registry.live(call.callSid()).isPresent());
     }
 

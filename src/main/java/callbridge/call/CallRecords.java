@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,15 +20,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Every call's record: the {@link CallJournal} of each live call, the records of the calls that ended
- * lately, and, when a records directory is set, the files they are written to (with the call's stereo
- * recording when that is on). Records are written by a {@link RecordWriter} once everything the call
- * heard has been transcribed, so a slow or full disk never holds up a call: a write that fails is one
- * logged error (rate-limited) and the record stays in memory for {@code GET /calls/{sid}}. What is held is
- * bounded: {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, and what the writer
- * bounds.
+ * Every call's record: the {@link CallJournal} each call reports to (the records observe the calls: they
+ * are the {@link CallObserver} the calls are set up with), the records of the calls that ended lately, and,
+ * when a records directory is set, the files they are written to (with the call's stereo recording when
+ * that is on). Records are written by a {@link RecordWriter} once everything the call heard has been
+ * transcribed, so a slow or full disk never holds up a call: a write that fails is one logged error
+ * (rate-limited) and the record stays in memory for {@code GET /calls/{sid}}. What is held is bounded:
+ * {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, and what the writer bounds.
  */
-public final class CallRecords implements AutoCloseable {
+public final class CallRecords implements CallObserver, AutoCloseable {
     /** Ended calls whose records stay in memory. */
     static final int RECENT = 64;
 
@@ -85,31 +84,28 @@ public final class CallRecords implements AutoCloseable {
     }
 
     /**
-     * The journal a new session of {@code callSid} reports to: the call's own if one of its streams is still
-     * open (the stream restarted), else a new one.
+     * The journal the call's sessions report to: a new one, or the call's own if an earlier session of it is
+     * still reporting (it ended, and some of what it heard is still being transcribed).
      */
-    CallJournal attach(String callSid, String streamSid, Map<String, String> parameters) {
+    @Override
+    public CallListener callStarted(CallStart call) {
         lock.lock();
         try {
-            CallJournal journal = open.get(callSid);
+            CallJournal journal = open.get(call.callSid());
             if (journal == null) {
-                journal = new CallJournal(callSid, streamSid, parameters, clock, startRecording(callSid), CallJournal.MAX_TURNS);
-                open.put(callSid, journal);
+                journal = new CallJournal(call, clock, startRecording(call), CallJournal.MAX_TURNS, this::reported);
+                open.put(call.callSid(), journal);
+            } else {
+                journal.attach(call);
             }
-            journal.attach(streamSid);
             return journal;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A session of the call ended for {@code reason}; its transcriptions may still be under way. */
-    void sessionEnded(CallJournal journal, CallEnd reason) {
-        journal.sessionEnded(reason);
-    }
-
     /** A session has reported everything; once the call's last has, its record is complete and written. */
-    void sessionDone(CallJournal journal) {
+    private void reported(CallJournal journal) {
         CallRecord record;
         lock.lock();
         try {
@@ -244,12 +240,13 @@ public final class CallRecords implements AutoCloseable {
         writer.get().close(deadline);
     }
 
-    private CallRecording startRecording(String callSid) {
+    private CallRecording startRecording(CallStart call) {
         if (!settings.recordAudio()) {
             return CallRecording.OFF;
         }
+        String callSid = call.callSid();
         // Makes no file here: this runs on a selector thread, which must never wait for a disk.
-        return CallRecording.start(files.orElseThrow().directory(), "." + callSid, clock.instant(),
+        return CallRecording.start(files.orElseThrow().directory(), "." + callSid, call.startedAt(),
                 e -> WRITE_FAILED.log("call {0}: recording stopped, the rest of the call is not recorded: {1}", callSid, e.toString()));
     }
 

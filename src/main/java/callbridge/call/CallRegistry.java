@@ -113,8 +113,7 @@ public final class CallRegistry {
             }
             session = newSession.get();
             live.put(callSid, session);
-            unclaimed.add(new UnclaimedCalls.NewCall(callSid, session.streamSid(), session.journal().parameters(),
-                    session.journal().startedAt()));
+            unclaimed.add(session.start());
         } finally {
             startLock.unlock();
         }

@@ -82,7 +82,7 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
      * the stream's custom parameters (From, To...), which its record and {@code /calls} show.
      */
     public CallSession open(String callSid, MediaStream stream, Map<String, String> parameters) {
-        CallJournal journal = records.attach(callSid, stream.id(), parameters);
-        return new CallSession(callSid, stream, segmenters.get(), services, turnTaking, talkTimeout, records, journal);
+        CallStart start = new CallStart(callSid, stream.id(), parameters, services.clock().instant());
+        return new CallSession(start, stream, segmenters.get(), services, turnTaking, talkTimeout, records.callStarted(start));
     }
 }

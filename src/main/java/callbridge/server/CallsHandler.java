@@ -3,7 +3,7 @@ package callbridge.server;
 import callbridge.call.CallDirectory;
 import callbridge.call.CallRecordJson;
 import callbridge.call.CallSids;
-import callbridge.call.UnclaimedCalls;
+import callbridge.call.CallStart;
 import callbridge.config.Secret;
 import callbridge.http.ClientPresence;
 import callbridge.http.FormData;
@@ -114,7 +114,7 @@ public final class CallsHandler implements HttpHandler {
         }
         CompletableFuture<Void> clientGone = clients.departure(exchange.getRemoteAddress());
         try {
-            Optional<UnclaimedCalls.NewCall> claimed = calls.claimNext(timeout, clientGone);
+            Optional<CallStart> claimed = calls.claimNext(timeout, clientGone);
             if (claimed.isPresent() && clientGone.isDone()) {
                 // Gone between the claim and now: the call goes to the next driver instead.
                 calls.unclaim(claimed.get());
@@ -140,7 +140,7 @@ public final class CallsHandler implements HttpHandler {
         }
     }
 
-    private static ObjectNode describe(UnclaimedCalls.NewCall call) {
+    private static ObjectNode describe(CallStart call) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
         CallRecordJson.putParameters(node, call.parameters());

@@ -127,7 +127,7 @@ class CallDomainTest {
         }
         assertEquals("turn 1", heard(session));
         assertEquals("turn 2", heard(session));
-        assertEquals(1, CallRecordJson.of(session.journal().snapshot()).path("stream_restarts").asInt());
+        assertEquals(1, CallRecordJson.of(setup.records().journal(SID).orElseThrow().snapshot()).path("stream_restarts").asInt());
     }
 
     @Test

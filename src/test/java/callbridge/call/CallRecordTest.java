@@ -241,12 +241,14 @@ class CallRecordTest {
 
     @Test
     void journal_isBounded_andCountsWhatItLeftOut() {
-        CallJournal journal = new CallJournal(SID, "MZ1", Map.of(), time, CallRecording.OFF, 3);
-        journal.speaking("one");
-        journal.pressed("1");
-        journal.pressed("2");
-        journal.speaking("two");
-        journal.speaking("three");
+        CallJournal journal = new CallJournal(new CallStart(SID, "MZ1", Map.of(), time.instant()), time, CallRecording.OFF, 3,
+                reported -> {
+                });
+        journal.speaking(Playback.MARK_PREFIX + 1, "one", time.instant());
+        journal.keyPressed("1", time.instant());
+        journal.keyPressed("2", time.instant());
+        journal.speaking(Playback.MARK_PREFIX + 2, "two", time.instant());
+        journal.speaking(Playback.MARK_PREFIX + 3, "three", time.instant());
         CallRecord record = journal.snapshot();
         assertEquals(2, record.turns().size(), record.toString());
         assertEquals(List.of("1", "2"), ((CallRecord.Keys) record.turns().get(1)).keys().stream().map(CallRecord.Key::digit).toList());

@@ -3,6 +3,7 @@ package callbridge.testing;
 import callbridge.Callbridge;
 import callbridge.call.CallCompletion;
 import callbridge.call.CallDirectory;
+import callbridge.call.CallRecords;
 import callbridge.call.CallRegistry;
 import callbridge.call.CallServices;
 import callbridge.call.CallSession;
@@ -146,6 +147,11 @@ public final class TestCallbridge implements AutoCloseable {
     /** The server's calls as {@code /calls} shows them. */
     public CallDirectory directory() {
         return calls.directory();
+    }
+
+    /** The server's call records. */
+    public CallRecords records() {
+        return calls.setup().records();
     }
 
     /** Where the server writes call records. */
