@@ -35,7 +35,7 @@ final class CallJournal implements CallListener {
     private final int maxTurns;
     private final Consumer<CallJournal> onAllReported;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Object> turns = new ArrayList<>();
+    private final List<Noted> turns = new ArrayList<>();
     /** Our speeches held in the record whose playback is not over yet (neither failed nor ended), by mark. */
     private final Map<String, Speech> unfinished = new HashMap<>();
     private String streamSid;
@@ -46,7 +46,7 @@ final class CallJournal implements CallListener {
     private int sessions = 1;
     private int streamRestarts;
     /** The keys being pressed now, if the last turn was a key: the next key joins it. */
-    private List<CallRecord.Key> keys;
+    private KeysPressed keys;
     private CallEnd end;
     private Instant endedAt;
     /** Where the current stream's audio begins on the recording's timeline, in samples; see {@link #farEndAudio}. */
@@ -54,8 +54,23 @@ final class CallJournal implements CallListener {
     /** Far-end audio the current stream carried so far, in bytes (one byte a sample); see {@link #farEndAudio}. */
     private long farEndBytes;
 
+    /**
+     * A turn as the journal holds it while the call goes on: what the far end said, what we say (which
+     * changes as it goes out), the keys pressed in a row. {@link #snapshot} makes each a {@link CallRecord.Turn}.
+     */
+    private sealed interface Noted permits Heard, Speech, KeysPressed {
+    }
+
+    /** A far-end turn, once transcribed; its request to speech-to-text began at {@code sttStartedAt}. */
+    private record Heard(Utterance utterance, Optional<Instant> sttStartedAt) implements Noted {
+    }
+
+    /** Keys pressed one after another; the journal's lock guards the list, which grows while they come. */
+    private record KeysPressed(List<CallRecord.Key> keys) implements Noted {
+    }
+
     /** Our speech as it goes out; the journal's lock guards its fields. */
-    private static final class Speech {
+    private static final class Speech implements Noted {
         private final int number;
         private final String text;
         private final Instant ttsStartedAt;
@@ -150,14 +165,13 @@ final class CallJournal implements CallListener {
         farEndBytes += mulaw.length;
     }
 
+    /** Reported once per session, for the reason the session decided on. */
     @Override
     public void ended(CallEnd reason, Instant at) {
         lock.lock();
         try {
-            if (end == null) {
-                end = reason;
-                endedAt = at;
-            }
+            end = reason;
+            endedAt = at;
         } finally {
             lock.unlock();
         }
@@ -188,9 +202,9 @@ final class CallJournal implements CallListener {
                     return;
                 }
                 held++;
-                keys.add(new CallRecord.Key(digit, at));
+                keys.keys().add(new CallRecord.Key(digit, at));
             } else {
-                keys = new ArrayList<>(List.of(new CallRecord.Key(digit, at)));
+                keys = new KeysPressed(new ArrayList<>(List.of(new CallRecord.Key(digit, at))));
                 add(keys);
             }
         } finally {
@@ -308,7 +322,7 @@ final class CallJournal implements CallListener {
         try {
             List<Speech> speeches = new ArrayList<>();
             List<Heard> heard = new ArrayList<>();
-            for (Object turn : turns) {
+            for (Noted turn : turns) {
                 if (turn instanceof Speech speech) {
                     speeches.add(speech);
                 } else if (turn instanceof Heard h) {
@@ -317,12 +331,11 @@ final class CallJournal implements CallListener {
             }
             heard.sort(Comparator.comparing(h -> h.utterance().startedAt()));
             List<CallRecord.Turn> record = new ArrayList<>(turns.size());
-            for (Object turn : turns) {
+            for (Noted turn : turns) {
                 record.add(switch (turn) {
                     case Heard h -> farEnd(h, speeches);
                     case Speech speech -> ours(speech, heard);
-                    case List<?> pressed -> new CallRecord.Keys(pressed.stream().map(CallRecord.Key.class::cast).toList());
-                    default -> throw new IllegalStateException("not a turn: " + turn);
+                    case KeysPressed pressed -> new CallRecord.Keys(pressed.keys());
                 });
             }
             // Turns are noted when they are known (a far-end turn once transcribed), so they are put in the
@@ -336,7 +349,7 @@ final class CallJournal implements CallListener {
     }
 
     /** With the lock held: notes a turn, unless the record is full; true if it was noted. */
-    private boolean add(Object turn) {
+    private boolean add(Noted turn) {
         if (held >= maxTurns) {
             dropped++;
             return false;
@@ -368,8 +381,5 @@ final class CallJournal implements CallListener {
         return new CallRecord.OurSpeech(speech.number, speech.text, speech.ttsStartedAt,
                 Optional.ofNullable(speech.firstAudioAt), speech.audio, Optional.ofNullable(speech.mark),
                 Optional.ofNullable(speech.playbackEndedAt), speech.outcome, Optional.ofNullable(speech.error), latency);
-    }
-
-    private record Heard(Utterance utterance, Optional<Instant> sttStartedAt) {
     }
 }

@@ -194,15 +194,20 @@ public final class CallRegistry {
         return waitingForCalls.get();
     }
 
-    /** Ends the call for {@code reason}; true if this call ended it, false if it had already ended. */
+    /**
+     * Ends the call for {@code reason}; true if this call ended it, false if it had already ended (for the
+     * reason that ended it first, which stays the call's: the session decides, see {@link CallSession#whyEnded}).
+     */
     public boolean end(CallSession session, CallEnd reason) {
+        boolean decided = session.decideEnd(reason);
         // Remembered before it leaves the live map, so awaitCall and start always find one or the other.
-        remember(session, reason);
+        remember(session);
         unclaimed.ended(session.callSid()); // no driver is handed a call that is no longer live
         live.remove(session.callSid(), session);
-        if (!session.end(reason)) {
+        if (!decided) {
             return false;
         }
+        session.windDown();
         onEnded.accept(session.callSid());
         return true;
     }
@@ -219,7 +224,9 @@ public final class CallRegistry {
         signalArrival();
     }
 
-    private void remember(CallSession session, CallEnd reason) {
+    /** The session's end, which it has decided, remembered by its CallSid. */
+    private void remember(CallSession session) {
+        CallEnd reason = session.whyEnded().orElseThrow();
         Instant now = clock.instant();
         endedLock.lock();
         try {

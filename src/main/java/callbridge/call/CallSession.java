@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -62,7 +63,8 @@ public final class CallSession {
     /** The far end's turns and speech as they come, for a /generate that cuts into its speech. */
     private final FarEndSpeech farEndSpeech;
     private final AtomicInteger turnsDetected = new AtomicInteger();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Why the call ended, once it has: the first end decides it ({@link #decideEnd}), for good. */
+    private final AtomicReference<CallEnd> end = new AtomicReference<>();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
     private final AtomicBoolean turnInProgress = new AtomicBoolean();
     private volatile Instant lastActivity;
@@ -133,7 +135,7 @@ public final class CallSession {
         MediaStream previous;
         audioLock.lock();
         try {
-            if (ended.get() || streamRestarts >= MAX_STREAM_RESTARTS) {
+            if (hasEnded() || streamRestarts >= MAX_STREAM_RESTARTS) {
                 return Optional.empty();
             }
             streamRestarts++;
@@ -161,7 +163,7 @@ public final class CallSession {
 
     /** What the call is doing now, for {@code GET /calls}: see {@link CallDirectory.LiveCall#state()}. */
     String state() {
-        if (ended.get()) {
+        if (hasEnded()) {
             return "ending";
         }
         if (playback.ourAudioPlaying()) {
@@ -175,7 +177,15 @@ public final class CallSession {
     }
 
     public boolean hasEnded() {
-        return ended.get();
+        return end.get() != null;
+    }
+
+    /**
+     * Why the call ended, once it has: the one place that holds it while the session lives; what
+     * {@code /generate} answers, the registry remembers and the record keeps are all this.
+     */
+    public Optional<CallEnd> whyEnded() {
+        return Optional.ofNullable(end.get());
     }
 
     /** Inbound audio: any finished turn goes off to be transcribed. */
@@ -183,7 +193,7 @@ public final class CallSession {
         Instant now = clock.instant();
         audioLock.lock();
         try {
-            if (ended.get()) {
+            if (hasEnded()) {
                 return;
             }
             listener.farEndAudio(mulaw);
@@ -255,7 +265,7 @@ public final class CallSession {
 
     /** Speaks {@code text} into the call; the answer's outcome completes when the stream has played it. */
     Playback.Sent speak(String text) throws SpeechException, IOException {
-        if (ended.get()) {
+        if (hasEnded()) {
             // A /generate may find a call that has just ended (ended calls are kept a while): nobody would
             // hear it, so the text-to-speech request is not made at all.
             throw new IOException("call " + callSid + " has ended");
@@ -302,16 +312,28 @@ public final class CallSession {
     }
 
     /**
-     * Ends the session once; later calls do nothing and return false. A turn in progress is finished and
-     * transcribed, queued transcriptions complete, and only then is the utterance queue closed with the
-     * reason, so a waiter sees every utterance before it learns the call has ended.
+     * Decides that the call ends for {@code reason}, unless it has ended already: the first reason given is
+     * why it ended ({@link #whyEnded}), and no audio is taken from now on. True if this one decided it: the
+     * caller then {@linkplain #windDown winds the session down}, once.
      */
-    boolean end(CallEnd reason) {
+    boolean decideEnd(CallEnd reason) {
         audioLock.lock();
         try {
-            if (!ended.compareAndSet(false, true)) {
-                return false;
-            }
+            return end.compareAndSet(null, reason);
+        } finally {
+            audioLock.unlock();
+        }
+    }
+
+    /**
+     * Ends the session for the reason decided ({@link #decideEnd}). A turn in progress is finished and
+     * transcribed, queued transcriptions complete, and only then is the utterance queue closed, so a waiter
+     * sees every utterance before it learns the call has ended.
+     */
+    void windDown() {
+        CallEnd reason = whyEnded().orElseThrow(() -> new IllegalStateException("call " + callSid + " has not ended"));
+        audioLock.lock();
+        try {
             segmenter.finish(clock.instant()).ifPresent(this::transcribeLater);
             segmenter.close();
         } finally {
@@ -323,10 +345,9 @@ public final class CallSession {
         playback.endAll();
         farEndSpeech.close();
         listener.ended(reason, clock.instant());
-        transcriber.finish(reason);
+        transcriber.finish();
         metrics.callEnded(reason);
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid, reason, turnsDetected.get());
-        return true;
     }
 
     private void transcribeLater(Turn turn) {

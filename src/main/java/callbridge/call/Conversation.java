@@ -123,7 +123,7 @@ public final class Conversation {
                     clientGone.isDone() ? new TurnResult.ClientGone() : new TurnResult.NothingHeard();
             case UtteranceQueue.Heard heard -> new TurnResult.Heard(session.callSid(), heard.utterance(),
                     heard.heardBefore(), playback, session.takeDigits(), cutIn);
-            case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), ended.end(),
+            case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), session.whyEnded().orElseThrow(),
                     ended.heardBefore(), playback, session.takeDigits(), cutIn);
         };
     }

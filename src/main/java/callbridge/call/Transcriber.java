@@ -49,7 +49,8 @@ final class Transcriber {
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int droppedCount;
-    private CallEnd endReason;
+    /** No more turns will come. */
+    private boolean finished;
 
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting) {
         this(callSid, speechToText, utterances, clock, maxWaiting, CallListener.NONE, () -> {
@@ -91,13 +92,11 @@ final class Transcriber {
         }
     }
 
-    /** No more turns will come: the utterance queue is closed with {@code reason} once every turn is in it. */
-    void finish(CallEnd reason) {
+    /** No more turns will come: the utterance queue is closed once every turn is in it. */
+    void finish() {
         lock.lock();
         try {
-            if (endReason == null) {
-                endReason = reason;
-            }
+            finished = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -137,11 +136,11 @@ final class Transcriber {
             Waiting next;
             lock.lock();
             try {
-                while (waiting.isEmpty() && endReason == null) {
+                while (waiting.isEmpty() && !finished) {
                     changed.awaitUninterruptibly();
                 }
                 if (waiting.isEmpty()) {
-                    utterances.close(endReason);
+                    utterances.close();
                     break;
                 }
                 next = waiting.removeFirst();

@@ -243,6 +243,18 @@ class CallDomainTest {
         assertEquals(CallEnd.Reason.HUNG_UP, end.end().reason());
     }
 
+    @Test
+    void end_theFirstReasonStaysTheCalls_whoeverAsks() throws Exception {
+        CallSession session = open(new FakeMediaStream("MZ1"));
+        Conversation conversation = new Conversation(calls, setup.records(), time);
+        assertTrue(calls.end(session, CallEnd.hungUp()));
+        assertFalse(calls.end(session, CallEnd.shutdown()), "a later end ends nothing");
+        assertEquals(Optional.of(CallEnd.hungUp()), session.whyEnded());
+        assertEquals(Optional.of(CallEnd.hungUp()), calls.endedEarlier(SID));
+        assertEquals(CallEnd.hungUp(), assertInstanceOf(TurnResult.CallEnded.class, take(conversation, null)).end());
+        assertEquals(List.of(SID), ended, "completed once");
+    }
+
     private static GenerateRequest request(String input, Duration timeout) {
         return new GenerateRequest(SID, input == null, Optional.ofNullable(input), timeout, Optional.empty());
     }

@@ -177,7 +177,7 @@ class RealtimeTranscriptTest {
         assertEquals(List.of("batch words", "batch"), heard(utterances));
         assertTrue(service.session().closed, "the stalled session is given up");
         assertEquals(1.0, failures("stalled"));
-        transcriber.finish(CallEnd.hungUp());
+        transcriber.finish();
     }
 
     private static List<String> heard(UtteranceQueue utterances) throws InterruptedException {
