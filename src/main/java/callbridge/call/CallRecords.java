@@ -180,13 +180,19 @@ public final class CallRecords implements CallObserver, AutoCloseable {
         return Optional.ofNullable(open.get(callSid));
     }
 
+    /** Turns of either side in the record so far of a call still reporting here (a run of keys is one); else 0. */
+    public int turnsSoFar(String callSid) {
+        CallJournal journal = open.get(callSid);
+        return journal == null ? 0 : journal.turnCount();
+    }
+
     /**
-     * The record of {@code callSid}: the record so far of a live call, else the record of an ended one, from
-     * memory or from the records directory.
+     * The record of {@code callSid} as JSON, the form of its file ({@link CallRecordJson}): the record so far
+     * of a live call, else the record of an ended one, from memory or from the records directory.
      *
      * @throws IOException the record file exists but cannot be read
      */
-    Optional<ObjectNode> find(String callSid) throws IOException {
+    public Optional<ObjectNode> find(String callSid) throws IOException {
         CallJournal journal = open.get(callSid);
         if (journal != null) {
             return Optional.of(CallRecordJson.of(journal.snapshot()));

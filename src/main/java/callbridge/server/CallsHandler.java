@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.call.CallDirectory;
 import callbridge.call.CallRecordJson;
+import callbridge.call.CallRecords;
 import callbridge.call.CallSids;
 import callbridge.call.CallStart;
 import callbridge.config.Secret;
@@ -42,12 +43,18 @@ public final class CallsHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(CallsHandler.class.getName());
 
     private final CallDirectory calls;
+    private final CallRecords records;
     private final ApiKey apiKey;
     private final ClientPresence clients;
 
-    /** @param clients tells when the client of a waiting {@code /calls/next} has gone away */
-    public CallsHandler(CallDirectory calls, Optional<Secret> apiKey, ClientPresence clients) {
+    /**
+     * @param calls   the live calls
+     * @param records the calls' records, live and ended
+     * @param clients tells when the client of a waiting {@code /calls/next} has gone away
+     */
+    public CallsHandler(CallDirectory calls, CallRecords records, Optional<Secret> apiKey, ClientPresence clients) {
         this.calls = calls;
+        this.records = records;
         this.apiKey = new ApiKey(apiKey);
         this.clients = clients;
     }
@@ -83,7 +90,7 @@ public final class CallsHandler implements HttpHandler {
             CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
             node.put("state", call.state());
             node.put("age_s", call.age().toSeconds());
-            node.put("turns", call.turns());
+            node.put("turns", records.turnsSoFar(call.callSid()));
         }
         JsonAnswers.send(exchange, 200, Json.write(answer));
     }
@@ -91,7 +98,7 @@ public final class CallsHandler implements HttpHandler {
     private void record(HttpExchange exchange, String callSid) throws IOException {
         Optional<ObjectNode> record;
         try {
-            record = calls.record(callSid);
+            record = records.find(callSid);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "call {0}: its record file cannot be read: {1}", callSid, e.toString());
             JsonAnswers.send(exchange, 500, Json.object("error", "the record of " + callSid + " cannot be read"));
