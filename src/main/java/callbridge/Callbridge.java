@@ -105,7 +105,7 @@ public final class Callbridge implements AutoCloseable {
                 ? Optional.of(new CallSetup.SmartPauses(turns.finishedFrames(), turns.unsureFrames(), turns.silenceFrames()))
                 : Optional.empty();
         Calls calls = Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()), turnSettings(config)),
-                turns.talkTimeout(), services, records, new CallSetup.TurnTaking(smart, turns.bargeInFrames())));
+                turns.talkTimeout(), services, records, records, new CallSetup.TurnTaking(smart, turns.bargeInFrames())));
         return new CallsAndRecords(calls, records);
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (rate-limited) and the record stays in memory for {@code GET /calls/{sid}}. What is held is bounded:
  * {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, and what the writer bounds.
  */
-public final class CallRecords implements CallObserver, AutoCloseable {
+public final class CallRecords implements CallObserver, RecordedEnds, AutoCloseable {
     /** Ended calls whose records stay in memory. */
     static final int RECENT = 64;
 
@@ -135,6 +135,7 @@ public final class CallRecords implements CallObserver, AutoCloseable {
      * True when the call has a finished record, in memory or in the records directory: it ended, maybe
      * before this process started, and stays ended. Reads the disk only for a call not found in memory.
      */
+    @Override
     public boolean hasEnded(String callSid) {
         lock.lock();
         try {
@@ -153,6 +154,7 @@ public final class CallRecords implements CallObserver, AutoCloseable {
      * a record file that cannot be read is logged (rate-limited) and counts as none. Reads the disk only for
      * a call whose record is not in memory, so callers keep it for calls that are not live.
      */
+    @Override
     public Optional<CallEnd> recordedEnd(String callSid) {
         lock.lock();
         try {

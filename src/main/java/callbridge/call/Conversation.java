@@ -31,11 +31,11 @@ public final class Conversation {
     private static final System.Logger LOG = System.getLogger(Conversation.class.getName());
 
     private final CallRegistry calls;
-    private final CallRecords records;
+    private final RecordedEnds records;
     private final Clock clock;
 
     /** @param records the calls' records, which know how a call ended after the registry has let it go */
-    public Conversation(CallRegistry calls, CallRecords records, Clock clock) {
+    public Conversation(CallRegistry calls, RecordedEnds records, Clock clock) {
         this.calls = calls;
         this.records = records;
         this.clock = clock;

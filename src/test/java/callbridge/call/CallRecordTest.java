@@ -240,6 +240,20 @@ class CallRecordTest {
     }
 
     @Test
+    void restartedStream_isOneCall_inTheRecord() throws Exception {
+        open(FakeMediaStream.services(time));
+        String restarted = "MZ" + "5".repeat(32);
+        assertInstanceOf(CallRegistry.StreamStart.Restarted.class,
+                calls.start(SID, new FakeMediaStream(restarted), () -> {
+                    throw new AssertionError("no new session");
+                }));
+        CallRecord soFar = records.journal(SID).orElseThrow().snapshot();
+        assertEquals(restarted, soFar.streamSid());
+        assertEquals(1, CallRecordJson.of(soFar).path("stream_restarts").asInt());
+        assertEquals(1, records.find(SID).orElseThrow().path("stream_restarts").asInt());
+    }
+
+    @Test
     void journal_isBounded_andCountsWhatItLeftOut() {
         CallJournal journal = new CallJournal(new CallStart(SID, "MZ1", Map.of(), time.instant()), time, CallRecording.OFF, 3,
                 reported -> {

@@ -53,16 +53,17 @@ final class FakeMediaStream implements MediaStream {
                 TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time));
     }
 
-    /** Records in memory, turns taken as {@code turnTaking} says. */
+    /** No records, turns taken as {@code turnTaking} says. */
     static CallSetup setup(CallServices services, CallSetup.TurnTaking turnTaking) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(), TurnDetector.Settings.withSilence(SILENCE_FRAMES)),
-                Duration.ofMinutes(5), services, CallRecords.inMemory(services.clock()), turnTaking);
+                Duration.ofMinutes(5), services, CallObserver.NONE, RecordedEnds.NONE, turnTaking);
     }
 
     /** As {@link #setup(ManualTime, Duration)}, with {@code services}, keeping records in {@code records}. */
     static CallSetup setup(Duration talkTimeout, CallServices services, CallRecords records) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
-                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services, records);
+                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services, records, records,
+                CallSetup.TurnTaking.PROTOTYPE);
     }
 
     @Override
