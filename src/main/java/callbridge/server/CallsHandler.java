@@ -1,8 +1,6 @@
 package callbridge.server;
 
 import callbridge.call.CallDirectory;
-import callbridge.call.CallRecordJson;
-import callbridge.call.CallRecords;
 import callbridge.call.CallSids;
 import callbridge.call.CallStart;
 import callbridge.config.Secret;
@@ -10,6 +8,8 @@ import callbridge.http.ClientPresence;
 import callbridge.http.FormData;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
+import callbridge.record.CallRecordJson;
+import callbridge.record.CallRecords;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  * <li>{@code /calls}: the live calls, {@code {"calls": [{"call_sid", "stream_sid", "from", "to", "state",
  * "age_s", "turns"}]}}, oldest first.
- * <li>{@code /calls/{CallSid}}: the call's record ({@link callbridge.call.CallRecordJson}), so far for a live
+ * <li>{@code /calls/{CallSid}}: the call's record ({@link CallRecordJson}), so far for a live
  * call; 404 for a call this server does not know, 400 for a malformed CallSid.
  * <li>{@code /calls/next?timeout=S}: waits up to S seconds (default 30, at most 600) for a call no driver has
  * claimed, and claims it: {@code {"call_sid", "stream_sid", "from", "to", "parameters", "started_at"}}; 204

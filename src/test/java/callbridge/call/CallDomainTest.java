@@ -169,6 +169,14 @@ class CallDomainTest {
     }
 
     @Test
+    void newCall_waitsForADriver_untilItEnds() {
+        CallSession session = open(new FakeMediaStream("MZ1"));
+        assertEquals(1, calls.unclaimed().size());
+        calls.end(session, CallEnd.hungUp());
+        assertEquals(0, calls.unclaimed().size(), "an ended call is no longer handed out");
+    }
+
+    @Test
     void endedCalls_areRememberedWithinACount() {
         for (int i = 0; i <= CallRegistry.ENDED_REMEMBERED; i++) {
             String sid = "CA%032x".formatted(i);

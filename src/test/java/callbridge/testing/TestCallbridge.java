@@ -3,13 +3,13 @@ package callbridge.testing;
 import callbridge.Callbridge;
 import callbridge.call.CallCompletion;
 import callbridge.call.CallDirectory;
-import callbridge.call.CallRecords;
 import callbridge.call.CallRegistry;
 import callbridge.call.CallServices;
 import callbridge.call.CallSession;
 import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.metrics.MetricRegistry;
+import callbridge.record.CallRecords;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,5 +1,10 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallListener;
+import callbridge.call.CallObserver;
+import callbridge.call.CallStart;
+import callbridge.call.RecordedEnds;
 import callbridge.logging.RateLimitedLog;
 import callbridge.time.Deadline;
 import com.fasterxml.jackson.databind.node.ObjectNode;

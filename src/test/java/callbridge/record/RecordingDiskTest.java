@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;

@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.json.Json;
 import callbridge.testing.Await;

@@ -1,4 +1,10 @@
-package callbridge.call;
+package callbridge.record;
+
+import callbridge.call.CallEnd;
+import callbridge.call.CallListener;
+import callbridge.call.CallStart;
+import callbridge.call.PlaybackReport;
+import callbridge.call.Utterance;
 
 import java.time.Clock;
 import java.time.Duration;

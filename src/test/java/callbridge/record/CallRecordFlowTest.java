@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.audio.MuLaw;
 import callbridge.audio.VoiceActivityDetector;
