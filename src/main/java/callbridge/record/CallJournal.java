@@ -20,10 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * The record of one call as it happens: the {@link CallListener} its sessions report to (more than one when
- * the media stream restarted), which notes each turn and feeds the call's {@link CallRecording};
- * {@link #snapshot} turns what it holds into a {@link CallRecord}. Bounded: past {@link #MAX_TURNS} turns,
- * further turns are only counted.
+ * The record of one call as it happens: the {@link CallListener} the call reports to, which notes each turn
+ * and feeds the call's {@link CallRecording}; {@link #snapshot} turns what it holds into a {@link CallRecord}.
+ * Bounded: past {@link #MAX_TURNS} turns, further turns are only counted.
  *
  * <p>Reports come from the stream's thread (audio, keys), the transcriber's (far-end text) and the
  * {@code /generate} thread speaking (our audio); one lock keeps them apart, held only to note a value. The

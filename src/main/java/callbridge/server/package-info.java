@@ -10,5 +10,6 @@
  *
  * <p>Depends on {@code http}, {@code websocket}, {@code json}, {@code logging}, {@code metrics}, {@code time},
  * {@code config} (the keys the handlers check), and on {@code call} for the {@code /generate} handler.
+ * {@code /calls} also reads the calls' records ({@code record}).
  */
 package callbridge.server;
