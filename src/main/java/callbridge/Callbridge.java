@@ -6,13 +6,13 @@ import callbridge.audio.WebRtcVad;
 import callbridge.call.CallControl;
 import callbridge.call.CallEnd;
 import callbridge.call.CallMetrics;
-import callbridge.call.CallRecords;
 import callbridge.call.CallServices;
 import callbridge.call.CallSetup;
 import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.metrics.JvmMetrics;
 import callbridge.metrics.MetricRegistry;
+import callbridge.record.CallRecords;
 import callbridge.server.CallbridgeServer;
 import callbridge.server.CallsHandler;
 import callbridge.server.GenerateHandler;
@@ -47,8 +47,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running application, wired from one {@link Config}: the server, a handler on each of its
- * {@link Routes}, and the {@link Calls} they serve. The calls are made by the caller
- * ({@link #calls(Config, CallServices)}), so tests run the real server against stand-ins and watch its calls.
+ * {@link Routes}, and the {@link Calls} they serve with the {@link CallRecords} that observe them. The calls
+ * are made by the caller ({@link #calls(Config, CallServices)}), so tests run the real server against
+ * stand-ins and watch its calls.
  */
 public final class Callbridge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Callbridge.class.getName());
@@ -56,13 +57,19 @@ public final class Callbridge implements AutoCloseable {
     /** How often a drain looks at what is left: an exit at most this late after the last call ended. */
     private static final Duration DRAIN_CHECK = Duration.ofMillis(200);
 
+    /** The call domain, and the records that observe its calls (and show them on {@code /calls/{sid}}). */
+    public record CallsAndRecords(Calls calls, CallRecords records) {
+    }
+
     private final CallbridgeServer server;
     private final Calls calls;
+    private final CallRecords records;
     private final Clock clock;
 
-    private Callbridge(CallbridgeServer server, Calls calls) {
+    private Callbridge(CallbridgeServer server, CallsAndRecords served) {
         this.server = server;
-        this.calls = calls;
+        this.calls = served.calls();
+        this.records = served.records();
         this.clock = calls.setup().services().clock();
     }
 
@@ -86,16 +93,20 @@ public final class Callbridge implements AutoCloseable {
                 CallMetrics.registerIn(metrics), ElevenLabsRealtimeSpeechToText.create(http, config.elevenLabs()));
     }
 
-    /** The call domain as {@code config} sets it up: each call gets its own VAD and turn detector. */
-    public static Calls calls(Config config, CallServices services) {
+    /**
+     * The call domain as {@code config} sets it up, each call with its own VAD and turn detector, and its
+     * records, registered as the calls' observer.
+     */
+    public static CallsAndRecords calls(Config config, CallServices services) {
         Config.Turns turns = config.turns();
         CallRecords records = CallRecords.start(new CallRecords.Settings(config.records().directory(),
                 config.records().recordAudio()), services.clock());
         Optional<CallSetup.SmartPauses> smart = turns.turnEnd() == Config.TurnEnd.SMART
                 ? Optional.of(new CallSetup.SmartPauses(turns.finishedFrames(), turns.unsureFrames(), turns.silenceFrames()))
                 : Optional.empty();
-        return Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()), turnSettings(config)),
-                turns.talkTimeout(), services, records, new CallSetup.TurnTaking(smart, turns.bargeInFrames())));
+        Calls calls = Calls.start(new CallSetup(() -> new TurnSegmenter(WebRtcVad.create(turns.vadMode()), turnSettings(config)),
+                turns.talkTimeout(), services, records, records, new CallSetup.TurnTaking(smart, turns.bargeInFrames())));
+        return new CallsAndRecords(calls, records);
     }
 
     private static TurnDetector.Settings turnSettings(Config config) {
@@ -103,12 +114,13 @@ public final class Callbridge implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code calls} on {@code address}; the application owns them from now on. {@code metrics}
-     * is the registry the services were measured into: the media streams and the server count into it too,
-     * and {@code GET /metrics} shows it.
+     * Starts serving {@code served} on {@code address}; the application owns the calls and their records from
+     * now on. {@code metrics} is the registry the services were measured into: the media streams and the server
+     * count into it too, and {@code GET /metrics} shows it.
      */
-    public static Callbridge start(Config config, InetSocketAddress address, Calls calls, MetricRegistry metrics)
+    public static Callbridge start(Config config, InetSocketAddress address, CallsAndRecords served, MetricRegistry metrics)
             throws IOException {
+        Calls calls = served.calls();
         SignatureCheck signatures = SignatureCheck.from(config.twilio());
         StreamBinding binding = config.twilio().streamSecret().map(secret -> StreamBinding.withSecret(secret.value()))
                 .orElseGet(StreamBinding::withRandomSecret);
@@ -117,7 +129,7 @@ public final class Callbridge implements AutoCloseable {
                 MediaStreamMetrics.registerIn(metrics));
         var webhook = new VoiceWebhook(config.server().publicUrl(), signatures, binding, calls.answered()::answered);
         var generate = new GenerateHandler(calls.conversation(), config.apiKey(), departures);
-        var callsRoute = new CallsHandler(calls.directory(), config.apiKey(), departures);
+        var callsRoute = new CallsHandler(calls.directory(), served.records(), config.apiKey(), departures);
         var scrape = new MetricsHandler(metrics, config.observability().metricsKey());
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
@@ -128,9 +140,10 @@ public final class Callbridge implements AutoCloseable {
                     Map.of(Routes.MEDIA, media), limits, departures,
                     Map.of(CallbridgeServer.INSTANCE_HEADER, config.server().instanceId()));
             registerGauges(metrics, server, calls);
-            return new Callbridge(server, calls);
+            return new Callbridge(server, served);
         } catch (IOException e) {
             calls.close();
+            served.records().close();
             throw e;
         }
     }
@@ -225,7 +238,8 @@ public final class Callbridge implements AutoCloseable {
         } finally {
             // Whatever went wrong above, the calls' records (in what is left of the grace) and the server must
             // close, or records are lost and the server's threads keep the process alive.
-            calls.close(deadline.remaining());
+            calls.close();
+            records.close(deadline.remaining());
             server.close(deadline.remaining());
         }
         LOG.log(Level.INFO, "shut down");

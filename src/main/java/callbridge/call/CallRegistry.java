@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * ended, and stays ended). Every way a call ends (stop, stream closed, talk timeout, error, shutdown) goes
  * through {@link #end}: the session leaves the live map, is ended exactly once (waiters woken with the
  * reason, stream closed), and {@code onEnded} hears its CallSid once, to complete the call at Twilio.
- * A {@code /generate} may wait here for its call to appear.
+ * A {@code /generate} may wait here for its call to appear, and a driver for a new call to claim
+ * ({@link UnclaimedCalls}: each new call joins them, and leaves them when it ends).
  *
  * <p>Ended calls are remembered within bounds of count as well as time: the last {@link #ENDED_KEPT}
  * whole for {@link #ENDED_RETENTION} (what nobody collected is still handed out), and the last
@@ -71,6 +72,7 @@ public final class CallRegistry {
     private final Condition arrived = arrivalLock.newCondition();
     /** Waiters in {@link #awaitCall} whose call had not appeared when they looked; see {@link #waitingForCalls}. */
     private final AtomicInteger waitingForCalls = new AtomicInteger();
+    private final UnclaimedCalls unclaimed = new UnclaimedCalls(UnclaimedCalls.MAX_UNCLAIMED);
     private final Clock clock;
     private final Consumer<String> onEnded;
     /** Set by {@link #endAll}: no call will appear any more, so nobody should wait for one. */
@@ -111,6 +113,7 @@ public final class CallRegistry {
             }
             session = newSession.get();
             live.put(callSid, session);
+            unclaimed.add(session.start());
         } finally {
             startLock.unlock();
         }
@@ -150,6 +153,11 @@ public final class CallRegistry {
         return live.size();
     }
 
+    /** The new calls no driver has claimed yet: what {@code /calls/next} hands out. */
+    UnclaimedCalls unclaimed() {
+        return unclaimed;
+    }
+
     /**
      * The call's session, waiting up to {@code timeout} for it to appear (its stream may not have started
      * yet), or until {@code abandoned} completes. A call that ended lately is found too, already ended, its
@@ -186,14 +194,20 @@ public final class CallRegistry {
         return waitingForCalls.get();
     }
 
-    /** Ends the call for {@code reason}; true if this call ended it, false if it had already ended. */
+    /**
+     * Ends the call for {@code reason}; true if this call ended it, false if it had already ended (for the
+     * reason that ended it first, which stays the call's: the session decides, see {@link CallSession#whyEnded}).
+     */
     public boolean end(CallSession session, CallEnd reason) {
+        boolean decided = session.decideEnd(reason);
         // Remembered before it leaves the live map, so awaitCall and start always find one or the other.
-        remember(session, reason);
+        remember(session);
+        unclaimed.ended(session.callSid()); // no driver is handed a call that is no longer live
         live.remove(session.callSid(), session);
-        if (!session.end(reason)) {
+        if (!decided) {
             return false;
         }
+        session.windDown();
         onEnded.accept(session.callSid());
         return true;
     }
@@ -210,7 +224,9 @@ public final class CallRegistry {
         signalArrival();
     }
 
-    private void remember(CallSession session, CallEnd reason) {
+    /** The session's end, which it has decided, remembered by its CallSid. */
+    private void remember(CallSession session) {
+        CallEnd reason = session.whyEnded().orElseThrow();
         Instant now = clock.instant();
         endedLock.lock();
         try {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * Everything about one live call: its media stream, its turn detection, its transcriptions, its queue of
  * utterances and the digits pressed. Audio arrives on the stream's thread; turns are transcribed by the
  * session's {@link Transcriber}, one after another, so utterances queue in the order they were spoken.
- * Everything the call does is also noted in its {@link CallJournal}, the call's record.
+ * Everything the call does is also reported to its {@link CallListener}, whoever observes the call (its record).
  *
  * <p>A call outlives its media stream: when Twilio restarts the stream, the new one takes over this
  * session ({@link #restartStream}), and the turn being spoken, the queue, the budgets ({@link #pace()}) and
@@ -36,6 +37,7 @@ public final class CallSession {
     private static final System.Logger LOG = System.getLogger(CallSession.class.getName());
 
     private final String callSid;
+    private final CallStart start;
     /** The call's current media stream; replaced, under {@link #audioLock}, when the stream restarts. */
     private volatile MediaStream stream;
     private final StreamPace pace;
@@ -43,7 +45,6 @@ public final class CallSession {
     private final Playback playback;
     private final Clock clock;
     private final CallMetrics metrics;
-    private final Instant startedAt;
     /** Guards the segmenter: audio arrives on the stream thread, but the call may be ended from any thread. */
     private final ReentrantLock audioLock = new ReentrantLock();
     private final TurnSegmenter segmenter;
@@ -54,12 +55,7 @@ public final class CallSession {
     /** Realtime speech-to-text, when the server uses it: the call's audio, turns committed as they end. */
     private final Optional<RealtimeTranscript> realtime;
     private final Digits digits;
-    private final CallRecords records;
-    private final CallJournal journal;
-    /** Where the current stream's audio begins on the call's recording timeline, in samples; guarded by {@link #audioLock}. */
-    private long recordingOffset;
-    /** Far-end audio the current stream carried so far, in bytes (one byte a sample); guarded by {@link #audioLock}. */
-    private long bytesReceived;
+    private final CallListener listener;
     /** Guarded by {@link #audioLock}. */
     private int streamRestarts;
     /** The far end is in a turn, as of the last audio; for {@link #state()}. */
@@ -67,30 +63,31 @@ public final class CallSession {
     /** The far end's turns and speech as they come, for a /generate that cuts into its speech. */
     private final FarEndSpeech farEndSpeech;
     private final AtomicInteger turnsDetected = new AtomicInteger();
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** Why the call ended, once it has: the first end decides it ({@link #decideEnd}), for good. */
+    private final AtomicReference<CallEnd> end = new AtomicReference<>();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
     private final AtomicBoolean turnInProgress = new AtomicBoolean();
     private volatile Instant lastActivity;
     private volatile Duration talkTimeout;
 
-    CallSession(String callSid, MediaStream stream, TurnSegmenter segmenter, CallServices services,
-                CallSetup.TurnTaking turnTaking, Duration talkTimeout, CallRecords records, CallJournal journal) {
+    /** @param listener hears everything the call does (see {@link CallObserver}) */
+    CallSession(CallStart start, MediaStream stream, TurnSegmenter segmenter, CallServices services,
+                CallSetup.TurnTaking turnTaking, Duration talkTimeout, CallListener listener) {
         Clock clock = services.clock();
         CallMetrics metrics = services.metrics();
+        String callSid = start.callSid();
         this.callSid = callSid;
+        this.start = start;
         this.stream = stream;
         this.segmenter = segmenter;
         this.textToSpeech = services.textToSpeech();
         this.pace = new StreamPace(clock, StreamPace.DEFAULT_BURST);
-        this.playback = new Playback(() -> this.stream, clock, journal, metrics);
+        this.playback = new Playback(() -> this.stream, clock, listener, metrics);
         this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.metrics = metrics;
-        this.startedAt = clock.instant();
-        this.lastActivity = startedAt;
-        this.records = records;
-        this.journal = journal;
-        this.recordingOffset = journal.recording().position(startedAt);
+        this.lastActivity = start.startedAt();
+        this.listener = listener;
         this.bargeIn = turnTaking.bargeInSpeechFrames().map(BargeIn::new);
         this.realtime = services.realtime().map(service -> new RealtimeTranscript(service, callSid, clock, metrics));
         // Without realtime words every pause reads as open: the whole window, as the prototype waits.
@@ -98,9 +95,9 @@ public final class CallSession {
                 realtime.<Supplier<String>>map(r -> r::wordsSoFar).orElse(() -> ""), pauses)));
         // The realtime session outlives the call's end by its last commit: it closes once every turn has its text.
         this.transcriber = new Transcriber(callSid, services.speechToText(), utterances, clock, Transcriber.DEFAULT_MAX_WAITING,
-                journal, () -> {
+                listener, () -> {
                     realtime.ifPresent(RealtimeTranscript::close);
-                    records.sessionDone(journal);
+                    listener.allReported();
                 }, metrics);
         this.digits = new Digits(callSid);
         this.farEndSpeech = new FarEndSpeech(clock);
@@ -138,16 +135,13 @@ public final class CallSession {
         MediaStream previous;
         audioLock.lock();
         try {
-            if (ended.get() || streamRestarts >= MAX_STREAM_RESTARTS) {
+            if (hasEnded() || streamRestarts >= MAX_STREAM_RESTARTS) {
                 return Optional.empty();
             }
             streamRestarts++;
             previous = stream;
             stream = next;
-            // Placed by when it starts: the recording shows the gap the restart left as silence.
-            recordingOffset = journal.recording().position(now);
-            bytesReceived = 0;
-            journal.streamRestarted(next.id());
+            listener.streamRestarted(next.id(), now);
         } finally {
             audioLock.unlock();
         }
@@ -159,19 +153,20 @@ public final class CallSession {
     }
 
     public Instant startedAt() {
-        return startedAt;
+        return start.startedAt();
     }
 
-    CallJournal journal() {
-        return journal;
+    /** The call as it started: its first stream, its parameters. */
+    CallStart start() {
+        return start;
     }
 
     /** What the call is doing now, for {@code GET /calls}: see {@link CallDirectory.LiveCall#state()}. */
     String state() {
-        if (ended.get()) {
+        if (hasEnded()) {
             return "ending";
         }
-        if (journal.ourAudioPlaying()) {
+        if (playback.ourAudioPlaying()) {
             return "playing";
         }
         return farEndSpeaking ? "far_end_speaking" : "listening";
@@ -182,7 +177,15 @@ public final class CallSession {
     }
 
     public boolean hasEnded() {
-        return ended.get();
+        return end.get() != null;
+    }
+
+    /**
+     * Why the call ended, once it has: the one place that holds it while the session lives; what
+     * {@code /generate} answers, the registry remembers and the record keeps are all this.
+     */
+    public Optional<CallEnd> whyEnded() {
+        return Optional.ofNullable(end.get());
     }
 
     /** Inbound audio: any finished turn goes off to be transcribed. */
@@ -190,12 +193,10 @@ public final class CallSession {
         Instant now = clock.instant();
         audioLock.lock();
         try {
-            if (ended.get()) {
+            if (hasEnded()) {
                 return;
             }
-            // Placed by how much audio the stream has carried: Twilio sends it in real time, without gaps.
-            journal.recording().farEnd(recordingOffset + bytesReceived, mulaw);
-            bytesReceived += mulaw.length;
+            listener.farEndAudio(mulaw);
             List<Turn> finished = segmenter.accept(mulaw, now);
             boolean inTurn = segmenter.inTurn();
             // Sent before the turns it finished are committed, so each commit holds its turn's last audio.
@@ -254,7 +255,7 @@ public final class CallSession {
     public void onDtmf(String digit) {
         LOG.log(Level.INFO, "call {0}: DTMF {1}", callSid, digit);
         digits.add(digit);
-        journal.pressed(digit);
+        listener.keyPressed(digit, clock.instant());
     }
 
     /** Digits pressed since the last answer took them, oldest first; they are handed out once. */
@@ -264,7 +265,7 @@ public final class CallSession {
 
     /** Speaks {@code text} into the call; the answer's outcome completes when the stream has played it. */
     Playback.Sent speak(String text) throws SpeechException, IOException {
-        if (ended.get()) {
+        if (hasEnded()) {
             // A /generate may find a call that has just ended (ended calls are kept a while): nobody would
             // hear it, so the text-to-speech request is not made at all.
             throw new IOException("call " + callSid + " has ended");
@@ -311,16 +312,28 @@ public final class CallSession {
     }
 
     /**
-     * Ends the session once; later calls do nothing and return false. A turn in progress is finished and
-     * transcribed, queued transcriptions complete, and only then is the utterance queue closed with the
-     * reason, so a waiter sees every utterance before it learns the call has ended.
+     * Decides that the call ends for {@code reason}, unless it has ended already: the first reason given is
+     * why it ended ({@link #whyEnded}), and no audio is taken from now on. True if this one decided it: the
+     * caller then {@linkplain #windDown winds the session down}, once.
      */
-    boolean end(CallEnd reason) {
+    boolean decideEnd(CallEnd reason) {
         audioLock.lock();
         try {
-            if (!ended.compareAndSet(false, true)) {
-                return false;
-            }
+            return end.compareAndSet(null, reason);
+        } finally {
+            audioLock.unlock();
+        }
+    }
+
+    /**
+     * Ends the session for the reason decided ({@link #decideEnd}). A turn in progress is finished and
+     * transcribed, queued transcriptions complete, and only then is the utterance queue closed, so a waiter
+     * sees every utterance before it learns the call has ended.
+     */
+    void windDown() {
+        CallEnd reason = whyEnded().orElseThrow(() -> new IllegalStateException("call " + callSid + " has not ended"));
+        audioLock.lock();
+        try {
             segmenter.finish(clock.instant()).ifPresent(this::transcribeLater);
             segmenter.close();
         } finally {
@@ -331,11 +344,10 @@ public final class CallSession {
         stream.close(reason);
         playback.endAll();
         farEndSpeech.close();
-        records.sessionEnded(journal, reason);
-        transcriber.finish(reason);
+        listener.ended(reason, clock.instant());
+        transcriber.finish();
         metrics.callEnded(reason);
         LOG.log(Level.INFO, "call {0}: ended ({1}); {2} turn(s) heard", callSid, reason, turnsDetected.get());
-        return true;
     }
 
     private void transcribeLater(Turn turn) {

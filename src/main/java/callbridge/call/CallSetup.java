@@ -10,15 +10,16 @@ import java.util.function.Supplier;
 
 /**
  * How a new call's session is made: its own turn segmenter (each holds a native VAD), the talk timeout
- * it starts with, the services it uses, and where its record goes.
+ * it starts with, the services it uses, and who observes it.
  *
  * @param segmenters  makes one segmenter per call
  * @param talkTimeout how long a call may go without far-end speech or {@code /generate} activity
- * @param records     keeps each call's record (and writes it, when it has a directory)
+ * @param observer    hears of each new call, and gives the listener it reports to (the calls' records)
+ * @param records     how calls that are no longer here ended, as their records say
  * @param turnTaking  how turns end and whether the far end may talk over us
  */
 public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout, CallServices services,
-                        CallRecords records, TurnTaking turnTaking) {
+                        CallObserver observer, RecordedEnds records, TurnTaking turnTaking) {
     /**
      * @param smartPauses        the smart end of turn's pauses ({@code TURN_END=smart}); empty: the segmenters'
      *                           fixed silence window ends every turn, as in the prototype
@@ -58,18 +59,14 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
         Objects.requireNonNull(segmenters, "segmenters");
         Objects.requireNonNull(talkTimeout, "talkTimeout");
         Objects.requireNonNull(services, "services");
+        Objects.requireNonNull(observer, "observer");
         Objects.requireNonNull(records, "records");
         Objects.requireNonNull(turnTaking, "turnTaking");
     }
 
-    /** Turns end after the fixed silence window, as in the prototype. */
-    public CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout, CallServices services, CallRecords records) {
-        this(segmenters, talkTimeout, services, records, TurnTaking.PROTOTYPE);
-    }
-
-    /** Records kept in memory only. */
+    /** Calls nobody observes, and no records: turns end after the fixed silence window, as in the prototype. */
     public CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout, CallServices services) {
-        this(segmenters, talkTimeout, services, CallRecords.inMemory(services.clock()));
+        this(segmenters, talkTimeout, services, CallObserver.NONE, RecordedEnds.NONE, TurnTaking.PROTOTYPE);
     }
 
     /** A session for the call {@code callSid}, whose media arrives on {@code stream}. */
@@ -82,7 +79,7 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
      * the stream's custom parameters (From, To...), which its record and {@code /calls} show.
      */
     public CallSession open(String callSid, MediaStream stream, Map<String, String> parameters) {
-        CallJournal journal = records.attach(callSid, stream.id(), parameters);
-        return new CallSession(callSid, stream, segmenters.get(), services, turnTaking, talkTimeout, records, journal);
+        CallStart start = new CallStart(callSid, stream.id(), parameters, services.clock().instant());
+        return new CallSession(start, stream, segmenters.get(), services, turnTaking, talkTimeout, observer.callStarted(start));
     }
 }

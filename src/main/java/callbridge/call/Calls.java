@@ -1,13 +1,11 @@
 package callbridge.call;
 
-import java.time.Duration;
-
 /**
  * The call domain, assembled and running: the {@link CallRegistry} of live calls, which hands every ended
- * call to {@link CallCompletion}; the {@link AnsweredCalls} whose streams are still to come; the {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that
- * {@code /generate} drives; the {@link CallDirectory} {@code /calls} reads; and the {@link CallSetup} new
- * calls are made with. Closing it stops the watchdog and lets the records still waiting be written; live
- * calls are left to the caller ({@link CallRegistry#endAll}).
+ * call to {@link CallCompletion}; the {@link AnsweredCalls} whose streams are still to come; the
+ * {@link TalkTimeoutWatchdog} over it; the {@link Conversation} that {@code /generate} drives; the
+ * {@link CallDirectory} {@code /calls} reads; and the {@link CallSetup} new calls are made with. Closing it
+ * stops the watchdog; live calls are left to the caller ({@link CallRegistry#endAll}).
  */
 public final class Calls implements AutoCloseable {
     private final CallSetup setup;
@@ -25,7 +23,7 @@ public final class Calls implements AutoCloseable {
         this.registry = new CallRegistry(services.clock(), completion::complete);
         this.conversation = new Conversation(registry, setup.records(), services.clock());
         this.watchdog = TalkTimeoutWatchdog.start(registry, services.clock(), services.sleeper());
-        this.directory = new CallDirectory(registry, setup.records(), services.clock());
+        this.directory = new CallDirectory(registry, services.clock());
         this.answered = new AnsweredCalls(services.clock());
     }
 
@@ -67,15 +65,6 @@ public final class Calls implements AutoCloseable {
 
     @Override
     public void close() {
-        close(Duration.ZERO);
-    }
-
-    /**
-     * Stops the watchdog, then gives the ended calls' records and recordings up to {@code patience} to be
-     * written: a recording unfinished by then is dropped with its temporary files, its record written without it.
-     */
-    public void close(Duration patience) {
         watchdog.close();
-        setup.records().close(patience);
     }
 }

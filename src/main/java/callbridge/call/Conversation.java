@@ -31,11 +31,11 @@ public final class Conversation {
     private static final System.Logger LOG = System.getLogger(Conversation.class.getName());
 
     private final CallRegistry calls;
-    private final CallRecords records;
+    private final RecordedEnds records;
     private final Clock clock;
 
     /** @param records the calls' records, which know how a call ended after the registry has let it go */
-    public Conversation(CallRegistry calls, CallRecords records, Clock clock) {
+    public Conversation(CallRegistry calls, RecordedEnds records, Clock clock) {
         this.calls = calls;
         this.records = records;
         this.clock = clock;
@@ -123,7 +123,7 @@ public final class Conversation {
                     clientGone.isDone() ? new TurnResult.ClientGone() : new TurnResult.NothingHeard();
             case UtteranceQueue.Heard heard -> new TurnResult.Heard(session.callSid(), heard.utterance(),
                     heard.heardBefore(), playback, session.takeDigits(), cutIn);
-            case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), ended.end(),
+            case UtteranceQueue.Ended ended -> new TurnResult.CallEnded(session.callSid(), session.whyEnded().orElseThrow(),
                     ended.heardBefore(), playback, session.takeDigits(), cutIn);
         };
     }

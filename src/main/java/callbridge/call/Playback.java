@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * synthesized (Twilio buffers it and plays in order, so faster than real time is fine), followed by a
  * {@code mark}. Twilio echoes the mark when playback reaches it: the end of our turn. A {@code clear}
  * drops buffered audio and makes Twilio echo every pending mark at once, so marks pending at a clear are
- * remembered as cleared: their echo does not mean the audio was heard. Each speech is noted in the call's
- * {@link CallJournal} (and its audio in the call's recording) as it goes.
+ * remembered as cleared: their echo does not mean the audio was heard. Each speech, and its audio, is
+ * reported to the call's {@link CallListener} as it goes.
  *
  * <p>Barge-in ({@link #interrupt}): when the far end talks over us, the speech being synthesized stops
  * (its text-to-speech request is abandoned), Twilio is told to {@code clear} what it holds, and every
@@ -58,7 +58,7 @@ final class Playback {
     /** The call's current media stream: a restarted stream takes over from the next send on. */
     private final Supplier<MediaStream> stream;
     private final Clock clock;
-    private final CallJournal journal;
+    private final CallListener listener;
     private final CallMetrics metrics;
     private final AtomicInteger markNumbers = new AtomicInteger();
     /** Orders a speech's moves (synthesizing, then waiting for its mark) against interruptions. */
@@ -70,10 +70,10 @@ final class Playback {
     /** What was heard of interrupted speeches, until their {@code /generate} takes it; by mark. */
     private final ConcurrentMap<String, PlaybackReport.Interruption> interruptions = new ConcurrentHashMap<>();
 
-    Playback(Supplier<MediaStream> stream, Clock clock, CallJournal journal, CallMetrics metrics) {
+    Playback(Supplier<MediaStream> stream, Clock clock, CallListener listener, CallMetrics metrics) {
         this.stream = stream;
         this.clock = clock;
-        this.journal = journal;
+        this.listener = listener;
         this.metrics = metrics;
     }
 
@@ -85,7 +85,8 @@ final class Playback {
      */
     Sent speak(TextToSpeech tts, String text) throws SpeechException, IOException {
         String mark = MARK_PREFIX + markNumbers.incrementAndGet();
-        Sender sender = new Sender(journal.speaking(text), text);
+        listener.speaking(mark, text, clock.instant());
+        Sender sender = new Sender(mark, text);
         lock.lock();
         try {
             speaking.put(mark, sender);
@@ -99,7 +100,7 @@ final class Playback {
             return interrupted(mark, sender);
         } catch (SpeechException | IOException | RuntimeException e) {
             forget(mark);
-            journal.failed(sender.speech, Frames.durationOf(sender.bytesSent), String.valueOf(e.getMessage()));
+            listener.failed(mark, Frames.durationOf(sender.bytesSent), String.valueOf(e.getMessage()), clock.instant());
             if (sender.bytesSent > 0 && stream.get().isOpen()) {
                 clear();
             }
@@ -117,7 +118,7 @@ final class Playback {
         } finally {
             lock.unlock();
         }
-        journal.sent(sender.speech, audio, mark);
+        listener.sent(mark, audio);
         stream.get().sendMark(mark);
         return new Sent(mark, audio, sender.firstAudioAt, outcome);
     }
@@ -129,7 +130,7 @@ final class Playback {
             return false;
         }
         PlaybackReport.Outcome result = clearedMarks.remove(name) ? PlaybackReport.Outcome.CLEARED : PlaybackReport.Outcome.PLAYED;
-        journal.playbackEnded(name, result);
+        listener.playbackEnded(name, result, clock.instant());
         pending.outcome().complete(result);
         return true;
     }
@@ -142,6 +143,15 @@ final class Playback {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * True while some speech of ours has had audio go out and is not over: its mark has not come back, and
+     * no clear has dropped it.
+     */
+    boolean ourAudioPlaying() {
+        return pendingMarks.entrySet().stream()
+                .anyMatch(pending -> pending.getValue().firstAudioAt() != null && !clearedMarks.contains(pending.getKey()));
     }
 
     /**
@@ -164,7 +174,7 @@ final class Playback {
                 }
                 Pending pending = pendingMarks.remove(mark);
                 interruptions.put(mark, PlaybackReport.Interruption.of(pending.text(), pending.firstAudioAt(), pending.audio(), now));
-                journal.playbackEnded(mark, PlaybackReport.Outcome.INTERRUPTED);
+                listener.playbackEnded(mark, PlaybackReport.Outcome.INTERRUPTED, now);
                 pending.outcome().complete(PlaybackReport.Outcome.INTERRUPTED);
                 interrupted++;
             }
@@ -173,7 +183,7 @@ final class Playback {
         }
         if (interrupted > 0) {
             stream.get().sendClear();
-            journal.cleared();
+            listener.cleared(clock.instant());
         }
         return interrupted;
     }
@@ -187,7 +197,7 @@ final class Playback {
     void clear() throws IOException {
         clearedMarks.addAll(pendingMarks.keySet());
         stream.get().sendClear();
-        journal.cleared();
+        listener.cleared(clock.instant());
     }
 
     /** The call has ended: nobody will echo the pending marks. */
@@ -205,7 +215,7 @@ final class Playback {
             Pending pending = pendingMarks.remove(mark);
             if (pending != null) {
                 clearedMarks.remove(mark);
-                journal.playbackEnded(mark, why);
+                listener.playbackEnded(mark, why, clock.instant());
                 pending.outcome().complete(why);
             }
         }
@@ -215,9 +225,10 @@ final class Playback {
     private Sent interrupted(String mark, Sender sender) throws IOException {
         forget(mark);
         Duration audio = Frames.durationOf(sender.bytesSent);
-        interruptions.put(mark, PlaybackReport.Interruption.of(sender.text, sender.firstAudioAt, audio, clock.instant()));
-        journal.sent(sender.speech, audio, mark);
-        journal.playbackEnded(mark, PlaybackReport.Outcome.INTERRUPTED);
+        Instant now = clock.instant();
+        interruptions.put(mark, PlaybackReport.Interruption.of(sender.text, sender.firstAudioAt, audio, now));
+        listener.sent(mark, audio);
+        listener.playbackEnded(mark, PlaybackReport.Outcome.INTERRUPTED, now);
         if (sender.bytesSent > 0 && stream.get().isOpen()) {
             stream.get().sendClear(); // a chunk may have gone out after the barge-in's clear
         }
@@ -243,7 +254,7 @@ final class Playback {
     /** One speech's audio on its way out, in whole frames: what was sent, and when it began. */
     private final class Sender {
         private final FrameSplitter frames = new FrameSplitter();
-        private final CallJournal.Speech speech;
+        private final String mark;
         private final String text;
         private long bytesSent;
         private volatile Instant firstAudioAt;
@@ -253,8 +264,8 @@ final class Playback {
         private long firstChunkNanos;
         private boolean chunkArrived;
 
-        Sender(CallJournal.Speech speech, String text) {
-            this.speech = speech;
+        Sender(String mark, String text) {
+            this.mark = mark;
             this.text = text;
         }
 
@@ -276,14 +287,11 @@ final class Playback {
             }
             stream.get().sendAudio(audio);
             metrics.mediaSent(firstAudioAt == null && chunkArrived, firstChunkNanos);
-            Instant sentAt = firstAudioAt == null || journal.recording().isOn() ? clock.instant() : null;
             if (firstAudioAt == null) {
-                firstAudioAt = sentAt;
-                journal.firstAudio(speech, sentAt);
+                firstAudioAt = clock.instant();
+                listener.firstAudio(mark, firstAudioAt);
             }
-            if (journal.recording().isOn()) {
-                journal.recording().ours(sentAt, audio);
-            }
+            listener.ourAudio(audio);
             bytesSent += audio.length;
         }
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * queued as utterances in the order they were spoken. At most {@code maxWaiting} turns wait behind the one
  * being transcribed (each is a paid speech-to-text request and up to 30 s of audio in memory); when one
  * more comes, the oldest waiting turn gives up its audio and becomes an error utterance in its place,
- * so nothing heard disappears silently and the order is kept. Each utterance is noted in the call's
- * {@link CallJournal} before it is queued, and {@code whenDone} runs once the last one has been.
+ * so nothing heard disappears silently and the order is kept. Each utterance is reported to the call's
+ * {@link CallListener} before it is queued, and {@code whenDone} runs once the last one has been.
  */
 final class Transcriber {
     /** Turns that may wait for speech-to-text per call: a far end speaks one turn at a time. */
@@ -42,22 +42,23 @@ final class Transcriber {
     private final UtteranceQueue utterances;
     private final Clock clock;
     private final int maxWaiting;
-    private final CallJournal journal;
+    private final CallListener listener;
     private final Runnable whenDone;
     private final CallMetrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private int droppedCount;
-    private CallEnd endReason;
+    /** No more turns will come. */
+    private boolean finished;
 
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting) {
-        this(callSid, speechToText, utterances, clock, maxWaiting, CallJournal.unrecorded(callSid, clock), () -> {
+        this(callSid, speechToText, utterances, clock, maxWaiting, CallListener.NONE, () -> {
         }, CallMetrics.registerIn(new MetricRegistry()));
     }
 
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting,
-                CallJournal journal, Runnable whenDone, CallMetrics metrics) {
+                CallListener listener, Runnable whenDone, CallMetrics metrics) {
         if (maxWaiting < 1) {
             throw new IllegalArgumentException("maxWaiting must be at least 1: " + maxWaiting);
         }
@@ -66,7 +67,7 @@ final class Transcriber {
         this.utterances = utterances;
         this.clock = clock;
         this.maxWaiting = maxWaiting;
-        this.journal = journal;
+        this.listener = listener;
         this.whenDone = whenDone;
         this.metrics = metrics;
         Thread.ofVirtual().name("stt " + callSid).start(this::transcribeInOrder);
@@ -91,13 +92,11 @@ final class Transcriber {
         }
     }
 
-    /** No more turns will come: the utterance queue is closed with {@code reason} once every turn is in it. */
-    void finish(CallEnd reason) {
+    /** No more turns will come: the utterance queue is closed once every turn is in it. */
+    void finish() {
         lock.lock();
         try {
-            if (endReason == null) {
-                endReason = reason;
-            }
+            finished = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -137,11 +136,11 @@ final class Transcriber {
             Waiting next;
             lock.lock();
             try {
-                while (waiting.isEmpty() && endReason == null) {
+                while (waiting.isEmpty() && !finished) {
                     changed.awaitUninterruptibly();
                 }
                 if (waiting.isEmpty()) {
-                    utterances.close(endReason);
+                    utterances.close();
                     break;
                 }
                 next = waiting.removeFirst();
@@ -152,7 +151,7 @@ final class Transcriber {
             Utterance utterance = next.dropped() ? notTranscribed(next)
                     : next.commit().flatMap(commit -> committed(next, commit)).orElseGet(() -> transcribe(next.number(), next.turn()));
             metrics.turnTranscribed(utterance.transcribedBy());
-            journal.heard(utterance, Optional.ofNullable(sttStartedAt));
+            listener.heard(utterance, Optional.ofNullable(sttStartedAt));
             utterances.add(utterance);
         }
         whenDone.run();

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
@@ -25,29 +24,10 @@ public final class UnclaimedCalls {
     private static final System.Logger LOG = System.getLogger(UnclaimedCalls.class.getName());
     private static final RateLimitedLog FORGOTTEN = RateLimitedLog.of(LOG, Level.WARNING);
 
-    /**
-     * A call waiting for a driver.
-     *
-     * @param parameters the media stream's custom parameters (From, To, Direction, as the webhook put them)
-     */
-    public record NewCall(String callSid, String streamSid, Map<String, String> parameters, Instant startedAt) {
-        public NewCall {
-            parameters = Map.copyOf(parameters);
-        }
-
-        public Optional<String> from() {
-            return Optional.ofNullable(parameters.get("From"));
-        }
-
-        public Optional<String> to() {
-            return Optional.ofNullable(parameters.get("To"));
-        }
-    }
-
     private final int maxUnclaimed;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final LinkedHashMap<String, NewCall> unclaimed = new LinkedHashMap<>();
+    private final LinkedHashMap<String, CallStart> unclaimed = new LinkedHashMap<>();
     private int waiting;
     private long forgotten;
     /** The server is shutting down: no call will be handed out any more. */
@@ -61,12 +41,12 @@ public final class UnclaimedCalls {
     }
 
     /** A call has begun: it waits for a driver. */
-    void add(NewCall call) {
+    void add(CallStart call) {
         lock.lock();
         try {
             if (unclaimed.size() >= maxUnclaimed && !unclaimed.containsKey(call.callSid())) {
-                Iterator<NewCall> oldest = unclaimed.values().iterator();
-                NewCall dropped = oldest.next();
+                Iterator<CallStart> oldest = unclaimed.values().iterator();
+                CallStart dropped = oldest.next();
                 oldest.remove();
                 forgotten++;
                 FORGOTTEN.log("call {0}: forgotten by /calls/next: {1} calls were waiting for a driver ({2} so far)",
@@ -94,7 +74,7 @@ public final class UnclaimedCalls {
      * completes (whoever asked has gone away): then nothing is claimed, and the calls stay for the next
      * driver. Empty at once once {@link #close closed}.
      */
-    public Optional<NewCall> claim(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
+    public Optional<CallStart> claim(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
         abandoned.thenRun(this::wakeAll);
         long nanos = timeout.toNanos();
         lock.lock();
@@ -106,8 +86,8 @@ public final class UnclaimedCalls {
                 }
                 nanos = changed.awaitNanos(nanos);
             }
-            Iterator<NewCall> oldest = unclaimed.values().iterator();
-            NewCall call = oldest.next();
+            Iterator<CallStart> oldest = unclaimed.values().iterator();
+            CallStart call = oldest.next();
             oldest.remove();
             return Optional.of(call);
         } finally {
@@ -121,13 +101,13 @@ public final class UnclaimedCalls {
      * A claimed call whose driver could not be told of it (its connection failed while the answer was
      * written): it goes back to the front, unless it has ended meanwhile.
      */
-    void release(NewCall call, boolean stillLive) {
+    void release(CallStart call, boolean stillLive) {
         if (!stillLive) {
             return;
         }
         lock.lock();
         try {
-            LinkedHashMap<String, NewCall> reordered = new LinkedHashMap<>();
+            LinkedHashMap<String, CallStart> reordered = new LinkedHashMap<>();
             reordered.put(call.callSid(), call);
             reordered.putAll(unclaimed);
             unclaimed.clear();

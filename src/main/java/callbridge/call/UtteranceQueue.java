@@ -10,8 +10,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A call's utterances in the order they were spoken, waiting to be collected. Once the call has ended the
- * queue is closed with the reason: waiters wake, and whatever was still queued is handed out first.
+ * A call's utterances in the order they were spoken, waiting to be collected. Once the call has ended and
+ * every turn it heard is in, the queue is closed: waiters wake, and whatever was still queued is handed out
+ * first. Why the call ended is the session's to say ({@link CallSession#whyEnded}).
  * An answer is taken whole or not at all: until {@link #takeAnswer} decides on one, nothing leaves the
  * queue, so a request that times out or whose client leaves loses nothing.
  */
@@ -27,8 +28,12 @@ public final class UtteranceQueue {
         }
     }
 
-    /** @param heardBefore every utterance that was still queued */
-    public record Ended(CallEnd end, List<Utterance> heardBefore) implements Next {
+    /**
+     * The queue is closed: the call has ended.
+     *
+     * @param heardBefore every utterance that was still queued
+     */
+    public record Ended(List<Utterance> heardBefore) implements Next {
         public Ended {
             heardBefore = List.copyOf(heardBefore);
         }
@@ -40,7 +45,7 @@ public final class UtteranceQueue {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Utterance> queued = new ArrayDeque<>();
-    private CallEnd endReason;
+    private boolean closed;
 
     void add(Utterance utterance) {
         lock.lock();
@@ -52,13 +57,11 @@ public final class UtteranceQueue {
         }
     }
 
-    /** No more utterances will come; the first reason given is kept. */
-    void close(CallEnd reason) {
+    /** No more utterances will come. */
+    void close() {
         lock.lock();
         try {
-            if (endReason == null) {
-                endReason = reason;
-            }
+            closed = true;
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -77,7 +80,7 @@ public final class UtteranceQueue {
         lock.lock();
         try {
             int answer;
-            while ((answer = firstStartedFrom(cut)) < 0 && endReason == null) {
+            while ((answer = firstStartedFrom(cut)) < 0 && !closed) {
                 if (nanos <= 0 || abandoned.isDone()) {
                     return new NothingYet();
                 }
@@ -87,7 +90,7 @@ public final class UtteranceQueue {
                 return new NothingYet();
             }
             if (answer < 0) {
-                return new Ended(endReason, removeFirst(queued.size()));
+                return new Ended(removeFirst(queued.size()));
             }
             List<Utterance> before = removeFirst(answer);
             return new Heard(queued.removeFirst(), before);

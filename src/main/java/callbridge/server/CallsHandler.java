@@ -1,14 +1,15 @@
 package callbridge.server;
 
 import callbridge.call.CallDirectory;
-import callbridge.call.CallRecordJson;
 import callbridge.call.CallSids;
-import callbridge.call.UnclaimedCalls;
+import callbridge.call.CallStart;
 import callbridge.config.Secret;
 import callbridge.http.ClientPresence;
 import callbridge.http.FormData;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
+import callbridge.record.CallRecordJson;
+import callbridge.record.CallRecords;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -27,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  * <li>{@code /calls}: the live calls, {@code {"calls": [{"call_sid", "stream_sid", "from", "to", "state",
  * "age_s", "turns"}]}}, oldest first.
- * <li>{@code /calls/{CallSid}}: the call's record ({@link callbridge.call.CallRecordJson}), so far for a live
+ * <li>{@code /calls/{CallSid}}: the call's record ({@link CallRecordJson}), so far for a live
  * call; 404 for a call this server does not know, 400 for a malformed CallSid.
  * <li>{@code /calls/next?timeout=S}: waits up to S seconds (default 30, at most 600) for a call no driver has
  * claimed, and claims it: {@code {"call_sid", "stream_sid", "from", "to", "parameters", "started_at"}}; 204
@@ -42,12 +43,18 @@ public final class CallsHandler implements HttpHandler {
     private static final System.Logger LOG = System.getLogger(CallsHandler.class.getName());
 
     private final CallDirectory calls;
+    private final CallRecords records;
     private final ApiKey apiKey;
     private final ClientPresence clients;
 
-    /** @param clients tells when the client of a waiting {@code /calls/next} has gone away */
-    public CallsHandler(CallDirectory calls, Optional<Secret> apiKey, ClientPresence clients) {
+    /**
+     * @param calls   the live calls
+     * @param records the calls' records, live and ended
+     * @param clients tells when the client of a waiting {@code /calls/next} has gone away
+     */
+    public CallsHandler(CallDirectory calls, CallRecords records, Optional<Secret> apiKey, ClientPresence clients) {
         this.calls = calls;
+        this.records = records;
         this.apiKey = new ApiKey(apiKey);
         this.clients = clients;
     }
@@ -83,7 +90,7 @@ public final class CallsHandler implements HttpHandler {
             CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
             node.put("state", call.state());
             node.put("age_s", call.age().toSeconds());
-            node.put("turns", call.turns());
+            node.put("turns", records.turnsSoFar(call.callSid()));
         }
         JsonAnswers.send(exchange, 200, Json.write(answer));
     }
@@ -91,7 +98,7 @@ public final class CallsHandler implements HttpHandler {
     private void record(HttpExchange exchange, String callSid) throws IOException {
         Optional<ObjectNode> record;
         try {
-            record = calls.record(callSid);
+            record = records.find(callSid);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "call {0}: its record file cannot be read: {1}", callSid, e.toString());
             JsonAnswers.send(exchange, 500, Json.object("error", "the record of " + callSid + " cannot be read"));
@@ -114,7 +121,7 @@ public final class CallsHandler implements HttpHandler {
         }
         CompletableFuture<Void> clientGone = clients.departure(exchange.getRemoteAddress());
         try {
-            Optional<UnclaimedCalls.NewCall> claimed = calls.claimNext(timeout, clientGone);
+            Optional<CallStart> claimed = calls.claimNext(timeout, clientGone);
             if (claimed.isPresent() && clientGone.isDone()) {
                 // Gone between the claim and now: the call goes to the next driver instead.
                 calls.unclaim(claimed.get());
@@ -140,7 +147,7 @@ public final class CallsHandler implements HttpHandler {
         }
     }
 
-    private static ObjectNode describe(UnclaimedCalls.NewCall call) {
+    private static ObjectNode describe(CallStart call) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
         CallRecordJson.putParameters(node, call.parameters());

@@ -9,7 +9,7 @@
  * {@link callbridge.server.MetricsHandler} of {@code /metrics}.
  *
  * <p>Depends on {@code http}, {@code websocket}, {@code json}, {@code logging}, {@code metrics}, {@code time},
- * {@code config} (the keys the handlers check), on {@code call} for the {@code /generate} handler, and on
- * {@code twilio} for the paths Twilio calls.
+ * {@code config} (the keys the handlers check), on {@code call} for the {@code /generate} handler, on
+ * {@code record} for {@code /calls} (the calls' records), and on {@code twilio} for the paths Twilio calls.
  */
 package callbridge.server;

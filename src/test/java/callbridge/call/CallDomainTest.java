@@ -103,8 +103,17 @@ class CallDomainTest {
 
     @Test
     void restartedStream_continuesTheCall_turnBudgetsAndQueue() throws Exception {
+        List<String> restartsHeard = new CopyOnWriteArrayList<>();
+        CallObserver observer = call -> new CallListener() {
+            @Override
+            public void streamRestarted(String streamSid, Instant at) {
+                restartsHeard.add(streamSid);
+            }
+        };
         FakeMediaStream first = new FakeMediaStream("MZ1");
-        CallSession session = open(first);
+        CallSession session = new CallSetup(setup.segmenters(), setup.talkTimeout(), setup.services(), observer,
+                RecordedEnds.NONE, setup.turnTaking()).open(SID, first);
+        calls.add(session);
         FakeMediaStream.speakTurn(session, 10);
         for (int i = 0; i < 4; i++) {
             session.onAudio(FakeMediaStream.SPEECH); // a turn begins on the first stream...
@@ -127,7 +136,7 @@ class CallDomainTest {
         }
         assertEquals("turn 1", heard(session));
         assertEquals("turn 2", heard(session));
-        assertEquals(1, CallRecordJson.of(session.journal().snapshot()).path("stream_restarts").asInt());
+        assertEquals(List.of("MZ2"), restartsHeard, "its observer hears of the restart, once");
     }
 
     @Test
@@ -157,6 +166,14 @@ class CallDomainTest {
         assertInstanceOf(CallRegistry.StreamStart.Refused.class,
                 calls.start(SID, new FakeMediaStream("MZ3"), () -> fail("no new session")));
         assertEquals(List.of(SID), ended, "completed once");
+    }
+
+    @Test
+    void newCall_waitsForADriver_untilItEnds() {
+        CallSession session = open(new FakeMediaStream("MZ1"));
+        assertEquals(1, calls.unclaimed().size());
+        calls.end(session, CallEnd.hungUp());
+        assertEquals(0, calls.unclaimed().size(), "an ended call is no longer handed out");
     }
 
     @Test
@@ -241,6 +258,18 @@ class CallDomainTest {
         calls.end(session, CallEnd.hungUp());
         TurnResult.CallEnded end = assertInstanceOf(TurnResult.CallEnded.class, take(conversation, null));
         assertEquals(CallEnd.Reason.HUNG_UP, end.end().reason());
+    }
+
+    @Test
+    void end_theFirstReasonStaysTheCalls_whoeverAsks() throws Exception {
+        CallSession session = open(new FakeMediaStream("MZ1"));
+        Conversation conversation = new Conversation(calls, setup.records(), time);
+        assertTrue(calls.end(session, CallEnd.hungUp()));
+        assertFalse(calls.end(session, CallEnd.shutdown()), "a later end ends nothing");
+        assertEquals(Optional.of(CallEnd.hungUp()), session.whyEnded());
+        assertEquals(Optional.of(CallEnd.hungUp()), calls.endedEarlier(SID));
+        assertEquals(CallEnd.hungUp(), assertInstanceOf(TurnResult.CallEnded.class, take(conversation, null)).end());
+        assertEquals(List.of(SID), ended, "completed once");
     }
 
     private static GenerateRequest request(String input, Duration timeout) {

@@ -104,9 +104,9 @@ class CallEndingTest {
         call.silence(Duration.ofMillis(60));
         call.abortWithoutClose();
         UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
-        assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.STREAM_CLOSED
-                && ended.end().detail().startsWith("media stream closed (1006"),
-                next.toString());
+        CallEnd end = session.whyEnded().orElseThrow();
+        assertTrue(next instanceof UtteranceQueue.Ended && end.reason() == CallEnd.Reason.STREAM_CLOSED
+                && end.detail().startsWith("media stream closed (1006"), next + " " + end);
         server.twilioRest().awaitUpdates(1, WAIT);
         assertTrue(server.completion().awaitAll(WAIT), "completions finish");
         assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
@@ -127,9 +127,9 @@ class CallEndingTest {
             }
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
-            assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.STREAM_CLOSED
-                    && ended.end().detail().startsWith("media stream closed (1009"),
-                    next.toString());
+            CallEnd end = session.whyEnded().orElseThrow();
+            assertTrue(next instanceof UtteranceQueue.Ended && end.reason() == CallEnd.Reason.STREAM_CLOSED
+                    && end.detail().startsWith("media stream closed (1009"), next + " " + end);
             server.twilioRest().awaitUpdates(1, WAIT);
             assertTrue(server.completion().awaitAll(WAIT), "completions finish");
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());
@@ -204,7 +204,8 @@ class CallEndingTest {
         try (FakeTwilioCall call = server.call()) {
             CallSession session = server.session(call.callSid());
             UtteranceQueue.Next next = session.utterances().takeAnswer(Instant.MIN, WAIT, new CompletableFuture<>());
-            assertTrue(next instanceof UtteranceQueue.Ended ended && ended.end().reason() == CallEnd.Reason.TALK_TIMEOUT, next.toString());
+            assertTrue(next instanceof UtteranceQueue.Ended
+                    && session.whyEnded().orElseThrow().reason() == CallEnd.Reason.TALK_TIMEOUT, next + " " + session.whyEnded());
             assertEquals(CloseCodes.NORMAL, call.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS));
             server.twilioRest().awaitUpdates(1, WAIT);
             assertEquals(1, server.twilioRest().updatesFor(call.callSid()).size());

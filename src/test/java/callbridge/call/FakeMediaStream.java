@@ -5,11 +5,13 @@ import callbridge.audio.TurnDetector;
 import callbridge.audio.TurnSegmenter;
 import callbridge.audio.VoiceActivityDetector;
 import callbridge.metrics.MetricRegistry;
+import callbridge.speech.SpeechException;
 import callbridge.speech.SpeechToText;
 import callbridge.speech.TextToSpeech;
 import callbridge.testing.ManualTime;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -20,14 +22,15 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A media stream without a network, for unit tests of the call domain: it records what the call sends
  * and how the stream was closed. {@link #session} makes a session on it with a VAD that calls any frame
  * that is not mu-law silence speech, a speech-to-text that answers {@code "turn N"} and a text-to-speech
- * that says each character as 40 ms of sound.
+ * that says each character as 40 ms of sound. Public for the tests of what observes calls (their records),
+ * which drive sessions made here from their own package.
  */
-final class FakeMediaStream implements MediaStream {
+public final class FakeMediaStream implements MediaStream {
     /** One frame of what the fake VAD calls speech. */
-    static final byte[] SPEECH = frame((byte) 0x00);
-    static final byte[] SILENCE = frame(MuLaw.SILENCE);
+    public static final byte[] SPEECH = frame((byte) 0x00);
+    public static final byte[] SILENCE = frame(MuLaw.SILENCE);
     /** Silent frames that end a turn for sessions made here. */
-    static final int SILENCE_FRAMES = 5;
+    public static final int SILENCE_FRAMES = 5;
 
     final ByteArrayOutputStream audio = new ByteArrayOutputStream();
     final BlockingQueue<String> marks = new LinkedBlockingQueue<>();
@@ -37,11 +40,11 @@ final class FakeMediaStream implements MediaStream {
     final CompletableFuture<Void> retired = new CompletableFuture<>();
     private final String id;
 
-    FakeMediaStream(String id) {
+    public FakeMediaStream(String id) {
         this.id = id;
     }
 
-    static CallServices services(ManualTime time) {
+    public static CallServices services(ManualTime time) {
         int[] turns = {0};
         SpeechToText stt = turn -> "turn " + (++turns[0]);
         TextToSpeech tts = (text, sink) -> sink.accept(new byte[text.length() * 320]);
@@ -53,16 +56,26 @@ final class FakeMediaStream implements MediaStream {
                 TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time));
     }
 
-    /** Records in memory, turns taken as {@code turnTaking} says. */
+    /** No records, turns taken as {@code turnTaking} says. */
     static CallSetup setup(CallServices services, CallSetup.TurnTaking turnTaking) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(), TurnDetector.Settings.withSilence(SILENCE_FRAMES)),
-                Duration.ofMinutes(5), services, CallRecords.inMemory(services.clock()), turnTaking);
+                Duration.ofMinutes(5), services, CallObserver.NONE, RecordedEnds.NONE, turnTaking);
     }
 
-    /** As {@link #setup(ManualTime, Duration)}, with {@code services}, keeping records in {@code records}. */
-    static CallSetup setup(Duration talkTimeout, CallServices services, CallRecords records) {
+    /**
+     * As {@link #setup(ManualTime, Duration)}, with {@code services}, the calls observed by {@code records},
+     * which also say how calls no longer here ended.
+     */
+    public static <R extends CallObserver & RecordedEnds> CallSetup setup(Duration talkTimeout, CallServices services,
+                                                                          R records) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
-                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services, records);
+                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services, records, records,
+                CallSetup.TurnTaking.PROTOTYPE);
+    }
+
+    /** Speaks {@code text} into the call as {@code /generate} does, without waiting for its mark; returns the mark. */
+    public static String speak(CallSession session, String text) throws SpeechException, IOException {
+        return session.speak(text).mark();
     }
 
     @Override

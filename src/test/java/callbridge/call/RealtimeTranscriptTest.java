@@ -153,7 +153,7 @@ class RealtimeTranscriptTest {
     void transcriber_usesRealtimeWords_andFallsBackToBatch_onFailureOrStall() throws Exception {
         UtteranceQueue utterances = new UtteranceQueue();
         SpeechToText batch = turn -> "batch words";
-        Transcriber transcriber = new Transcriber("CA1", batch, utterances, time, 3, CallJournal.unrecorded("CA1", time),
+        Transcriber transcriber = new Transcriber("CA1", batch, utterances, time, 3, CallListener.NONE,
                 () -> {
                 }, metrics);
 
@@ -177,7 +177,7 @@ class RealtimeTranscriptTest {
         assertEquals(List.of("batch words", "batch"), heard(utterances));
         assertTrue(service.session().closed, "the stalled session is given up");
         assertEquals(1.0, failures("stalled"));
-        transcriber.finish(CallEnd.hungUp());
+        transcriber.finish();
     }
 
     private static List<String> heard(UtteranceQueue utterances) throws InterruptedException {

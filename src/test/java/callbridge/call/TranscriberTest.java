@@ -49,7 +49,7 @@ class TranscriberTest {
         }
         assertEquals(6, transcriber.dropped(), "turns 2-7 gave up their audio");
         release.countDown();
-        transcriber.finish(CallEnd.hungUp());
+        transcriber.finish();
 
         List<Utterance> all = new ArrayList<>();
         UtteranceQueue.Next next;

@@ -46,13 +46,13 @@ class UtteranceQueueTest {
     }
 
     @Test
-    void close_queuedUtterancesComeFirst_thenTheReason() throws Exception {
+    void close_queuedUtterancesComeFirst_thenTheEnd() throws Exception {
         UtteranceQueue queue = new UtteranceQueue();
         queue.add(utterance(1));
-        queue.close(CallEnd.hungUp());
-        queue.close(CallEnd.shutdown()); // a later reason is ignored
+        queue.close();
+        queue.close();
         assertInstanceOf(UtteranceQueue.Heard.class, queue.takeAnswer(Instant.MIN, Duration.ZERO, new CompletableFuture<>()));
-        assertEquals(new UtteranceQueue.Ended(CallEnd.hungUp(), List.of()), queue.takeAnswer(Instant.MIN, Duration.ofSeconds(5), new CompletableFuture<>()));
+        assertEquals(new UtteranceQueue.Ended(List.of()), queue.takeAnswer(Instant.MIN, Duration.ofSeconds(5), new CompletableFuture<>()));
     }
 
     @Test

@@ -9,6 +9,7 @@ import callbridge.call.CallSession;
 import callbridge.call.Calls;
 import callbridge.config.Config;
 import callbridge.metrics.MetricRegistry;
+import callbridge.record.CallRecords;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,6 +42,7 @@ public final class TestCallbridge implements AutoCloseable {
 
     private final Callbridge app;
     private final Calls calls;
+    private final CallRecords records;
     private final MetricRegistry metrics;
     private final FakeElevenLabs elevenLabs;
     private final FakeTwilioRest twilioRest;
@@ -48,10 +50,11 @@ public final class TestCallbridge implements AutoCloseable {
     private final Path recordsDir;
     private final Optional<Path> ownRecordsDir;
 
-    private TestCallbridge(Callbridge app, Calls calls, MetricRegistry metrics, FakeElevenLabs elevenLabs,
+    private TestCallbridge(Callbridge app, Callbridge.CallsAndRecords calls, MetricRegistry metrics, FakeElevenLabs elevenLabs,
                            FakeTwilioRest twilioRest, Config config, Optional<Path> ownRecordsDir) {
         this.app = app;
-        this.calls = calls;
+        this.calls = calls.calls();
+        this.records = calls.records();
         this.metrics = metrics;
         this.elevenLabs = elevenLabs;
         this.twilioRest = twilioRest;
@@ -103,7 +106,7 @@ public final class TestCallbridge implements AutoCloseable {
             services = new CallServices(services.speechToText(), services.textToSpeech(), services.callControl(),
                     time.get(), time.get(), services.metrics(), services.realtime());
         }
-        Calls calls = Callbridge.calls(config, services);
+        Callbridge.CallsAndRecords calls = Callbridge.calls(config, services);
         Callbridge app = Callbridge.start(config, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), calls, metrics);
         return new TestCallbridge(app, calls, metrics, elevenLabs, twilioRest, config, ownRecordsDir);
     }
@@ -146,6 +149,11 @@ public final class TestCallbridge implements AutoCloseable {
     /** The server's calls as {@code /calls} shows them. */
     public CallDirectory directory() {
         return calls.directory();
+    }
+
+    /** The server's call records. */
+    public CallRecords records() {
+        return records;
     }
 
     /** Where the server writes call records. */

@@ -1,5 +1,13 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallRegistry;
+import callbridge.call.CallServices;
+import callbridge.call.CallSession;
+import callbridge.call.CallStart;
+import callbridge.call.FakeMediaStream;
+import callbridge.call.Utterance;
+import callbridge.call.UtteranceQueue;
 import callbridge.json.Json;
 import callbridge.speech.SpeechException;
 import callbridge.speech.TextToSpeech;
@@ -104,20 +112,20 @@ class CallRecordTest {
         silenceUntil(1_500);
         session.onDtmf("2");
         silenceUntil(2_000);
-        Playback.Sent first = session.speak("hola");        // 160 ms of audio, sent at 2,000 ms
+        String first = FakeMediaStream.speak(session, "hola"); // 160 ms of audio, sent at 2,000 ms
         silenceUntil(2_400);
-        session.onMark(first.mark());                        // played by 2,400 ms
+        session.onMark(first);                               // played by 2,400 ms
         silenceUntil(2_700);
         frames(FakeMediaStream.SPEECH, 10);                  // the far end answers at 2,720 ms
         frames(FakeMediaStream.SILENCE, FakeMediaStream.SILENCE_FRAMES);
         awaitUtterance();
         silenceUntil(3_200);
-        Playback.Sent second = session.speak("sí");          // 80 ms, but its mark comes back late
+        String second = FakeMediaStream.speak(session, "sí"); // 80 ms, but its mark comes back late
         silenceUntil(3_300);
         frames(FakeMediaStream.SPEECH, 5);                   // the far end talks over it at 3,320 ms
         frames(FakeMediaStream.SILENCE, FakeMediaStream.SILENCE_FRAMES);
         awaitUtterance();
-        session.onMark(second.mark());                       // at 3,500 ms
+        session.onMark(second);                              // at 3,500 ms
         assertTrue(calls.end(session, CallEnd.hungUp()));
 
         JsonNode record = awaitRecordFile();
@@ -166,7 +174,7 @@ class CallRecordTest {
         assertEquals(at(2_000), ours.path("first_audio_at").asText());
         assertEquals(0, ours.path("tts_first_audio_ms").asLong());
         assertEquals(160, ours.path("audio_ms").asLong());
-        assertEquals(first.mark(), ours.path("mark").asText());
+        assertEquals(first, ours.path("mark").asText());
         assertEquals(at(2_400), ours.path("playback_ended_at").asText());
         assertEquals("played", ours.path("outcome").asText());
         assertEquals(320, ours.path("response_latency_ms").asLong());
@@ -186,8 +194,8 @@ class CallRecordTest {
         frames(FakeMediaStream.SILENCE, FakeMediaStream.SILENCE_FRAMES);
         awaitUtterance();
         silenceUntil(2_000);
-        session.speak("hola");   // 160 ms at 2,000 ms...
-        session.speak("sí");     // ...and 80 ms, sent at once, plays after it: at 2,160 ms
+        FakeMediaStream.speak(session, "hola");   // 160 ms at 2,000 ms...
+        FakeMediaStream.speak(session, "sí");     // ...and 80 ms, sent at once, plays after it: at 2,160 ms
         silenceUntil(3_000);
         calls.end(session, CallEnd.hungUp());
 
@@ -213,7 +221,7 @@ class CallRecordTest {
         CallServices base = FakeMediaStream.services(time);
         open(new CallServices(base.speechToText(), halfThenFails, Optional.empty(), time, time, base.metrics()));
         silenceUntil(500);
-        assertThrows(SpeechException.class, () -> session.speak("hola"));
+        assertThrows(SpeechException.class, () -> FakeMediaStream.speak(session, "hola"));
         silenceUntil(1_000);
         calls.end(session, CallEnd.hungUp());
 
@@ -226,27 +234,41 @@ class CallRecordTest {
     }
 
     @Test
-    void liveRecord_isTheRecordSoFar_andTheCallWaitsForADriver() throws Exception {
+    void liveRecord_isTheRecordSoFar_thenTheWholeRecord() throws Exception {
         open(FakeMediaStream.services(time));
         session.onDtmf("5");
         CallRecord soFar = records.journal(SID).orElseThrow().snapshot();
         assertTrue(soFar.end().isEmpty());
         assertEquals(1, soFar.turns().size());
-        assertEquals(1, records.unclaimed().size());
         calls.end(session, CallEnd.hungUp());
-        assertEquals(0, records.unclaimed().size(), "an ended call is no longer handed out");
         awaitRecordFile();
         assertEquals("hung up", records.find(SID).orElseThrow().path("end").path("reason").asText());
     }
 
     @Test
+    void restartedStream_isOneCall_inTheRecord() throws Exception {
+        open(FakeMediaStream.services(time));
+        String restarted = "MZ" + "5".repeat(32);
+        assertInstanceOf(CallRegistry.StreamStart.Restarted.class,
+                calls.start(SID, new FakeMediaStream(restarted), () -> {
+                    throw new AssertionError("no new session");
+                }));
+        CallRecord soFar = records.journal(SID).orElseThrow().snapshot();
+        assertEquals(restarted, soFar.streamSid());
+        assertEquals(1, CallRecordJson.of(soFar).path("stream_restarts").asInt());
+        assertEquals(1, records.find(SID).orElseThrow().path("stream_restarts").asInt());
+    }
+
+    @Test
     void journal_isBounded_andCountsWhatItLeftOut() {
-        CallJournal journal = new CallJournal(SID, "MZ1", Map.of(), time, CallRecording.OFF, 3);
-        journal.speaking("one");
-        journal.pressed("1");
-        journal.pressed("2");
-        journal.speaking("two");
-        journal.speaking("three");
+        CallJournal journal = new CallJournal(new CallStart(SID, "MZ1", Map.of(), time.instant()), time, CallRecording.OFF, 3,
+                reported -> {
+                });
+        journal.speaking("mark-1", "one", time.instant());
+        journal.keyPressed("1", time.instant());
+        journal.keyPressed("2", time.instant());
+        journal.speaking("mark-2", "two", time.instant());
+        journal.speaking("mark-3", "three", time.instant());
         CallRecord record = journal.snapshot();
         assertEquals(2, record.turns().size(), record.toString());
         assertEquals(List.of("1", "2"), ((CallRecord.Keys) record.turns().get(1)).keys().stream().map(CallRecord.Key::digit).toList());

@@ -1,5 +1,10 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallListener;
+import callbridge.call.CallObserver;
+import callbridge.call.CallStart;
+import callbridge.call.RecordedEnds;
 import callbridge.logging.RateLimitedLog;
 import callbridge.time.Deadline;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,15 +25,15 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Every call's record: the {@link CallJournal} of each live call, the records of the calls that ended
- * lately, and, when a records directory is set, the files they are written to (with the call's stereo
- * recording when that is on). Records are written by a {@link RecordWriter} once everything the call
- * heard has been transcribed, so a slow or full disk never holds up a call: a write that fails is one
- * logged error (rate-limited) and the record stays in memory for {@code GET /calls/{sid}}. What is held is
- * bounded: {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, and what the writer
- * bounds.
+ * Every call's record: the {@link CallJournal} each call reports to (the records observe the calls: they
+ * are the {@link CallObserver} the calls are set up with), the records of the calls that ended lately, and,
+ * when a records directory is set, the files they are written to (with the call's stereo recording when
+ * that is on). Records are written by a {@link RecordWriter} once everything the call heard has been
+ * transcribed, so a slow or full disk never holds up a call: a write that fails is one logged error
+ * (rate-limited) and the record stays in memory for {@code GET /calls/{sid}}. What is held is bounded:
+ * {@link CallJournal#MAX_TURNS} turns a call, {@link #RECENT} ended records, and what the writer bounds.
  */
-public final class CallRecords implements AutoCloseable {
+public final class CallRecords implements CallObserver, RecordedEnds, AutoCloseable {
     /** Ended calls whose records stay in memory. */
     static final int RECENT = 64;
 
@@ -58,7 +62,6 @@ public final class CallRecords implements AutoCloseable {
     private final Settings settings;
     private final Clock clock;
     private final Optional<RecordFiles> files;
-    private final UnclaimedCalls unclaimed = new UnclaimedCalls(UnclaimedCalls.MAX_UNCLAIMED);
     private final ReentrantLock lock = new ReentrantLock();
     /** Journals of calls not yet finished, by CallSid; guarded by {@link #lock} for changes. */
     private final ConcurrentMap<String, CallJournal> open = new ConcurrentHashMap<>();
@@ -85,38 +88,29 @@ public final class CallRecords implements AutoCloseable {
         return new CallRecords(Settings.IN_MEMORY, clock);
     }
 
-    public UnclaimedCalls unclaimed() {
-        return unclaimed;
-    }
-
     /**
-     * The journal a new session of {@code callSid} reports to: the call's own if one of its streams is still
-     * open (the stream restarted), else a new one, and the call then waits for a driver to claim it.
+     * The journal the call's sessions report to: a new one, or the call's own if an earlier session of it is
+     * still reporting (it ended, and some of what it heard is still being transcribed).
      */
-    CallJournal attach(String callSid, String streamSid, Map<String, String> parameters) {
+    @Override
+    public CallListener callStarted(CallStart call) {
         lock.lock();
         try {
-            CallJournal journal = open.get(callSid);
+            CallJournal journal = open.get(call.callSid());
             if (journal == null) {
-                journal = new CallJournal(callSid, streamSid, parameters, clock, startRecording(callSid), CallJournal.MAX_TURNS);
-                open.put(callSid, journal);
-                unclaimed.add(new UnclaimedCalls.NewCall(callSid, streamSid, parameters, journal.startedAt()));
+                journal = new CallJournal(call, clock, startRecording(call), CallJournal.MAX_TURNS, this::reported);
+                open.put(call.callSid(), journal);
+            } else {
+                journal.attach(call);
             }
-            journal.attach(streamSid);
             return journal;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A session of the call ended for {@code reason}; its transcriptions may still be under way. */
-    void sessionEnded(CallJournal journal, CallEnd reason) {
-        journal.sessionEnded(reason);
-        unclaimed.ended(journal.callSid());
-    }
-
     /** A session has reported everything; once the call's last has, its record is complete and written. */
-    void sessionDone(CallJournal journal) {
+    private void reported(CallJournal journal) {
         CallRecord record;
         lock.lock();
         try {
@@ -146,6 +140,7 @@ public final class CallRecords implements AutoCloseable {
      * True when the call has a finished record, in memory or in the records directory: it ended, maybe
      * before this process started, and stays ended. Reads the disk only for a call not found in memory.
      */
+    @Override
     public boolean hasEnded(String callSid) {
         lock.lock();
         try {
@@ -164,6 +159,7 @@ public final class CallRecords implements AutoCloseable {
      * a record file that cannot be read is logged (rate-limited) and counts as none. Reads the disk only for
      * a call whose record is not in memory, so callers keep it for calls that are not live.
      */
+    @Override
     public Optional<CallEnd> recordedEnd(String callSid) {
         lock.lock();
         try {
@@ -191,13 +187,19 @@ public final class CallRecords implements AutoCloseable {
         return Optional.ofNullable(open.get(callSid));
     }
 
+    /** Turns of either side in the record so far of a call still reporting here (a run of keys is one); else 0. */
+    public int turnsSoFar(String callSid) {
+        CallJournal journal = open.get(callSid);
+        return journal == null ? 0 : journal.turnCount();
+    }
+
     /**
-     * The record of {@code callSid}: the record so far of a live call, else the record of an ended one, from
-     * memory or from the records directory.
+     * The record of {@code callSid} as JSON, the form of its file ({@link CallRecordJson}): the record so far
+     * of a live call, else the record of an ended one, from memory or from the records directory.
      *
      * @throws IOException the record file exists but cannot be read
      */
-    Optional<ObjectNode> find(String callSid) throws IOException {
+    public Optional<ObjectNode> find(String callSid) throws IOException {
         CallJournal journal = open.get(callSid);
         if (journal != null) {
             return Optional.of(CallRecordJson.of(journal.snapshot()));
@@ -251,12 +253,13 @@ public final class CallRecords implements AutoCloseable {
         writer.get().close(deadline);
     }
 
-    private CallRecording startRecording(String callSid) {
+    private CallRecording startRecording(CallStart call) {
         if (!settings.recordAudio()) {
             return CallRecording.OFF;
         }
+        String callSid = call.callSid();
         // Makes no file here: this runs on a selector thread, which must never wait for a disk.
-        return CallRecording.start(files.orElseThrow().directory(), "." + callSid, clock.instant(),
+        return CallRecording.start(files.orElseThrow().directory(), "." + callSid, call.startedAt(),
                 e -> WRITE_FAILED.log("call {0}: recording stopped, the rest of the call is not recorded: {1}", callSid, e.toString()));
     }
 

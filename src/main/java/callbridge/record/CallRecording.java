@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.audio.Frames;
 import callbridge.audio.MuLaw;

@@ -1,5 +1,6 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallSids;
 import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,9 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallRegistry;
+import callbridge.call.CallSession;
+import callbridge.call.FakeMediaStream;
 import callbridge.json.Json;
 import callbridge.testing.Await;
 import callbridge.testing.LogCapture;
@@ -130,7 +134,7 @@ class RecordingFilesTest {
             time.advanceMillis(20);
             session.onAudio(FakeMediaStream.SPEECH);
         }
-        session.speak("hola");
+        FakeMediaStream.speak(session, "hola");
         return session;
     }
 

@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;
@@ -82,7 +82,7 @@ class RecordingDiskTest {
                 // for a disk that does not take it.
                 CompletableFuture.runAsync(() -> speak(server, stalledSid, "a".repeat(500)),
                         Executors.newVirtualThreadPerTaskExecutor());
-                CallRecording recording = server.session(stalledSid).journal().recording();
+                CallRecording recording = server.records().journal(stalledSid).orElseThrow().recording();
                 Await.until("the stalled recording stopped", WAIT, () -> !recording.isOn());
                 awaitEachPressed(server, others, "2");
                 assertFalse(server.session(stalledSid).hasEnded(), "the call goes on unrecorded");
@@ -103,8 +103,8 @@ class RecordingDiskTest {
             call.sendDtmf(digit);
         }
         for (FakeTwilioCall call : calls) {
-            Await.until(call.callSid() + " heard key " + digit, WAIT, () -> server.calls().live(call.callSid())
-                    .map(session -> CallRecordJson.of(session.journal().snapshot()).path("turns").toString()
+            Await.until(call.callSid() + " heard key " + digit, WAIT, () -> server.records().journal(call.callSid())
+                    .map(journal -> CallRecordJson.of(journal.snapshot()).path("turns").toString()
                             .contains("\"digit\":\"" + digit + "\""))
                     .orElse(false));
         }

@@ -1,5 +1,9 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallRegistry;
+import callbridge.call.CallSession;
+import callbridge.call.FakeMediaStream;
 import callbridge.json.Json;
 import callbridge.testing.Await;
 import callbridge.testing.ManualTime;
@@ -133,7 +137,7 @@ class RecordingAssemblyTest {
             time.advanceMillis(20);
             session.onAudio(FakeMediaStream.SILENCE);
         }
-        session.speak("hola");
+        FakeMediaStream.speak(session, "hola");
     }
 
     /**

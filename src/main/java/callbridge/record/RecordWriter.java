@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.logging.RateLimitedLog;
 import callbridge.time.Deadline;

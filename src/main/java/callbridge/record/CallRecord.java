@@ -1,4 +1,7 @@
-package callbridge.call;
+package callbridge.record;
+
+import callbridge.call.CallEnd;
+import callbridge.call.Utterance;
 
 import java.time.Duration;
 import java.time.Instant;

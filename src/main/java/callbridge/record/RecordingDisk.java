@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import java.io.IOException;
 import java.time.Duration;

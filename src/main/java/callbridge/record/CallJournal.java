@@ -1,4 +1,10 @@
-package callbridge.call;
+package callbridge.record;
+
+import callbridge.call.CallEnd;
+import callbridge.call.CallListener;
+import callbridge.call.CallStart;
+import callbridge.call.PlaybackReport;
+import callbridge.call.Utterance;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,20 +13,22 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The record of one call as it happens: its sessions ({@link CallSession}, more than one when the media
- * stream restarted), {@link Transcriber} and {@link Playback} report to it, and {@link #snapshot} turns
- * what it holds into a {@link CallRecord}. Every time comes from the call's clock. Bounded: past
- * {@link #MAX_TURNS} turns, further turns are only counted.
+ * The record of one call as it happens: the {@link CallListener} the call reports to, which notes each turn
+ * and feeds the call's {@link CallRecording}; {@link #snapshot} turns what it holds into a {@link CallRecord}.
+ * Bounded: past {@link #MAX_TURNS} turns, further turns are only counted.
  *
  * <p>Reports come from the stream's thread (audio, keys), the transcriber's (far-end text) and the
- * {@code /generate} thread speaking (our audio); one lock keeps them apart, held only to note a value.
+ * {@code /generate} thread speaking (our audio); one lock keeps them apart, held only to note a value. The
+ * far end's audio needs none: it comes one frame at a time, in order (see {@link CallListener}).
  */
-final class CallJournal {
+final class CallJournal implements CallListener {
     /** Turns one record holds: hours of conversation; a call that goes past it is a flood of keys. */
     static final int MAX_TURNS = 2_000;
 
@@ -30,24 +38,44 @@ final class CallJournal {
     private final Instant startedAt;
     private final CallRecording recording;
     private final int maxTurns;
+    private final Consumer<CallJournal> onAllReported;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Object> turns = new ArrayList<>();
-    /** Our speeches whose mark has not come back yet, by mark. */
-    private final Map<String, Speech> playing = new HashMap<>();
+    private final List<Noted> turns = new ArrayList<>();
+    /** Our speeches held in the record whose playback is not over yet (neither failed nor ended), by mark. */
+    private final Map<String, Speech> unfinished = new HashMap<>();
     private String streamSid;
     /** Entries held: turns, and each key of a {@link CallRecord.Keys} turn. */
     private int held;
     private int dropped;
     private int ourSpeeches;
-    private int sessions;
+    private int sessions = 1;
     private int streamRestarts;
     /** The keys being pressed now, if the last turn was a key: the next key joins it. */
-    private List<CallRecord.Key> keys;
+    private KeysPressed keys;
     private CallEnd end;
     private Instant endedAt;
+    /** Where the current stream's audio begins on the recording's timeline, in samples; see {@link #farEndAudio}. */
+    private long farEndOrigin;
+    /** Far-end audio the current stream carried so far, in bytes (one byte a sample); see {@link #farEndAudio}. */
+    private long farEndBytes;
+
+    /**
+     * A turn as the journal holds it while the call goes on: what the far end said, what we say (which
+     * changes as it goes out), the keys pressed in a row. {@link #snapshot} makes each a {@link CallRecord.Turn}.
+     */
+    private sealed interface Noted permits Heard, Speech, KeysPressed {
+    }
+
+    /** A far-end turn, once transcribed; its request to speech-to-text began at {@code sttStartedAt}. */
+    private record Heard(Utterance utterance, Optional<Instant> sttStartedAt) implements Noted {
+    }
+
+    /** Keys pressed one after another; the journal's lock guards the list, which grows while they come. */
+    private record KeysPressed(List<CallRecord.Key> keys) implements Noted {
+    }
 
     /** Our speech as it goes out; the journal's lock guards its fields. */
-    static final class Speech {
+    private static final class Speech implements Noted {
         private final int number;
         private final String text;
         private final Instant ttsStartedAt;
@@ -73,55 +101,39 @@ final class CallJournal {
         }
     }
 
-    CallJournal(String callSid, String streamSid, Map<String, String> parameters, Clock clock, CallRecording recording,
-                int maxTurns) {
-        this.callSid = callSid;
-        this.streamSid = streamSid;
-        this.parameters = Map.copyOf(parameters);
+    /**
+     * @param onAllReported hears of each session that has reported everything ({@link #allReported})
+     */
+    CallJournal(CallStart start, Clock clock, CallRecording recording, int maxTurns, Consumer<CallJournal> onAllReported) {
+        this.callSid = start.callSid();
+        this.streamSid = start.streamSid();
+        this.parameters = start.parameters();
         this.clock = clock;
-        this.startedAt = clock.instant();
+        this.startedAt = start.startedAt();
         this.recording = recording;
         this.maxTurns = maxTurns;
-    }
-
-    /** A journal that only lives in memory, for a session made without a {@link CallRecords}. */
-    static CallJournal unrecorded(String callSid, Clock clock) {
-        return new CallJournal(callSid, "", Map.of(), clock, CallRecording.OFF, MAX_TURNS);
+        this.onAllReported = onAllReported;
     }
 
     String callSid() {
         return callSid;
     }
 
-    Instant startedAt() {
-        return startedAt;
-    }
-
     CallRecording recording() {
         return recording;
     }
 
-    Map<String, String> parameters() {
-        return parameters;
-    }
-
-    /** A session (media stream) of the call begins reporting here. */
-    void attach(String stream) {
+    /**
+     * Another session of the call reports here, one whose earlier session has ended but not yet reported
+     * everything: its audio goes on the recording from when it started.
+     */
+    void attach(CallStart start) {
         lock.lock();
         try {
             sessions++;
-            streamSid = stream;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The call's media stream restarted as {@code stream}: the call, and this record, go on. */
-    void streamRestarted(String stream) {
-        lock.lock();
-        try {
-            streamRestarts++;
-            streamSid = stream;
+            streamSid = start.streamSid();
+            farEndOrigin = recording.position(start.startedAt());
+            farEndBytes = 0;
         } finally {
             lock.unlock();
         }
@@ -137,21 +149,46 @@ final class CallJournal {
         }
     }
 
-    /** The call ended for {@code reason}. */
-    void sessionEnded(CallEnd reason) {
+    @Override
+    public void streamRestarted(String stream, Instant at) {
+        // Placed by when it starts: the recording shows the gap the restart left as silence.
+        farEndOrigin = recording.position(at);
+        farEndBytes = 0;
         lock.lock();
         try {
-            if (end == null) {
-                end = reason;
-                endedAt = clock.instant();
-            }
+            streamRestarts++;
+            streamSid = stream;
         } finally {
             lock.unlock();
         }
     }
 
-    /** A far-end turn came back from speech-to-text (or failed), which began at {@code sttStartedAt}. */
-    void heard(Utterance utterance, Optional<Instant> sttStartedAt) {
+    /** Placed by how much audio the stream has carried: Twilio sends it in real time, without gaps. */
+    @Override
+    public void farEndAudio(byte[] mulaw) {
+        recording.farEnd(farEndOrigin + farEndBytes, mulaw);
+        farEndBytes += mulaw.length;
+    }
+
+    /** Reported once per session, for the reason the session decided on. */
+    @Override
+    public void ended(CallEnd reason, Instant at) {
+        lock.lock();
+        try {
+            end = reason;
+            endedAt = at;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void allReported() {
+        onAllReported.accept(this);
+    }
+
+    @Override
+    public void heard(Utterance utterance, Optional<Instant> sttStartedAt) {
         lock.lock();
         try {
             add(new Heard(utterance, sttStartedAt));
@@ -160,9 +197,8 @@ final class CallJournal {
         }
     }
 
-    /** The far end pressed a key. */
-    void pressed(String digit) {
-        Instant now = clock.instant();
+    @Override
+    public void keyPressed(String digit, Instant at) {
         lock.lock();
         try {
             if (keys != null && !turns.isEmpty() && turns.getLast() == keys) {
@@ -171,9 +207,9 @@ final class CallJournal {
                     return;
                 }
                 held++;
-                keys.add(new CallRecord.Key(digit, now));
+                keys.keys().add(new CallRecord.Key(digit, at));
             } else {
-                keys = new ArrayList<>(List.of(new CallRecord.Key(digit, now)));
+                keys = new KeysPressed(new ArrayList<>(List.of(new CallRecord.Key(digit, at))));
                 add(keys);
             }
         } finally {
@@ -181,63 +217,79 @@ final class CallJournal {
         }
     }
 
-    /** We start speaking {@code text}: the text-to-speech request begins now. */
-    Speech speaking(String text) {
-        Instant now = clock.instant();
+    @Override
+    public void speaking(String mark, String text, Instant at) {
         lock.lock();
         try {
-            Speech speech = new Speech(++ourSpeeches, text, now);
-            add(speech);
-            return speech;
+            Speech speech = new Speech(++ourSpeeches, text, at);
+            if (add(speech)) {
+                unfinished.put(mark, speech);
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** The first media message of {@code speech} went out at {@code at}. */
-    void firstAudio(Speech speech, Instant at) {
+    @Override
+    public void firstAudio(String mark, Instant at) {
         lock.lock();
         try {
-            speech.firstAudioAt = at;
+            Speech speech = unfinished.get(mark);
+            if (speech != null) {
+                speech.firstAudioAt = at;
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** All of {@code speech} went out, {@code audio} long, followed by {@code mark}. */
-    void sent(Speech speech, Duration audio, String mark) {
+    /** Placed where Twilio plays it: after whatever we sent before it, from the moment it went out. */
+    @Override
+    public void ourAudio(byte[] mulaw) {
+        if (recording.isOn()) {
+            recording.ours(clock.instant(), mulaw);
+        }
+    }
+
+    @Override
+    public void sent(String mark, Duration audio) {
         lock.lock();
         try {
-            speech.audio = audio;
-            speech.mark = mark;
-            playing.put(mark, speech);
+            Speech speech = unfinished.get(mark);
+            if (speech != null) {
+                speech.audio = audio;
+                speech.mark = mark;
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** The speech could not be made (text-to-speech or the stream failed). */
-    void failed(Speech speech, Duration audio, String error) {
+    @Override
+    public void failed(String mark, Duration audio, String error, Instant at) {
         lock.lock();
         try {
-            speech.audio = audio;
-            speech.outcome = "failed";
-            speech.error = error;
-            speech.playbackEndedAt = clock.instant();
+            Speech speech = unfinished.remove(mark);
+            if (speech != null) {
+                speech.audio = audio;
+                speech.outcome = "failed";
+                speech.error = error;
+                speech.playbackEndedAt = at;
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** A {@code clear} went out: what was playing stops now, and our recorded side is cut here. */
-    void cleared() {
-        Instant now = clock.instant();
-        recording.cutOurs(now);
+    /** What was playing stops now, and our recorded side is cut here. */
+    @Override
+    public void cleared(Instant at) {
+        recording.cutOurs(at);
         lock.lock();
         try {
-            for (Object turn : turns) {
-                if (turn instanceof Speech speech && speech.playbackEndedAt == null && speech.clearedAt == null) {
-                    speech.clearedAt = now;
+            for (Speech speech : unfinished.values()) {
+                if (speech.clearedAt == null) {
+                    speech.clearedAt = at;
                 }
             }
         } finally {
@@ -245,26 +297,15 @@ final class CallJournal {
         }
     }
 
-    /** The stream echoed {@code mark} (or the call ended before it could): our playback of it is over. */
-    void playbackEnded(String mark, PlaybackReport.Outcome outcome) {
-        Instant now = clock.instant();
+    @Override
+    public void playbackEnded(String mark, PlaybackReport.Outcome outcome, Instant at) {
         lock.lock();
         try {
-            Speech speech = playing.remove(mark);
+            Speech speech = unfinished.remove(mark);
             if (speech != null) {
-                speech.playbackEndedAt = now;
-                speech.outcome = outcome.name().toLowerCase(java.util.Locale.ROOT);
+                speech.playbackEndedAt = at;
+                speech.outcome = outcome.name().toLowerCase(Locale.ROOT);
             }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** True while some speech of ours has gone out and its mark has not come back. */
-    boolean ourAudioPlaying() {
-        lock.lock();
-        try {
-            return playing.values().stream().anyMatch(speech -> speech.firstAudioAt != null && speech.clearedAt == null);
         } finally {
             lock.unlock();
         }
@@ -286,7 +327,7 @@ final class CallJournal {
         try {
             List<Speech> speeches = new ArrayList<>();
             List<Heard> heard = new ArrayList<>();
-            for (Object turn : turns) {
+            for (Noted turn : turns) {
                 if (turn instanceof Speech speech) {
                     speeches.add(speech);
                 } else if (turn instanceof Heard h) {
@@ -295,12 +336,11 @@ final class CallJournal {
             }
             heard.sort(Comparator.comparing(h -> h.utterance().startedAt()));
             List<CallRecord.Turn> record = new ArrayList<>(turns.size());
-            for (Object turn : turns) {
+            for (Noted turn : turns) {
                 record.add(switch (turn) {
                     case Heard h -> farEnd(h, speeches);
                     case Speech speech -> ours(speech, heard);
-                    case List<?> pressed -> new CallRecord.Keys(pressed.stream().map(CallRecord.Key.class::cast).toList());
-                    default -> throw new IllegalStateException("not a turn: " + turn);
+                    case KeysPressed pressed -> new CallRecord.Keys(pressed.keys());
                 });
             }
             // Turns are noted when they are known (a far-end turn once transcribed), so they are put in the
@@ -313,14 +353,15 @@ final class CallJournal {
         }
     }
 
-    /** With the lock held: notes a turn, unless the record is full. */
-    private void add(Object turn) {
+    /** With the lock held: notes a turn, unless the record is full; true if it was noted. */
+    private boolean add(Noted turn) {
         if (held >= maxTurns) {
             dropped++;
-            return;
+            return false;
         }
         held++;
         turns.add(turn);
+        return true;
     }
 
     private static CallRecord.FarEndSpeech farEnd(Heard heard, List<Speech> speeches) {
@@ -345,8 +386,5 @@ final class CallJournal {
         return new CallRecord.OurSpeech(speech.number, speech.text, speech.ttsStartedAt,
                 Optional.ofNullable(speech.firstAudioAt), speech.audio, Optional.ofNullable(speech.mark),
                 Optional.ofNullable(speech.playbackEndedAt), speech.outcome, Optional.ofNullable(speech.error), latency);
-    }
-
-    private record Heard(Utterance utterance, Optional<Instant> sttStartedAt) {
     }
 }

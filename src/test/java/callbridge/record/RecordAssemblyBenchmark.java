@@ -1,5 +1,10 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
+import callbridge.call.CallRegistry;
+import callbridge.call.CallServices;
+import callbridge.call.CallSession;
+import callbridge.call.FakeMediaStream;
 import callbridge.testing.Await;
 import callbridge.testing.ManualTime;
 import org.junit.jupiter.api.AfterEach;
@@ -56,7 +61,7 @@ class RecordAssemblyBenchmark {
         CallSession longCall = open(services, "CA" + "5".repeat(32));
         CallSession shortCall = open(services, "CA" + "6".repeat(32));
         time.advance(CallRecording.MAX_LENGTH.minusSeconds(1));
-        longCall.speak("hola");
+        FakeMediaStream.speak(longCall, "hola");
 
         long longEnded = System.nanoTime();
         calls.end(longCall, CallEnd.hungUp());

@@ -1,5 +1,6 @@
-package callbridge.call;
+package callbridge.record;
 
+import callbridge.call.CallEnd;
 import callbridge.json.Json;
 import callbridge.logging.LogText;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package callbridge.call;
+package callbridge.record;
 
 import callbridge.audio.MuLaw;
 import callbridge.audio.VoiceActivityDetector;
@@ -88,7 +88,7 @@ class CallRecordFlowTest {
             assertEquals(SpeechClips.textOf(SpeechClips.MANANA_NUEVE), ok(reply.get(30, TimeUnit.SECONDS)).path("response").asText());
             call.sendDtmf("4");
             call.sendDtmf("2");
-            Await.until("both keys in the record", Duration.ofSeconds(10), () -> server.session(sid).journal().snapshot().turns()
+            Await.until("both keys in the record", Duration.ofSeconds(10), () -> server.records().journal(sid).orElseThrow().snapshot().turns()
                     .getLast() instanceof CallRecord.Keys keys && keys.keys().size() == 2);
             call.stop();
 
