@@ -5,11 +5,11 @@ import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
 import callbridge.config.Secret;
 import callbridge.config.UnknownSettings;
+import callbridge.config.UsageException;
 import callbridge.logging.LogLevels;
 import callbridge.metrics.MetricRegistry;
 import callbridge.talk.Talk;
 import callbridge.talk.TalkOptions;
-import callbridge.talk.UsageException;
 import callbridge.twilio.OutboundCalls;
 import callbridge.twilio.TwilioCallControl;
 

@@ -1,6 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import callbridge.config.UsageException;
 import callbridge.json.Json;
 import callbridge.time.Deadline;
 import com.fasterxml.jackson.core.JsonProcessingException;

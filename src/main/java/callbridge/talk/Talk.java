@@ -1,6 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import callbridge.config.UsageException;
 import callbridge.twilio.OutboundCalls;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

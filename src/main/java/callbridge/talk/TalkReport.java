@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

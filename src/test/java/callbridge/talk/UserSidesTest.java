@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import callbridge.testing.FakeGaltea;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
