@@ -79,7 +79,7 @@ public final class Talk {
         TalkConsole console = new TalkConsole(out, plans.size() > 1);
         GenerateClient generate = new GenerateClient(http, server, apiKey, options.turnTimeout(), options.requestTimeout(),
                 options.talkTimeout());
-        Conversation.Setup setup = new Conversation.Setup(options.to(), options.from(),
+        AgentCall.Setup setup = new AgentCall.Setup(options.to(), options.from(),
                 URI.create(options.publicUrl() + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
                 options.maxTurns(), calls, generate, console, clock, options.pace());
         List<ConversationLog> logs = TalkRun.run(plans, options.parallel(), setup, stopRequested);
