@@ -73,14 +73,14 @@ public final class Callbridge implements AutoCloseable {
 
     /**
      * The outside services a server uses, as configured, calling out through {@code http}: batch speech
-     * services measured into {@code metrics} (latency, failures, and the delay from a turn's end to its
-     * transcription beyond the pause that ended it), realtime speech-to-text with {@code STT_MODE=realtime},
-     * and the calls' own measures.
+     * services measured into {@code metrics} (latency, failures), realtime speech-to-text with
+     * {@code STT_MODE=realtime}, and the calls' own measures (among them the delay from a turn's end to its
+     * transcription beyond the pause that ended it).
      */
     public static CallServices services(Config config, HttpClient http, MetricRegistry metrics) {
         Clock clock = Clock.systemUTC();
         return new CallServices(
-                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics, clock),
+                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics),
                 MeasuredTextToSpeech.wrap(ElevenLabsTextToSpeech.create(http, config.elevenLabs()), metrics),
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), clock, Sleeper.REAL,
                 CallMetrics.registerIn(metrics), ElevenLabsRealtimeSpeechToText.create(http, config.elevenLabs()));
