@@ -1,6 +1,5 @@
 package callbridge.talk;
 
-import callbridge.call.CallControlException;
 import callbridge.talk.Ending.Outcome;
 import callbridge.twilio.CallStatus;
 import callbridge.twilio.OutboundCalls;
@@ -75,7 +74,7 @@ final class AgentCall {
             interrupted = true;
             // The outcome already says "interrupted": the detail says by what, so the line reads once.
             ending = new Ending(Outcome.INTERRUPTED, "stopped by Ctrl-C (SIGINT) or SIGTERM");
-        } catch (IOException | CallControlException e) {
+        } catch (IOException e) {
             ending = new Ending(Outcome.ERROR, e.getMessage());
         } catch (RuntimeException e) {
             ending = new Ending(Outcome.ERROR, "unexpected failure: " + e);
@@ -87,7 +86,7 @@ final class AgentCall {
         return log;
     }
 
-    private Ending converse(UserSide user) throws Stop, IOException, InterruptedException, CallControlException {
+    private Ending converse(UserSide user) throws Stop, IOException, InterruptedException {
         user.begin();
         user.facts().forEach(log::extra);
         if (Thread.interrupted()) {
@@ -210,7 +209,7 @@ final class AgentCall {
         CallStatus status;
         try {
             status = setup.calls().status(sid);
-        } catch (CallControlException e) {
+        } catch (IOException e) {
             throw new Stop(Outcome.ERROR, "cannot learn the call's status: " + e.getMessage());
         }
         callOver = status.isFinal();
@@ -251,8 +250,8 @@ final class AgentCall {
     private void finish(UserSide user, Ending ending) {
         log.callSid().filter(sid -> !callOver).ifPresent(sid -> {
             try {
-                setup.calls().complete(sid);
-            } catch (CallControlException e) {
+                setup.calls().hangUp(sid);
+            } catch (IOException e) {
                 log.error("the call could not be completed at Twilio: " + e.getMessage());
             }
         });
