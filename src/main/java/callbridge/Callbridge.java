@@ -20,6 +20,7 @@ import callbridge.server.Limits;
 import callbridge.server.MetricsHandler;
 import callbridge.server.RelayDepartures;
 import callbridge.server.Routes;
+import callbridge.server.ServerThreads;
 import callbridge.speech.ElevenLabsRealtimeSpeechToText;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
@@ -47,7 +48,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running application, wired from one {@link Config}: the server, a handler on each of its
- * {@link Routes}, and the {@link Calls} they serve. The calls are made by the caller
+ * {@link Routes}, the {@link Calls} they serve, and the threads the server's connections share
+ * ({@link ServerThreads}), which it starts with the server and stops after it. The calls are made by the caller
  * ({@link #calls(Config, CallServices)}), so tests run the real server against stand-ins and watch its calls.
  */
 public final class Callbridge implements AutoCloseable {
@@ -57,11 +59,14 @@ public final class Callbridge implements AutoCloseable {
     private static final Duration DRAIN_CHECK = Duration.ofMillis(200);
 
     private final CallbridgeServer server;
+    /** The threads the server's connections share: this application's to stop, after the server. */
+    private final ServerThreads threads;
     private final Calls calls;
     private final Clock clock;
 
-    private Callbridge(CallbridgeServer server, Calls calls) {
+    private Callbridge(CallbridgeServer server, ServerThreads threads, Calls calls) {
         this.server = server;
+        this.threads = threads;
         this.calls = calls;
         this.clock = calls.setup().services().clock();
     }
@@ -121,15 +126,17 @@ public final class Callbridge implements AutoCloseable {
         var scrape = new MetricsHandler(metrics, config.observability().metricsKey());
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
+        ServerThreads threads = ServerThreads.start();
         try {
             CallbridgeServer server = CallbridgeServer.start(address,
                     Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate, Routes.CALLS, callsRoute,
                             Routes.METRICS, scrape),
                     Map.of(Routes.MEDIA, media), limits, departures,
-                    Map.of(CallbridgeServer.INSTANCE_HEADER, config.server().instanceId()));
+                    Map.of(CallbridgeServer.INSTANCE_HEADER, config.server().instanceId()), threads);
             registerGauges(metrics, server, calls);
-            return new Callbridge(server, calls);
-        } catch (IOException e) {
+            return new Callbridge(server, threads, calls);
+        } catch (IOException | RuntimeException e) {
+            threads.close();
             calls.close();
             throw e;
         }
@@ -227,6 +234,7 @@ public final class Callbridge implements AutoCloseable {
             // close, or records are lost and the server's threads keep the process alive.
             calls.close(deadline.remaining());
             server.close(deadline.remaining());
+            threads.close();
         }
         LOG.log(Level.INFO, "shut down");
     }
