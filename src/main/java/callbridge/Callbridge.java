@@ -160,11 +160,6 @@ public final class Callbridge implements AutoCloseable {
         return server.port();
     }
 
-    /** What keeps a drain going now: see {@link Calls#needingThisInstance}. */
-    public int callsNeedingThisInstance() {
-        return calls.needingThisInstance();
-    }
-
     /**
      * Drains, as a SIGTERM with {@code DRAIN_TIMEOUT} asks: {@code /health} answers 404, so a load balancer
      * sends no new calls here, and everything else goes on serving the calls that are (their streams,

@@ -185,7 +185,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** Reads the process environment over {@code ./.env}. */
     public static Config load() {
-        return fromSettings(rawSettings());
+        return fromSources(System.getenv(), DotEnv.read(DotEnv.FILE));
     }
 
     /**

@@ -47,10 +47,6 @@ public final class SpeechException extends Exception {
     }
 
     /** @param retryable true for failures another try may get past (429, 5xx, a refused connection) */
-    public SpeechException(String message, boolean retryable, Throwable cause) {
-        this(message, Kind.OTHER, retryable, cause);
-    }
-
     public SpeechException(String message, Kind kind, boolean retryable, Throwable cause) {
         this(message, kind, retryable, Optional.empty(), cause);
     }

@@ -85,10 +85,6 @@ final class JsonApi {
     /** Reads a {@code Retry-After} given as a date. */
     private final Clock clock;
 
-    JsonApi(String name, URI base, Optional<Secret> key, HttpClient http, Duration timeout) {
-        this(name, base, key, http, timeout, RETRIES, Sleeper.REAL, Clock.systemUTC());
-    }
-
     JsonApi(String name, URI base, Optional<Secret> key, HttpClient http, Duration timeout, Retry.Policy retries,
             Sleeper sleeper, Clock clock) {
         this.name = name;

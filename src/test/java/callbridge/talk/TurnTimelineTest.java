@@ -60,8 +60,8 @@ class TurnTimelineTest {
     @Test
     void anOldServer_withoutTimes_givesNoMeasures_butEveryTurn() {
         TurnTimeline timeline = new TurnTimeline();
-        List<Line> turns = timeline.line("Hola", GenerateClient.LineCue.AT_ONCE, heard(List.of(TurnAnswer.Spoken.of("Eh")),
-                TurnAnswer.Spoken.of("Dígame"), Optional.of(250L), Optional.empty()), NOW);
+        List<Line> turns = timeline.line("Hola", GenerateClient.LineCue.AT_ONCE, heard(List.of(new TurnAnswer.Spoken("Eh", Optional.empty(), Optional.empty(), Optional.empty())),
+                new TurnAnswer.Spoken("Dígame", Optional.empty(), Optional.empty(), Optional.empty()), Optional.of(250L), Optional.empty()), NOW);
         assertEquals(List.of("agent: Eh", "user: Hola", "agent: Dígame latency=250"), describe(turns));
     }
 
