@@ -20,6 +20,7 @@ import callbridge.server.Limits;
 import callbridge.server.MetricsHandler;
 import callbridge.server.RelayDepartures;
 import callbridge.server.Routes;
+import callbridge.server.ServerThreads;
 import callbridge.speech.ElevenLabsRealtimeSpeechToText;
 import callbridge.speech.ElevenLabsSpeechToText;
 import callbridge.speech.ElevenLabsTextToSpeech;
@@ -47,9 +48,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The running application, wired from one {@link Config}: the server, a handler on each of its
- * {@link Routes}, and the {@link Calls} they serve with the {@link CallRecords} that observe them. The calls
- * are made by the caller ({@link #calls(Config, CallServices)}), so tests run the real server against
- * stand-ins and watch its calls.
+ * {@link Routes}, the {@link Calls} they serve with the {@link CallRecords} that observe them, and the
+ * threads the server's connections share ({@link ServerThreads}), which it starts with the server and stops
+ * after it. The calls are made by the caller ({@link #calls(Config, CallServices)}), so tests run the real
+ * server against stand-ins and watch its calls.
  */
 public final class Callbridge implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Callbridge.class.getName());
@@ -62,12 +64,15 @@ public final class Callbridge implements AutoCloseable {
     }
 
     private final CallbridgeServer server;
+    /** The threads the server's connections share: this application's to stop, after the server. */
+    private final ServerThreads threads;
     private final Calls calls;
     private final CallRecords records;
     private final Clock clock;
 
-    private Callbridge(CallbridgeServer server, CallsAndRecords served) {
+    private Callbridge(CallbridgeServer server, ServerThreads threads, CallsAndRecords served) {
         this.server = server;
+        this.threads = threads;
         this.calls = served.calls();
         this.records = served.records();
         this.clock = calls.setup().services().clock();
@@ -80,14 +85,14 @@ public final class Callbridge implements AutoCloseable {
 
     /**
      * The outside services a server uses, as configured, calling out through {@code http}: batch speech
-     * services measured into {@code metrics} (latency, failures, and the delay from a turn's end to its
-     * transcription beyond the pause that ended it), realtime speech-to-text with {@code STT_MODE=realtime},
-     * and the calls' own measures.
+     * services measured into {@code metrics} (latency, failures), realtime speech-to-text with
+     * {@code STT_MODE=realtime}, and the calls' own measures (among them the delay from a turn's end to its
+     * transcription beyond the pause that ended it).
      */
     public static CallServices services(Config config, HttpClient http, MetricRegistry metrics) {
         Clock clock = Clock.systemUTC();
         return new CallServices(
-                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics, clock),
+                MeasuredSpeechToText.wrap(ElevenLabsSpeechToText.create(http, config.elevenLabs()), metrics),
                 MeasuredTextToSpeech.wrap(ElevenLabsTextToSpeech.create(http, config.elevenLabs()), metrics),
                 TwilioCallControl.from(config.twilio()).map(CallControl.class::cast), clock, Sleeper.REAL,
                 CallMetrics.registerIn(metrics), ElevenLabsRealtimeSpeechToText.create(http, config.elevenLabs()));
@@ -133,15 +138,17 @@ public final class Callbridge implements AutoCloseable {
         var scrape = new MetricsHandler(metrics, config.observability().metricsKey());
         var limits = new Limits(config.server().maxConnections(), config.server().requestTimeout(),
                 config.server().mediaIdleTimeout(), Limits.DEFAULT_WRITE_TIMEOUT);
+        ServerThreads threads = ServerThreads.start();
         try {
             CallbridgeServer server = CallbridgeServer.start(address,
                     Map.of(Routes.VOICE_WEBHOOK, webhook, Routes.GENERATE, generate, Routes.CALLS, callsRoute,
                             Routes.METRICS, scrape),
                     Map.of(Routes.MEDIA, media), limits, departures,
-                    Map.of(CallbridgeServer.INSTANCE_HEADER, config.server().instanceId()));
+                    Map.of(CallbridgeServer.INSTANCE_HEADER, config.server().instanceId()), threads);
             registerGauges(metrics, server, calls);
-            return new Callbridge(server, served);
-        } catch (IOException e) {
+            return new Callbridge(server, threads, served);
+        } catch (IOException | RuntimeException e) {
+            threads.close();
             calls.close();
             served.records().close();
             throw e;
@@ -164,11 +171,6 @@ public final class Callbridge implements AutoCloseable {
 
     public int port() {
         return server.port();
-    }
-
-    /** What keeps a drain going now: see {@link Calls#needingThisInstance}. */
-    public int callsNeedingThisInstance() {
-        return calls.needingThisInstance();
     }
 
     /**
@@ -241,6 +243,7 @@ public final class Callbridge implements AutoCloseable {
             calls.close();
             records.close(deadline.remaining());
             server.close(deadline.remaining());
+            threads.close();
         }
         LOG.log(Level.INFO, "shut down");
     }

@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +32,6 @@ import java.util.logging.LogManager;
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger("callbridge");
-    static final Path DOT_ENV = Path.of(".env");
 
     private Main() {
     }
@@ -62,7 +60,7 @@ public final class Main {
         }
         LogLevels.apply(config.observability().logLevel());
         warnAboutMissingSettings(config);
-        UnknownSettings.warnings(DotEnv.read(DOT_ENV)).forEach(warning -> LOG.log(Level.WARNING, warning));
+        UnknownSettings.warnings(DotEnv.read(DotEnv.FILE)).forEach(warning -> LOG.log(Level.WARNING, warning));
         Duration drainTimeout = config.server().drainTimeout();
         boolean drains = !drainTimeout.isZero();
         ShutdownSignals signals = ShutdownSignals.install(drains

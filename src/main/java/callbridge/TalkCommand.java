@@ -5,11 +5,11 @@ import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
 import callbridge.config.Secret;
 import callbridge.config.UnknownSettings;
+import callbridge.config.UsageException;
 import callbridge.logging.LogLevels;
 import callbridge.metrics.MetricRegistry;
 import callbridge.talk.Talk;
 import callbridge.talk.TalkOptions;
-import callbridge.talk.UsageException;
 import callbridge.twilio.OutboundCalls;
 import callbridge.twilio.TwilioCallControl;
 
@@ -65,7 +65,7 @@ final class TalkCommand {
 
     private static Ready prepare(List<String> args) throws UsageException, InterruptedException {
         Map<String, String> settings = Config.rawSettings();
-        UnknownSettings.warnings(DotEnv.read(Main.DOT_ENV)).forEach(warning -> System.err.println("talk: warning: " + warning));
+        UnknownSettings.warnings(DotEnv.read(DotEnv.FILE)).forEach(warning -> System.err.println("talk: warning: " + warning));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         TalkOptions options = TalkOptions.parse(args, settings, warning -> System.err.println("talk: warning: " + warning));
         Config config = Config.fromSettings(settings);

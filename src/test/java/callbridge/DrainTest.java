@@ -1,10 +1,12 @@
 package callbridge;
 
 import callbridge.json.Json;
+import callbridge.metrics.PrometheusText;
 import callbridge.server.CallbridgeServer;
 import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.ManualTime;
+import callbridge.testing.PrometheusScrape;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
 import callbridge.testing.TwilioDialer;
@@ -82,7 +84,8 @@ class DrainTest {
         TwilioDialer.Stream stream = twilio.webhook(callSid); // Twilio has the TwiML; its stream is on its way
         CompletableFuture<Boolean> drained = drainInBackground(Duration.ofMinutes(5), new CountDownLatch(1));
         awaitHealth(404, "draining");
-        assertEquals(1, server.app().callsNeedingThisInstance(), "the stream to come");
+        assertEquals(1, PrometheusScrape.parse(PrometheusText.render(server.metrics())).value("callbridge_calls_needing_instance"),
+                "the stream to come");
         assertFalse(drained.isDone());
 
         try (FakeTwilioCall call = twilio.connect(callSid, stream)) {

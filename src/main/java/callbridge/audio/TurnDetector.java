@@ -37,11 +37,6 @@ public final class TurnDetector {
             }
         }
 
-        /** The silence that ends a turn, as time: {@code silenceFrames} frames of 20 ms. */
-        public Duration silenceWindow() {
-            return FRAME.multipliedBy(silenceFrames);
-        }
-
         /** 200 ms pre-roll, 100 ms minimum speech, 30 s maximum turn. */
         public static Settings withSilence(int silenceFrames) {
             return new Settings(10, 5, silenceFrames, Math.max(1_500, silenceFrames + 1));

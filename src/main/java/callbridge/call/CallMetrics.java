@@ -7,15 +7,18 @@ import callbridge.metrics.LabeledCounter;
 import callbridge.metrics.MetricRegistry;
 import callbridge.speech.SpeechException;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What the call domain counts: turns heard (and which rule ended them, how they were transcribed), calls
- * ended and why, realtime speech-to-text given up, our audio sent, and how soon speech reaches the call
- * once text-to-speech has begun answering. Made once per server, in the registry it exports.
+ * What the call domain counts: turns heard (and which rule ended them, how soon after their speech they
+ * went to speech-to-text, how they were transcribed), calls ended and why, realtime speech-to-text given
+ * up, our audio sent, and how soon speech reaches the call once text-to-speech has begun answering. Made
+ * once per server, in the registry it exports.
  */
 public final class CallMetrics {
     private final Counter turnsDetected;
@@ -26,6 +29,8 @@ public final class CallMetrics {
     private final LabeledCounter turnsTranscribed;
     private final LabeledCounter realtimeFailures;
     private final Counter bargeIns;
+    private final Histogram endToStt;
+    private final Histogram detectedToStt;
 
     private CallMetrics(MetricRegistry metrics) {
         this.turnsDetected = metrics.counter("callbridge_turns_detected_total",
@@ -52,6 +57,10 @@ public final class CallMetrics {
                         + " their turns are transcribed by batch requests.", "kind", failures);
         this.bargeIns = metrics.counter("callbridge_barge_ins_total",
                 "Times the far end talked over our speech long enough to stop it (BARGE_IN=true).");
+        this.endToStt = metrics.histogram("callbridge_turn_end_to_stt_seconds",
+                "From the end of a turn's speech to its speech-to-text request, beyond the pause that ended the turn.");
+        this.detectedToStt = metrics.histogram("callbridge_turn_detected_to_stt_seconds",
+                "From the frame that ended a turn to the turn's speech-to-text request.");
     }
 
     public static CallMetrics registerIn(MetricRegistry metrics) {
@@ -61,6 +70,24 @@ public final class CallMetrics {
     void turnDetected(Turn.Ending ending) {
         turnsDetected.increment();
         turnsEnded.labeled(ending.word()).increment();
+    }
+
+    /**
+     * A turn's speech-to-text request begins {@code now}: the delay in ending turns. From the end of the
+     * speech, less the pause that must pass before a turn is over; and the server's own part of that, from
+     * the frame that completed the pause to the request (a turn waiting behind the call's previous one, a
+     * busy scheduler). The difference is frames that came late: the pause is counted in frames, and they
+     * arrive when the network brings them. Only a turn a pause ended waited for one: a turn cut at its
+     * maximum length or by the stream's end counts in the second figure only. A wall clock that stepped back
+     * counts as no delay.
+     */
+    void sttRequested(Turn turn, Instant now) {
+        if (turn.ending().endedByPause() && turn.speechEndedAt() != null) {
+            endToStt.observe(Duration.between(turn.speechEndedAt(), now).minus(turn.endSilence()));
+        }
+        if (turn.detectedAt() != null) {
+            detectedToStt.observe(Duration.between(turn.detectedAt(), now));
+        }
     }
 
     void turnTranscribed(Utterance.TranscribedBy by) {

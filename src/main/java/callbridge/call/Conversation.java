@@ -42,14 +42,14 @@ public final class Conversation {
     }
 
     /**
-     * One turn of the call {@code request.sid()}. Waiting for the call to appear counts toward the
+     * One turn of the call {@code request.callSid()}. Waiting for the call to appear counts toward the
      * timeout; once our speech has played, the wait for the answer gets the whole timeout again.
      *
      * @param clientGone completes when whoever asked has gone away: the turn then gives up at once
      */
-    public TurnResult take(GenerateRequest request, CompletableFuture<?> clientGone) throws InterruptedException {
+    public TurnResult take(TurnRequest request, CompletableFuture<?> clientGone) throws InterruptedException {
         Deadline deadline = Deadline.after(request.timeout(), clock);
-        String sid = request.sid();
+        String sid = request.callSid();
         if (calls.live(sid).isEmpty() && calls.endedEarlier(sid).isEmpty()) {
             // Not a call this process knows: it may have ended before the process started, or so many calls
             // ago that only its record is left. Its record says so at once; waiting would only run out the
@@ -73,7 +73,7 @@ public final class Conversation {
         }
         CallSession session = found.get();
         if (!session.beginTurn()) {
-            return new TurnResult.Busy(request.sid());
+            return new TurnResult.Busy(request.callSid());
         }
         try {
             return turn(session, request, deadline, clientGone);
@@ -84,7 +84,7 @@ public final class Conversation {
         }
     }
 
-    private TurnResult turn(CallSession session, GenerateRequest request, Deadline deadline,
+    private TurnResult turn(CallSession session, TurnRequest request, Deadline deadline,
                             CompletableFuture<?> clientGone) throws InterruptedException {
         request.talkTimeout().ifPresent(session::setTalkTimeout);
         Optional<PlaybackReport> playback = Optional.empty();

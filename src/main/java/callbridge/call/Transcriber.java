@@ -183,7 +183,8 @@ final class Transcriber {
 
     private Utterance transcribe(int number, Turn turn) {
         try {
-            String text = speechToText.transcribe(turn);
+            metrics.sttRequested(turn, clock.instant());
+            String text = speechToText.transcribe(turn.mulaw());
             return Utterance.transcribed(number, turn, text, clock.instant(), Utterance.TranscribedBy.BATCH);
         } catch (SpeechException | RuntimeException e) {
             LOG.log(Level.WARNING, "call {0}: turn {1} not transcribed: {2}", callSid, number, e.getMessage());

@@ -185,7 +185,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
 
     /** Reads the process environment over {@code ./.env}. */
     public static Config load() {
-        return fromSettings(rawSettings());
+        return fromSources(System.getenv(), DotEnv.read(DotEnv.FILE));
     }
 
     /**
@@ -193,7 +193,7 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      * read settings of their own (such as {@code talk}) beside the server's.
      */
     public static Map<String, String> rawSettings() {
-        return merge(System.getenv(), DotEnv.read(Path.of(".env")));
+        return merge(System.getenv(), DotEnv.read(DotEnv.FILE));
     }
 
     /** Builds the config from explicit sources; {@code environment} wins over {@code dotEnv}. */

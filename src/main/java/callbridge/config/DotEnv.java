@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * expansion: what is written is what you get. A line that is none of these stops start-up with its number.
  */
 public final class DotEnv {
+    /** The file every command reads, in the directory it runs in: settings are the user's, not the jar's. */
+    public static final Path FILE = Path.of(".env");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     /** A value in single or double quotes, then optionally whitespace and a comment. */
     private static final Pattern QUOTED = Pattern.compile("([\"'])(.*)\\1(\\s+#.*)?");

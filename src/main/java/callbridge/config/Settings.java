@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.TreeSet;
@@ -16,8 +17,6 @@ import java.util.TreeSet;
  * value is fixed at once. Empty values count as unset (a {@code .env} line {@code NAME=} means "default").
  */
 final class Settings {
-    /** What people write for a fraction; Double.parseDouble would also take "1e0", "0x1p0", "1d" and "NaN". */
-    private static final Pattern PLAIN_DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)");
     private final Map<String, String> values;
     /** Every name asked for, so the names callbridge reads are known without a second list to keep up. */
     private final Set<String> namesRead = new TreeSet<>();
@@ -39,7 +38,7 @@ final class Settings {
         return optional(name).isEmpty() && values.containsKey(name);
     }
 
-        Set<String> namesRead() {
+    Set<String> namesRead() {
         return Collections.unmodifiableSet(namesRead);
     }
 
@@ -87,17 +86,15 @@ final class Settings {
                 + ", got '" + raw.get() + "'");
     }
 
-    /** A plain decimal ({@code 0.5}, {@code 1}, {@code .75}) from min to max; no exponents, NaN or infinity. */
+    /** A plain decimal ({@code 0.5}, {@code 1}, {@code .75}) from min to max: see {@link PlainValues}. */
     double decimal(String name, double defaultValue, double min, double max) {
         Optional<String> raw = optional(name);
         if (raw.isEmpty()) {
             return defaultValue;
         }
-        if (PLAIN_DECIMAL.matcher(raw.get()).matches()) {
-            double value = Double.parseDouble(raw.get());
-            if (value >= min && value <= max) {
-                return value;
-            }
+        OptionalDouble value = PlainValues.decimal(raw.get());
+        if (value.isPresent() && value.getAsDouble() >= min && value.getAsDouble() <= max) {
+            return value.getAsDouble();
         }
         throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + raw.get() + "'");
     }
@@ -120,16 +117,14 @@ final class Settings {
         return Duration.ofSeconds(integer(name, defaultSeconds, minSeconds, maxSeconds));
     }
 
+    /** True or false, spelled as {@link PlainValues#bool} reads them. */
     boolean bool(String name, boolean defaultValue) {
-        Optional<String> raw = optional(name).map(v -> v.toLowerCase(Locale.ROOT));
+        Optional<String> raw = optional(name);
         if (raw.isEmpty()) {
             return defaultValue;
         }
-        return switch (raw.get()) {
-            case "true", "yes", "1", "on" -> true;
-            case "false", "no", "0", "off" -> false;
-            default -> throw new ConfigException(name + " must be true or false, got '" + raw.get() + "'");
-        };
+        return PlainValues.bool(raw.get()).orElseThrow(() -> new ConfigException(name + " must be true or false, got '"
+                + raw.get().toLowerCase(Locale.ROOT) + "'"));
     }
 
     /** An absolute URL with one of the given schemes and a host; a trailing slash is dropped. */

@@ -1,6 +1,7 @@
 package callbridge.emulate;
 
 import callbridge.audio.WavInput;
+import callbridge.config.UsageException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,33 +27,33 @@ final class AudioFile {
     }
 
     /** The file's audio as 8 kHz mu-law. */
-    static byte[] readMuLaw8k(Path file) throws UsageError {
+    static byte[] readMuLaw8k(Path file) throws UsageException {
         try {
             return WavInput.toMuLaw8k(read(file));
         } catch (IllegalArgumentException e) {
-            throw new UsageError("--audio " + file + ": " + e.getMessage());
+            throw new UsageException("--audio " + file + ": " + e.getMessage());
         }
     }
 
-    private static byte[] read(Path file) throws UsageError {
+    private static byte[] read(Path file) throws UsageException {
         String named = "--audio " + file + (file.isAbsolute() ? "" : " (" + file.toAbsolutePath() + ")");
         if (!Files.exists(file)) {
-            throw new UsageError(named + ": the file does not exist");
+            throw new UsageException(named + ": the file does not exist");
         }
         if (!Files.isRegularFile(file)) {
-            throw new UsageError(named + ": not a regular file (a directory, device or pipe); give a WAV file");
+            throw new UsageException(named + ": not a regular file (a directory, device or pipe); give a WAV file");
         }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
             if (bytes.length > MAX_BYTES) {
-                throw new UsageError(named + ": larger than " + (MAX_BYTES >> 20) + " MiB; convert it to 8 or 16 kHz"
+                throw new UsageException(named + ": larger than " + (MAX_BYTES >> 20) + " MiB; convert it to 8 or 16 kHz"
                         + " mono first (for example: sox IN.wav -r 8000 -c 1 OUT.wav)");
             }
             return bytes;
         } catch (NoSuchFileException e) {
-            throw new UsageError(named + ": the file does not exist");
+            throw new UsageException(named + ": the file does not exist");
         } catch (IOException e) {
-            throw new UsageError(named + ": cannot be read: " + e.getMessage());
+            throw new UsageException(named + ": cannot be read: " + e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package callbridge.emulate;
 
+import callbridge.config.UsageException;
 import callbridge.config.WritableDirectory;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ public final class Emulate {
             if (options.out().isPresent()) {
                 WritableDirectory.prepare(options.out().get());
             }
-        } catch (UsageError e) {
+        } catch (UsageException e) {
             err.println("emulate: " + e.getMessage() + "\n(emulate --help lists every flag; no call was made)");
             return Exit.USAGE;
         } catch (IOException e) {
@@ -66,7 +67,7 @@ public final class Emulate {
         }
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(ServerProbe.TIMEOUT).build()) {
             ServerProbe.check(http, options.server());
-        } catch (UsageError e) {
+        } catch (UsageException e) {
             err.println("emulate: " + e.getMessage() + "\n(no call was made)");
             return Exit.NO_SERVER;
         }
@@ -79,7 +80,7 @@ public final class Emulate {
         }
     }
 
-    private static CallAudio load(EmulateOptions options) throws UsageError {
+    private static CallAudio load(EmulateOptions options) throws UsageException {
         if (options.audio().isEmpty()) {
             return CallAudio.silenceOnly();
         }

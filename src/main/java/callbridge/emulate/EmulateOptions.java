@@ -1,14 +1,18 @@
 package callbridge.emulate;
 
+import callbridge.config.Flags;
+import callbridge.config.PlainValues;
+import callbridge.config.UsageException;
 import callbridge.twilio.TwilioPaths;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * What one {@code emulate} run was asked to do: flags over settings (environment, {@code .env}), each checked
@@ -31,8 +35,10 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
     /** Twilio's test credentials' magic "from" number; any E.164 number works here. */
     static final String DEFAULT_FROM = "+15005550006";
     static final String DEFAULT_TO = "+15005550001";
-    private static final List<String> FLAGS = List.of("--server", "--audio", "--repeat", "--calls", "--ramp",
+    private static final Set<String> FLAGS = Set.of("--server", "--audio", "--repeat", "--calls", "--ramp",
             "--duration", "--out", "--from", "--to", "--progress");
+    /** Calls started a second by default: {@code --ramp} is the number of calls over this. */
+    private static final double DEFAULT_CALLS_PER_SECOND = 50;
 
     public static boolean wantsHelp(List<String> args) {
         return args.contains("--help") || args.contains("-h");
@@ -62,17 +68,18 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                 1 a call failed, 2 a flag, setting or file is wrong, 3 no server answers at --server.""".formatted(DEFAULT_FROM, DEFAULT_TO);
     }
 
-    /** @throws UsageError naming the first flag or setting that is unknown or malformed */
-    public static EmulateOptions parse(List<String> args, Map<String, String> settings) throws UsageError {
-        Map<String, String> flags = readFlags(args);
+    /** @throws UsageException naming the first flag or setting that is unknown or malformed */
+    public static EmulateOptions parse(List<String> args, Map<String, String> settings) throws UsageException {
+        Map<String, String> flags = Flags.read(args, FLAGS, Set.of());
         String port = setting(settings, "PORT").orElse("8001");
         URI server = url("--server", flags.getOrDefault("--server", "http://127.0.0.1:" + port));
         String callsFlag = flags.getOrDefault("--calls", "1");
         if (!callsFlag.matches("[0-9]{1,6}")) {
-            throw new UsageError("--calls must be a whole number: '" + callsFlag + "'");
+            throw new UsageException("--calls must be a whole number: '" + callsFlag + "'");
         }
         int calls = (int) number("--calls", callsFlag, 1, 100_000);
-        Duration ramp = seconds("--ramp", flags.getOrDefault("--ramp", calls == 1 ? "0" : Double.toString(calls / 50.0)), 0);
+        Duration ramp = flags.containsKey("--ramp") ? seconds("--ramp", flags.get("--ramp"), 0)
+                : calls == 1 ? Duration.ZERO : Duration.ofMillis(Math.round(1000 * calls / DEFAULT_CALLS_PER_SECOND));
         Optional<URI> publicUrl = setting(settings, "PUBLIC_URL").isPresent()
                 ? Optional.of(url("PUBLIC_URL", setting(settings, "PUBLIC_URL").get())) : Optional.empty();
         URI webhookBase = publicUrl.orElse(server);
@@ -89,56 +96,36 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                 seconds("--progress", flags.getOrDefault("--progress", "5"), 0.1));
     }
 
-    private static Map<String, String> readFlags(List<String> args) throws UsageError {
-        Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
-            if (!FLAGS.contains(name)) {
-                throw new UsageError((arg.startsWith("-") ? "unknown flag " : "unexpected argument ") + "'" + name + "'");
-            }
-            if (equals < 0 && i + 1 >= args.size()) {
-                throw new UsageError(name + " needs a value");
-            }
-            flags.put(name, equals < 0 ? args.get(++i) : arg.substring(equals + 1));
-        }
-        return flags;
-    }
-
     private static Optional<String> setting(Map<String, String> settings, String name) {
         return Optional.ofNullable(settings.get(name)).map(String::strip).filter(value -> !value.isEmpty());
     }
 
-    private static URI url(String name, String value) throws UsageError {
+    private static URI url(String name, String value) throws UsageException {
         try {
             URI uri = new URI(value);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new UsageError(name + " must be an http:// or https:// URL: '" + value + "'");
+                throw new UsageException(name + " must be an http:// or https:// URL: '" + value + "'");
             }
             return uri;
         } catch (java.net.URISyntaxException e) {
-            throw new UsageError(name + " is not a URL: '" + value + "'");
+            throw new UsageException(name + " is not a URL: '" + value + "'");
         }
     }
 
-    private static double number(String name, String value, double min, double max) throws UsageError {
-        try {
-            double number = Double.parseDouble(value);
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below, with the range
+    /** A plain decimal ({@link PlainValues}) from {@code min} to {@code max}. */
+    private static double number(String name, String value, double min, double max) throws UsageException {
+        OptionalDouble number = PlainValues.decimal(value);
+        if (number.isPresent() && number.getAsDouble() >= min && number.getAsDouble() <= max) {
+            return number.getAsDouble();
         }
-        throw new UsageError(name + " must be a number from " + (long) min + " to " + (long) max + ": '" + value + "'");
+        throw new UsageException(name + " must be a number from " + (long) min + " to " + (long) max + ": '" + value + "'");
     }
 
-    private static Duration seconds(String name, String value, double min) throws UsageError {
+    private static Duration seconds(String name, String value, double min) throws UsageException {
         return Duration.ofMillis(Math.round(1000 * number(name, value, min, 86_400)));
     }
 
-    private static Optional<Duration> optionalSeconds(Map<String, String> flags, String name) throws UsageError {
+    private static Optional<Duration> optionalSeconds(Map<String, String> flags, String name) throws UsageException {
         return flags.containsKey(name) ? Optional.of(seconds(name, flags.get(name), 0.02)) : Optional.empty();
     }
 

@@ -24,7 +24,7 @@ final class LoadRun implements AutoCloseable {
     /** Server replies, from the end of a caller's audio to the first audio back: 1 ms buckets up to a minute. */
     private final LatencyHistogram replyLatency = new LatencyHistogram(1_000_000, 60_000);
     private final Pacer pacer = Pacer.start(health);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CallSetup.TIMEOUT)
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CallStarter.TIMEOUT)
             .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Queue<EmulatedCall> live = new ConcurrentLinkedQueue<>();
     private final Queue<CompletableFuture<CallResult>> results = new ConcurrentLinkedQueue<>();
@@ -53,7 +53,7 @@ final class LoadRun implements AutoCloseable {
 
     /** Starts call {@code i} at {@code i x ramp / calls}, each on its own virtual thread. */
     private void launchAll() {
-        CallSetup setup = new CallSetup(options, http);
+        CallStarter starter = new CallStarter(options, http);
         try {
             for (int i = 0; i < options.calls() && !stopLaunching; i++) {
                 long due = startedNanos + options.ramp().toNanos() * i / options.calls();
@@ -64,7 +64,7 @@ final class LoadRun implements AutoCloseable {
                 CallIds ids = CallIds.random(random, options.accountSid());
                 CompletableFuture<CallResult> result = new CompletableFuture<>();
                 results.add(result);
-                Thread.ofVirtual().name("call " + ids.callSid()).start(() -> runCall(setup, ids, result));
+                Thread.ofVirtual().name("call " + ids.callSid()).start(() -> runCall(starter, ids, result));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,11 +76,11 @@ final class LoadRun implements AutoCloseable {
         }
     }
 
-    private void runCall(CallSetup setup, CallIds ids, CompletableFuture<CallResult> result) {
+    private void runCall(CallStarter starter, CallIds ids, CompletableFuture<CallResult> result) {
         CallResult ending;
         try {
             long setupStarted = System.nanoTime();
-            CallSetup.Started started = setup.start(ids);
+            CallStarter.Started started = starter.start(ids);
             print(String.format("call %s: streaming (webhook, TwiML and stream set up in %d ms)", ids.callSid(),
                     (started.startNanos() - setupStarted) / 1_000_000));
             EmulatedCall call = new EmulatedCall(ids, started.connection(), audio, options.duration(), options.out(),

@@ -1,5 +1,7 @@
 package callbridge.emulate;
 
+import callbridge.config.UsageException;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -24,13 +26,13 @@ final class ServerProbe {
     private ServerProbe() {
     }
 
-    /** @throws UsageError saying which URL could not be reached, why, and that the server must be running */
-    static void check(HttpClient http, URI server) throws UsageError, InterruptedException {
+    /** @throws UsageException saying which URL could not be reached, why, and that the server must be running */
+    static void check(HttpClient http, URI server) throws UsageException, InterruptedException {
         URI health = URI.create(server.getScheme() + "://" + server.getRawAuthority() + HEALTH_PATH);
         try {
             http.send(HttpRequest.newBuilder(health).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            throw new UsageError("cannot reach the server at " + server + ": " + explain(e) + ". The callbridge server"
+            throw new UsageException("cannot reach the server at " + server + ": " + explain(e) + ". The callbridge server"
                     + " must be running there (start it with ./run.sh in another terminal), or point --server at it");
         }
     }

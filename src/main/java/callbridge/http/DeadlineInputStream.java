@@ -40,11 +40,6 @@ public final class DeadlineInputStream extends FilterInputStream {
         limited = true;
     }
 
-    /** Reads wait without a limit (the caller bounds the connection some other way). */
-    public void noDeadline() {
-        limited = false;
-    }
-
     @Override
     public int read() throws IOException {
         armTimeout();

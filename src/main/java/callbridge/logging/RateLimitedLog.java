@@ -38,7 +38,7 @@ public final class RateLimitedLog {
 
     /** At most one line per {@link #DEFAULT_INTERVAL}, on the system clock. */
     public static RateLimitedLog of(System.Logger logger, Level level) {
-        return new RateLimitedLog(logger, level, DEFAULT_INTERVAL, InstantSource.system());
+        return of(logger, level, DEFAULT_INTERVAL, InstantSource.system());
     }
 
     public static RateLimitedLog of(System.Logger logger, Level level, Duration interval, InstantSource clock) {

@@ -19,14 +19,6 @@ public final class Counter extends Metric {
         count.increment();
     }
 
-    /** Adds {@code amount}, which may not be negative: a counter never goes down. */
-    public void add(long amount) {
-        if (amount < 0) {
-            throw new IllegalArgumentException(name() + ": a counter only goes up, got " + amount);
-        }
-        count.add(amount);
-    }
-
     public long value() {
         return count.sum();
     }

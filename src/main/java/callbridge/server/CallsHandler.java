@@ -5,7 +5,6 @@ import callbridge.call.CallSids;
 import callbridge.call.CallStart;
 import callbridge.config.Secret;
 import callbridge.http.ClientPresence;
-import callbridge.http.FormData;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
 import callbridge.record.CallRecordJson;
@@ -18,7 +17,6 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -114,8 +112,9 @@ public final class CallsHandler implements HttpHandler {
     private void next(HttpExchange exchange) throws IOException {
         Duration timeout;
         try {
-            timeout = timeout(exchange.getRequestURI().getRawQuery());
-        } catch (IllegalArgumentException e) {
+            timeout = QueryParameters.seconds(QueryParameters.decode(exchange.getRequestURI().getRawQuery()), "timeout",
+                    0, MAX_NEXT_TIMEOUT_SECONDS).orElse(DEFAULT_NEXT_TIMEOUT);
+        } catch (QueryParameters.BadParameter e) {
             JsonAnswers.send(exchange, 400, Json.object("error", e.getMessage()));
             return;
         }
@@ -153,24 +152,5 @@ public final class CallsHandler implements HttpHandler {
         CallRecordJson.putParameters(node, call.parameters());
         node.put("started_at", call.startedAt().toString());
         return node;
-    }
-
-    /** {@code timeout} in seconds, decimals allowed, from 0 to {@link #MAX_NEXT_TIMEOUT_SECONDS}. */
-    static Duration timeout(String rawQuery) {
-        Map<String, String> query = rawQuery == null ? Map.of() : FormData.parse(rawQuery);
-        String value = query.get("timeout");
-        if (value == null) {
-            return DEFAULT_NEXT_TIMEOUT;
-        }
-        try {
-            double seconds = Double.parseDouble(value.strip());
-            if (seconds >= 0 && seconds <= MAX_NEXT_TIMEOUT_SECONDS) {
-                return Duration.ofMillis(Math.round(seconds * 1000));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("timeout must be a number of seconds from 0 to " + MAX_NEXT_TIMEOUT_SECONDS
-                + ", got '" + value + "'");
     }
 }

@@ -6,6 +6,7 @@ import callbridge.http.RequestHead;
 import callbridge.http.RequestHeadReader;
 import callbridge.http.SimpleResponse;
 import callbridge.http.UnsupportedRequests;
+import callbridge.http.WriteDeadlines;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -32,10 +33,15 @@ final class ConnectionDispatch {
     private final Limits limits;
     private final RelayDepartures departures;
     private final Map<String, String> answerHeaders;
+    private final WriteDeadlines writeDeadlines;
 
-    /** @param answerHeaders added to every answer the front door gives itself */
+    /**
+     * @param answerHeaders  added to every answer the front door gives itself
+     * @param writeDeadlines the timer that keeps the relays' write deadlines
+     */
     ConnectionDispatch(InetSocketAddress backend, WebSocketUpgrades webSockets, Limits limits, RelayDepartures departures,
-                       Map<String, String> answerHeaders) {
+                       Map<String, String> answerHeaders, WriteDeadlines writeDeadlines) {
+        this.writeDeadlines = writeDeadlines;
         this.backend = backend;
         this.webSockets = webSockets;
         this.limits = limits;
@@ -112,7 +118,7 @@ final class ConnectionDispatch {
                 return;
             }
             if (relaying.relay == null) {
-                relaying.relay = HttpRelay.open(socket, backend, limits.writeTimeout(), departures);
+                relaying.relay = HttpRelay.open(socket, backend, writeDeadlines, limits.writeTimeout(), departures);
             }
             relaying.relay.forward(head, in, heads.startedNanos() + limits.requestTimeout().toNanos());
         }

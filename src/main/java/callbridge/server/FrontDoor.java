@@ -53,12 +53,13 @@ public final class FrontDoor implements AutoCloseable {
     private final Thread acceptor;
 
     private FrontDoor(ServerSocketChannel listener, InetSocketAddress backend, Map<String, WebSocketEndpoint> webSocketEndpoints,
-                      Limits limits, RelayDepartures departures, Map<String, String> answerHeaders) throws IOException {
+                      Limits limits, RelayDepartures departures, Map<String, String> answerHeaders, ServerThreads threads)
+            throws IOException {
         this.listener = listener;
         this.port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         this.answerHeaders = Map.copyOf(answerHeaders);
-        this.webSockets = new WebSocketUpgrades(webSocketEndpoints, limits, answerHeaders);
-        this.dispatch = new ConnectionDispatch(backend, webSockets, limits, departures, answerHeaders);
+        this.webSockets = new WebSocketUpgrades(webSocketEndpoints, limits, answerHeaders, threads.webSockets());
+        this.dispatch = new ConnectionDispatch(backend, webSockets, limits, departures, answerHeaders, threads.writeDeadlines());
         this.connectionPermits = new Semaphore(limits.maxConnections());
         this.acceptor = Thread.ofPlatform().name("front-door-accept").daemon(false).unstarted(this::acceptLoop);
     }
@@ -71,14 +72,16 @@ public final class FrontDoor implements AutoCloseable {
      * @param limits             what one client may hold, and for how long
      * @param departures         where relays are registered, so handlers can learn their client left
      * @param answerHeaders      added to every answer the front door gives itself (relayed answers carry their own)
+     * @param threads            the threads its connections share; the caller stops them after {@link #close}
      */
     public static FrontDoor start(InetSocketAddress address, InetSocketAddress backend,
                                   Map<String, WebSocketEndpoint> webSocketEndpoints, Limits limits,
-                                  RelayDepartures departures, Map<String, String> answerHeaders) throws IOException {
+                                  RelayDepartures departures, Map<String, String> answerHeaders, ServerThreads threads)
+            throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open();
         listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
         listener.bind(address, Limits.LISTEN_BACKLOG);
-        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures, answerHeaders);
+        FrontDoor door = new FrontDoor(listener, backend, webSocketEndpoints, limits, departures, answerHeaders, threads);
         door.acceptor.start();
         return door;
     }

@@ -1,25 +1,24 @@
 package callbridge.server;
 
 import callbridge.call.Conversation;
-import callbridge.call.GenerateRequest;
+import callbridge.call.TurnRequest;
 import callbridge.call.TurnResult;
 import callbridge.config.Secret;
 import callbridge.http.ClientPresence;
-import callbridge.http.FormData;
 import callbridge.http.JsonAnswers;
 import callbridge.json.Json;
+import callbridge.server.QueryParameters.BadParameter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /generate}, the HTTP side of one turn of the {@link Conversation}: checks the method and the
- * key, reads the query, and writes the turn's result. Answers:
+ * key, reads the query ({@link GenerateQuery}), and writes the turn's result. Answers:
  * <ul>
  * <li>200 with the utterance, or with our playback alone ({@code answer=played}), or with the reason when the
  *     call has ended: at once for a call that ended before the request, even before this process started
@@ -61,11 +60,10 @@ public final class GenerateHandler implements HttpHandler {
         if (!apiKey.admits(exchange)) {
             return;
         }
-        GenerateRequest request;
+        TurnRequest request;
         try {
-            String rawQuery = exchange.getRequestURI().getRawQuery();
-            request = GenerateRequest.parse(rawQuery == null ? Map.of() : FormData.parse(rawQuery));
-        } catch (GenerateRequest.BadParameter | IllegalArgumentException e) {
+            request = GenerateQuery.parse(QueryParameters.decode(exchange.getRequestURI().getRawQuery()));
+        } catch (BadParameter e) {
             JsonAnswers.send(exchange, 400, Json.object("error", e.getMessage()));
             return;
         }
@@ -80,7 +78,7 @@ public final class GenerateHandler implements HttpHandler {
         }
     }
 
-    private static void answer(HttpExchange exchange, GenerateRequest request, TurnResult result) throws IOException {
+    private static void answer(HttpExchange exchange, TurnRequest request, TurnResult result) throws IOException {
         switch (result) {
             case TurnResult.Heard heard -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.heard(heard)));
             case TurnResult.CallEnded ended -> JsonAnswers.send(exchange, 200, Json.write(GenerateAnswer.ended(ended)));
@@ -98,7 +96,7 @@ public final class GenerateHandler implements HttpHandler {
             case TurnResult.SpeechFailed failed -> JsonAnswers.send(exchange, 502, Json.write(GenerateAnswer.speechFailed(failed)));
             // Nobody to answer: closing the exchange unanswered drops the connection.
             case TurnResult.ClientGone gone ->
-                    LOG.log(Level.DEBUG, "call {0}: /generate client went away; the call is free again", request.sid());
+                    LOG.log(Level.DEBUG, "call {0}: /generate client went away; the call is free again", request.callSid());
         }
     }
 

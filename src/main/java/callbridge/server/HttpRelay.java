@@ -2,7 +2,7 @@ package callbridge.server;
 
 import callbridge.http.DeadlineInputStream;
 import callbridge.http.RequestHead;
-import callbridge.http.WriteDeadline;
+import callbridge.http.WriteDeadlines;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +37,7 @@ final class HttpRelay implements AutoCloseable {
     private final Socket backend;
     private final SocketAddress backendLocal;
     private final OutputStream toBackend;
+    private final WriteDeadlines writeDeadlines;
     private final Duration writeTimeout;
     private final RelayDepartures departures;
     private final Set<CompletableFuture<Void>> departureWatchers = ConcurrentHashMap.newKeySet();
@@ -44,25 +45,30 @@ final class HttpRelay implements AutoCloseable {
     private volatile boolean closing;
     private volatile boolean clientGone;
 
-    private HttpRelay(Socket client, Socket backend, Duration writeTimeout, RelayDepartures departures) throws IOException {
+    private HttpRelay(Socket client, Socket backend, WriteDeadlines writeDeadlines, Duration writeTimeout,
+                      RelayDepartures departures) throws IOException {
         this.client = client;
         this.backend = backend;
         this.backendLocal = backend.getLocalSocketAddress();
         this.toBackend = new BufferedOutputStream(backend.getOutputStream());
+        this.writeDeadlines = writeDeadlines;
         this.writeTimeout = writeTimeout;
         this.departures = departures;
         departures.register(backendLocal, this); // before any request goes up
         this.pump = Thread.ofVirtual().name("relay-pump " + client.getRemoteSocketAddress()).start(this::pumpAnswers);
     }
 
-    /** @param writeTimeout a client that takes no answer bytes for this long is dropped */
-    static HttpRelay open(Socket client, InetSocketAddress backendAddress, Duration writeTimeout,
-                          RelayDepartures departures) throws IOException {
+    /**
+     * @param writeDeadlines the timer that keeps the deadline of each write to the client
+     * @param writeTimeout   a client that takes no answer bytes for this long is dropped
+     */
+    static HttpRelay open(Socket client, InetSocketAddress backendAddress, WriteDeadlines writeDeadlines,
+                          Duration writeTimeout, RelayDepartures departures) throws IOException {
         Socket backend = new Socket();
         try {
             backend.setTcpNoDelay(true);
             backend.connect(backendAddress, (int) CONNECT_TIMEOUT.toMillis());
-            return new HttpRelay(client, backend, writeTimeout, departures);
+            return new HttpRelay(client, backend, writeDeadlines, writeTimeout, departures);
         } catch (IOException e) {
             backend.close();
             throw e;
@@ -178,7 +184,7 @@ final class HttpRelay implements AutoCloseable {
             while ((n = fromBackend.read(buffer)) >= 0) {
                 // A client that stops reading is dropped after the write timeout, which frees this thread,
                 // the backend connection and the handler writing into it.
-                WriteDeadline.write(client, toClient, buffer, 0, n, writeTimeout);
+                writeDeadlines.write(client, toClient, buffer, 0, n, writeTimeout);
             }
         } catch (IOException e) {
             if (!closing) {

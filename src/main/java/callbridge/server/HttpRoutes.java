@@ -5,7 +5,6 @@ import callbridge.http.RequestHeadReader;
 import callbridge.json.Json;
 import callbridge.logging.LogText;
 import callbridge.logging.RateLimitedLog;
-import callbridge.websocket.WebSocketConnection;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -78,13 +77,14 @@ public final class HttpRoutes implements AutoCloseable {
      * that did not come through a relay is answered 403 before any handler sees it. The relay registers its
      * connection's address before it sends a byte ({@link RelayDepartures}), so this check has no race.
      *
-     * @param draining      true once a drain or a shutdown has begun: {@code /health} then answers 404
-     * @param fromFrontDoor true for the remote address of a connection the front door's relay opened
-     * @param answerHeaders added to every answer
+     * @param draining          true once a drain or a shutdown has begun: {@code /health} then answers 404
+     * @param fromFrontDoor     true for the remote address of a connection the front door's relay opened
+     * @param answerHeaders     added to every answer
+     * @param mediaReadsRunning false once a thread that reads media streams has died: {@code /health} then fails
      */
     public static HttpRoutes start(Map<String, HttpHandler> handlers, BooleanSupplier draining,
-                                   Predicate<InetSocketAddress> fromFrontDoor, Map<String, String> answerHeaders)
-            throws IOException {
+                                   Predicate<InetSocketAddress> fromFrontDoor, Map<String, String> answerHeaders,
+                                   BooleanSupplier mediaReadsRunning) throws IOException {
         JDK_SERVER_LIMITS.forEach((name, value) -> {
             if (System.getProperty(name) == null) {
                 System.setProperty(name, value);
@@ -94,8 +94,8 @@ public final class HttpRoutes implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         ExchangesInProgress inProgress = new ExchangesInProgress();
         Guard guard = new Guard(fromFrontDoor, inProgress, Map.copyOf(answerHeaders));
-        server.createContext(Routes.HEALTH, guard.around(exchange -> health(exchange, draining)));
-        server.createContext(Routes.LIVENESS, guard.around(exchange -> liveness(exchange, draining)));
+        server.createContext(Routes.HEALTH, guard.around(exchange -> health(exchange, draining, mediaReadsRunning)));
+        server.createContext(Routes.LIVENESS, guard.around(exchange -> liveness(exchange, draining, mediaReadsRunning)));
         handlers.forEach((path, handler) -> server.createContext(path, guard.around(handler)));
         server.createContext("/", guard.around(exchange ->
                 JsonAnswers.send(exchange, 404, Json.object("error", "no route for " + exchange.getRequestURI().getPath()))));
@@ -131,13 +131,14 @@ public final class HttpRoutes implements AutoCloseable {
      * the calls already here on it, where a 5xx would mark the instance down and move them. 503 when a
      * thread that reads media streams has died.
      */
-    private static void health(HttpExchange exchange, BooleanSupplier draining) throws IOException {
+    private static void health(HttpExchange exchange, BooleanSupplier draining, BooleanSupplier mediaReadsRunning)
+            throws IOException {
         if (!isGet(exchange)) {
             return;
         }
         boolean drain = draining.getAsBoolean();
         // A dead frame-reading thread leaves its streams unread while everything else answers: not healthy.
-        boolean readsStopped = !WebSocketConnection.readThreadsRunning();
+        boolean readsStopped = !mediaReadsRunning.getAsBoolean();
         String status = drain ? "draining" : readsStopped ? "media streams not read" : "healthy";
         sendStatus(exchange, drain ? 404 : readsStopped ? 503 : 200, status);
     }
@@ -146,11 +147,12 @@ public final class HttpRoutes implements AutoCloseable {
      * Whether the process works, for an orchestrator's liveness probe: 200 also while it drains (restarting
      * it then would cut the calls the drain keeps), 503 only when a thread that reads media streams has died.
      */
-    private static void liveness(HttpExchange exchange, BooleanSupplier draining) throws IOException {
+    private static void liveness(HttpExchange exchange, BooleanSupplier draining, BooleanSupplier mediaReadsRunning)
+            throws IOException {
         if (!isGet(exchange)) {
             return;
         }
-        boolean readsStopped = !WebSocketConnection.readThreadsRunning();
+        boolean readsStopped = !mediaReadsRunning.getAsBoolean();
         String status = readsStopped ? "media streams not read" : draining.getAsBoolean() ? "draining" : "alive";
         sendStatus(exchange, readsStopped ? 503 : 200, status);
     }

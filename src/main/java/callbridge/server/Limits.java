@@ -42,14 +42,6 @@ public record Limits(int maxConnections, Duration requestTimeout, Duration webSo
         return new Limits(maxConnections, DEFAULT_REQUEST_TIMEOUT, webSocketIdleTimeout, DEFAULT_WRITE_TIMEOUT);
     }
 
-    public Limits withRequestTimeout(Duration timeout) {
-        return new Limits(maxConnections, timeout, webSocketIdleTimeout, writeTimeout);
-    }
-
-    public Limits withWriteTimeout(Duration timeout) {
-        return new Limits(maxConnections, requestTimeout, webSocketIdleTimeout, timeout);
-    }
-
     private static boolean isPositive(Duration duration) {
         return !duration.isNegative() && !duration.isZero();
     }

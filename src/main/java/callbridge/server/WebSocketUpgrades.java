@@ -8,6 +8,7 @@ import callbridge.websocket.Handshake;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
 import callbridge.websocket.WebSocketListener;
+import callbridge.websocket.WebSocketThreads;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,13 +30,17 @@ final class WebSocketUpgrades {
     private final Map<String, WebSocketEndpoint> endpoints;
     private final Limits limits;
     private final Map<String, String> answerHeaders;
+    private final WebSocketThreads threads;
     private final Set<WebSocketConnection> open = ConcurrentHashMap.newKeySet();
 
     /**
      * @param endpoints     by path; each also serves the paths below its own
      * @param answerHeaders added to every answer, the 101 and the refusals alike
+     * @param threads       the threads that read the WebSockets' frames and watch them for idleness
      */
-    WebSocketUpgrades(Map<String, WebSocketEndpoint> endpoints, Limits limits, Map<String, String> answerHeaders) {
+    WebSocketUpgrades(Map<String, WebSocketEndpoint> endpoints, Limits limits, Map<String, String> answerHeaders,
+                      WebSocketThreads threads) {
+        this.threads = threads;
         this.endpoints = Map.copyOf(endpoints);
         this.limits = limits;
         this.answerHeaders = Map.copyOf(answerHeaders);
@@ -68,7 +73,7 @@ final class WebSocketUpgrades {
         // The front door accepts through a ServerSocketChannel, so every connection has a channel: from here
         // on a selector thread reads it (see WebSocketConnection), and this thread waits for its end.
         WebSocketConnection connection = new WebSocketConnection(socket.getChannel(), in, limits.webSocketIdleTimeout(),
-                limits.writeTimeout(), WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES);
+                limits.writeTimeout(), WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES, threads);
         open.add(connection);
         try {
             open(found.get(), connection, head).ifPresent(connection::serve);

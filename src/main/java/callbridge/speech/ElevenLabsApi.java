@@ -79,7 +79,7 @@ final class ElevenLabsApi {
                 new SpeechException("ElevenLabs " + service + ": no API key: set ELEVENLABS_API_KEY"));
         HttpRequest built = request.header("xi-api-key", key.value()).build();
         try {
-            return Retry.run(retries, sleeper, () -> attempt(service, built), SpeechException::mayPass,
+            return Retry.run(retries, sleeper, () -> attempt(service, built), SpeechException::retryable,
                     SpeechException::retryAfter, (failure, pause) -> LOG.log(Level.INFO, "{0}; trying again in {1} ms", failure.getMessage(), pause.toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -115,7 +115,7 @@ final class ElevenLabsApi {
 
     private static SpeechException failure(String service, int status, String detail, Optional<Duration> retryAfter) {
         String prefix = "ElevenLabs " + service + ": HTTP " + status + ": ";
-        boolean mayPass = status == 429 || status >= 500;
+        boolean retryable = status == 429 || status >= 500;
         SpeechException.Kind kind = status == 429 ? SpeechException.Kind.RATE_LIMITED
                 : status / 100 == 4 ? SpeechException.Kind.HTTP_4XX
                 : status / 100 == 5 ? SpeechException.Kind.HTTP_5XX
@@ -123,7 +123,7 @@ final class ElevenLabsApi {
         return switch (status) {
             case 401 -> new SpeechException(prefix + "the API key was rejected (check ELEVENLABS_API_KEY): " + detail, kind, false, null);
             case 429 -> new SpeechException(prefix + "too many requests: " + detail, kind, true, retryAfter, null);
-            default -> new SpeechException(prefix + detail, kind, mayPass, retryAfter, null);
+            default -> new SpeechException(prefix + detail, kind, retryable, retryAfter, null);
         };
     }
 

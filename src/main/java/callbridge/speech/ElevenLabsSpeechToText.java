@@ -1,6 +1,5 @@
 package callbridge.speech;
 
-import callbridge.audio.Turn;
 import callbridge.audio.Wav;
 import callbridge.config.Config;
 import callbridge.json.Json;
@@ -16,11 +15,11 @@ import java.time.Duration;
 
 /**
  * ElevenLabs speech-to-text (https://elevenlabs.io/docs/api-reference/speech-to-text/convert):
- * {@code POST /v1/speech-to-text}, multipart with {@code model_id}, {@code language_code} and the turn as
+ * {@code POST /v1/speech-to-text}, multipart with {@code model_id}, {@code language_code} and the audio as
  * a WAV file (16-bit PCM, 8 kHz, mono); the answer's {@code text} is the transcript.
  */
 public final class ElevenLabsSpeechToText implements SpeechToText {
-    /** Turns are cut at 30 s of audio by default; transcription takes a fraction of that. */
+    /** A call's turns are cut at 30 s of audio; transcription takes a fraction of that. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final ElevenLabsApi api;
@@ -39,11 +38,11 @@ public final class ElevenLabsSpeechToText implements SpeechToText {
     }
 
     @Override
-    public String transcribe(Turn turn) throws SpeechException {
+    public String transcribe(byte[] mulaw) throws SpeechException {
         Multipart form = new Multipart()
                 .field("model_id", model)
                 .field("language_code", language)
-                .file("file", "turn.wav", "audio/wav", Wav.fromMuLaw(turn.mulaw()));
+                .file("file", "turn.wav", "audio/wav", Wav.fromMuLaw(mulaw));
         HttpRequest.Builder request = api.request("/v1/speech-to-text")
                 .header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.toBytes()));

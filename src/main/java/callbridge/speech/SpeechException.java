@@ -34,7 +34,7 @@ public final class SpeechException extends Exception {
     }
 
     private final Kind kind;
-    private final boolean mayPass;
+    private final boolean retryable;
     /** How long the service asked us to wait before trying again ({@code Retry-After}), when it said. */
     private final Optional<Duration> retryAfter;
 
@@ -46,26 +46,22 @@ public final class SpeechException extends Exception {
         this(message, Kind.OTHER, false, cause);
     }
 
-    /** @param mayPass true for failures another try may get past (429, 5xx, a refused connection) */
-    public SpeechException(String message, boolean mayPass, Throwable cause) {
-        this(message, Kind.OTHER, mayPass, cause);
-    }
-
-    public SpeechException(String message, Kind kind, boolean mayPass, Throwable cause) {
-        this(message, kind, mayPass, Optional.empty(), cause);
+    /** @param retryable true for failures another try may get past (429, 5xx, a refused connection) */
+    public SpeechException(String message, Kind kind, boolean retryable, Throwable cause) {
+        this(message, kind, retryable, Optional.empty(), cause);
     }
 
     /** @param retryAfter the wait the service asked for before another try ({@code Retry-After}) */
-    public SpeechException(String message, Kind kind, boolean mayPass, Optional<Duration> retryAfter, Throwable cause) {
+    public SpeechException(String message, Kind kind, boolean retryable, Optional<Duration> retryAfter, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
-        this.mayPass = mayPass;
+        this.retryable = retryable;
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     /** True when trying again later may succeed. */
-    public boolean mayPass() {
-        return mayPass;
+    public boolean retryable() {
+        return retryable;
     }
 
     /** The wait the service asked for before another try, when it said ({@code Retry-After}). */

@@ -1,9 +1,7 @@
 package callbridge.speech;
 
-import callbridge.audio.Turn;
-
-/** Turns one spoken turn into text. Implementations are thread-safe: many calls transcribe at once. */
+/** Turns speech into text. Implementations are thread-safe: many calls transcribe at once. */
 public interface SpeechToText {
-    /** The words heard in {@code turn} (possibly empty when it held no words). */
-    String transcribe(Turn turn) throws SpeechException;
+    /** The words heard in {@code mulaw}, 8 kHz mu-law audio (possibly empty when it held no words). */
+    String transcribe(byte[] mulaw) throws SpeechException;
 }

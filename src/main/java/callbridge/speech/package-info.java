@@ -7,7 +7,8 @@
  * runs over the JDK's {@code java.net.http.WebSocket}: {@link callbridge.speech.ElevenLabsRealtimeSpeechToText}
  * opens one session a call, {@link callbridge.speech.ScribeRealtimeMessages} is its pure JSON codec,
  * {@code AudioOutbox} batches and bounds what waits to be sent, {@code SerialListener} calls the listener one
- * event at a time. Depends on {@code audio} (turns, WAV), {@code config} (its
- * settings), {@code json}, {@code time} and {@code metrics}.
+ * event at a time. Speech is audio here, never a call's turn: what is measured about turns is the call
+ * domain's. Depends on {@code audio} (WAV, frames), {@code config} (its settings), {@code json}, {@code time},
+ * {@code logging} and {@code metrics}.
  */
 package callbridge.speech;

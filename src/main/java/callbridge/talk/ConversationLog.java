@@ -17,11 +17,12 @@ import java.util.Optional;
  */
 final class ConversationLog {
     /**
-     * One thing said. {@code latencyMillis} (the agent's only) runs from the end of our playback to its speech;
+     * One line said, by the user or the agent (an entry of the report's {@code turns}). {@code latencyMillis}
+     * (the agent's only) runs from the end of our playback to its speech;
      * {@code timings} are the other turn-taking measures that apply to it.
      */
-    record Turn(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings) {
-        Turn(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error) {
+    record Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings) {
+        Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error) {
             this(speaker, text, at, latencyMillis, error, Timings.NONE);
         }
     }
@@ -54,7 +55,7 @@ final class ConversationLog {
     private final String to;
     private final String from;
     private final Instant startedAt;
-    private final List<Turn> turns = new ArrayList<>();
+    private final List<Line> turns = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final Map<String, String> extras = new LinkedHashMap<>();
     private Optional<String> callSid = Optional.empty();
@@ -73,7 +74,7 @@ final class ConversationLog {
         callSid = Optional.of(sid);
     }
 
-    void add(Turn turn) {
+    void add(Line turn) {
         turns.add(turn);
     }
 
@@ -128,7 +129,7 @@ final class ConversationLog {
         return Optional.ofNullable(ending);
     }
 
-    List<Turn> turns() {
+    List<Line> turns() {
         return List.copyOf(turns);
     }
 

@@ -1,6 +1,8 @@
 package callbridge.talk;
 
-import java.math.BigDecimal;
+import callbridge.config.PlainValues;
+import callbridge.config.UsageException;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
@@ -15,8 +18,6 @@ import java.util.regex.Pattern;
 record FlagValues(Map<TalkFlag, String> raw) {
     /** E.164: a plus, then up to 15 digits, the first not 0 (ITU-T E.164, section 6). */
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
-    /** Seconds: digits, optionally with a fraction ({@code 120.0}, as the prototype's files have them). */
-    private static final Pattern SECONDS = Pattern.compile("[0-9]{1,6}(\\.[0-9]{1,3})?0*");
 
     Optional<String> optional(TalkFlag flag) {
         return Optional.ofNullable(raw.get(flag));
@@ -36,12 +37,9 @@ record FlagValues(Map<TalkFlag, String> raw) {
     }
 
     boolean bool(TalkFlag flag) throws UsageException {
-        String value = optional(flag).orElse("false").toLowerCase(Locale.ROOT);
-        return switch (value) {
-            case "true", "yes", "1", "on" -> true;
-            case "false", "no", "0", "off" -> false;
-            default -> throw new UsageException(flag.describe() + " must be true or false, got '" + value + "'");
-        };
+        String value = optional(flag).orElse("false");
+        return PlainValues.bool(value).orElseThrow(() -> new UsageException(flag.describe() + " must be true or false, got '"
+                + value.toLowerCase(Locale.ROOT) + "'"));
     }
 
     int integer(TalkFlag flag, int defaultValue, int min, int max) throws UsageException {
@@ -67,14 +65,8 @@ record FlagValues(Map<TalkFlag, String> raw) {
         if (value.isEmpty()) {
             return defaultValue;
         }
-        if (SECONDS.matcher(value.get()).matches()) {
-            Duration seconds = Duration.ofMillis(new BigDecimal(value.get()).movePointRight(3).longValue());
-            if (seconds.compareTo(Duration.ofSeconds(min)) >= 0 && seconds.compareTo(Duration.ofSeconds(max)) <= 0) {
-                return seconds;
-            }
-        }
-        throw new UsageException(flag.describe() + " must be a number of seconds from " + min + " to " + max
-                + ", got '" + value.get() + "'");
+        return PlainValues.seconds(value.get(), min, max).orElseThrow(() -> new UsageException(flag.describe()
+                + " must be a number of seconds from " + min + " to " + max + ", got '" + value.get() + "'"));
     }
 
     /** {@code MIN-MAX} milliseconds ({@code 300-700}), one value ({@code 500}), or {@code 0}, at most {@code max}. */
@@ -97,13 +89,9 @@ record FlagValues(Map<TalkFlag, String> raw) {
         if (value.isEmpty()) {
             return 0;
         }
-        try {
-            double p = Double.parseDouble(value.get().strip());
-            if (p >= 0 && p <= 1) {
-                return p;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        OptionalDouble p = PlainValues.decimal(value.get());
+        if (p.isPresent() && p.getAsDouble() >= 0 && p.getAsDouble() <= 1) {
+            return p.getAsDouble();
         }
         throw new UsageException(flag.describe() + " must be a probability from 0 to 1 (0.25), got '" + value.get() + "'");
     }

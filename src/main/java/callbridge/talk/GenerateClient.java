@@ -1,6 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import callbridge.config.UsageException;
 import callbridge.json.Json;
 import callbridge.time.Deadline;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -108,16 +109,10 @@ final class GenerateClient {
     }
 
     /**
-     * Speaks {@code line} into the call, then waits for the agent's answer. The server starts its wait once
-     * the line has played, so the request may take that much longer.
-     */
-    TurnAnswer say(String callSid, String line) throws IOException, InterruptedException {
-        return say(callSid, line, LineCue.AT_ONCE);
-    }
-
-    /**
-     * {@link #say(String, String)}, cued: the request may take longer by the wait for the cue (a gap, or the
-     * agent's speech to cut into, which the server waits for as long as it waits for an answer).
+     * Speaks {@code line} into the call as {@code cue} says, then waits for the agent's answer. The server
+     * starts its wait once the line has played, so the request may take that much longer, and longer again by
+     * the wait for the cue (a gap, or the agent's speech to cut into, which the server waits for as long as it
+     * waits for an answer).
      */
     TurnAnswer say(String callSid, String line, LineCue cue) throws IOException, InterruptedException {
         Map<String, String> turn = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

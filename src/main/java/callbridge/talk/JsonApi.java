@@ -85,10 +85,6 @@ final class JsonApi {
     /** Reads a {@code Retry-After} given as a date. */
     private final Clock clock;
 
-    JsonApi(String name, URI base, Optional<Secret> key, HttpClient http, Duration timeout) {
-        this(name, base, key, http, timeout, RETRIES, Sleeper.REAL, Clock.systemUTC());
-    }
-
     JsonApi(String name, URI base, Optional<Secret> key, HttpClient http, Duration timeout, Retry.Policy retries,
             Sleeper sleeper, Clock clock) {
         this.name = name;
@@ -137,7 +133,7 @@ final class JsonApi {
                         } catch (InterruptedException e) {
                             throw new Stopped(e); // Retry's attempts throw one checked type: unwrapped below
                         }
-                    }, JsonApi::mayPass, failure -> failure instanceof ApiException api ? api.retryAfter : Optional.empty(),
+                    }, JsonApi::retryable, failure -> failure instanceof ApiException api ? api.retryAfter : Optional.empty(),
                     (failure, pause) -> LOG.log(Level.INFO, "{0}; trying again in {1} ms", failure.getMessage(), pause.toMillis()));
         } catch (Stopped e) {
             throw (InterruptedException) e.getCause();
@@ -152,7 +148,7 @@ final class JsonApi {
     }
 
     /** openai-python's {@code _should_retry}: 408, 409, 429, 5xx, and any failure to get an answer at all. */
-    private static boolean mayPass(IOException failure) {
+    private static boolean retryable(IOException failure) {
         if (failure instanceof Stopped) {
             return false;
         }

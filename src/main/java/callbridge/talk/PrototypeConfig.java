@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,7 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import callbridge.config.UsageException;
 import callbridge.twilio.OutboundCalls;
 import callbridge.twilio.TwilioPaths;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +80,7 @@ public final class Talk {
         TalkConsole console = new TalkConsole(out, plans.size() > 1);
         GenerateClient generate = new GenerateClient(http, server, apiKey, options.turnTimeout(), options.requestTimeout(),
                 options.talkTimeout());
-        Conversation.Setup setup = new Conversation.Setup(options.to(), options.from(),
+        AgentCall.Setup setup = new AgentCall.Setup(options.to(), options.from(),
                 URI.create(options.publicUrl() + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
                 options.maxTurns(), calls, generate, console, clock, options.pace());
         List<ConversationLog> logs = TalkRun.run(plans, options.parallel(), setup, stopRequested);

@@ -18,7 +18,7 @@ final class TalkConsole {
         this.labelled = labelled;
     }
 
-    void said(String label, ConversationLog.Turn turn) {
+    void said(String label, ConversationLog.Line turn) {
         String who = turn.speaker() == ConversationLog.Speaker.AGENT ? "agent" : "user ";
         List<String> notes = new ArrayList<>();
         turn.latencyMillis().ifPresent(ms -> notes.add(ms + " ms"));
@@ -29,7 +29,7 @@ final class TalkConsole {
     }
 
     /** How our line, already shown as it was said, was timed against the agent's speech; nothing when it was not. */
-    void timed(String label, ConversationLog.Turn ours) {
+    void timed(String label, ConversationLog.Line ours) {
         ConversationLog.Timings timings = ours.timings();
         String planned = timings.plannedReplyGap().or(timings::plannedInterrupt).map(ms -> " (planned " + ms + ")").orElse("");
         timings.replyGap().ifPresent(ms -> event(label, "our line began " + ms + " ms after the agent stopped" + planned));

@@ -1,13 +1,18 @@
 package callbridge.talk;
 
+import callbridge.config.Flags;
+import callbridge.config.UsageException;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -63,23 +68,13 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
     }
 
     private static Map<TalkFlag, String> readArguments(List<String> args) throws UsageException {
-        Map<TalkFlag, String> values = new EnumMap<>(TalkFlag.class);
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            int equals = arg.indexOf('=');
-            String name = equals < 0 ? arg : arg.substring(0, equals);
-            TalkFlag flag = TalkFlag.byFlag(name).orElseThrow(() -> new UsageException(
-                    (arg.startsWith("-") ? "unknown flag " : "unexpected argument ") + "'" + name + "'"));
-            if (flag.isSwitch()) {
-                values.put(flag, equals < 0 ? "true" : arg.substring(equals + 1));
-            } else if (equals >= 0) {
-                values.put(flag, arg.substring(equals + 1));
-            } else if (i + 1 < args.size()) {
-                values.put(flag, args.get(++i));
-            } else {
-                throw new UsageException(flag.flag() + " needs a value");
-            }
+        Set<String> switches = new HashSet<>();
+        Set<String> withValue = new HashSet<>();
+        for (TalkFlag flag : TalkFlag.values()) {
+            (flag.isSwitch() ? switches : withValue).add(flag.flag());
         }
+        Map<TalkFlag, String> values = new EnumMap<>(TalkFlag.class);
+        Flags.read(args, withValue, switches).forEach((name, value) -> values.put(TalkFlag.byFlag(name).orElseThrow(), value));
         return values;
     }
 

@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import callbridge.json.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -88,7 +89,7 @@ final class TalkReport {
         log.medianReplyGap().ifPresent(gap -> node.put("median_reply_gap_ms", gap.toMillis()));
         node.put("interruptions", log.interruptions());
         ArrayNode turns = node.putArray("turns");
-        for (ConversationLog.Turn turn : log.turns()) {
+        for (ConversationLog.Line turn : log.turns()) {
             ObjectNode entry = turns.addObject();
             entry.put("speaker", turn.speaker().wireName());
             entry.put("text", turn.text());

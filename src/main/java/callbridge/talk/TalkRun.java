@@ -15,16 +15,16 @@ final class TalkRun {
     private TalkRun() {
     }
 
-    static List<ConversationLog> run(List<UserSides.Plan> plans, int parallel, Conversation.Setup setup,
+    static List<ConversationLog> run(List<UserSides.Plan> plans, int parallel, AgentCall.Setup setup,
                                      CountDownLatch stopRequested) throws InterruptedException {
         Semaphore slots = new Semaphore(parallel);
         List<ConversationLog> logs = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int index = 0; index < plans.size(); index++) {
             UserSides.Plan plan = plans.get(index);
-            Conversation conversation = new Conversation(setup, plan.label(), setup.pace().randomFor(index));
-            logs.add(conversation.log());
-            threads.add(Thread.ofVirtual().name("talk " + plan.label()).start(() -> runInSlot(slots, conversation, plan, setup)));
+            AgentCall call = new AgentCall(setup, plan.label(), setup.pace().randomFor(index));
+            logs.add(call.log());
+            threads.add(Thread.ofVirtual().name("talk " + plan.label()).start(() -> runInSlot(slots, call, plan, setup)));
         }
         Thread stopper = Thread.ofVirtual().name("talk stop").start(() -> {
             try {
@@ -44,16 +44,16 @@ final class TalkRun {
         return logs;
     }
 
-    private static void runInSlot(Semaphore slots, Conversation conversation, UserSides.Plan plan, Conversation.Setup setup) {
+    private static void runInSlot(Semaphore slots, AgentCall call, UserSides.Plan plan, AgentCall.Setup setup) {
         try {
             slots.acquire();
         } catch (InterruptedException e) {
-            conversation.log().end(new Ending(Ending.Outcome.INTERRUPTED, "stopped before its call was placed"),
+            call.log().end(new Ending(Ending.Outcome.INTERRUPTED, "stopped before its call was placed"),
                     setup.clock().instant());
             return;
         }
         try {
-            conversation.run(plan.user().get());
+            call.run(plan.user().get());
         } finally {
             slots.release();
         }

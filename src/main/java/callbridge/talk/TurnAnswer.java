@@ -20,9 +20,6 @@ sealed interface TurnAnswer {
      * server's (when its first and last speech frames arrived), empty from a server that does not send them.
      */
     record Spoken(String text, Optional<String> error, Optional<Instant> startedAt, Optional<Instant> endedAt) {
-        static Spoken of(String text) {
-            return new Spoken(text, Optional.empty(), Optional.empty(), Optional.empty());
-        }
     }
 
     /**

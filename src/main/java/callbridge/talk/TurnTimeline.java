@@ -1,8 +1,8 @@
 package callbridge.talk;
 
+import callbridge.talk.ConversationLog.Line;
 import callbridge.talk.ConversationLog.Speaker;
 import callbridge.talk.ConversationLog.Timings;
-import callbridge.talk.ConversationLog.Turn;
 import callbridge.talk.TurnAnswer.Spoken;
 
 import java.time.Duration;
@@ -33,8 +33,8 @@ final class TurnTimeline {
     }
 
     /** What the agent said without a line of ours (its greeting): {@code earlier}, then the answer, if any. */
-    List<Turn> heard(List<Spoken> earlier, Optional<TurnAnswer.Heard> answer, Instant now) {
-        List<Turn> turns = new ArrayList<>();
+    List<Line> heard(List<Spoken> earlier, Optional<TurnAnswer.Heard> answer, Instant now) {
+        List<Line> turns = new ArrayList<>();
         earlier.forEach(spoken -> turns.add(agent(spoken, now, Optional.empty(), Optional.empty())));
         answer.ifPresent(heard -> turns.add(agent(heard.reply(), now, heard.latencyMillis(), Optional.empty())));
         return turns;
@@ -45,7 +45,7 @@ final class TurnTimeline {
      * first what it began before our line (among it, with a cut-in, the speech we cut into), then our line,
      * then its answer.
      */
-    List<Turn> line(String text, GenerateClient.LineCue cue, TurnAnswer answer, Instant now) {
+    List<Line> line(String text, GenerateClient.LineCue cue, TurnAnswer answer, Instant now) {
         Optional<TurnAnswer.OurSpeech> ours = switch (answer) {
             case TurnAnswer.Heard heard -> heard.ours();
             case TurnAnswer.CallEnded ended -> ended.ours();
@@ -60,7 +60,7 @@ final class TurnTimeline {
         Optional<Instant> ourStart = ours.flatMap(TurnAnswer.OurSpeech::startedAt);
         Optional<Instant> cutInto = ours.flatMap(TurnAnswer.OurSpeech::cutIntoSpeechStartedAt);
         Optional<Instant> stoppedBeforeUs = agentStoppedAt;
-        List<Turn> turns = new ArrayList<>();
+        List<Line> turns = new ArrayList<>();
         for (Spoken spoken : earlier) {
             Optional<Long> keptTalking = cutInto.isPresent() && spoken.startedAt().equals(cutInto)
                     ? between(ourStart, spoken.endedAt()) : Optional.empty();
@@ -82,7 +82,7 @@ final class TurnTimeline {
             // talking over us, and stopped it.
             problem = Optional.of("cut short by the server's barge-in (BARGE_IN=true): run the server without it to interrupt");
         }
-        turns.add(new Turn(Speaker.USER, text, now, Optional.empty(), problem, timings));
+        turns.add(new Line(Speaker.USER, text, now, Optional.empty(), problem, timings));
         if (answer instanceof TurnAnswer.Heard heard) {
             turns.add(agent(heard.reply(), now, heard.latencyMillis(), Optional.empty()));
         }
@@ -93,9 +93,9 @@ final class TurnTimeline {
     }
 
     /** The agent's speech; its end becomes the reference of our next reply's gap. */
-    private Turn agent(Spoken spoken, Instant now, Optional<Long> latency, Optional<Long> keptTalking) {
+    private Line agent(Spoken spoken, Instant now, Optional<Long> latency, Optional<Long> keptTalking) {
         agentStoppedAt = later(agentStoppedAt, spoken.endedAt());
-        return new Turn(Speaker.AGENT, spoken.text(), now, latency, spoken.error(),
+        return new Line(Speaker.AGENT, spoken.text(), now, latency, spoken.error(),
                 new Timings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), keptTalking));
     }
 

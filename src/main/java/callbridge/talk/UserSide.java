@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The user's side of one conversation. {@link Conversation} calls {@link #begin} before it places the call,
+ * The user's side of one conversation. {@link AgentCall} calls {@link #begin} before it places the call,
  * {@link #heard} with each thing the agent says (its greeting, then its answer to each line), {@link #next}
  * for each of the user's turns ({@link #interject} for one said over the agent), and {@link #ended} exactly
  * once, however the conversation ended.

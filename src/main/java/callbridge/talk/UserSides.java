@@ -1,6 +1,7 @@
 package callbridge.talk;
 
 import callbridge.config.Secret;
+import callbridge.config.UsageException;
 import callbridge.time.Sleeper;
 import com.fasterxml.jackson.databind.JsonNode;
 

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Tries an operation again after failures that may pass (a 5xx, a 429, a refused connection), pausing
+ * Tries an operation again after a retryable failure, one that may pass (a 5xx, a 429, a refused connection), pausing
  * between tries for a time that doubles each time, so a struggling service is not hammered; when the
  * service says how long to wait ({@code Retry-After}, read by {@link RetryAfter}) that wait is taken
  * instead. Used for ElevenLabs, Galtea and LLM requests and for completing calls at Twilio.
@@ -61,14 +61,14 @@ public final class Retry {
 
     /** {@link #run(Policy, Sleeper, Attempt, Predicate, Function, BiConsumer)} for a service that never says how long to wait. */
     public static <T, E extends Exception> T run(Policy policy, Sleeper sleeper, Attempt<T, E> attempt,
-                                                 Predicate<? super E> mayPass,
+                                                 Predicate<? super E> retryable,
                                                  BiConsumer<? super E, Duration> beforePause)
             throws E, InterruptedException {
-        return run(policy, sleeper, attempt, mayPass, failure -> Optional.empty(), beforePause);
+        return run(policy, sleeper, attempt, retryable, failure -> Optional.empty(), beforePause);
     }
 
     /**
-     * Runs {@code attempt} until it succeeds, fails in a way {@code mayPass} rejects, has used every try,
+     * Runs {@code attempt} until it succeeds, fails in a way {@code retryable} rejects, has used every try,
      * or would wait past the policy's {@code maxWait}; the last failure is then thrown. The pause after a
      * failure is the one {@code askedPause} finds in it (the service's {@code Retry-After}), else the
      * doubling back-off. Before each pause {@code beforePause} hears the failure and the pause (to log
@@ -76,7 +76,7 @@ public final class Retry {
      */
     @SuppressWarnings("unchecked")
     public static <T, E extends Exception> T run(Policy policy, Sleeper sleeper, Attempt<T, E> attempt,
-                                                 Predicate<? super E> mayPass,
+                                                 Predicate<? super E> retryable,
                                                  Function<? super E, Optional<Duration>> askedPause,
                                                  BiConsumer<? super E, Duration> beforePause)
             throws E, InterruptedException {
@@ -91,7 +91,7 @@ public final class Retry {
             } catch (Exception e) {
                 failure = (E) e; // Attempt.run throws only E besides unchecked exceptions, rethrown above
             }
-            if (tried == policy.attempts() || !mayPass.test(failure)) {
+            if (tried == policy.attempts() || !retryable.test(failure)) {
                 throw failure;
             }
             Duration pause = askedPause.apply(failure).orElse(backOff);

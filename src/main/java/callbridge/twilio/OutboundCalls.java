@@ -1,20 +1,24 @@
 package callbridge.twilio;
 
-import callbridge.call.CallControl;
-import callbridge.call.CallControlException;
-
+import java.io.IOException;
 import java.net.URI;
 
-/** Places calls and follows them, for a client that dials out (the {@code talk} simulator). */
-public interface OutboundCalls extends CallControl {
+/**
+ * Places calls and follows them, for a client that dials out (the {@code talk} simulator). A failure is an
+ * {@link IOException} saying what Twilio answered, or that it could not be reached.
+ */
+public interface OutboundCalls {
     /**
      * Asks Twilio to dial {@code to} from {@code from} and to fetch the call's instructions from {@code webhook}.
      *
      * @param record ask Twilio to record the call
      * @return the new call's SID
      */
-    String place(String to, String from, URI webhook, boolean record) throws CallControlException;
+    String place(String to, String from, URI webhook, boolean record) throws IOException;
 
     /** The call's status now. */
-    CallStatus status(String callSid) throws CallControlException;
+    CallStatus status(String callSid) throws IOException;
+
+    /** Hangs the call up (status {@code completed}); a call that has already ended counts as done. */
+    void hangUp(String callSid) throws IOException;
 }

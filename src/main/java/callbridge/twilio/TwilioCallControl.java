@@ -1,5 +1,6 @@
 package callbridge.twilio;
 
+import callbridge.call.CallControl;
 import callbridge.call.CallControlException;
 import callbridge.config.Config;
 import com.twilio.exception.ApiConnectionException;
@@ -9,15 +10,18 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Call;
 import com.twilio.type.PhoneNumber;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * Call control through the Twilio SDK, with a client built from config (no global {@code Twilio.init}),
- * so several configurations can live in one process and tests can point it at a stand-in.
+ * so several configurations can live in one process and tests can point it at a stand-in. The server
+ * completes calls through it ({@link CallControl}); {@code talk} places, follows and hangs up its own
+ * ({@link OutboundCalls}), seeing a failure as the {@link IOException} it sees of every other service.
  */
-public final class TwilioCallControl implements OutboundCalls {
+public final class TwilioCallControl implements CallControl, OutboundCalls {
     /** Twilio's error code for "The requested resource was not found": the call is already gone. */
     private static final int NOT_FOUND_CODE = 20404;
 
@@ -54,19 +58,37 @@ public final class TwilioCallControl implements OutboundCalls {
     }
 
     @Override
-    public String place(String to, String from, URI webhook, boolean record) throws CallControlException {
-        return call("place a call to " + to, () -> Call.creator(accountSid, new PhoneNumber(to), new PhoneNumber(from), webhook)
-                .setRecord(record)
-                .create(client)).getSid();
+    public String place(String to, String from, URI webhook, boolean record) throws IOException {
+        try {
+            return call("place a call to " + to, () -> Call.creator(accountSid, new PhoneNumber(to), new PhoneNumber(from), webhook)
+                    .setRecord(record)
+                    .create(client)).getSid();
+        } catch (CallControlException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     @Override
-    public CallStatus status(String callSid) throws CallControlException {
-        Call call = call("fetch " + callSid, () -> Call.fetcher(accountSid, callSid).fetch(client));
+    public CallStatus status(String callSid) throws IOException {
+        Call call;
+        try {
+            call = call("fetch " + callSid, () -> Call.fetcher(accountSid, callSid).fetch(client));
+        } catch (CallControlException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         if (call.getStatus() == null) {
-            throw new CallControlException("Twilio's answer for " + callSid + " has no known status", true, null);
+            throw new IOException("Twilio's answer for " + callSid + " has no known status");
         }
         return CallStatus.fromWire(call.getStatus().toString());
+    }
+
+    @Override
+    public void hangUp(String callSid) throws IOException {
+        try {
+            complete(callSid);
+        } catch (CallControlException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Runs one SDK request, turning its exceptions into a {@link CallControlException} that says what to do. */

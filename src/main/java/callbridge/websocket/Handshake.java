@@ -27,10 +27,6 @@ public final class Handshake {
 
     /** Upgrade: send {@link #response(Map)} and start speaking WebSocket. */
     public record Accepted(String acceptKey) implements Outcome {
-        public byte[] response() {
-            return response(Map.of());
-        }
-
         /** The 101 answer, with {@code extraHeaders} (the server's own, such as its instance) after the handshake's. */
         public byte[] response(Map<String, String> extraHeaders) {
             StringBuilder head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n")

@@ -14,14 +14,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * a quarter of its timeout late.
  */
 final class IdleSweeper {
-    static final IdleSweeper SHARED = new IdleSweeper();
     /** Looked at this often at least, however long the timeouts. */
     private static final Duration MAX_PERIOD = Duration.ofMillis(250);
 
     private final Set<WebSocketConnection> watched = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
 
-    private IdleSweeper() {
-        Thread.ofVirtual().name("websocket idle sweeper").start(this::sweepForever);
+    IdleSweeper() {
+        this.thread = Thread.ofVirtual().name("websocket idle sweeper").start(this::sweepUntilStopped);
+    }
+
+    /** Ends the sweeping thread, soon. */
+    void stop() {
+        thread.interrupt();
+    }
+
+    /** Waits up to {@code patience} for the thread to end. */
+    void awaitStopped(Duration patience) throws InterruptedException {
+        thread.join(patience);
     }
 
     void watch(WebSocketConnection connection) {
@@ -32,7 +42,7 @@ final class IdleSweeper {
         watched.remove(connection);
     }
 
-    private void sweepForever() {
+    private void sweepUntilStopped() {
         while (true) {
             long now = System.nanoTime();
             long period = MAX_PERIOD.toNanos();

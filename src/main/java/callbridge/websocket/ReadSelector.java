@@ -8,9 +8,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The read side of every server WebSocket: a few platform threads, one per core, each with a
@@ -35,17 +35,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>These threads must never die quietly: every connection on one would stop being read while the process
  * looks healthy. A failure in one connection's handling, an {@link Error} included (an
  * {@link OutOfMemoryError} while one connection grows), drops that connection and the thread goes on; if a
- * thread ends anyway, {@link #allRunning} says so, and {@code /health} fails.
+ * thread ends anyway, {@link WebSocketThreads#readThreadsRunning} says so, and {@code /health} fails. They
+ * end on purpose only when their owner stops them ({@link #stop}), once the server they read for is closed.
  */
 final class ReadSelector {
     private static final System.Logger LOG = System.getLogger(ReadSelector.class.getName());
     /** Room for the largest frame of the default size limit; grown if a connection allows larger ones. */
     private static final int INITIAL_READ_BUFFER = FrameDecoder.MAX_HEADER_BYTES + WebSocketConnection.DEFAULT_MAX_MESSAGE_BYTES;
-    private static final ReadSelector[] SHARED = startThreads(Runtime.getRuntime().availableProcessors());
-    private static final AtomicInteger NEXT = new AtomicInteger();
 
     private final Selector selector;
     private volatile Thread thread;
+    /** Set by {@link #stop}; the thread then runs what is queued, drops what it still reads, and ends. */
+    private volatile boolean stopping;
+    /** Set by the thread as it ends: from then on whoever queues work runs it. */
+    private volatile boolean stopped;
     /** Work for this thread from others: registrations and ends of connections, run between selections. */
     private final Queue<Task> tasks = new ConcurrentLinkedQueue<>();
     /** Only this thread uses it: the bytes of one connection at a time, from one read. */
@@ -53,21 +56,6 @@ final class ReadSelector {
 
     private ReadSelector(Selector selector) {
         this.selector = selector;
-    }
-
-    /**
-     * The selector thread for a new connection: taken in turn, so connections spread evenly, passing over a
-     * thread that has died (its connections would never be read, nor their ends run). With none left
-     * running, the next in turn: {@code /health} reports that state.
-     */
-    static ReadSelector next() {
-        for (int tried = 0; tried < SHARED.length; tried++) {
-            ReadSelector reads = SHARED[Math.floorMod(NEXT.getAndIncrement(), SHARED.length)];
-            if (reads.thread.isAlive()) {
-                return reads;
-            }
-        }
-        return SHARED[Math.floorMod(NEXT.getAndIncrement(), SHARED.length)];
     }
 
     /** Work for this thread, and the connection to drop if it fails (null when it concerns none). */
@@ -79,10 +67,17 @@ final class ReadSelector {
         execute(task, null);
     }
 
-    /** Runs {@code task}, which acts on {@code connection}, on this selector's thread, soon; from any thread. */
+    /**
+     * Runs {@code task}, which acts on {@code connection}, on this selector's thread, soon; from any thread.
+     * Once the thread has stopped, the caller runs it, so that nobody waits for it forever (the end of a
+     * connection that a late close drops, say).
+     */
     void execute(Runnable task, WebSocketConnection connection) {
         tasks.add(new Task(task, connection));
         selector.wakeup();
+        if (stopped) {
+            runQueued();
+        }
     }
 
     /** On this selector's thread only: watches {@code channel} (non-blocking) for reads on behalf of {@code connection}. */
@@ -98,12 +93,16 @@ final class ReadSelector {
         return readBuffer.clear();
     }
 
-    private static ReadSelector[] startThreads(int count) {
+    /** Starts {@code count} selector threads. */
+    static ReadSelector[] startThreads(int count) {
         ReadSelector[] selectors = new ReadSelector[count];
         for (int i = 0; i < count; i++) {
             try {
                 selectors[i] = new ReadSelector(Selector.open());
             } catch (IOException e) {
+                for (int started = 0; started < i; started++) {
+                    selectors[started].stop();
+                }
                 throw new UncheckedIOException("could not open a selector for WebSocket reads", e);
             }
             selectors[i].thread = Thread.ofPlatform().name("websocket-reads-" + i).daemon(true).start(selectors[i]::run);
@@ -111,29 +110,54 @@ final class ReadSelector {
         return selectors;
     }
 
-    /** True while every selector thread is running: false means some connections are no longer read. */
-    static boolean allRunning() {
-        for (ReadSelector reads : SHARED) {
-            if (!reads.thread.isAlive()) {
-                return false;
-            }
-        }
-        return true;
+    /** True while this selector's thread runs. */
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /**
+     * Ends this selector's thread, soon: what is queued for it is run, and a connection it still reads is
+     * dropped, so no connection is left waiting for a read side that is gone.
+     */
+    void stop() {
+        stopping = true;
+        selector.wakeup();
+    }
+
+    /** Waits up to {@code patience} for the thread to end. */
+    void awaitStopped(Duration patience) throws InterruptedException {
+        thread.join(patience);
     }
 
     private void run() {
         try {
-            while (true) {
+            while (!stopping) {
                 selector.select(this::readable);
-                Task task;
-                while ((task = tasks.poll()) != null) {
-                    runSafely(task.work(), task.connection());
-                }
+                runQueued();
             }
         } catch (IOException | RuntimeException | Error e) {
             // Only a broken epoll descriptor (or worse) does this; spinning on it would help nobody either.
             LOG.log(Level.ERROR, "WebSocket selector thread " + Thread.currentThread().getName()
                     + " failed; its connections are no longer read, and /health now fails", e);
+            return;
+        }
+        stopped = true;
+        runQueued();
+        for (SelectionKey key : selector.keys()) {
+            WebSocketConnection connection = (WebSocketConnection) key.attachment();
+            runSafely(connection::readerStopped, connection);
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing a WebSocket selector failed: {0}", e.toString());
+        }
+    }
+
+    private void runQueued() {
+        Task task;
+        while ((task = tasks.poll()) != null) {
+            runSafely(task.work(), task.connection());
         }
     }
 

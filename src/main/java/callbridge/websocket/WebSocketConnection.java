@@ -53,7 +53,8 @@ public final class WebSocketConnection {
     private final long idleTimeoutNanos;
     private final int maxMessageBytes;
     private final String name;
-    private final ReadSelector selector = ReadSelector.next();
+    private final ReadSelector selector;
+    private final IdleSweeper sweeper;
     /** Bytes that arrived with the upgrade request, read before the channel became non-blocking. */
     private final byte[] firstBytes;
     /** How the read side ended: completed on the selector thread, awaited by {@link #serve}. */
@@ -89,10 +90,13 @@ public final class WebSocketConnection {
      * @param idleTimeout     with no data message received for this long, we close with 1001
      * @param writeTimeout    a send the peer does not take within this time drops the connection
      * @param maxMessageBytes larger messages are refused with 1009
+     * @param threads         the threads that read this connection's frames and watch it for idleness
      */
     public WebSocketConnection(SocketChannel channel, InputStream in, Duration idleTimeout, Duration writeTimeout,
-                               int maxMessageBytes) throws IOException {
+                               int maxMessageBytes, WebSocketThreads threads) throws IOException {
         this.channel = channel;
+        this.selector = threads.nextReader();
+        this.sweeper = threads.sweeper();
         this.firstBytes = in.readNBytes(in.available());
         channel.configureBlocking(false);
         this.idleTimeoutNanos = idleTimeout.toNanos();
@@ -142,11 +146,7 @@ public final class WebSocketConnection {
 
     /** Drops the connection at once, without a closing handshake; {@link #serve} then returns. Idempotent. */
     public void abort() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.log(Level.DEBUG, "{0}: close failed: {1}", name, e.toString());
-        }
+        closeChannel();
         // A closed channel is no longer selected, so its selector thread is told.
         selector.execute(() -> endReading(new ReadEnd.Dropped(new AsynchronousCloseException())));
     }
@@ -156,26 +156,18 @@ public final class WebSocketConnection {
     }
 
     /**
-     * True while every thread that reads WebSocket frames is running. False means some connections are no
-     * longer read (a thread died), which a health check should report rather than hide.
-     */
-    public static boolean readThreadsRunning() {
-        return ReadSelector.allRunning();
-    }
-
-    /**
      * Serves the connection until it ends, then returns: messages go to {@code listener} on a selector
      * thread, and its {@link WebSocketListener#onClose} is called on this thread, after the last message.
      */
     public void serve(WebSocketListener listener) {
         this.listener = listener; // published to the selector thread by the hand-over below
-        IdleSweeper.SHARED.watch(this);
+        sweeper.watch(this);
         ReadEnd end;
         try {
             selector.execute(this::startReading, this);
             end = readEnd.join();
         } finally {
-            IdleSweeper.SHARED.forget(this);
+            sweeper.forget(this);
         }
         CloseFrame status = finish(end);
         abort();
@@ -204,6 +196,20 @@ public final class WebSocketConnection {
             } else {
                 close(CloseCodes.GOING_AWAY, "idle timeout");
             }
+        }
+    }
+
+    /** On the selector thread, as it stops for good: the connection is dropped, as nobody will read it again. */
+    void readerStopped() {
+        closeChannel();
+        endReading(new ReadEnd.Dropped(new AsynchronousCloseException()));
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "{0}: close failed: {1}", name, e.toString());
         }
     }
 

@@ -272,8 +272,8 @@ class CallDomainTest {
         assertEquals(List.of(SID), ended, "completed once");
     }
 
-    private static GenerateRequest request(String input, Duration timeout) {
-        return new GenerateRequest(SID, input == null, Optional.ofNullable(input), timeout, Optional.empty());
+    private static TurnRequest request(String input, Duration timeout) {
+        return new TurnRequest(SID, Optional.ofNullable(input), timeout, Optional.empty(), new SpeechCue.Now(), false);
     }
 
     private static TurnResult take(Conversation conversation, String input) {

@@ -73,12 +73,12 @@ class EndedCallTest {
         return session;
     }
 
-    private static GenerateRequest listen(Duration timeout) {
-        return new GenerateRequest(SID, false, Optional.empty(), timeout, Optional.empty());
+    private static TurnRequest listen(Duration timeout) {
+        return new TurnRequest(SID, Optional.empty(), timeout, Optional.empty(), new SpeechCue.Now(), false);
     }
 
-    private static GenerateRequest say(String text, SpeechCue cue) {
-        return new GenerateRequest(SID, false, Optional.of(text), LONG, Optional.empty(), cue, false);
+    private static TurnRequest say(String text, SpeechCue cue) {
+        return new TurnRequest(SID, Optional.of(text), LONG, Optional.empty(), cue, false);
     }
 
     @Test

@@ -53,6 +53,8 @@ class GenerateStatusTest {
         assertTrue(Json.MAPPER.readTree(response.body()).path("error").asText().startsWith("timeout"), response.body());
         assertEquals(400, server.generate(Map.of("first", "true")).statusCode(), "sid missing");
         assertEquals(400, server.generate(Map.of("sid", "CA1")).statusCode(), "no call can have that sid");
+        assertEquals(400, server.generate(Map.of("sid", FakeTwilioCall.newCallSid(), "timeout", "1e1")).statusCode(),
+                "seconds are plain decimals, never an exponent");
     }
 
     @Test

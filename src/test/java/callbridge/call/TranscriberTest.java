@@ -29,7 +29,7 @@ class TranscriberTest {
         CountDownLatch firstEntered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger requests = new AtomicInteger();
-        SpeechToText stuck = turn -> {
+        SpeechToText stuck = mulaw -> {
             requests.incrementAndGet();
             firstEntered.countDown();
             try {
@@ -37,7 +37,7 @@ class TranscriberTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return "turn at " + turn.speechStart().toMillis();
+            return mulaw.length + " bytes heard";
         };
         UtteranceQueue utterances = new UtteranceQueue();
         Transcriber transcriber = new Transcriber("CA1", stuck, utterances, Clock.fixed(T0, java.time.ZoneOffset.UTC), 3);

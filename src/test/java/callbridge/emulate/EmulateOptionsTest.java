@@ -1,5 +1,6 @@
 package callbridge.emulate;
 
+import callbridge.config.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -45,12 +46,14 @@ class EmulateOptionsTest {
             --calls 0         | --calls must be a number from 1
             --calls 1.5       | --calls must be a whole number
             --ramp -1         | --ramp must be a number
+            --repeat 1e1      | --repeat must be a number
+            --duration 0x1p3  | --duration must be a number
             --server ftp://x  | --server must be an http:// or https:// URL
             --duration        | --duration needs a value
             stray             | unexpected argument 'stray'
             """)
     void mistakes_nameTheFlag(String args, String message) {
-        UsageError e = assertThrows(UsageError.class, () -> EmulateOptions.parse(List.of(args.split(" ")), Map.of()));
+        UsageException e = assertThrows(UsageException.class, () -> EmulateOptions.parse(List.of(args.split(" ")), Map.of()));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 }

@@ -28,7 +28,7 @@ class EmulatedCallTest {
         EmulateOptions options = EmulateOptions.parse(List.of("--server", "http://127.0.0.1:" + server.port()),
                 Map.of("TWILIO_AUTH_TOKEN", FakeTwilioRest.AUTH_TOKEN));
         CallIds ids = CallIds.random(new SecureRandom(), options.accountSid());
-        CallSetup.Started started = new CallSetup(options, http).start(ids);
+        CallStarter.Started started = new CallStarter(options, http).start(ids);
         EmulatedCall call = new EmulatedCall(ids, started.connection(), CallAudio.silenceOnly(), Optional.empty(),
                 Optional.empty(), started.startNanos(), 1, new LatencyHistogram(1_000_000, 10));
 

@@ -58,6 +58,12 @@ class CallsRouteTest {
         assertEquals(404, get("/callsx").statusCode());
         assertEquals(400, get("/calls/next?timeout=601").statusCode());
         assertEquals(400, get("/calls/next?timeout=soon").statusCode());
+        // Seconds are plain decimals, as everywhere: Double.parseDouble's other spellings are refused.
+        for (String timeout : List.of("1e1", "0x1p3", "NaN", "Infinity", "10d")) {
+            HttpResponse<String> refused = get("/calls/next?timeout=" + timeout);
+            assertEquals(400, refused.statusCode(), timeout);
+            assertTrue(refused.body().contains("timeout must be a number of seconds from 0 to 600"), refused.body());
+        }
     }
 
     @Test

@@ -51,7 +51,7 @@ class LimitsTest {
     private void start(int maxConnections) throws IOException {
         server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of("/test/echo", echo), Map.of(),
-                Limits.of(maxConnections, Duration.ofSeconds(5)).withRequestTimeout(REQUEST_TIMEOUT), new RelayDepartures());
+                new Limits(maxConnections, REQUEST_TIMEOUT, Duration.ofSeconds(5), Limits.DEFAULT_WRITE_TIMEOUT), new RelayDepartures());
     }
 
     // --- head size (RFC 6585 5: 431 Request Header Fields Too Large)

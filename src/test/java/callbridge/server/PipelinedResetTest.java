@@ -40,7 +40,7 @@ class PipelinedResetTest {
     void startServer() throws IOException {
         server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of("/test/large", new Large(), "/test/echo", new TestHandlers.Echo()), Map.of(),
-                Limits.of(100, LONG).withRequestTimeout(LONG).withWriteTimeout(LONG), new RelayDepartures());
+                new Limits(100, LONG, LONG, LONG), new RelayDepartures());
     }
 
     @AfterEach

@@ -48,7 +48,7 @@ class RelayDepartureTest {
     void startServer() throws IOException {
         server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 Map.of("/test/await-departure", awaitDeparture, "/test/large", new Large()), Map.of(),
-                Limits.of(100, Duration.ofSeconds(5)).withWriteTimeout(WRITE_TIMEOUT), departures);
+                new Limits(100, Limits.DEFAULT_REQUEST_TIMEOUT, Duration.ofSeconds(5), WRITE_TIMEOUT), departures);
         backendPort = server.backendAddress().getPort();
     }
 

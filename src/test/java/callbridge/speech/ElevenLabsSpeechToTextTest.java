@@ -1,7 +1,6 @@
 package callbridge.speech;
 
 import callbridge.audio.MuLaw;
-import callbridge.audio.Turn;
 import callbridge.config.Config;
 import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.SpeechClips;
@@ -18,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +57,7 @@ class ElevenLabsSpeechToTextTest {
     void transcribe_sendsKeyModelLanguageAndTheTurnAsWav_andReturnsTheText() throws Exception {
         byte[] mulaw = SpeechClips.load(SpeechClips.SI_GRACIAS);
 
-        String text = transcribe(client(), turn(mulaw));
+        String text = transcribe(client(), mulaw);
 
         assertEquals("hola", text);
         assertEquals(List.of(), fake.problems()); // the stand-in checks xi-api-key, the fields and the WAV
@@ -75,7 +73,7 @@ class ElevenLabsSpeechToTextTest {
     void transcribe_modelAndLanguage_comeFromTheSettings() throws Exception {
         ElevenLabsSpeechToText client = new ElevenLabsSpeechToText(StandInApi.api(StandInApi.settings(fake, Map.of())), "scribe_v2", "gl");
 
-        transcribe(client, turn(new byte[160]));
+        transcribe(client, new byte[160]);
 
         FakeElevenLabs.SttRequest request = single(fake.sttRequests());
         assertEquals("scribe_v2", request.model());
@@ -90,7 +88,7 @@ class ElevenLabsSpeechToTextTest {
             mulaw[i] = (byte) i; // every mu-law code, three times
         }
 
-        transcribe(client(), turn(mulaw));
+        transcribe(client(), mulaw);
 
         byte[] wav = single(fake.sttRequests()).wav();
         try (AudioInputStream in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(wav))) {
@@ -118,13 +116,13 @@ class ElevenLabsSpeechToTextTest {
     @Test
     void transcribe_textWithSpaceAround_isStripped() throws Exception {
         transcript.set("  Sí, perfecto.\n ");
-        assertEquals("Sí, perfecto.", transcribe(client(), turn(new byte[160])));
+        assertEquals("Sí, perfecto.", transcribe(client(), new byte[160]));
     }
 
     @Test
     void transcribe_noWords_isAnEmptyText() throws Exception {
         transcript.set("");
-        assertEquals("", transcribe(client(), turn(new byte[160])));
+        assertEquals("", transcribe(client(), new byte[160]));
     }
 
     @Test
@@ -154,7 +152,7 @@ class ElevenLabsSpeechToTextTest {
     void transcribe_429ThenOk_succeedsOnTheSecondTry() throws Exception {
         fake.scriptSpeechToText(new FakeElevenLabs.Fail(429, "too_many_concurrent_requests"));
 
-        assertEquals("hola", transcribe(client(), turn(new byte[160])));
+        assertEquals("hola", transcribe(client(), new byte[160]));
 
         assertEquals(2, fake.sttAttempts());
         assertEquals(1, fake.sttRequests().size());
@@ -166,7 +164,7 @@ class ElevenLabsSpeechToTextTest {
         List<Duration> pauses = new CopyOnWriteArrayList<>();
 
         assertEquals("hola", transcribe(new ElevenLabsSpeechToText(
-                StandInApi.api(StandInApi.settings(fake, Map.of()), pauses::add), "scribe_v1", "es"), turn(new byte[160])));
+                StandInApi.api(StandInApi.settings(fake, Map.of()), pauses::add), "scribe_v1", "es"), new byte[160]));
 
         assertEquals(List.of(Duration.ofSeconds(3)), pauses, "the wait asked is the Retry-After, not the 500 ms back-off");
         assertEquals(2, fake.sttAttempts());
@@ -279,19 +277,13 @@ class ElevenLabsSpeechToTextTest {
         return new ElevenLabsSpeechToText(StandInApi.api(StandInApi.settings(fake, Map.of())), "scribe_v1", "es");
     }
 
-    private static Turn turn(byte[] mulaw) {
-        Instant now = Instant.now();
-        Duration length = Duration.ofMillis(mulaw.length / 8);
-        return new Turn(mulaw, Duration.ZERO, Duration.ZERO, length, now.minus(length), now, now, Turn.Ending.SILENCE, Duration.ZERO);
-    }
-
-    private static String transcribe(ElevenLabsSpeechToText client, Turn turn) {
-        return assertTimeoutPreemptively(TEST_LIMIT, () -> client.transcribe(turn));
+    private static String transcribe(ElevenLabsSpeechToText client, byte[] mulaw) {
+        return assertTimeoutPreemptively(TEST_LIMIT, () -> client.transcribe(mulaw));
     }
 
     private static SpeechException assertFails(ElevenLabsSpeechToText client) {
         return assertTimeoutPreemptively(TEST_LIMIT,
-                () -> assertThrows(SpeechException.class, () -> client.transcribe(turn(new byte[160]))));
+                () -> assertThrows(SpeechException.class, () -> client.transcribe(new byte[160])));
     }
 
     private static void assertContains(Exception e, String... parts) {

@@ -1,6 +1,5 @@
 package callbridge.speech;
 
-import callbridge.audio.Turn;
 import callbridge.metrics.MetricRegistry;
 import callbridge.metrics.PrometheusText;
 import callbridge.testing.PrometheusScrape;
@@ -8,10 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -22,25 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The measuring wrappers of the speech services: what they count, and that they change nothing else. */
 class MeasuredSpeechTest {
-    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
-    private static final Duration SILENCE = Duration.ofMillis(2_800);
-
     private final MetricRegistry metrics = new MetricRegistry();
 
     /** Answers from a script: a text, or an exception to throw. */
     private static SpeechToText scripted(Object... answers) {
         Deque<Object> script = new ArrayDeque<>(java.util.List.of(answers));
-        return turn -> switch (script.removeFirst()) {
+        return mulaw -> switch (script.removeFirst()) {
             case String text -> text;
             case SpeechException e -> throw e;
             case RuntimeException e -> throw e;
             default -> throw new IllegalStateException();
         };
-    }
-
-    private static Turn turn(Instant speechEndedAt, Turn.Ending ending) {
-        return new Turn(new byte[160], Duration.ZERO, Duration.ZERO, Duration.ofMillis(20), speechEndedAt,
-                speechEndedAt, speechEndedAt.plus(SILENCE), ending, SILENCE);
     }
 
     private PrometheusScrape scrape() {
@@ -53,13 +40,13 @@ class MeasuredSpeechTest {
                         new SpeechException("slow", SpeechException.Kind.TIMEOUT, false, null),
                         new SpeechException("busy", SpeechException.Kind.RATE_LIMITED, true, null),
                         new IllegalStateException("bug")),
-                metrics, Clock.fixed(NOW, ZoneOffset.UTC));
-        Turn turn = turn(NOW.minus(SILENCE), Turn.Ending.SILENCE);
+                metrics);
+        byte[] speech = new byte[160];
 
-        assertEquals("hola", assertDoesNotThrow(stt, turn));
-        assertEquals(SpeechException.Kind.TIMEOUT, assertThrows(SpeechException.class, () -> stt.transcribe(turn)).kind());
-        assertEquals(SpeechException.Kind.RATE_LIMITED, assertThrows(SpeechException.class, () -> stt.transcribe(turn)).kind());
-        assertThrows(IllegalStateException.class, () -> stt.transcribe(turn));
+        assertEquals("hola", assertDoesNotThrow(stt, speech));
+        assertEquals(SpeechException.Kind.TIMEOUT, assertThrows(SpeechException.class, () -> stt.transcribe(speech)).kind());
+        assertEquals(SpeechException.Kind.RATE_LIMITED, assertThrows(SpeechException.class, () -> stt.transcribe(speech)).kind());
+        assertThrows(IllegalStateException.class, () -> stt.transcribe(speech));
 
         PrometheusScrape scrape = scrape();
         assertEquals(4, scrape.histogram("callbridge_stt_request_seconds").count());
@@ -67,34 +54,6 @@ class MeasuredSpeechTest {
         assertEquals(1, scrape.value("callbridge_stt_failures_total", "kind", "rate_limited"));
         assertEquals(1, scrape.value("callbridge_stt_failures_total", "kind", "other"));
         assertEquals(0, scrape.value("callbridge_stt_failures_total", "kind", "http_5xx"));
-    }
-
-    @Test
-    void speechToText_delayAfterSpeech_isWhatTheSilenceWindowDoesNotExplain() {
-        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b", "c", "d"), metrics, Clock.fixed(NOW, ZoneOffset.UTC));
-
-        assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).minusMillis(150), Turn.Ending.SILENCE)); // 150 ms late
-        assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).plusMillis(40), Turn.Ending.SILENCE));   // frames came early: 0
-        assertDoesNotThrow(stt, turn(NOW.minusSeconds(30), Turn.Ending.MAX_LENGTH));  // no window waited: not counted
-        assertDoesNotThrow(stt, turn(NOW.minusSeconds(30), Turn.Ending.STREAM_END));
-
-        var delays = scrape().histogram("callbridge_turn_end_to_stt_seconds");
-        assertEquals(2, delays.count());
-        assertEquals(0.15, delays.sum(), 1e-9);
-    }
-
-    @Test
-    void speechToText_delayAfterDetection_isTheServersOwnPart_forEveryTurn() {
-        SpeechToText stt = MeasuredSpeechToText.wrap(scripted("a", "b"), metrics, Clock.fixed(NOW, ZoneOffset.UTC));
-
-        // The window ended 12 ms before the request, whenever its frames came; a turn cut at its maximum
-        // length has no window but was detected all the same.
-        assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).minusMillis(12), Turn.Ending.SILENCE));
-        assertDoesNotThrow(stt, turn(NOW.minus(SILENCE).minusMillis(3), Turn.Ending.MAX_LENGTH));
-
-        var delays = scrape().histogram("callbridge_turn_detected_to_stt_seconds");
-        assertEquals(2, delays.count());
-        assertEquals(0.015, delays.sum(), 1e-9);
     }
 
     @Test
@@ -137,9 +96,9 @@ class MeasuredSpeechTest {
         assertEquals(1, scrape.histogram("callbridge_tts_first_audio_seconds").count());
     }
 
-    private static String assertDoesNotThrow(SpeechToText stt, Turn turn) {
+    private static String assertDoesNotThrow(SpeechToText stt, byte[] mulaw) {
         try {
-            return stt.transcribe(turn);
+            return stt.transcribe(mulaw);
         } catch (SpeechException e) {
             throw new AssertionError(e);
         }

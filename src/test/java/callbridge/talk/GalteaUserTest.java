@@ -56,7 +56,8 @@ class GalteaUserTest {
         for (String body : List.of("{\"sessionId\":\"session_1\",\"input\":\"\"}", "{\"sessionId\":\"session_1\",\"status\":\"FAILED\"}",
                 "{\"actualOutput\":\"hola\"}")) {
             JsonApi.ApiException e = assertThrows(JsonApi.ApiException.class, () -> new JsonApi("Galtea", galtea.baseUrl(),
-                    Optional.of(new Secret(FakeGaltea.API_KEY)), HttpClient.newHttpClient(), Duration.ofSeconds(10))
+                    Optional.of(new Secret(FakeGaltea.API_KEY)), HttpClient.newHttpClient(), Duration.ofSeconds(10),
+                    JsonApi.RETRIES, pauses::add, Clock.systemUTC())
                     .post("/inferenceResults", (com.fasterxml.jackson.databind.node.ObjectNode) callbridge.json.Json.MAPPER.readTree(body)));
             assertEquals(400, e.status(), body);
             assertTrue(e.getMessage().contains("\"error\":\"Bad Request\""), e.getMessage());

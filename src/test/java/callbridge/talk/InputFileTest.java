@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import callbridge.testing.AgentOnThePhone;
 import callbridge.testing.FakeGaltea;
 import callbridge.testing.FakeLlm;

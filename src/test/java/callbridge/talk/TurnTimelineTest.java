@@ -1,7 +1,7 @@
 package callbridge.talk;
 
+import callbridge.talk.ConversationLog.Line;
 import callbridge.talk.ConversationLog.Speaker;
-import callbridge.talk.ConversationLog.Turn;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,7 +25,7 @@ class TurnTimelineTest {
 
         // Our reply, held 500 ms (planned 480), played 3500-4500; the agent answers 4800-6000 (300 ms latency, from the server).
         GenerateClient.LineCue gap = GenerateClient.LineCue.replyAt(at(3480), Duration.ofMillis(480));
-        List<Turn> reply = timeline.line("Buenas", gap, heard(List.of(), spoken("¿Para cuántos?", 4800, 6000), Optional.of(300L),
+        List<Line> reply = timeline.line("Buenas", gap, heard(List.of(), spoken("¿Para cuántos?", 4800, 6000), Optional.of(300L),
                 Optional.of(ours(3500, 4500, null))), NOW);
         assertEquals(List.of("user: Buenas gap=500 planned=480", "agent: ¿Para cuántos? latency=300"), describe(reply));
 
@@ -34,7 +34,7 @@ class TurnTimelineTest {
                 Duration.ofMillis(600)), Duration.ofMillis(600))).orElseThrow().answeredOncePlayed();
         assertEquals(List.of("user: Dos gap=600 planned=600"),
                 describe(timeline.line("Dos", played, new TurnAnswer.Played(ours(6600, 7400, null)), NOW)));
-        List<Turn> cutIn = timeline.line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
+        List<Line> cutIn = timeline.line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
                 heard(List.of(spoken("Perfecto, para dos a las nueve", 7600, 9600)), spoken("¿Sí?", 11000, 11500), Optional.of(700L),
                         Optional.of(ours(8400, 10300, 7600L))), NOW);
         assertEquals(List.of("agent: Perfecto, para dos a las nueve latency=200 keptTalking=1200",
@@ -44,7 +44,7 @@ class TurnTimelineTest {
 
     @Test
     void cutInThatFoundNoSpeech_isLoggedAsNotSaid() {
-        List<Turn> turns = new TurnTimeline().line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
+        List<Line> turns = new TurnTimeline().line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
                 new TurnAnswer.Silence(), NOW);
         assertEquals(Optional.of("not said: the agent did not speak, so there was nothing to cut into"), turns.get(0).error());
     }
@@ -52,7 +52,7 @@ class TurnTimelineTest {
     @Test
     void cutInStoppedByTheServersBargeIn_saysSo() {
         TurnAnswer.OurSpeech stopped = new TurnAnswer.OurSpeech(Optional.of(at(800)), Optional.empty(), "interrupted", Optional.of(at(0)));
-        List<Turn> turns = new TurnTimeline().line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
+        List<Line> turns = new TurnTimeline().line("Perdone", GenerateClient.LineCue.cutIn(Duration.ofMillis(800)),
                 new TurnAnswer.CallEnded("hung up", List.of(), Optional.of(stopped)), NOW);
         assertEquals(true, turns.get(0).error().orElseThrow().contains("BARGE_IN=true"), turns.toString());
     }
@@ -60,8 +60,8 @@ class TurnTimelineTest {
     @Test
     void anOldServer_withoutTimes_givesNoMeasures_butEveryTurn() {
         TurnTimeline timeline = new TurnTimeline();
-        List<Turn> turns = timeline.line("Hola", GenerateClient.LineCue.AT_ONCE, heard(List.of(TurnAnswer.Spoken.of("Eh")),
-                TurnAnswer.Spoken.of("Dígame"), Optional.of(250L), Optional.empty()), NOW);
+        List<Line> turns = timeline.line("Hola", GenerateClient.LineCue.AT_ONCE, heard(List.of(new TurnAnswer.Spoken("Eh", Optional.empty(), Optional.empty(), Optional.empty())),
+                new TurnAnswer.Spoken("Dígame", Optional.empty(), Optional.empty(), Optional.empty()), Optional.of(250L), Optional.empty()), NOW);
         assertEquals(List.of("agent: Eh", "user: Hola", "agent: Dígame latency=250"), describe(turns));
     }
 
@@ -83,7 +83,7 @@ class TurnTimelineTest {
         return T0.plusMillis(ms);
     }
 
-    private static List<String> describe(List<Turn> turns) {
+    private static List<String> describe(List<Line> turns) {
         return turns.stream().map(turn -> {
             StringBuilder line = new StringBuilder(turn.speaker() == Speaker.AGENT ? "agent: " : "user: ").append(turn.text());
             turn.latencyMillis().ifPresent(ms -> line.append(" latency=").append(ms));

@@ -1,5 +1,6 @@
 package callbridge.talk;
 
+import callbridge.config.UsageException;
 import callbridge.testing.FakeGaltea;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,11 +109,11 @@ class UserSidesTest {
 
     @Test
     void generateAnswers_readAsTurns() throws Exception {
-        assertEquals(new TurnAnswer.Heard(List.of(), TurnAnswer.Spoken.of("Hola"), Optional.of(420L), Optional.empty()),
+        assertEquals(new TurnAnswer.Heard(List.of(), new TurnAnswer.Spoken("Hola", Optional.empty(), Optional.empty(), Optional.empty()), Optional.of(420L), Optional.empty()),
                 TurnAnswer.read("{\"response\":\"Hola\",\"kind\":\"utterance\",\"response_latency_ms\":420}"));
         TurnAnswer.Heard withEarlier = (TurnAnswer.Heard) TurnAnswer.read("{\"response\":\"¿Algo más?\","
                 + "\"kind\":\"utterance\",\"heard_before\":[{\"number\":2,\"text\":\"Un momento.\"}],\"response_latency_ms\":-300}");
-        assertEquals(List.of(TurnAnswer.Spoken.of("Un momento.")), withEarlier.earlier());
+        assertEquals(List.of(new TurnAnswer.Spoken("Un momento.", Optional.empty(), Optional.empty(), Optional.empty())), withEarlier.earlier());
         assertEquals(new AgentReply("Un momento. ¿Algo más?", Optional.of(-300L)), withEarlier.wholeReply(),
                 "what the agent said while nobody asked is part of its answer, never dropped");
         assertEquals(new TurnAnswer.CallEnded("hung up", List.of(), Optional.empty()),
@@ -125,7 +126,7 @@ class UserSidesTest {
     void persona_interjects_toldTheAgentHasOnlyJustBegun() throws Exception {
         try (callbridge.testing.FakeLlm llm = callbridge.testing.FakeLlm.replying(List.of("Sí, para dos.", "¡Perdone!"))) {
             JsonApi api = new JsonApi("the LLM", llm.baseUrl(), Optional.of(new callbridge.config.Secret(callbridge.testing.FakeLlm.API_KEY)),
-                    HTTP, java.time.Duration.ofSeconds(10));
+                    HTTP, java.time.Duration.ofSeconds(10), JsonApi.RETRIES, callbridge.time.Sleeper.REAL, java.time.Clock.systemUTC());
             PersonaUser persona = new PersonaUser(api, callbridge.testing.FakeLlm.MODEL, "someone in a hurry");
             persona.heard(new AgentReply("Restaurante Sol, ¿dígame?", Optional.empty()));
             assertEquals(new UserSide.Say("Sí, para dos.", false), persona.next());

@@ -574,7 +574,7 @@ public final class FakeRealtimeStt implements AutoCloseable {
                     socket.close();
                     return;
                 }
-                socket.getOutputStream().write(accepted.response());
+                socket.getOutputStream().write(accepted.response(Map.of()));
                 ObjectNode started = event("session_started").put("session_id", "deaf");
                 started.putObject("config");
                 socket.getOutputStream().write(FrameWriter.encode(Frame.of(Opcode.TEXT,

@@ -35,7 +35,8 @@ import java.util.function.Predicate;
 
 /**
  * Twilio's end of a media stream, for tests: a {@link java.net.http.WebSocket} client that speaks the
- * protocol as Twilio does (the messages are {@link TwilioMessages}; see DESIGN.md "Flow of one call").
+ * protocol as Twilio does (the messages are {@link TwilioMessages}; README.md "How it works" has the flow of
+ * one call).
  *
  * <p>{@link #connect} opens the WebSocket and sends {@code connected} then {@code start}. Against callbridge,
  * the URL must be the one its webhook handed out for the call: {@link TwilioDialer} (and

@@ -15,10 +15,10 @@ class RetryTest {
     private static final Retry.Policy THREE = new Retry.Policy(3, Duration.ofMillis(500));
 
     private static final class Failure extends Exception {
-        final boolean mayPass;
+        final boolean retryable;
 
-        Failure(boolean mayPass) {
-            this.mayPass = mayPass;
+        Failure(boolean retryable) {
+            this.retryable = retryable;
         }
     }
 
@@ -28,32 +28,32 @@ class RetryTest {
 
     @Test
     void success_firstTry_noPause() throws Exception {
-        assertEquals("ok", Retry.run(THREE, recording, () -> "ok", (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        assertEquals("ok", Retry.run(THREE, recording, () -> "ok", (Failure f) -> f.retryable, (f, pause) -> heard.add(pause)));
         assertEquals(List.of(), pauses);
     }
 
     @Test
-    void failuresThatMayPass_pausesDouble_thenSuccess() throws Exception {
+    void retryableFailures_pausesDouble_thenSuccess() throws Exception {
         int[] tries = {0};
         String result = Retry.run(THREE, recording, () -> {
             if (++tries[0] < 3) {
                 throw new Failure(true);
             }
             return "third";
-        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause));
+        }, (Failure f) -> f.retryable, (f, pause) -> heard.add(pause));
         assertEquals("third", result);
         assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(1_000)), pauses);
         assertEquals(pauses, heard, "each pause is announced before it is taken");
     }
 
     @Test
-    void failuresThatMayPass_everyTryUsed_lastFailureThrown() {
+    void retryableFailures_everyTryUsed_lastFailureThrown() {
         List<Failure> thrown = new ArrayList<>();
         Failure last = assertThrows(Failure.class, () -> Retry.run(THREE, recording, () -> {
             Failure failure = new Failure(true);
             thrown.add(failure);
             throw failure;
-        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        }, (Failure f) -> f.retryable, (f, pause) -> heard.add(pause)));
         assertEquals(3, thrown.size());
         assertSame(thrown.getLast(), last);
         assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(1_000)), pauses);
@@ -63,7 +63,7 @@ class RetryTest {
     void failureThatWillNotPass_thrownAtOnce() {
         assertThrows(Failure.class, () -> Retry.run(THREE, recording, () -> {
             throw new Failure(false);
-        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        }, (Failure f) -> f.retryable, (f, pause) -> heard.add(pause)));
         assertEquals(List.of(), pauses);
     }
 
@@ -83,7 +83,7 @@ class RetryTest {
                 throw new Failure(true);
             }
             return "second";
-        }, (Failure f) -> f.mayPass, f -> Optional.of(Duration.ofMillis(1_200)), (f, pause) -> heard.add(pause));
+        }, (Failure f) -> f.retryable, f -> Optional.of(Duration.ofMillis(1_200)), (f, pause) -> heard.add(pause));
         assertEquals("second", result);
         assertEquals(List.of(Duration.ofMillis(1_200)), pauses);
     }
@@ -95,7 +95,7 @@ class RetryTest {
         assertThrows(Failure.class, () -> Retry.run(policy, recording, () -> {
             tries[0]++;
             throw new Failure(true);
-        }, (Failure f) -> f.mayPass, f -> Optional.of(Duration.ofSeconds(61)), (f, pause) -> heard.add(pause)));
+        }, (Failure f) -> f.retryable, f -> Optional.of(Duration.ofSeconds(61)), (f, pause) -> heard.add(pause)));
         assertEquals(1, tries[0]);
         assertEquals(List.of(), pauses);
     }
@@ -107,7 +107,7 @@ class RetryTest {
         assertThrows(Failure.class, () -> Retry.run(policy, recording, () -> {
             tries[0]++;
             throw new Failure(true);
-        }, (Failure f) -> f.mayPass, (f, pause) -> heard.add(pause)));
+        }, (Failure f) -> f.retryable, (f, pause) -> heard.add(pause)));
         assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(1_000), Duration.ofMillis(2_000)), pauses);
         assertEquals(4, tries[0], "the fourth pause (4 s) would pass 3.5 s of waiting");
     }

@@ -69,7 +69,8 @@ class RepeatedFieldSignatureTest {
 
     private static HttpRoutes start() throws java.io.IOException {
         SignatureCheck signatures = SignatureCheck.from(SignatureCheckTest.twilio(Optional.of(TOKEN), true));
-        return HttpRoutes.start(Map.of("/twilio-voice", new VoiceWebhook(Optional.empty(), signatures, BINDING)), () -> false, peer -> true, Map.of()); // the handler asked directly, not through a front door
+        return HttpRoutes.start(Map.of("/twilio-voice", new VoiceWebhook(Optional.empty(), signatures, BINDING)), () -> false, peer -> true, Map.of(),
+                () -> true); // the handler asked directly, not through a front door, with no media streams to read
     }
 
     private static HttpResponse<String> post(String url, String form, String signature) throws Exception {

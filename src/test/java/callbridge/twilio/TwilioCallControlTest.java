@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,6 +70,23 @@ class TwilioCallControlTest {
         twilio.script(sid, new FakeTwilioRest.Error(401, 20003));
         CallControlException e = assertThrows(CallControlException.class, () -> control.complete(sid));
         assertFalse(e.retryable(), e.getMessage());
+    }
+
+    /** talk sees Twilio's refusal as it sees every other service's: an IOException that says what was answered. */
+    @Test
+    void hangUp_unauthorized_isAnIOException_sayingWhatTwilioAnswered() {
+        String sid = "CA55555555555555555555555555555555";
+        twilio.script(sid, new FakeTwilioRest.Error(401, 20003));
+        OutboundCalls calls = (OutboundCalls) control;
+        IOException e = assertThrows(IOException.class, () -> calls.hangUp(sid));
+        assertTrue(e.getMessage().contains("HTTP 401"), e.getMessage());
+    }
+
+    @Test
+    void hangUp_callAlreadyGone_isDone() throws Exception {
+        twilio.script("CA66666666666666666666666666666666", new FakeTwilioRest.Error(404, 20404));
+        ((OutboundCalls) control).hangUp("CA66666666666666666666666666666666");
+        assertEquals(1, twilio.updates().size());
     }
 
     @Test

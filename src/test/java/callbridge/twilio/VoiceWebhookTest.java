@@ -228,7 +228,8 @@ class VoiceWebhookTest {
 
     private static HttpRoutes start(Optional<URI> publicUrl, boolean checkSignatures) throws IOException {
         SignatureCheck signatures = SignatureCheck.from(SignatureCheckTest.twilio(Optional.of(TOKEN), checkSignatures));
-        return HttpRoutes.start(Map.of("/twilio-voice", new VoiceWebhook(publicUrl, signatures, BINDING)), () -> false, peer -> true, Map.of()); // the handler asked directly, not through a front door
+        return HttpRoutes.start(Map.of("/twilio-voice", new VoiceWebhook(publicUrl, signatures, BINDING)), () -> false, peer -> true, Map.of(),
+                () -> true); // the handler asked directly, not through a front door, with no media streams to read
     }
 
     private static URI uri(HttpRoutes routes) {

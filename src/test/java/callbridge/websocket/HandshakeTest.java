@@ -27,7 +27,7 @@ class HandshakeTest {
         Handshake.Accepted accepted = assertInstanceOf(Handshake.Accepted.class,
                 Handshake.evaluate(head("GET", "HTTP/1.1", RawClient.UPGRADE_HEADERS)));
         assertEquals(RawClient.RFC_ACCEPT, accepted.acceptKey());
-        assertEquals(RawClient.SWITCHING_PROTOCOLS, new String(accepted.response(), StandardCharsets.ISO_8859_1));
+        assertEquals(RawClient.SWITCHING_PROTOCOLS, new String(accepted.response(Map.of()), StandardCharsets.ISO_8859_1));
     }
 
     /** Header lines are matched as RFC 6455 4.2.1 and RFC 9110 say: names and tokens case-insensitive, lists. */

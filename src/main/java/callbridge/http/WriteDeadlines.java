@@ -10,16 +10,28 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A deadline for a blocking socket write. Java sockets have no send timeout: a peer that stops reading
+ * Deadlines for blocking socket writes. Java sockets have no send timeout: a peer that stops reading
  * fills its receive window and our send buffer, and the write then blocks for as long as the peer keeps
  * the connection up. A write made here that is still blocked when its time is up has its socket closed,
  * which makes the write fail at once and frees the thread (and any lock it holds). One timer thread,
- * shared by every connection, keeps the deadlines; a write that finishes in time cancels its own.
+ * shared by every connection of a server, keeps the deadlines; a write that finishes in time cancels its
+ * own. Whoever owns the server makes the timer and stops it once the server is closed.
  */
-public final class WriteDeadline {
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+public final class WriteDeadlines implements AutoCloseable {
+    private final ScheduledThreadPoolExecutor timer;
 
-    private WriteDeadline() {
+    private WriteDeadlines(ScheduledThreadPoolExecutor timer) {
+        this.timer = timer;
+    }
+
+    /** Starts the timer thread. */
+    public static WriteDeadlines start() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("write-deadlines").daemon(true).factory());
+        // Almost every deadline is cancelled: remove them at once rather than at their due time, or the
+        // queue would hold every write of the last timeout period.
+        timer.setRemoveOnCancelPolicy(true);
+        return new WriteDeadlines(timer);
     }
 
     /**
@@ -27,9 +39,9 @@ public final class WriteDeadline {
      *
      * @throws SocketTimeoutException when the time ran out (the socket is then closed)
      */
-    public static void write(Socket socket, OutputStream out, byte[] bytes, int offset, int length, Duration timeout)
+    public void write(Socket socket, OutputStream out, byte[] bytes, int offset, int length, Duration timeout)
             throws IOException {
-        ScheduledFuture<?> expiry = TIMER.schedule(() -> closeQuietly(socket), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> expiry = timer.schedule(() -> closeQuietly(socket), timeout.toNanos(), TimeUnit.NANOSECONDS);
         try {
             out.write(bytes, offset, length);
             out.flush();
@@ -44,8 +56,13 @@ public final class WriteDeadline {
         }
     }
 
-    public static void write(Socket socket, OutputStream out, byte[] bytes, Duration timeout) throws IOException {
-        write(socket, out, bytes, 0, bytes.length, timeout);
+    /**
+     * Stops the timer, dropping the deadlines still pending: for once the server whose writes these are has
+     * closed, and with them every socket they guard. Idempotent.
+     */
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 
     private static void closeQuietly(Socket socket) {
@@ -54,14 +71,5 @@ public final class WriteDeadline {
         } catch (IOException e) {
             // closing is all we wanted; the blocked writer reports the failure
         }
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-                Thread.ofPlatform().name("write-deadlines").daemon(true).factory());
-        // Almost every deadline is cancelled: remove them at once rather than at their due time, or the
-        // queue would hold every write of the last timeout period.
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
     }
 }

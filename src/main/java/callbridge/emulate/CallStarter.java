@@ -25,13 +25,13 @@ import java.util.stream.Collectors;
  * from the TwiML as it is; only its scheme, host and port are replaced by the server's address (the TwiML
  * names the public host, which may be a tunnel), and a query string is dropped, as Twilio drops it.
  */
-final class CallSetup {
+final class CallStarter {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final EmulateOptions options;
     private final HttpClient http;
 
-    CallSetup(EmulateOptions options, HttpClient http) {
+    CallStarter(EmulateOptions options, HttpClient http) {
         this.options = options;
         this.http = http;
     }

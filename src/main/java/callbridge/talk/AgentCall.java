@@ -1,6 +1,5 @@
 package callbridge.talk;
 
-import callbridge.call.CallControlException;
 import callbridge.talk.Ending.Outcome;
 import callbridge.twilio.CallStatus;
 import callbridge.twilio.OutboundCalls;
@@ -19,7 +18,7 @@ import java.util.Optional;
  * then returns once it has played, and the next one waits for the agent's speech to cut into), until the user
  * is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever ends it, the call is then completed at Twilio (unless it is over already) and the user side is told.
  */
-final class Conversation {
+final class AgentCall {
     /** Twilio rings for 60 s by default before it gives up with no-answer; a little more covers queueing. */
     static final Duration ANSWER_WITHIN = Duration.ofSeconds(75);
 
@@ -53,7 +52,7 @@ final class Conversation {
     private boolean serverSawTheEnd;
 
     /** @param random this conversation's own source of gaps and interruptions */
-    Conversation(Setup setup, String label, java.util.random.RandomGenerator random) {
+    AgentCall(Setup setup, String label, java.util.random.RandomGenerator random) {
         this.setup = setup;
         this.log = new ConversationLog(label, setup.to(), setup.from(), setup.clock().instant());
         this.pacing = new Pacing(setup.pace(), random);
@@ -75,7 +74,7 @@ final class Conversation {
             interrupted = true;
             // The outcome already says "interrupted": the detail says by what, so the line reads once.
             ending = new Ending(Outcome.INTERRUPTED, "stopped by Ctrl-C (SIGINT) or SIGTERM");
-        } catch (IOException | CallControlException e) {
+        } catch (IOException e) {
             ending = new Ending(Outcome.ERROR, e.getMessage());
         } catch (RuntimeException e) {
             ending = new Ending(Outcome.ERROR, "unexpected failure: " + e);
@@ -87,7 +86,7 @@ final class Conversation {
         return log;
     }
 
-    private Ending converse(UserSide user) throws Stop, IOException, InterruptedException, CallControlException {
+    private Ending converse(UserSide user) throws Stop, IOException, InterruptedException {
         user.begin();
         user.facts().forEach(log::extra);
         if (Thread.interrupted()) {
@@ -131,10 +130,10 @@ final class Conversation {
                      Optional<Duration> cutNext) throws Stop, IOException, InterruptedException {
         GenerateClient.LineCue cue = cutIn.map(GenerateClient.LineCue::cutIn).orElseGet(() -> pacing.reply(timeline.agentStoppedAt()));
         GenerateClient.LineCue asked = cutNext.isPresent() ? cue.answeredOncePlayed() : cue;
-        setup.console().said(log.label(), new ConversationLog.Turn(ConversationLog.Speaker.USER, say.text(),
+        setup.console().said(log.label(), new ConversationLog.Line(ConversationLog.Speaker.USER, say.text(),
                 setup.clock().instant(), Optional.empty(), Optional.empty()));
         TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text(), asked));
-        for (ConversationLog.Turn said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
+        for (ConversationLog.Line said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
             if (said.speaker() == ConversationLog.Speaker.USER) {
                 log.add(said);
                 setup.console().timed(log.label(), said);
@@ -210,7 +209,7 @@ final class Conversation {
         CallStatus status;
         try {
             status = setup.calls().status(sid);
-        } catch (CallControlException e) {
+        } catch (IOException e) {
             throw new Stop(Outcome.ERROR, "cannot learn the call's status: " + e.getMessage());
         }
         callOver = status.isFinal();
@@ -223,7 +222,7 @@ final class Conversation {
         return status == CallStatus.QUEUED || status == CallStatus.RINGING;
     }
 
-    private void record(ConversationLog.Turn turn) {
+    private void record(ConversationLog.Line turn) {
         log.add(turn);
         setup.console().said(log.label(), turn);
     }
@@ -251,8 +250,8 @@ final class Conversation {
     private void finish(UserSide user, Ending ending) {
         log.callSid().filter(sid -> !callOver).ifPresent(sid -> {
             try {
-                setup.calls().complete(sid);
-            } catch (CallControlException e) {
+                setup.calls().hangUp(sid);
+            } catch (IOException e) {
                 log.error("the call could not be completed at Twilio: " + e.getMessage());
             }
         });
