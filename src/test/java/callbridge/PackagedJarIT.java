@@ -46,9 +46,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The packaged jar, {@code target/callbridge.jar}, run as a user runs it ({@code java -jar}, nothing else on
  * the class path) against the Twilio REST and ElevenLabs stand-ins. The jar is minimized: the shade plugin
  * keeps only the classes it can see referenced, and the pom's filters keep what is loaded by name. These
- * tests run each path through the Twilio SDK that callbridge uses (a call completed; a call placed, fetched
- * and completed; a webhook's signature checked), so a class dropped that the SDK, Jackson, Apache HttpClient
- * or SLF4J needs at run time fails here, not on a host.
+ * tests run each path through the Twilio SDK that callbridge uses (a call completed, also one already gone;
+ * a call placed and completed; one nobody answers, fetched; a webhook's signature checked), so a class dropped
+ * that the SDK, Jackson, Apache HttpClient or SLF4J needs at run time fails here, not on a host.
  *
  * <p>Maven's failsafe plugin runs it in {@code integration-test}, after {@code package} has built the jar, and
  * names the jar in the system property {@code callbridge.jar}; run by surefire (before the jar exists) it is
@@ -152,14 +152,11 @@ class PackagedJarIT {
     }
 
     @Test
-    void talk_placesTheCallAtTwilio_withItsFields_fetchesIt_andCompletesIt() throws Exception {
+    void talk_placesTheCallAtTwilio_withItsFields_andCompletesIt() throws Exception {
         twilio.answerCallsWith(AgentOnThePhone.saying(RESERVAR_MESA, List.of(MANANA_NUEVE)));
         Path script = Files.write(dir.resolve("script.txt"), List.of("Hola, buenas."));
         int port = freePort();
-        Map<String, String> environment = environment();
-        environment.put("PORT", Integer.toString(port));
-        environment.put("PUBLIC_URL", "http://127.0.0.1:" + port);
-        child = runJar(environment, List.of("talk", "--to", TO, "--from", FROM, "--record",
+        child = runJar(talkEnvironment(port), List.of("talk", "--to", TO, "--from", FROM, "--record",
                 "--script", script.toString(), "--report", dir.resolve("report.json").toString()));
 
         assertEquals(Talk.Exit.FINISHED.code, child.awaitExit(WAIT), child.log());
@@ -173,6 +170,22 @@ class PackagedJarIT {
         assertEquals(call.sid(), conversation.path("call_sid").asText(), conversation.toString());
         assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
         assertFalse(child.logged(line -> line.contains("SLF4J") || line.contains("Exception")), child.log());
+    }
+
+    /** A call nobody answers: talk asks Twilio for the call (the SDK's fetch) and reports its status. */
+    @Test
+    void talk_noAnswer_readsTheCallsStatusFromTwilio() throws Exception {
+        twilio.answerCallsWith(call -> call.status("no-answer"));
+        Path script = Files.write(dir.resolve("script.txt"), List.of("Hola."));
+        int port = freePort();
+        child = runJar(talkEnvironment(port), List.of("talk", "--to", TO, "--from", FROM, "--turn-timeout", "1",
+                "--script", script.toString(), "--report", dir.resolve("report.json").toString()));
+
+        assertEquals(Talk.Exit.NOT_FINISHED.code, child.awaitExit(WAIT), child.log());
+        JsonNode conversation = Json.MAPPER.readTree(dir.resolve("report.json").toFile()).path("conversations").path(0);
+        assertEquals("not_answered", conversation.path("outcome").asText(), conversation.toString());
+        assertTrue(conversation.path("detail").asText().contains("no-answer"), conversation.toString());
+        assertEquals(List.of(), twilio.problems());
     }
 
     /** The Python prototype's config.yaml, read with Jackson's YAML module: its server is where talk looks. */
@@ -196,6 +209,14 @@ class PackagedJarIT {
         environment.put("TWILIO_API_BASE_URL", twilioTls.baseUrl().toString());
         environment.put("SILENCE_MS", "1000");
         environment.put("RECORDS_DIR", "");
+        return environment;
+    }
+
+    /** talk's own server must be on a known port: Twilio is told its address when the call is placed. */
+    private Map<String, String> talkEnvironment(int port) {
+        Map<String, String> environment = environment();
+        environment.put("PORT", Integer.toString(port));
+        environment.put("PUBLIC_URL", "http://127.0.0.1:" + port);
         return environment;
     }
 
@@ -225,7 +246,7 @@ class PackagedJarIT {
         assertEquals(List.of(), foreign, "lines that are not callbridge's log");
     }
 
-    /** A port free a moment ago: talk's server must be on a known port, since Twilio is told its address up front. */
+    /** A port free a moment ago. */
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
