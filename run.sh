@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # callbridge launcher.
 #   ./run.sh            build target/callbridge.jar when it is missing or older than the sources, then serve
-#   ./run.sh test       run the whole test suite
+#   ./run.sh test       run the whole test suite: the unit tests, then the packaged jar's own (mvn verify)
 #   ./run.sh bench      run the benchmarks (JUnit tests tagged "benchmark"), printing their measurements
 #   ./run.sh bench capacity   the capacity benchmark alone: server and emulate as processes, 250-2,000 calls
 #   ./run.sh bench turns      the turn-taking benchmark alone: reply gaps, cut sentences, barge-in, per policy
@@ -81,7 +81,8 @@ case "${1:-serve}" in
   test)
     need_maven
     shift
-    exec mvn -B -ntp -Dstyle.color=never -f "$POM" test "$@"
+    # verify, not test: the *IT tests run the jar that package builds (failsafe, after surefire's tests).
+    exec mvn -B -ntp -Dstyle.color=never -f "$POM" verify "$@"
     ;;
   bench)
     need_maven
@@ -95,7 +96,7 @@ case "${1:-serve}" in
   help | -h | --help)
     cat <<USAGE
 usage: ./run.sh [test | bench | help | serve | talk ... | emulate ...]
-  ./run.sh test [-Dtest=NAME]   run the test suite (or the named tests)
+  ./run.sh test [-Dtest=NAME]   run the test suite, the packaged jar's tests last (or the named tests)
   ./run.sh bench [capacity | turns]   run the benchmarks (or the capacity or turn-taking one alone)
   ./run.sh help                 this, then the commands of the jar, which run.sh builds when needed:
 USAGE

@@ -67,8 +67,16 @@ public final class PlacedCall {
         completedByApi.complete(null);
     }
 
+    /**
+     * The call as Twilio's API answers it; the dates and price unit are those of Twilio's documented example,
+     * so the SDK parses them as it parses Twilio's own answers (through its RFC 2822 and currency readers).
+     */
     Map<String, Object> resource() {
-        return Map.of("sid", sid, "account_sid", FakeTwilioRest.ACCOUNT_SID, "to", to(), "from", from(),
-                "status", status, "direction", "outbound-api", "api_version", "2010-04-01");
+        return Map.ofEntries(Map.entry("sid", sid), Map.entry("account_sid", FakeTwilioRest.ACCOUNT_SID),
+                Map.entry("to", to()), Map.entry("from", from()), Map.entry("status", status),
+                Map.entry("direction", "outbound-api"), Map.entry("api_version", "2010-04-01"),
+                Map.entry("date_created", "Tue, 31 Aug 2010 20:36:28 +0000"),
+                Map.entry("date_updated", "Tue, 31 Aug 2010 20:36:44 +0000"), Map.entry("price_unit", "USD"),
+                Map.entry("uri", "/2010-04-01/Accounts/" + FakeTwilioRest.ACCOUNT_SID + "/Calls/" + sid + ".json"));
     }
 }

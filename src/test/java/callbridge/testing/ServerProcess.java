@@ -72,20 +72,41 @@ public final class ServerProcess implements AutoCloseable {
     /** As {@link #run(Path, Map, List)}, the JVM launched through {@code launcher}, such as {@code taskset -c 0}. */
     public static ServerProcess run(Path workDir, Map<String, String> environment, List<String> arguments,
                                     List<String> launcher) throws IOException {
-        String java = ProcessHandle.current().info().command()
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
+        command.addAll(arguments);
+        return launch(workDir, environment, command);
+    }
+
+    /**
+     * {@code java OPTIONS -jar jar} with these arguments, as a user runs the packaged jar: nothing from this
+     * JVM's class path, and no JVM flag but {@code jvmOptions} (native access, say, must come from the manifest).
+     */
+    public static ServerProcess runJar(Path jar, List<String> jvmOptions, Path workDir, Map<String, String> environment,
+                                       List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(arguments);
+        return launch(workDir, environment, command);
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("the running JVM's command is unknown"));
+    }
+
+    private static ServerProcess launch(Path workDir, Map<String, String> environment, List<String> command) throws IOException {
         Path logs = Files.createDirectories(workDir.resolve("logs"));
         Path stdout = logs.resolve("stdout.txt");
         Path stderr = logs.resolve("stderr.txt");
         // A job a non-interactive shell starts in the background (a CI script's `cmd &`) inherits SIGINT
         // ignored, and a JVM that starts with it ignored never installs its handler: a test's SIGINT would
         // then do nothing. env (coreutils 8.31+) gives the child the default disposition back.
-        List<String> command = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT"));
-        command.addAll(launcher);
-        command.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "callbridge.Main"));
-        command.addAll(arguments);
-        ProcessBuilder builder = new ProcessBuilder(command)
+        List<String> withSignals = new ArrayList<>(List.of("/usr/bin/env", "--default-signal=INT"));
+        withSignals.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(withSignals)
                 .directory(workDir.toFile())
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile());
