@@ -1,5 +1,8 @@
 package callbridge;
 
+import callbridge.call.CallControl;
+import callbridge.call.CallServices;
+import callbridge.carrier.LocalCarrier;
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.config.DotEnv;
@@ -23,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 
@@ -34,9 +38,11 @@ import java.util.concurrent.CountDownLatch;
  */
 final class TalkCommand {
     private static final System.Logger LOG = System.getLogger("callbridge");
+    /** How long the agents of local calls get to hear {@code stop} before {@code talk} exits. */
+    private static final Duration LOCAL_CALLS_END_WITHIN = Duration.ofSeconds(5);
 
-    /** What a run needs, all checked. */
-    private record Ready(TalkOptions options, Config config, OutboundCalls calls, Talk talk) {
+    /** What a run needs, all checked; {@code carrier} when the calls are local, not Twilio's. */
+    private record Ready(TalkOptions options, Config config, OutboundCalls calls, Optional<LocalCarrier> carrier, Talk talk) {
     }
 
     private TalkCommand() {
@@ -56,11 +62,19 @@ final class TalkCommand {
         }
         LogLevels.apply(ready.config().observability().logLevel());
         CountDownLatch stopRequested = ShutdownSignals.install();
-        if (ready.options().server().isPresent()) {
-            return ready.talk().run(ready.options().server().get(), ready.config().apiKey().orElseThrow(), ready.calls(),
-                    System.out, stopRequested, Clock.systemUTC()).code;
+        try {
+            if (ready.options().server().isPresent()) {
+                return ready.talk().run(ready.options().server().get(), ready.config().apiKey().orElseThrow(), ready.calls(),
+                        System.out, stopRequested, Clock.systemUTC()).code;
+            }
+            return throughOwnServer(ready, stopRequested);
+        } finally {
+            // Every call was hung up by now; the agents are told (stop, close) before the process goes.
+            if (ready.carrier().isPresent()) {
+                ready.carrier().get().endAll("talk is exiting");
+                ready.carrier().get().awaitAllEnded(LOCAL_CALLS_END_WITHIN);
+            }
         }
-        return throughOwnServer(ready, stopRequested);
     }
 
     private static Ready prepare(List<String> args) throws UsageException, InterruptedException {
@@ -69,15 +83,29 @@ final class TalkCommand {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         TalkOptions options = TalkOptions.parse(args, settings, warning -> System.err.println("talk: warning: " + warning));
         Config config = Config.fromSettings(settings);
-        OutboundCalls calls = TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
-                "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls"));
+        Optional<LocalCarrier> carrier = options.localAgent().map(agent ->
+                LocalCarrier.to(agent, config.twilio().authToken().map(Secret::value), http));
+        if (carrier.isPresent() && options.server().isEmpty()) {
+            // The server talk starts is reached on loopback: its webhook and streams are where the carrier goes.
+            options = options.withPublicUrl(URI.create("http://127.0.0.1:" + config.server().port()));
+        }
+        OutboundCalls calls = carrier.isPresent() ? carrier.get() : TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
+                "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls (or call an agent on this machine"
+                        + " with --local-agent URL)"));
         if (options.server().isPresent()) {
             Talk.checkServer(http, options.server().get(), config.apiKey().orElseThrow(() -> new UsageException(
                     "API_KEY is required with --server: the X-API-KEY that server's /generate expects")));
         } else if (config.elevenLabs().apiKey().isEmpty()) {
             throw new UsageException("ELEVENLABS_API_KEY is required: the server talk starts transcribes and speaks with it");
         }
-        return new Ready(options, config, calls, Talk.prepare(options, settings, http));
+        return new Ready(options, config, calls, carrier, Talk.prepare(options, settings, http));
+    }
+
+    /** The server's calls completed at the local carrier, as they would be at Twilio: both parties hang up. */
+    private static CallServices completingAt(LocalCarrier carrier, CallServices services) {
+        CallControl control = carrier::hangUp;
+        return new CallServices(services.speechToText(), services.textToSpeech(), Optional.of(control), services.clock(),
+                services.sleeper(), services.metrics(), services.realtime());
     }
 
     /** Through a callbridge started here; its {@code /generate} key only needs to be known to us when none is set. */
@@ -86,17 +114,20 @@ final class TalkCommand {
         Secret key = config.apiKey().orElseGet(() -> new Secret(UUID.randomUUID().toString()));
         Callbridge app;
         MetricRegistry metrics = new MetricRegistry();
+        CallServices services = Callbridge.services(config, metrics);
+        if (ready.carrier().isPresent()) {
+            services = completingAt(ready.carrier().get(), services);
+        }
         try {
             app = Callbridge.start(config.withApiKey(key).withPublicUrl(ready.options().publicUrl()),
-                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, Callbridge.services(config, metrics)),
-                    metrics);
+                    new InetSocketAddress(config.server().port()), Callbridge.calls(config, services), metrics);
         } catch (BindException e) {
             System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");
             return Talk.Exit.USAGE.code;
         }
-        LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; Twilio reaches it at {1}", app.port(),
-                ready.options().publicUrl());
+        LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; " + (ready.carrier().isPresent()
+                ? "the local carrier reaches it at {1}" : "Twilio reaches it at {1}"), app.port(), ready.options().publicUrl());
         try {
             URI server = URI.create("http://127.0.0.1:" + app.port());
             return ready.talk().run(server, key, ready.calls(), System.out, stopRequested, Clock.systemUTC()).code;

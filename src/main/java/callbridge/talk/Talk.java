@@ -66,7 +66,9 @@ public final class Talk {
         if (options.report().isPresent()) {
             TalkReport.checkWritable(options.report().get());
         }
-        checkTwilioCanReach(options.publicUrl(), settings);
+        if (options.localAgent().isEmpty()) {
+            checkTwilioCanReach(options.publicUrl(), settings);
+        }
         return new Talk(options, UserSides.prepare(options.source(), settings, http, options.maxTurns()), http);
     }
 
@@ -83,13 +85,21 @@ public final class Talk {
         AgentCall.Setup setup = new AgentCall.Setup(options.to(), options.from(),
                 URI.create(options.publicUrl() + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
                 options.maxTurns(), calls, generate, console, clock, options.pace());
+        options.localAgent().ifPresent(agent -> console.plain("-- local call: no Twilio; the local carrier calls the agent at " + agent));
         List<ConversationLog> logs = TalkRun.run(plans, options.parallel(), setup, stopRequested);
         console.plain("");
         logs.forEach(console::summary);
-        boolean reported = options.report().map(file -> writeReport(file, TalkReport.of(startedAt, clock.instant(), logs), console))
-                .orElse(true);
+        boolean reported = options.report().map(file -> writeReport(file, carrier(TalkReport.of(startedAt, clock.instant(), logs)),
+                console)).orElse(true);
         Exit exit = exit(logs, stopRequested.getCount() == 0, console);
         return exit == Exit.FINISHED && !reported ? Exit.NOT_FINISHED : exit;
+    }
+
+    /** Says in the report whether the calls went through Twilio or the local carrier, to which agent. */
+    private ObjectNode carrier(ObjectNode report) {
+        report.put("carrier", options.localAgent().isPresent() ? "local" : "twilio");
+        options.localAgent().ifPresent(agent -> report.put("local_agent", agent.toString()));
+        return report;
     }
 
     /** True when the report was written (or none was asked for). */
@@ -139,7 +149,7 @@ public final class Talk {
     /** {@code talk --help}. */
     public static String help() {
         StringBuilder text = new StringBuilder("""
-                usage: java -jar callbridge.jar talk --to NUMBER --from NUMBER (--script FILE | --persona FILE |
+                usage: java -jar callbridge.jar talk (--to NUMBER --from NUMBER | --local-agent URL) (--script FILE | --persona FILE |
                        --galtea-version ID (--galtea-test ID [--galtea-cases LIST] | --galtea-test-case ID)) [flags]
 
                 Places a call to a voice agent and plays the user's side, turn by turn, through a callbridge server

@@ -12,6 +12,7 @@ enum TalkFlag {
     TO("to", "TALK_TO", "NUMBER", "the number to call, in E.164 form (+34910000000)"),
     FROM("from", "TALK_FROM", "NUMBER", "your Twilio number to call from, in E.164 form"),
     PUBLIC_URL("public-url", "PUBLIC_URL", "URL", "the https:// URL Twilio reaches the server at (ngrok...)"),
+    LOCAL_AGENT("local-agent", "TALK_LOCAL_AGENT", "URL", "call the agent whose voice webhook is URL on this machine, without Twilio (a local carrier)"),
     SERVER("server", "TALK_SERVER", "URL", "use a callbridge server already running at URL (with API_KEY) instead of starting one"),
     RECORD("record", "TALK_RECORD", null, "ask Twilio to record the call"),
     SCRIPT("script", "TALK_SCRIPT", "FILE", "the user's lines: one a turn; blank lines and # comments skipped"),

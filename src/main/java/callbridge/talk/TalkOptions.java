@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  *
  * @param publicUrl   where Twilio fetches the call's instructions: {@code <publicUrl>/twilio-voice}
  * @param server      a running callbridge to talk through; empty: {@code talk} starts its own
+ * @param localAgent  the agent's voice webhook, called through the local carrier instead of Twilio
  * @param maxTurns    user lines at most
  * @param turnTimeout    how long each {@code /generate} waits for the agent
  * @param requestTimeout how long each {@code /generate} request may take in all
@@ -28,13 +29,16 @@ import java.util.function.Consumer;
  * @param parallel    test conversations at once
  * @param pace        how the user times its lines: reply gaps, interruptions
  */
-public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> server, boolean record,
+public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> server, Optional<URI> localAgent, boolean record,
                           UserSource source, boolean userFirst, int maxTurns, Duration turnTimeout,
                           Duration requestTimeout, Duration talkTimeout, int parallel, Optional<Path> report,
                           HumanPace pace) {
     /** A reply gap longer than this is no longer a pause but a silence that agents answer with "are you there?". */
     static final long MAX_REPLY_GAP_MS = 10_000;
     static final int DEFAULT_MAX_TURNS = 12;
+    /** What a local call tells both webhooks when no number is given: numbers kept for fiction (555-01xx). */
+    static final String LOCAL_TO = "+12025550100";
+    static final String LOCAL_FROM = "+12025550101";
     static final int DEFAULT_TURN_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_TALK_TIMEOUT_SECONDS = 50;
     /** Added to the turn timeout for the whole request, so the server's own 204 arrives first. */
@@ -80,22 +84,32 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
 
     private static TalkOptions fromValues(FlagValues v) throws UsageException {
         // Who to call first: a wrong number is the mistake a user most needs to hear about.
-        String to = v.phoneNumber(TalkFlag.TO);
-        String from = v.phoneNumber(TalkFlag.FROM);
+        Optional<URI> localAgent = v.url(TalkFlag.LOCAL_AGENT);
+        boolean local = localAgent.isPresent();
+        String to = local && v.optional(TalkFlag.TO).isEmpty() ? LOCAL_TO : v.phoneNumber(TalkFlag.TO);
+        String from = local && v.optional(TalkFlag.FROM).isEmpty() ? LOCAL_FROM : v.phoneNumber(TalkFlag.FROM);
         Optional<URI> server = v.url(TalkFlag.SERVER);
-        Optional<URI> publicUrl = v.url(TalkFlag.PUBLIC_URL).or(() -> server);
+        // A local call reaches the server on loopback: Twilio's public address is not needed, nor used.
+        Optional<URI> publicUrl = local ? Optional.of(server.orElse(URI.create("http://127.0.0.1")))
+                : v.url(TalkFlag.PUBLIC_URL).or(() -> server);
         if (publicUrl.isEmpty()) {
             throw new UsageException(TalkFlag.PUBLIC_URL.describe()
                     + " is required: the https:// address Twilio reaches the server at (for example your ngrok URL)");
         }
         Duration turnTimeout = v.seconds(TalkFlag.TURN_TIMEOUT, Duration.ofSeconds(DEFAULT_TURN_TIMEOUT_SECONDS), 1, 600);
-        return new TalkOptions(to, from, publicUrl.get(), server,
+        return new TalkOptions(to, from, publicUrl.get(), server, localAgent,
                 v.bool(TalkFlag.RECORD), source(v), v.bool(TalkFlag.USER_FIRST),
                 v.integer(TalkFlag.MAX_TURNS, DEFAULT_MAX_TURNS, 1, 1_000),
                 turnTimeout, v.seconds(TalkFlag.REQUEST_TIMEOUT, turnTimeout.plus(NETWORK_MARGIN), 1, 900),
                 v.seconds(TalkFlag.TALK_TIMEOUT, Duration.ofSeconds(DEFAULT_TALK_TIMEOUT_SECONDS), 1, 86_400),
                 v.integer(TalkFlag.PARALLEL, 1, 1, 100),
                 v.optional(TalkFlag.REPORT).map(Path::of), pace(v));
+    }
+
+    /** The same run with Twilio's webhooks on {@code publicUrl}: a local call's own server, once its port is known. */
+    public TalkOptions withPublicUrl(URI url) {
+        return new TalkOptions(to, from, url, server, localAgent, record, source, userFirst, maxTurns, turnTimeout,
+                requestTimeout, talkTimeout, parallel, report, pace);
     }
 
     private static HumanPace pace(FlagValues v) throws UsageException {

@@ -2,6 +2,7 @@ package callbridge.twilio;
 
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
@@ -12,7 +13,9 @@ import javax.xml.parsers.ParserConfigurationException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -42,6 +45,26 @@ public record StreamInstruction(String url, Map<String, String> parameters) {
             }
         }
         throw new IllegalArgumentException("the TwiML has no <Connect><Stream>: " + twiml);
+    }
+
+    /**
+     * The verbs of a TwiML answer in the order Twilio runs them: the names of {@code <Response>}'s child
+     * elements ({@code Connect}, {@code Say}, {@code Hangup}...).
+     *
+     * @throws IllegalArgumentException when the TwiML is not XML, or its root is not {@code <Response>}
+     */
+    public static List<String> verbs(String twiml) {
+        Element response = read(twiml).getDocumentElement();
+        if (!response.getTagName().equals("Response")) {
+            throw new IllegalArgumentException("the TwiML's root is <" + response.getTagName() + ">, not <Response>");
+        }
+        List<String> verbs = new ArrayList<>();
+        for (Node child = response.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element verb) {
+                verbs.add(verb.getTagName());
+            }
+        }
+        return verbs;
     }
 
     private static StreamInstruction of(Element stream) {

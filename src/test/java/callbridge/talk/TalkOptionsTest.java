@@ -29,7 +29,7 @@ class TalkOptionsTest {
     void parse_minimal_givesTheDefaults() throws Exception {
         TalkOptions options = TalkOptions.parse(MINIMAL, Map.of(), NO_WARNINGS);
         assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://example.ngrok.app"), Optional.empty(),
-                false, new UserSource.Script(Path.of("lines.txt")), false, 12, Duration.ofSeconds(30), Duration.ofSeconds(45),
+                Optional.empty(), false, new UserSource.Script(Path.of("lines.txt")), false, 12, Duration.ofSeconds(30), Duration.ofSeconds(45),
                 Duration.ofSeconds(50),
                 1, Optional.empty(), HumanPace.DEFAULT), options);
     }
@@ -132,7 +132,7 @@ class TalkOptionsTest {
                 """);
         TalkOptions options = TalkOptions.parse(List.of("--config", config.toString(), "--max-turns", "3"), Map.of(), NO_WARNINGS);
         assertEquals(new TalkOptions("+34910000001", "+34910000002", URI.create("https://bridge.example"),
-                Optional.of(URI.create("https://public.example")), false,
+                Optional.of(URI.create("https://public.example")), Optional.empty(), false,
                 new UserSource.Galtea("v-1", Optional.of("t-1"), List.of(1, 2, 3), Optional.empty()), true, 3,
                 Duration.ofSeconds(120), Duration.ofSeconds(130), Duration.ofSeconds(80), 1, Optional.empty(), HumanPace.DEFAULT), options);
     }
