@@ -1,0 +1,146 @@
+package callbridge.carrier;
+
+import callbridge.json.Json;
+import callbridge.talk.Talk;
+import callbridge.testing.ClipRecognizer;
+import callbridge.testing.FakeElevenLabs;
+import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.ServerProcess;
+import callbridge.testing.SpeechClips;
+import callbridge.testing.TestCallbridge;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static callbridge.testing.SpeechClips.MANANA_NUEVE;
+import static callbridge.testing.SpeechClips.RESERVAR_MESA;
+import static callbridge.testing.SpeechClips.SI_GRACIAS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code talk --local-agent} as a user runs it, a child process with its own callbridge, against a
+ * {@link TwilioProtocolAgent} written from Twilio's documentation: no Twilio anywhere, speech through the
+ * ElevenLabs stand-in, the agent's clips played at real time by the carrier.
+ */
+class LocalAgentTalkTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    private Path dir;
+    private FakeTwilioRest twilio;
+    private FakeElevenLabs elevenLabs;
+    private TwilioProtocolAgent agent;
+    private ServerProcess talk;
+
+    @BeforeEach
+    void startStandIns() throws IOException {
+        twilio = FakeTwilioRest.start(); // only so the environment helper has Twilio's settings: nothing calls it
+        elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, TestCallbridge::voiceFor);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (talk != null) {
+            talk.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        twilio.close();
+        elevenLabs.close();
+    }
+
+    @Test
+    void wholeConversation_overTheLocalCarrier_reportSaysLocal_agentHearsStopWhenTalkHangsUp() throws Exception {
+        agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS), Integer.MAX_VALUE);
+
+        JsonNode report = runTalk(Talk.Exit.FINISHED, "Buenas tardes, ¿tienen mesa?", "Para dos, gracias.");
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("local", report.path("carrier").asText(), report.toString());
+        assertEquals(agent.webhook().toString(), report.path("local_agent").asText());
+        assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA),
+                "user: Buenas tardes, ¿tienen mesa?", "agent: " + SpeechClips.textOf(MANANA_NUEVE),
+                "user: Para dos, gracias.", "agent: " + SpeechClips.textOf(SI_GRACIAS)), turns(conversation));
+        assertTrue(conversation.path("turns").path(2).path("response_latency_ms").isNumber(), conversation.toString());
+        // The server's record: the same turns, heard from the far end.
+        assertEquals(5, conversation.path("server_record").path("turns").size(), conversation.path("server_record").toString());
+
+        // The agent's side, as Twilio would have shown it: a signed inbound call, a start with its parameter,
+        // media, its marks echoed once played, and stop when talk hung up.
+        assertTrue(agent.webhookForms.get(0).contains("Direction=inbound"), agent.webhookForms.toString());
+        List<String> events = agent.events();
+        assertEquals("connected", events.get(0));
+        assertEquals("start", events.get(1));
+        assertEquals("restaurant", agent.received.get(1).path("start").path("customParameters").path("persona").asText());
+        assertEquals(List.of("greeting", "reply-0", "reply-1"), agent.received.stream()
+                .filter(m -> m.path("event").asText().equals("mark")).map(m -> m.path("mark").path("name").asText()).toList());
+        assertEquals("stop", events.get(events.size() - 1), events.subList(Math.max(0, events.size() - 5), events.size()).toString());
+    }
+
+    @Test
+    void agentHangsUp_midConversation_reportedAsHungUp_exit1() throws Exception {
+        agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS), 1);
+
+        JsonNode report = runTalk(Talk.Exit.NOT_FINISHED, "Hola.", "¿A qué hora?", "Gracias.");
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("hung_up", conversation.path("outcome").asText(), conversation.toString());
+    }
+
+    @Test
+    void agentWebhookFails_theConversationEndsAtOnce_withTheReason() throws Exception {
+        Path script = Files.write(dir.resolve("script.txt"), List.of("Hola."));
+        try (ServerSocket refusing = new ServerSocket(0)) {
+            String webhook = "http://127.0.0.1:" + refusing.getLocalPort() + "/missing";
+            refusing.close(); // nothing listens there now
+            talk = ServerProcess.run(dir, environment(), List.of("talk", "--local-agent", webhook, "--script", script.toString(),
+                    "--report", dir.resolve("report.json").toString()));
+        }
+        assertEquals(Talk.Exit.NOT_FINISHED.code, talk.awaitExit(WAIT), talk.log());
+        JsonNode conversation = Json.MAPPER.readTree(dir.resolve("report.json").toFile()).path("conversations").path(0);
+        assertEquals("error", conversation.path("outcome").asText(), conversation.toString());
+        assertTrue(conversation.toString().contains("the agent's webhook"), conversation.toString());
+    }
+
+    private JsonNode runTalk(Talk.Exit expected, String... lines) throws Exception {
+        Path script = Files.write(dir.resolve("script.txt"), List.of(lines));
+        talk = ServerProcess.run(dir, environment(), List.of("talk", "--local-agent", agent.webhook().toString(),
+                "--script", script.toString(), "--reply-gap", "0", "--report", dir.resolve("report.json").toString()));
+        assertEquals(expected.code, talk.awaitExit(WAIT), talk.log());
+        return Json.MAPPER.readTree(dir.resolve("report.json").toFile());
+    }
+
+    private Map<String, String> environment() throws IOException {
+        Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, "local-agent-key");
+        environment.remove("TWILIO_ACCOUNT_SID");
+        environment.remove("TWILIO_API_BASE_URL");
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        environment.put("PORT", Integer.toString(port));
+        environment.put("SILENCE_MS", "1000");
+        environment.put("RECORDS_DIR", dir.resolve("records").toString());
+        return environment;
+    }
+
+    private static List<String> turns(JsonNode conversation) {
+        List<String> turns = new ArrayList<>();
+        conversation.path("turns").forEach(turn -> turns.add(turn.path("speaker").asText() + ": " + turn.path("text").asText()));
+        return turns;
+    }
+}
