@@ -51,7 +51,12 @@ public final class LocalCarrier implements OutboundCalls {
      * @param authToken    signs both parties' webhooks and stream upgrades as Twilio would; empty: unsigned
      */
     public static LocalCarrier to(URI agentWebhook, Optional<String> authToken, HttpClient http) {
-        return new LocalCarrier(agentWebhook, new Dialer(http, authToken, Dialer.TIMEOUT), LocalCall.FrameListener.NONE);
+        return to(agentWebhook, authToken, http, Dialer.TIMEOUT);
+    }
+
+    /** @param timeout how long each party's webhook and stream upgrade may take, Twilio's 15 s by default */
+    static LocalCarrier to(URI agentWebhook, Optional<String> authToken, HttpClient http, Duration timeout) {
+        return new LocalCarrier(agentWebhook, new Dialer(http, authToken, timeout), LocalCall.FrameListener.NONE);
     }
 
     /** This carrier, telling {@code frames} how long each frame spent in the bridge. */
