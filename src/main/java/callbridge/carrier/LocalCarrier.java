@@ -113,6 +113,7 @@ public final class LocalCarrier implements OutboundCalls {
     }
 
     /** Why the call ended (who hung up, what broke a rule); empty while it lasts or when it is unknown here. */
+    @Override
     public Optional<String> endedBecause(String callSid) {
         return Optional.ofNullable(calls.get(callSid)).flatMap(LocalCall::endedBecause);
     }

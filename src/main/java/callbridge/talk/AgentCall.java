@@ -192,13 +192,19 @@ final class AgentCall {
                 callOver = true;
                 serverSawTheEnd = true;
                 throw saidLastLine
-                        ? new Stop(Outcome.USER_DONE, "the call ended after the user's last words (" + ended.reason() + ")")
-                        : new Stop(Outcome.HUNG_UP, "the call ended: " + ended.reason());
+                        ? new Stop(Outcome.USER_DONE, "the call ended after the user's last words (" + ended.reason() + ")"
+                                + carrierSays())
+                        : new Stop(Outcome.HUNG_UP, "the call ended: " + ended.reason() + carrierSays());
             }
             case TurnAnswer.Silence silence -> throw saidLastLine
                     ? new Stop(Outcome.USER_DONE, "the agent said nothing more after the user's last words")
                     : new Stop(Outcome.TIMEOUT, "the agent said nothing within the turn timeout");
         }
+    }
+
+    /** What the carrier knows of the call's end that the server cannot (the local carrier: who broke which rule). */
+    private String carrierSays() {
+        return log.callSid().flatMap(setup.calls()::endedBecause).map(why -> "; the carrier says: " + why).orElse("");
     }
 
     /**

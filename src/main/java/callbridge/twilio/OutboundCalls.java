@@ -2,6 +2,7 @@ package callbridge.twilio;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Optional;
 
 /**
  * Places calls and follows them, for a client that dials out (the {@code talk} simulator). A failure is an
@@ -21,4 +22,12 @@ public interface OutboundCalls {
 
     /** Hangs the call up (status {@code completed}); a call that has already ended counts as done. */
     void hangUp(String callSid) throws IOException;
+
+    /**
+     * Why the call ended, when the carrier knows more than its status: the local carrier says which party
+     * hung up or broke which rule. Twilio's API tells only the status, so empty there, and while the call lasts.
+     */
+    default Optional<String> endedBecause(String callSid) {
+        return Optional.empty();
+    }
 }

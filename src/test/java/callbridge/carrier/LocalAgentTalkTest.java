@@ -4,6 +4,7 @@ import callbridge.json.Json;
 import callbridge.talk.Talk;
 import callbridge.testing.ClipRecognizer;
 import callbridge.testing.FakeElevenLabs;
+import callbridge.testing.FakeGaltea;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.ServerProcess;
 import callbridge.testing.SpeechClips;
@@ -114,6 +115,41 @@ class LocalAgentTalkTest {
         JsonNode conversation = Json.MAPPER.readTree(dir.resolve("report.json").toFile()).path("conversations").path(0);
         assertEquals("error", conversation.path("outcome").asText(), conversation.toString());
         assertTrue(conversation.toString().contains("the agent's webhook"), conversation.toString());
+    }
+
+    @Test
+    void parallel_threeCallsAtOnce_oneAgentCallMalformed_itEndsWithTheCarriersReason_theOthersFinish() throws Exception {
+        agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS), Integer.MAX_VALUE).breakingCall(1);
+        List<FakeGaltea.TestCase> cases = List.of(
+                new FakeGaltea.TestCase("tc-1", "book a table", List.of("Quiero reservar.")),
+                new FakeGaltea.TestCase("tc-2", "ask the hours", List.of("¿Qué horario tienen?")),
+                new FakeGaltea.TestCase("tc-3", "cancel", List.of("Quiero cancelar.")));
+        JsonNode report;
+        try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("t", cases))) {
+            Map<String, String> environment = environment();
+            environment.put("GALTEA_API_KEY", FakeGaltea.API_KEY);
+            environment.put("GALTEA_API_URL", galtea.baseUrl().toString());
+            talk = ServerProcess.run(dir, environment, List.of("talk", "--local-agent", agent.webhook().toString(),
+                    "--galtea-version", "v", "--galtea-test", "t", "--parallel", "3", "--reply-gap", "0",
+                    "--report", dir.resolve("report.json").toString()));
+            // One call broke: talk says so in its exit code, and never waits on it.
+            assertEquals(Talk.Exit.NOT_FINISHED.code, talk.awaitExit(WAIT), talk.log());
+            report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
+        }
+
+        List<String> outcomes = new ArrayList<>();
+        for (JsonNode conversation : report.path("conversations")) {
+            outcomes.add(conversation.path("outcome").asText());
+            if (conversation.path("outcome").asText().equals("hung_up")) {
+                assertTrue(conversation.toString().contains("the carrier says: the agent sent a malformed message (not JSON"),
+                        conversation.toString());
+            } else {
+                List<String> turns = turns(conversation);
+                assertEquals(3, turns.size(), "greeting, the user's line, the answer: " + conversation);
+                assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), turns.get(2));
+            }
+        }
+        assertEquals(List.of("hung_up", "user_done", "user_done"), outcomes.stream().sorted().toList(), report.toString());
     }
 
     private JsonNode runTalk(Talk.Exit expected, String... lines) throws Exception {

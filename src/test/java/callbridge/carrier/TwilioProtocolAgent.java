@@ -39,15 +39,19 @@ final class TwilioProtocolAgent implements AutoCloseable {
     private final String greeting;
     private final List<String> replies;
     private final int hangUpAfter;
+    /** The call (counted from 0, in the order their streams start) answered with a malformed message; -1: none. */
+    private final int malformedCall;
+    private final AtomicInteger callsStarted = new AtomicInteger();
     private final CallbridgeServer server;
     /** Every message the agent received, in order, across calls. */
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     final List<String> webhookForms = new CopyOnWriteArrayList<>();
 
-    private TwilioProtocolAgent(String greeting, List<String> replies, int hangUpAfter) {
+    private TwilioProtocolAgent(String greeting, List<String> replies, int hangUpAfter, int malformedCall) {
         this.greeting = greeting;
         this.replies = List.copyOf(replies);
         this.hangUpAfter = hangUpAfter;
+        this.malformedCall = malformedCall;
         try {
             this.server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     Map.of("/voice", this::webhook), Map.of("/stream", new Stream()), Duration.ofSeconds(60), 64);
@@ -57,7 +61,13 @@ final class TwilioProtocolAgent implements AutoCloseable {
     }
 
     static TwilioProtocolAgent saying(String greeting, List<String> replies, int hangUpAfter) {
-        return new TwilioProtocolAgent(greeting, replies, hangUpAfter);
+        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, -1);
+    }
+
+    /** This agent, but its call {@code index} (from 0) is answered with a message that is not JSON. */
+    TwilioProtocolAgent breakingCall(int index) {
+        server.close();
+        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, index);
     }
 
     URI webhook() {
@@ -107,7 +117,15 @@ final class TwilioProtocolAgent implements AutoCloseable {
             switch (message.path("event").asText()) {
                 case "start" -> {
                     streamSid = message.path("start").path("streamSid").asText();
-                    if (greeting != null) {
+                    if (callsStarted.getAndIncrement() == malformedCall) {
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                connection.sendText("{\"event\": media");
+                            } catch (IOException e) {
+                                // the call ended first
+                            }
+                        });
+                    } else if (greeting != null) {
                         speak(connection, greeting, "greeting");
                     }
                 }
