@@ -166,13 +166,20 @@ final class Direction {
         }
     }
 
+    /**
+     * What falls due at one moment: a frame to send (or none), and the marks whose audio has played.
+     *
+     * @param speech     the speaker's audio, not silence between
+     * @param readyNanos when the frame could have gone out (see {@link Output#frame})
+     */
+    record Due(Optional<byte[]> frame, boolean speech, long readyNanos, List<String> marks) {
+        private static final Due NOTHING = new Due(Optional.empty(), false, 0, List.of());
+    }
+
     /** Sends frames and echoes marks as they fall due, until {@link #stop} or a failure of {@code output}. */
     void run(Output output) throws Exception {
         while (true) {
-            byte[] frame = null;
-            boolean speech = false;
-            long ready = 0;
-            List<String> marks;
+            Due due;
             long now;
             lock.lock();
             try {
@@ -187,33 +194,65 @@ final class Direction {
                     }
                     changed.awaitNanos(wake - now);
                 }
-                Frame head = frames.peekFirst();
-                if (head != null && dueNow(head, now)) {
-                    frames.removeFirst();
-                    boolean whole = head.filled == FRAME_BYTES;
-                    frame = whole ? head.bytes : padded(head);
-                    speech = true;
-                    ready = whole ? Math.max(headDue, head.wholeAt) : headDue + FRAME_NANOS;
-                    freeAt = headDue + FRAME_NANOS;
-                    headDue = freeAt;
-                    silenceDue = freeAt + UNDERRUN_SLACK;
-                } else if (head == null && silenceDue - now <= 0) {
-                    frame = SILENCE;
-                    ready = silenceDue;
-                    silenceDue = Math.max(silenceDue + FRAME_NANOS, now - FRAME_NANOS);
-                }
-                marks = playback.reachedMarks(now);
-                pendingMarks -= marks.size();
+                due = dueAt(now);
             } finally {
                 lock.unlock();
             }
-            if (frame != null) {
-                output.frame(frame, now, speech, ready);
+            if (due.frame().isPresent()) {
+                output.frame(due.frame().get(), now, due.speech(), due.readyNanos());
             }
-            if (!marks.isEmpty()) {
-                output.marksPlayed(marks);
+            if (!due.marks().isEmpty()) {
+                output.marksPlayed(due.marks());
             }
         }
+    }
+
+    /**
+     * Takes what is due at {@code now}, as {@link #run} does when it wakes: the pacing on a clock the caller
+     * moves, for tests. Call it no earlier than the previous call's {@code now}.
+     */
+    Due poll(long now) {
+        lock.lock();
+        try {
+            return dueAt(now);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** When {@link #run} next wakes for something due, nothing else arriving before. */
+    long nextWakeNanos() {
+        lock.lock();
+        try {
+            return nextWake();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the frame and the marks due at {@code now}, if any. Under the lock. */
+    private Due dueAt(long now) {
+        byte[] frame = null;
+        boolean speech = false;
+        long ready = 0;
+        Frame head = frames.peekFirst();
+        if (head != null && dueNow(head, now)) {
+            frames.removeFirst();
+            boolean whole = head.filled == FRAME_BYTES;
+            frame = whole ? head.bytes : padded(head);
+            speech = true;
+            ready = whole ? Math.max(headDue, head.wholeAt) : headDue + FRAME_NANOS;
+            freeAt = headDue + FRAME_NANOS;
+            headDue = freeAt;
+            silenceDue = freeAt + UNDERRUN_SLACK;
+        } else if (head == null && silenceDue - now <= 0) {
+            frame = SILENCE;
+            ready = silenceDue;
+            silenceDue = Math.max(silenceDue + FRAME_NANOS, now - FRAME_NANOS);
+        }
+        List<String> marks = playback.reachedMarks(now);
+        pendingMarks -= marks.size();
+        return frame == null && marks.isEmpty() ? Due.NOTHING : new Due(Optional.ofNullable(frame), speech, ready, marks);
     }
 
     /** When something is next due: the head frame, a silence frame, or a mark. Under the lock. */
