@@ -75,16 +75,19 @@ final class StandInParty implements AutoCloseable {
     private final int status;
     private final String answer;
     private final Behaviour behaviour;
+    /** False: only {@code start} is read and kept, for a benchmark that must not measure the party's parsing. */
+    private final boolean keepsMessages;
     private final CountDownLatch released = new CountDownLatch(1);
     private final CallbridgeServer server;
     private final AtomicInteger webhookCalls = new AtomicInteger();
     /** Every stream opened to this party, in the order they started. */
     final List<Call> calls = new CopyOnWriteArrayList<>();
 
-    private StandInParty(int status, String answer, Behaviour behaviour) {
+    private StandInParty(int status, String answer, Behaviour behaviour, boolean keepsMessages) {
         this.status = status;
         this.answer = answer;
         this.behaviour = behaviour;
+        this.keepsMessages = keepsMessages;
         try {
             server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                     Map.of("/voice", this::webhook), Map.of("/stream", (connection, request) -> new Stream()),
@@ -96,17 +99,22 @@ final class StandInParty implements AutoCloseable {
 
     /** A party that connects its stream and then does what {@code behaviour} says. */
     static StandInParty connecting(Behaviour behaviour) {
-        return new StandInParty(200, CONNECT_STREAM, behaviour);
+        return new StandInParty(200, CONNECT_STREAM, behaviour, true);
+    }
+
+    /** A party that connects its stream, does what {@code behaviour} says, and reads only {@code start}. */
+    static StandInParty connectingQuietly(Behaviour behaviour) {
+        return new StandInParty(200, CONNECT_STREAM, behaviour, false);
     }
 
     /** A party whose webhook answers {@code status} and {@code body}. */
     static StandInParty answering(int status, String body) {
-        return new StandInParty(status, body, Behaviour.LISTENS);
+        return new StandInParty(status, body, Behaviour.LISTENS, true);
     }
 
     /** A party whose webhook never answers (until it is closed). */
     static StandInParty neverAnswering() {
-        return new StandInParty(-1, "", Behaviour.LISTENS);
+        return new StandInParty(-1, "", Behaviour.LISTENS, true);
     }
 
     URI webhook() {
@@ -170,6 +178,9 @@ final class StandInParty implements AutoCloseable {
 
         @Override
         public void onText(WebSocketConnection connection, String text) {
+            if (!keepsMessages && !text.contains("\"event\":\"start\"")) {
+                return;
+            }
             JsonNode message;
             try {
                 message = Json.MAPPER.readTree(text);
