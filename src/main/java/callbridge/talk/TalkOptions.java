@@ -96,6 +96,11 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
             throw new UsageException(TalkFlag.PUBLIC_URL.describe()
                     + " is required: the https:// address Twilio reaches the server at (for example your ngrok URL)");
         }
+        if (local && v.bool(TalkFlag.RECORD)) {
+            // Refused, not ignored: a user who asked for a recording must not find none afterwards.
+            throw new UsageException(TalkFlag.RECORD.describe() + " does not go with --local-agent: it asks Twilio to"
+                    + " record the call, and the local carrier records nothing (the server's own recordings are kept)");
+        }
         Duration turnTimeout = v.seconds(TalkFlag.TURN_TIMEOUT, Duration.ofSeconds(DEFAULT_TURN_TIMEOUT_SECONDS), 1, 600);
         return new TalkOptions(to, from, publicUrl.get(), server, localAgent,
                 v.bool(TalkFlag.RECORD), source(v), v.bool(TalkFlag.USER_FIRST),

@@ -80,6 +80,7 @@ class TalkOptionsTest {
             --talk-timeout 0.5                           | --talk-timeout (TALK_TIMEOUT) must be a number of seconds from 1 to 86400
             --parallel 101                               | --parallel (TALK_PARALLEL) must be a whole number from 1 to 100
             --record=maybe                               | --record (TALK_RECORD) must be true or false
+            --local-agent http://127.0.0.1:7860/t --record | --record (TALK_RECORD) does not go with --local-agent
             --public-url ftp://x                         | --public-url (PUBLIC_URL) must be an http:// or https:// URL
             --persona p.txt                              | exactly one of --script FILE, --persona FILE or --galtea-version ID (got --script, --persona)
             --galtea-version v                           | exactly one of --script FILE, --persona FILE or --galtea-version ID (got --script, --galtea-version)
