@@ -1,26 +1,21 @@
 package callbridge.carrier;
 
+import callbridge.twilio.CallArrival;
+import callbridge.twilio.CallIds;
 import callbridge.twilio.StreamInstruction;
-import callbridge.twilio.TwilioMessages;
-import callbridge.twilio.TwilioSignature;
 import callbridge.websocket.ClientConnection;
-import callbridge.websocket.WebSocketClient;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * Connects one party the way Twilio does when a call reaches it: POST its voice webhook with Twilio's form
@@ -51,31 +46,18 @@ final class Dialer {
      * @param inbound true for the party the call reaches (Direction {@code inbound}, status ringing); false for
      *                the one that placed it through the API ({@code outbound-api}, answered)
      */
-    Party dial(String name, URI webhook, StreamIds ids, String from, String to, boolean inbound)
+    Party dial(String name, URI webhook, CallIds ids, String from, String to, boolean inbound)
             throws IOException, InterruptedException {
-        StreamInstruction stream = follow(name, webhook, post(name, webhook, form(ids, from, to, inbound)));
-        ClientConnection connection = connect(name, webhook, stream);
-        try {
-            connection.sendText(TwilioMessages.connected());
-            connection.sendText(TwilioMessages.start(1, ids.streamSid(), ids.callSid(), ids.accountSid(), stream.parameters()));
-        } catch (IOException e) {
-            connection.abort();
-            throw new IOException(name + "'s media stream closed as it started: " + e.getMessage(), e);
-        }
+        StreamInstruction stream = follow(name, webhook, post(name, webhook, CallArrival.form(ids, from, to, inbound)));
+        ClientConnection connection = connect(name, webhook, stream, ids);
         return new Party(name, ids, connection, System.nanoTime());
     }
 
     private String post(String name, URI webhook, Map<String, String> form) throws IOException, InterruptedException {
-        String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        HttpRequest.Builder request = HttpRequest.newBuilder(webhook).timeout(timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        authToken.ifPresent(token -> request.header(TwilioSignature.HEADER, TwilioSignature.sign(token, webhook.toString(), form)));
+        HttpRequest request = CallArrival.webhookRequest(webhook, webhook, form, authToken, timeout);
         HttpResponse<String> answer;
         try {
-            answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            answer = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {
             throw new IOException(name + "'s webhook " + webhook + " did not answer within " + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
@@ -122,7 +104,7 @@ final class Dialer {
      * host (what an agent writes for Twilio, building it from the request's Host) is opened in plain
      * WebSocket on the webhook's port, as the webhook itself was reached; any other {@code wss://} is refused.
      */
-    private ClientConnection connect(String name, URI webhook, StreamInstruction stream) throws IOException {
+    private ClientConnection connect(String name, URI webhook, StreamInstruction stream, CallIds ids) throws IOException {
         URI named = URI.create(stream.url());
         String scheme = String.valueOf(named.getScheme());
         InetSocketAddress address;
@@ -134,31 +116,12 @@ final class Dialer {
             throw new IOException(name + "'s stream URL " + stream.url() + " is not ws:// (nor wss:// on the webhook's own"
                     + " host): the local carrier speaks no TLS");
         }
-        Map<String, String> headers = new LinkedHashMap<>();
-        authToken.ifPresent(token -> headers.put(TwilioSignature.HEADER, TwilioSignature.sign(token, stream.url(), Map.of())));
-        // Twilio drops a query string from a stream URL; the path is sent as written.
-        String target = named.getRawPath() == null || named.getRawPath().isEmpty() ? "/" : named.getRawPath();
         String host = address.getHostString() + ":" + address.getPort();
         try {
-            return WebSocketClient.connect(address, host, target, headers, timeout);
+            return CallArrival.openStream(address, host, stream, ids, authToken, timeout);
         } catch (IOException e) {
             throw new IOException(name + "'s media stream " + stream.url() + " did not open: " + e.getMessage(), e);
         }
-    }
-
-    /** The fields Twilio posts (https://www.twilio.com/docs/voice/twiml#request-parameters). */
-    private static Map<String, String> form(StreamIds ids, String from, String to, boolean inbound) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("CallSid", ids.callSid());
-        form.put("AccountSid", ids.accountSid());
-        form.put("From", from);
-        form.put("To", to);
-        form.put("Caller", from);
-        form.put("Called", to);
-        form.put("CallStatus", inbound ? "ringing" : "in-progress");
-        form.put("Direction", inbound ? "inbound" : "outbound-api");
-        form.put("ApiVersion", "2010-04-01");
-        return form;
     }
 
     private static String shortened(String text) {

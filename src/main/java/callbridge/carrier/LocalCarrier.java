@@ -1,5 +1,6 @@
 package callbridge.carrier;
 
+import callbridge.twilio.CallIds;
 import callbridge.twilio.CallStatus;
 import callbridge.twilio.OutboundCalls;
 
@@ -74,8 +75,8 @@ public final class LocalCarrier implements OutboundCalls {
      */
     @Override
     public String place(String to, String from, URI webhook, boolean record) throws IOException {
-        StreamIds callerIds = StreamIds.random(random, ACCOUNT_SID);
-        StreamIds calledIds = StreamIds.random(random, ACCOUNT_SID);
+        CallIds callerIds = CallIds.random(random, ACCOUNT_SID);
+        CallIds calledIds = CallIds.random(random, ACCOUNT_SID);
         try {
             Party called = dialer.dial("the agent", agentWebhook, calledIds, from, to, true);
             Party caller;

@@ -1,5 +1,6 @@
 package callbridge.carrier;
 
+import callbridge.twilio.CallIds;
 import callbridge.twilio.MediaMessage;
 import callbridge.twilio.TwilioMessages;
 import callbridge.websocket.ClientConnection;
@@ -19,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Party {
     private final String name;
-    private final StreamIds ids;
+    private final CallIds ids;
     private final ClientConnection connection;
     private final long startNanos;
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -35,7 +36,7 @@ final class Party {
      * @param name       how the report and the log name this party: "the agent", "callbridge"
      * @param startNanos when {@code start} went out
      */
-    Party(String name, StreamIds ids, ClientConnection connection, long startNanos) {
+    Party(String name, CallIds ids, ClientConnection connection, long startNanos) {
         this.name = name;
         this.ids = ids;
         this.connection = connection;
@@ -47,7 +48,7 @@ final class Party {
         return name;
     }
 
-    StreamIds ids() {
+    CallIds ids() {
         return ids;
     }
 

@@ -2,6 +2,7 @@ package callbridge.emulate;
 
 import callbridge.audio.Frames;
 import callbridge.audio.Wav;
+import callbridge.twilio.CallIds;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaMessage;
 import callbridge.twilio.MediaStreamCommand;

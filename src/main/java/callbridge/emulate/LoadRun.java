@@ -1,5 +1,6 @@
 package callbridge.emulate;
 
+import callbridge.twilio.CallIds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;

@@ -2,6 +2,7 @@ package callbridge.emulate;
 
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.TestCallbridge;
+import callbridge.twilio.CallIds;
 import callbridge.websocket.CloseCodes;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package callbridge.emulate;
 
 import callbridge.testing.SpeechClips;
+import callbridge.twilio.CallIds;
 import callbridge.websocket.ClientConnection;
 import callbridge.websocket.Handshake;
 import callbridge.websocket.WebSocketClient;
