@@ -46,9 +46,7 @@ class CallDomainTest {
     }
 
     private CallSession open(FakeMediaStream stream) {
-        CallSession session = setup.open(SID, stream);
-        calls.add(session);
-        return session;
+        return stream.startCall(calls, setup, SID);
     }
 
     /** Moves the clock and waits until the watchdog has looked at the calls at the new time. */
@@ -111,9 +109,8 @@ class CallDomainTest {
             }
         };
         FakeMediaStream first = new FakeMediaStream("MZ1");
-        CallSession session = new CallSetup(setup.segmenters(), setup.talkTimeout(), setup.services(), observer,
-                RecordedEnds.NONE, setup.turnTaking()).open(SID, first);
-        calls.add(session);
+        CallSession session = first.startCall(calls, new CallSetup(setup.segmenters(), setup.talkTimeout(),
+                setup.services(), observer, RecordedEnds.NONE, setup.turnTaking()), SID);
         FakeMediaStream.speakTurn(session, 10);
         for (int i = 0; i < 4; i++) {
             session.onAudio(FakeMediaStream.SPEECH); // a turn begins on the first stream...
@@ -180,8 +177,7 @@ class CallDomainTest {
     void endedCalls_areRememberedWithinACount() {
         for (int i = 0; i <= CallRegistry.ENDED_REMEMBERED; i++) {
             String sid = "CA%032x".formatted(i);
-            CallSession session = setup.open(sid, new FakeMediaStream("MZ" + i));
-            calls.add(session);
+            CallSession session = new FakeMediaStream("MZ" + i).startCall(calls, setup, sid);
             calls.end(session, CallEnd.hungUp());
         }
         assertEquals(Optional.empty(), calls.endedEarlier("CA%032x".formatted(0)), "the eldest is forgotten");

@@ -68,9 +68,7 @@ class EndedCallTest {
     }
 
     private CallSession open(CallRegistry registry) {
-        CallSession session = FakeMediaStream.setup(time, Duration.ofSeconds(50)).open(SID, new FakeMediaStream("MZ1"), Map.of());
-        registry.add(session);
-        return session;
+        return new FakeMediaStream("MZ1").startCall(registry, FakeMediaStream.setup(time, Duration.ofSeconds(50)), SID);
     }
 
     private static TurnRequest listen(Duration timeout) {

@@ -69,9 +69,8 @@ class CallRecordTest {
     private void open(CallServices services) {
         records = CallRecords.start(new CallRecords.Settings(Optional.of(dir), true), time);
         stream = new FakeMediaStream("MZ" + "4".repeat(32));
-        session = FakeMediaStream.setup(Duration.ofSeconds(50), services, records)
-                .open(SID, stream, Map.of("From", "+34600000001", "To", "+34910000002", "Direction", "inbound"));
-        calls.add(session);
+        session = stream.startCall(calls, FakeMediaStream.setup(Duration.ofSeconds(50), services, records), SID,
+                Map.of("From", "+34600000001", "To", "+34910000002", "Direction", "inbound"));
     }
 
     /** Streams {@code count} frames, each arriving 20 ms after the one before, as Twilio streams them. */
@@ -219,7 +218,7 @@ class CallRecordTest {
             throw new SpeechException("stand-in failed half way");
         };
         CallServices base = FakeMediaStream.services(time);
-        open(new CallServices(base.speechToText(), halfThenFails, Optional.empty(), time, time, base.metrics()));
+        open(new CallServices(base.speechToText(), halfThenFails, Optional.empty(), time, time, base.metrics(), Optional.empty()));
         silenceUntil(500);
         assertThrows(SpeechException.class, () -> FakeMediaStream.speak(session, "hola"));
         silenceUntil(1_000);

@@ -64,9 +64,8 @@ class RecordedEndTest {
         CallRegistry registry = new CallRegistry(time, sid -> {
         });
         registries.add(registry);
-        CallSession session = FakeMediaStream.setup(Duration.ofSeconds(50), FakeMediaStream.services(time), records)
-                .open(SID, new FakeMediaStream("MZ1"), Map.of());
-        registry.add(session);
+        CallSession session = new FakeMediaStream("MZ1").startCall(registry,
+                FakeMediaStream.setup(Duration.ofSeconds(50), FakeMediaStream.services(time), records), SID);
         registry.end(session, end);
     }
 
