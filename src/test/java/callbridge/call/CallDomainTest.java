@@ -110,7 +110,7 @@ class CallDomainTest {
         };
         FakeMediaStream first = new FakeMediaStream("MZ1");
         CallSession session = first.startCall(calls, new CallSetup(setup.segmenters(), setup.talkTimeout(),
-                setup.services(), observer, RecordedEnds.NONE, setup.turnTaking()), SID);
+                setup.services(), observer, NoRecords.INSTANCE, setup.turnTaking()), SID);
         FakeMediaStream.speakTurn(session, 10);
         for (int i = 0; i < 4; i++) {
             session.onAudio(FakeMediaStream.SPEECH); // a turn begins on the first stream...

@@ -94,7 +94,7 @@ class EndedCallTest {
         CallRegistry registry = registry();
         registry.end(open(registry), CallEnd.hungUp());
         time.advance(CallRegistry.ENDED_RETENTION.plusSeconds(1));
-        Conversation conversation = new Conversation(registry, RecordedEnds.NONE, time);
+        Conversation conversation = new Conversation(registry, NoRecords.INSTANCE, time);
         assertEquals(TurnResult.CallEnded.earlier(SID, CallEnd.hungUp()), conversation.take(listen(LONG), NEVER));
     }
 
@@ -102,7 +102,7 @@ class EndedCallTest {
     void endedLately_withInputCuedForLater_isAnsweredAtOnce_notAtTheCue() throws Exception {
         CallRegistry registry = registry();
         registry.end(open(registry), CallEnd.hungUp());
-        Conversation conversation = new Conversation(registry, RecordedEnds.NONE, time);
+        Conversation conversation = new Conversation(registry, NoRecords.INSTANCE, time);
         TurnResult.CallEnded ended = assertInstanceOf(TurnResult.CallEnded.class,
                 conversation.take(say("hola", new SpeechCue.At(time.instant().plus(Duration.ofHours(1)))), NEVER));
         assertEquals(CallEnd.hungUp(), ended.end());

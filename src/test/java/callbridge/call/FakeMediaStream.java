@@ -54,14 +54,14 @@ public final class FakeMediaStream implements MediaStream {
 
     static CallSetup setup(ManualTime time, Duration talkTimeout) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
-                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time), CallObserver.NONE,
-                RecordedEnds.NONE, CallSetup.TurnTaking.PROTOTYPE);
+                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time), NoRecords.INSTANCE,
+                NoRecords.INSTANCE, CallSetup.TurnTaking.PROTOTYPE);
     }
 
     /** No records, turns taken as {@code turnTaking} says. */
     static CallSetup setup(CallServices services, CallSetup.TurnTaking turnTaking) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(), TurnDetector.Settings.withSilence(SILENCE_FRAMES)),
-                Duration.ofMinutes(5), services, CallObserver.NONE, RecordedEnds.NONE, turnTaking);
+                Duration.ofMinutes(5), services, NoRecords.INSTANCE, NoRecords.INSTANCE, turnTaking);
     }
 
     /**
