@@ -177,10 +177,10 @@ public final class CallRegistry {
 
     /**
      * How many {@link #awaitCall}s are waiting, at this moment, for a call that had not appeared when they
-     * looked. A wait on a condition shows nothing from outside, and a scenario that begins with "a request
-     * is already waiting for its call" (a driver that asks before Twilio has called the webhook; a shutdown
-     * that must wake such a request) needs that as a fact, not as a guess from elapsed time. Counted under
-     * the lock that {@link #start} signals through: a call started once a waiter is counted wakes that waiter.
+     * looked: a gauge on {@code /metrics}. A driver that asks before Twilio has called the webhook waits a
+     * moment; waiters that stay are asking for calls that never reach this instance (a load balancer that
+     * routes {@code /generate} and the stream apart, a stream that never connects). Counted under the lock
+     * that {@link #start} signals through: a call started once a waiter is counted wakes that waiter.
      */
     public int waitingForCalls() {
         return waitingForCalls.get();

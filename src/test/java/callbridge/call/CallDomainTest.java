@@ -166,11 +166,14 @@ class CallDomainTest {
     }
 
     @Test
-    void newCall_waitsForADriver_untilItEnds() {
-        CallSession session = open(new FakeMediaStream("MZ1"));
-        assertEquals(1, calls.unclaimed().size());
-        calls.end(session, CallEnd.hungUp());
-        assertEquals(0, calls.unclaimed().size(), "an ended call is no longer handed out");
+    void newCall_waitsForADriver_untilItEnds() throws Exception {
+        CallDirectory directory = new CallDirectory(calls, time);
+        CallSession older = open(new FakeMediaStream("MZ1"));
+        CallSession newer = new FakeMediaStream("MZ2").startCall(calls, setup, "CA" + "3".repeat(32));
+        calls.end(older, CallEnd.hungUp());
+        assertEquals(Optional.of(newer.start()), directory.claimNext(Duration.ZERO, NEVER),
+                "the older call, ended, is no longer handed out");
+        assertEquals(Optional.empty(), directory.claimNext(Duration.ZERO, NEVER));
     }
 
     @Test
