@@ -104,7 +104,7 @@ class RecordedEndTest {
 
     @Test
     void endedRecordInMemory_withoutARecordsDirectory_isKnown() throws Exception {
-        CallRecords records = CallRecords.inMemory(time);
+        CallRecords records = CallRecords.start(new CallRecords.Settings(Optional.empty(), false), time); // in memory only
         processes.add(records);
         endCall(records, CallEnd.hungUp());
         Await.until("the finished record", Duration.ofSeconds(5), () -> records.recordedEnd(SID).isPresent());
