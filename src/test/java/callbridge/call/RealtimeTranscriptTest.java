@@ -241,11 +241,6 @@ class RealtimeTranscriptTest {
         }
 
         @Override
-        public boolean isOpen() {
-            return !closed;
-        }
-
-        @Override
         public void close() {
             closed = true;
         }
