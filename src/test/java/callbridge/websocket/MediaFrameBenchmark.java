@@ -104,7 +104,7 @@ class MediaFrameBenchmark {
     }
 
     private static long readFrames(byte[] frames) throws IOException, ProtocolException {
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), 64 * 1024);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), FrameDecoder.ofClientFrames(64 * 1024));
         long bytes = 0;
         for (int i = 0; i < FRAMES; i++) {
             bytes += reader.read().payload().length;
@@ -113,7 +113,7 @@ class MediaFrameBenchmark {
     }
 
     private static long assemble(byte[] frames) throws IOException, ProtocolException {
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), 64 * 1024);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), FrameDecoder.ofClientFrames(64 * 1024));
         MessageAssembler assembler = new MessageAssembler(64 * 1024);
         long chars = 0;
         for (int i = 0; i < FRAMES; i++) {
