@@ -69,7 +69,7 @@ class MediaFrameBenchmark {
         measure("base64 decode alone", () -> base64.stream().mapToLong(text -> Base64.getDecoder().decode(text).length).sum());
         measure("mu-law to PCM", () -> payloads.stream().mapToLong(p -> MuLaw.decode(p)[80]).sum());
         try (VoiceActivityDetector vad = WebRtcVad.create(3)) {
-            measure("WebRTC VAD (" + WebRtcVad.binding() + ")", () -> pcm.stream().filter(vad::isSpeech).count());
+            measure("WebRTC VAD (" + vad.getClass().getSimpleName() + ")", () -> pcm.stream().filter(vad::isSpeech).count());
         }
         measure("metrics per frame (2 clocks, 3 adds)", MediaFrameBenchmark::metricsHooks);
     }
