@@ -7,10 +7,10 @@ import callbridge.metrics.Counter;
 import callbridge.metrics.Histogram;
 import callbridge.metrics.MetricRegistry;
 import callbridge.testing.SpeechClips;
+import callbridge.testing.TestTwilioMessages;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaStreamCodec;
 import callbridge.twilio.MediaStreamEvent;
-import callbridge.twilio.TwilioMessages;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class MediaFrameBenchmark {
         List<String> messages = new ArrayList<>();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (int i = 0; i < FRAMES; i++) {
-            String message = TwilioMessages.media(i + 2, "MZ" + "0".repeat(32), i + 1, i * 20L, payloads.get(i));
+            String message = TestTwilioMessages.media(i + 2, "MZ" + "0".repeat(32), i + 1, i * 20L, payloads.get(i));
             messages.add(message);
             wire.writeBytes(FrameWriter.encode(Frame.of(Opcode.TEXT, message.getBytes(StandardCharsets.UTF_8)), MASK));
         }
