@@ -162,6 +162,11 @@ public final class Callbridge implements AutoCloseable {
                 + " the calls here have ended.", () -> server.isDraining() ? 1 : 0);
         metrics.gauge("callbridge_calls_needing_instance", "Calls that keep a drain going: live, answered with"
                 + " their stream still to come, or ended and still being completed at Twilio.", calls::needingThisInstance);
+        metrics.gauge("callbridge_generate_waiting_for_call", "/generate requests waiting for a call that has not"
+                + " started here: asked before its stream came, or, when they stay, routed where the call is not.",
+                calls.registry()::waitingForCalls);
+        metrics.gauge("callbridge_drivers_waiting", "Drivers waiting in /calls/next for a new call; none while new"
+                + " calls come means nobody drives them.", calls.directory()::driversWaiting);
         metrics.gauge("callbridge_open_connections", "Open connections on the public port, of every kind.",
                 server.frontDoor()::openConnections);
         metrics.gauge("callbridge_open_websockets", "Open WebSocket connections (media streams) on the public port.",

@@ -42,11 +42,6 @@ public final class WebRtcVad {
         }
     }
 
-    /** Which binding this JVM uses: {@code "foreign"} or {@code "jni"}. */
-    public static String binding() {
-        return FOREIGN_CREATE == null ? "jni" : "foreign";
-    }
-
     private static MethodHandle foreignFactory() {
         if (Runtime.version().feature() >= 22) {
             try {

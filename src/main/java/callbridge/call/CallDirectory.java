@@ -58,7 +58,10 @@ public final class CallDirectory {
         registry.unclaimed().close();
     }
 
-    /** Drivers waiting in {@link #claimNext} now. */
+    /**
+     * Drivers waiting in {@link #claimNext} now: a gauge on {@code /metrics}, where none while new calls come
+     * means nobody is driving this instance's calls.
+     */
     public int driversWaiting() {
         return registry.unclaimed().waiting();
     }

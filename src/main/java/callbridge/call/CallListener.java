@@ -17,10 +17,6 @@ import java.util.Optional;
  * {@link #allReported} comes last, once.
  */
 public interface CallListener {
-    /** Hears nothing. */
-    CallListener NONE = new CallListener() {
-    };
-
     /** The call's media stream restarted as {@code streamSid} at {@code at}: the call goes on. */
     default void streamRestarted(String streamSid, Instant at) {
     }

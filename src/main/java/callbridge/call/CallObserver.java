@@ -7,9 +7,6 @@ package callbridge.call;
  */
 @FunctionalInterface
 public interface CallObserver {
-    /** Watches nothing: every call reports to {@link CallListener#NONE}. */
-    CallObserver NONE = call -> CallListener.NONE;
-
     /**
      * A call has started. Called on the thread that starts it, a selector thread that many calls share: it
      * must return at once, never waiting for a disk or a lock held for long.

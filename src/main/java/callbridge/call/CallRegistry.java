@@ -121,14 +121,6 @@ public final class CallRegistry {
         return new StreamStart.NewCall(session);
     }
 
-    /** A new call's session, made before its stream started (tests, benchmarks); see {@link #start}. */
-    public void add(CallSession session) {
-        if (live.containsKey(session.callSid())
-                || !(start(session.callSid(), null, () -> session) instanceof StreamStart.NewCall)) {
-            throw new IllegalStateException("call " + session.callSid() + " is live or has ended");
-        }
-    }
-
     /** Why the call ended, if it is one of the last {@link #ENDED_REMEMBERED} calls that did. */
     public Optional<CallEnd> endedEarlier(String callSid) {
         endedLock.lock();
@@ -185,10 +177,10 @@ public final class CallRegistry {
 
     /**
      * How many {@link #awaitCall}s are waiting, at this moment, for a call that had not appeared when they
-     * looked. A wait on a condition shows nothing from outside, and a scenario that begins with "a request
-     * is already waiting for its call" (a driver that asks before Twilio has called the webhook; a shutdown
-     * that must wake such a request) needs that as a fact, not as a guess from elapsed time. Counted under
-     * the lock that {@link #add} signals through: a call added once a waiter is counted wakes that waiter.
+     * looked: a gauge on {@code /metrics}. A driver that asks before Twilio has called the webhook waits a
+     * moment; waiters that stay are asking for calls that never reach this instance (a load balancer that
+     * routes {@code /generate} and the stream apart, a stream that never connects). Counted under the lock
+     * that {@link #start} signals through: a call started once a waiter is counted wakes that waiter.
      */
     public int waitingForCalls() {
         return waitingForCalls.get();

@@ -20,12 +20,6 @@ import java.util.Optional;
  */
 public record CallServices(SpeechToText speechToText, TextToSpeech textToSpeech, Optional<CallControl> callControl,
                            Clock clock, Sleeper sleeper, CallMetrics metrics, Optional<RealtimeSpeechToText> realtime) {
-    /** Batch speech-to-text only, the prototype's way. */
-    public CallServices(SpeechToText speechToText, TextToSpeech textToSpeech, Optional<CallControl> callControl,
-                        Clock clock, Sleeper sleeper, CallMetrics metrics) {
-        this(speechToText, textToSpeech, callControl, clock, sleeper, metrics, Optional.empty());
-    }
-
     public CallServices {
         Objects.requireNonNull(speechToText, "speechToText");
         Objects.requireNonNull(textToSpeech, "textToSpeech");

@@ -152,10 +152,6 @@ public final class CallSession {
         return Optional.of(previous);
     }
 
-    public Instant startedAt() {
-        return start.startedAt();
-    }
-
     /** The call as it started: its first stream, its parameters. */
     CallStart start() {
         return start;

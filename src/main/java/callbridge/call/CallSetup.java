@@ -64,16 +64,6 @@ public record CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout
         Objects.requireNonNull(turnTaking, "turnTaking");
     }
 
-    /** Calls nobody observes, and no records: turns end after the fixed silence window, as in the prototype. */
-    public CallSetup(Supplier<TurnSegmenter> segmenters, Duration talkTimeout, CallServices services) {
-        this(segmenters, talkTimeout, services, CallObserver.NONE, RecordedEnds.NONE, TurnTaking.PROTOTYPE);
-    }
-
-    /** A session for the call {@code callSid}, whose media arrives on {@code stream}. */
-    public CallSession open(String callSid, MediaStream stream) {
-        return open(callSid, stream, Map.of());
-    }
-
     /**
      * A session for the call {@code callSid}, whose media arrives on {@code stream}; {@code parameters} are
      * the stream's custom parameters (From, To...), which its record and {@code /calls} show.

@@ -9,19 +9,6 @@ import java.util.Optional;
  * that is not live here.
  */
 public interface RecordedEnds {
-    /** No records: no call is known to have ended before. */
-    RecordedEnds NONE = new RecordedEnds() {
-        @Override
-        public boolean hasEnded(String callSid) {
-            return false;
-        }
-
-        @Override
-        public Optional<CallEnd> recordedEnd(String callSid) {
-            return Optional.empty();
-        }
-    };
-
     /** True when the call has a finished record: it ended, maybe before this process started, and stays ended. */
     boolean hasEnded(String callSid);
 

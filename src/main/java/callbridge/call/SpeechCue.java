@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When a {@code /generate}'s {@code input} is spoken: at once (the prototype's way), at a time the driver
- * chose ({@code reply_at}, for a human gap after the far end stops), or cut into the far end's speech once
- * it has gone on for a while ({@code interrupt_after_ms}, to interrupt it on purpose).
+ * When a turn's text is spoken ({@link TurnRequest#input}): at once (the prototype's way), at a time the
+ * driver chose (for a human gap after the far end stops), or cut into the far end's speech once it has gone
+ * on for a while (to interrupt it on purpose).
  */
 public sealed interface SpeechCue {
     /** As soon as the request comes. */

@@ -1,7 +1,6 @@
 package callbridge.call;
 
 import callbridge.audio.Turn;
-import callbridge.metrics.MetricRegistry;
 import callbridge.speech.SpeechException;
 import callbridge.speech.SpeechToText;
 
@@ -52,11 +51,6 @@ final class Transcriber {
     /** No more turns will come. */
     private boolean finished;
 
-    Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting) {
-        this(callSid, speechToText, utterances, clock, maxWaiting, CallListener.NONE, () -> {
-        }, CallMetrics.registerIn(new MetricRegistry()));
-    }
-
     Transcriber(String callSid, SpeechToText speechToText, UtteranceQueue utterances, Clock clock, int maxWaiting,
                 CallListener listener, Runnable whenDone, CallMetrics metrics) {
         if (maxWaiting < 1) {
@@ -73,12 +67,10 @@ final class Transcriber {
         Thread.ofVirtual().name("stt " + callSid).start(this::transcribeInOrder);
     }
 
-    /** Queues a finished turn for batch speech-to-text; never blocks. */
-    void submit(int number, Turn turn) {
-        submit(number, turn, Optional.empty());
-    }
-
-    /** Queues a finished turn, whose words realtime speech-to-text is committing when {@code commit} is given. */
+    /**
+     * Queues a finished turn, never blocking: for batch speech-to-text, or, when {@code commit} is given, for
+     * the words realtime speech-to-text is committing.
+     */
     void submit(int number, Turn turn, Optional<RealtimeTranscript.Commit> commit) {
         lock.lock();
         try {
@@ -98,16 +90,6 @@ final class Transcriber {
         try {
             finished = true;
             changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Turns that gave up their audio because too many were waiting. */
-    int dropped() {
-        lock.lock();
-        try {
-            return droppedCount;
         } finally {
             lock.unlock();
         }

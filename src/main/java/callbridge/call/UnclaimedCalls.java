@@ -4,7 +4,6 @@ import callbridge.logging.RateLimitedLog;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
@@ -132,24 +131,11 @@ public final class UnclaimedCalls {
         }
     }
 
-    /**
-     * How many drivers are waiting in {@link #claim} right now: a test's way to know that a driver waits
-     * (or has given up) without guessing from elapsed time.
-     */
-    public int waiting() {
+    /** How many drivers are waiting in {@link #claim} right now. */
+    int waiting() {
         lock.lock();
         try {
             return waiting;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Calls waiting for a driver now. */
-    public int size() {
-        lock.lock();
-        try {
-            return unclaimed.size();
         } finally {
             lock.unlock();
         }

@@ -139,17 +139,4 @@ public final class UtteranceQueue {
             lock.unlock();
         }
     }
-
-    /** Returns utterances taken by {@link #drain} to the front of the queue, in their order. */
-    void putBack(List<Utterance> utterances) {
-        lock.lock();
-        try {
-            for (int i = utterances.size() - 1; i >= 0; i--) {
-                queued.addFirst(utterances.get(i));
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
 }

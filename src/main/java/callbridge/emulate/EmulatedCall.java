@@ -83,10 +83,6 @@ final class EmulatedCall {
         this.nextDueNanos = Math.ceilDiv(startNanos + FRAME_NANOS, GRID_NANOS) * GRID_NANOS;
     }
 
-    String callSid() {
-        return ids.callSid();
-    }
-
     long nextDueNanos() {
         return nextDueNanos;
     }

@@ -1,12 +1,10 @@
 package callbridge.metrics;
 
-import java.util.Arrays;
-
 /**
  * A histogram's buckets at one moment, cumulative as Prometheus writes them: {@code cumulativeCounts[i]}
  * observations were at most {@code upperBounds[i]} seconds, and the last count, for {@code +Inf}, is every
- * observation. Made by {@link Histogram#snapshot()}, or from a scrape's {@code _bucket} lines
- * ({@link #fromCumulative}), for a benchmark that reads the server's {@code /metrics}.
+ * observation. Made by {@link Histogram#snapshot()}; {@link PrometheusText} writes it, and {@link #quantile}
+ * reads it as Prometheus does.
  */
 public final class HistogramSnapshot {
     private final double[] upperBounds;
@@ -19,35 +17,9 @@ public final class HistogramSnapshot {
         this.sum = sum;
     }
 
-    /**
-     * @param upperBounds      the finite bounds, ascending
-     * @param cumulativeCounts one more than the bounds: the last is the {@code +Inf} bucket
-     * @param sum              the sum of every observation, in seconds
-     */
-    public static HistogramSnapshot fromCumulative(double[] upperBounds, long[] cumulativeCounts, double sum) {
-        if (cumulativeCounts.length != upperBounds.length + 1) {
-            throw new IllegalArgumentException("want " + (upperBounds.length + 1) + " cumulative counts (the last for +Inf), got "
-                    + cumulativeCounts.length);
-        }
-        for (int i = 0; i < cumulativeCounts.length; i++) {
-            if (cumulativeCounts[i] < 0 || i > 0 && cumulativeCounts[i] < cumulativeCounts[i - 1]) {
-                throw new IllegalArgumentException("cumulative counts must not decrease: " + Arrays.toString(cumulativeCounts));
-            }
-            if (i > 0 && i < upperBounds.length && !(upperBounds[i] > upperBounds[i - 1])) {
-                throw new IllegalArgumentException("bounds must ascend: " + Arrays.toString(upperBounds));
-            }
-        }
-        return new HistogramSnapshot(upperBounds.clone(), cumulativeCounts.clone(), sum);
-    }
-
     /** How many observations, in all. */
     public long count() {
         return cumulativeCounts[cumulativeCounts.length - 1];
-    }
-
-    /** The sum of every observation, in seconds. */
-    public double sum() {
-        return sum;
     }
 
     public double[] upperBounds() {

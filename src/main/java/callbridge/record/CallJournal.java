@@ -61,7 +61,7 @@ final class CallJournal implements CallListener {
 
     /**
      * A turn as the journal holds it while the call goes on: what the far end said, what we say (which
-     * changes as it goes out), the keys pressed in a row. {@link #snapshot} makes each a {@link CallRecord.Turn}.
+     * changes as it goes out), the keys pressed in a row. {@link #snapshot} makes each a {@link CallRecord.Entry}.
      */
     private sealed interface Noted permits Heard, Speech, KeysPressed {
     }
@@ -335,7 +335,7 @@ final class CallJournal implements CallListener {
                 }
             }
             heard.sort(Comparator.comparing(h -> h.utterance().startedAt()));
-            List<CallRecord.Turn> record = new ArrayList<>(turns.size());
+            List<CallRecord.Entry> record = new ArrayList<>(turns.size());
             for (Noted turn : turns) {
                 record.add(switch (turn) {
                     case Heard h -> farEnd(h, speeches);
@@ -345,7 +345,7 @@ final class CallJournal implements CallListener {
             }
             // Turns are noted when they are known (a far-end turn once transcribed), so they are put in the
             // order they began; the sort is stable, so equal times keep the order they were noted in.
-            record.sort(Comparator.comparing(CallRecord.Turn::at));
+            record.sort(Comparator.comparing(CallRecord.Entry::at));
             return new CallRecord(callSid, streamSid, parameters, startedAt, Optional.ofNullable(endedAt),
                     Optional.ofNullable(end), record, dropped, streamRestarts, Optional.empty());
         } finally {

@@ -1,5 +1,6 @@
 package callbridge.record;
 
+import callbridge.audio.Turn;
 import callbridge.call.CallEnd;
 import callbridge.call.Utterance;
 
@@ -25,7 +26,7 @@ import java.util.Optional;
  * @param recording    the call's stereo recording, once written
  */
 public record CallRecord(String callSid, String streamSid, Map<String, String> parameters, Instant startedAt,
-                         Optional<Instant> endedAt, Optional<CallEnd> end, List<Turn> turns, int turnsDropped,
+                         Optional<Instant> endedAt, Optional<CallEnd> end, List<Entry> turns, int turnsDropped,
                          int streamRestarts, Optional<Recording> recording) {
     public CallRecord {
         Objects.requireNonNull(callSid, "callSid");
@@ -33,8 +34,8 @@ public record CallRecord(String callSid, String streamSid, Map<String, String> p
         turns = List.copyOf(turns);
     }
 
-    /** One entry of the record, of either side. */
-    public sealed interface Turn {
+    /** One entry of the record: a turn of either side. */
+    public sealed interface Entry {
         /** When it began: the far end's first speech frame, the first key pressed, our text-to-speech request. */
         Instant at();
     }
@@ -53,8 +54,8 @@ public record CallRecord(String callSid, String streamSid, Map<String, String> p
     public record FarEndSpeech(int number, String text, Optional<String> error, Duration speechStart, Duration speechEnd,
                                Instant speechStartedAt, Instant speechEndedAt, Instant detectedAt,
                                Optional<Instant> sttStartedAt, Instant textReadyAt, boolean interruptedPlayback,
-                               callbridge.audio.Turn.Ending ending, Duration endSilence, Utterance.TranscribedBy transcribedBy)
-            implements Turn {
+                               Turn.Ending ending, Duration endSilence, Utterance.TranscribedBy transcribedBy)
+            implements Entry {
         @Override
         public Instant at() {
             return speechStartedAt;
@@ -67,7 +68,7 @@ public record CallRecord(String callSid, String streamSid, Map<String, String> p
     }
 
     /** Keys the far end pressed one after another, with no other turn between them. */
-    public record Keys(List<Key> keys) implements Turn {
+    public record Keys(List<Key> keys) implements Entry {
         public Keys {
             keys = List.copyOf(keys);
             if (keys.isEmpty()) {
@@ -99,7 +100,7 @@ public record CallRecord(String callSid, String streamSid, Map<String, String> p
      */
     public record OurSpeech(int number, String text, Instant ttsStartedAt, Optional<Instant> firstAudioAt, Duration audio,
                             Optional<String> mark, Optional<Instant> playbackEndedAt, String outcome,
-                            Optional<String> error, Optional<Duration> responseLatency) implements Turn {
+                            Optional<String> error, Optional<Duration> responseLatency) implements Entry {
         @Override
         public Instant at() {
             return ttsStartedAt;

@@ -66,8 +66,8 @@ public final class CallRecordJson {
         record.end().ifPresent(end -> json.putObject("end").put("reason", end.reason().word()).put("detail", end.detail()));
         json.put("live", record.end().isEmpty());
         ArrayNode turns = json.putArray("turns");
-        for (CallRecord.Turn turn : record.turns()) {
-            turns.add(switch (turn) {
+        for (CallRecord.Entry entry : record.turns()) {
+            turns.add(switch (entry) {
                 case CallRecord.FarEndSpeech speech -> farEnd(speech);
                 case CallRecord.Keys keys -> keys(keys);
                 case CallRecord.OurSpeech speech -> ours(speech);

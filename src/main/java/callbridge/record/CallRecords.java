@@ -49,8 +49,6 @@ public final class CallRecords implements CallObserver, RecordedEnds, AutoClosea
      * @param recordAudio also record each call's audio as a stereo WAV (needs a directory)
      */
     public record Settings(Optional<Path> directory, boolean recordAudio) {
-        public static final Settings IN_MEMORY = new Settings(Optional.empty(), false);
-
         public Settings {
             Objects.requireNonNull(directory, "directory");
             if (recordAudio && directory.isEmpty()) {
@@ -81,11 +79,6 @@ public final class CallRecords implements CallObserver, RecordedEnds, AutoClosea
 
     public static CallRecords start(Settings settings, Clock clock) {
         return new CallRecords(settings, clock);
-    }
-
-    /** Records kept in memory only: for sessions made without a records directory. */
-    public static CallRecords inMemory(Clock clock) {
-        return new CallRecords(Settings.IN_MEMORY, clock);
     }
 
     /**
@@ -182,15 +175,14 @@ public final class CallRecords implements CallObserver, RecordedEnds, AutoClosea
         }
     }
 
-    /** The live journal of a call. */
+    /** The journal of a call still reporting here: its record so far, in memory. */
     Optional<CallJournal> journal(String callSid) {
         return Optional.ofNullable(open.get(callSid));
     }
 
     /** Turns of either side in the record so far of a call still reporting here (a run of keys is one); else 0. */
     public int turnsSoFar(String callSid) {
-        CallJournal journal = open.get(callSid);
-        return journal == null ? 0 : journal.turnCount();
+        return journal(callSid).map(CallJournal::turnCount).orElse(0);
     }
 
     /**
@@ -200,9 +192,9 @@ public final class CallRecords implements CallObserver, RecordedEnds, AutoClosea
      * @throws IOException the record file exists but cannot be read
      */
     public Optional<ObjectNode> find(String callSid) throws IOException {
-        CallJournal journal = open.get(callSid);
-        if (journal != null) {
-            return Optional.of(CallRecordJson.of(journal.snapshot()));
+        Optional<CallJournal> live = journal(callSid);
+        if (live.isPresent()) {
+            return Optional.of(CallRecordJson.of(live.get().snapshot()));
         }
         lock.lock();
         CallRecord ended;
@@ -270,10 +262,5 @@ public final class CallRecords implements CallObserver, RecordedEnds, AutoClosea
         if (recent.size() > RECENT) {
             recent.pollFirstEntry();
         }
-    }
-
-    /** Waits until every record handed to the writer so far has been written (or failed); for tests. */
-    boolean awaitWritten(Duration timeout) throws InterruptedException {
-        return writer.isEmpty() || writer.get().awaitIdle(timeout);
     }
 }

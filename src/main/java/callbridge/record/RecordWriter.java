@@ -169,7 +169,7 @@ final class RecordWriter {
     }
 
     /** Waits until no recording is being finished and every record handed over has been written (or failed). */
-    boolean awaitIdle(Duration timeout) throws InterruptedException {
+    private boolean awaitIdle(Duration timeout) throws InterruptedException {
         long left = timeout.toNanos();
         lock.lock();
         try {

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,14 +29,11 @@ public final class CallbridgeServer implements AutoCloseable {
     private final HttpRoutes routes;
     private final FrontDoor frontDoor;
     private final AtomicBoolean draining;
-    /** The threads this server started for itself, to stop when it closes; empty when its owner gave them. */
-    private final Optional<ServerThreads> ownThreads;
 
-    private CallbridgeServer(HttpRoutes routes, FrontDoor frontDoor, AtomicBoolean draining, Optional<ServerThreads> ownThreads) {
+    private CallbridgeServer(HttpRoutes routes, FrontDoor frontDoor, AtomicBoolean draining) {
         this.routes = routes;
         this.frontDoor = frontDoor;
         this.draining = draining;
-        this.ownThreads = ownThreads;
     }
 
     /**
@@ -53,53 +49,13 @@ public final class CallbridgeServer implements AutoCloseable {
                                          Map<String, WebSocketEndpoint> webSockets, Limits limits,
                                          RelayDepartures departures, Map<String, String> answerHeaders,
                                          ServerThreads threads) throws IOException {
-        return start(address, httpHandlers, webSockets, limits, departures, answerHeaders, threads, Optional.empty());
-    }
-
-    /**
-     * A server that starts threads of its own for its connections, and stops them when it closes: for a
-     * server alone in what runs it, such as a test.
-     */
-    public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
-                                         Map<String, WebSocketEndpoint> webSockets, Limits limits,
-                                         RelayDepartures departures, Map<String, String> answerHeaders) throws IOException {
-        ServerThreads threads = ServerThreads.start();
-        try {
-            return start(address, httpHandlers, webSockets, limits, departures, answerHeaders, threads, Optional.of(threads));
-        } catch (IOException | RuntimeException e) {
-            threads.close();
-            throw e;
-        }
-    }
-
-    /** A server with threads of its own, whose answers carry no headers of its own. */
-    public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
-                                         Map<String, WebSocketEndpoint> webSockets, Limits limits,
-                                         RelayDepartures departures) throws IOException {
-        return start(address, httpHandlers, webSockets, limits, departures, Map.of());
-    }
-
-    /**
-     * A server with threads of its own, the default request and write timeouts, whose handlers do not ask
-     * about departures.
-     */
-    public static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
-                                         Map<String, WebSocketEndpoint> webSockets, Duration webSocketIdle,
-                                         int maxConnections) throws IOException {
-        return start(address, httpHandlers, webSockets, Limits.of(maxConnections, webSocketIdle), new RelayDepartures());
-    }
-
-    private static CallbridgeServer start(InetSocketAddress address, Map<String, HttpHandler> httpHandlers,
-                                          Map<String, WebSocketEndpoint> webSockets, Limits limits,
-                                          RelayDepartures departures, Map<String, String> answerHeaders,
-                                          ServerThreads threads, Optional<ServerThreads> ownThreads) throws IOException {
         AtomicBoolean draining = new AtomicBoolean();
         HttpRoutes routes = HttpRoutes.start(httpHandlers, draining::get, departures::isRelay, answerHeaders,
                 threads.webSockets()::readThreadsRunning);
         try {
             FrontDoor frontDoor = FrontDoor.start(address, routes.address(), webSockets, limits, departures, answerHeaders,
                     threads);
-            return new CallbridgeServer(routes, frontDoor, draining, ownThreads);
+            return new CallbridgeServer(routes, frontDoor, draining);
         } catch (IOException e) {
             routes.close();
             throw e;
@@ -108,11 +64,6 @@ public final class CallbridgeServer implements AutoCloseable {
 
     public int port() {
         return frontDoor.port();
-    }
-
-    /** The loopback address of the {@code HttpServer} behind the front door. */
-    InetSocketAddress backendAddress() {
-        return routes.address();
     }
 
     public FrontDoor frontDoor() {
@@ -145,7 +96,6 @@ public final class CallbridgeServer implements AutoCloseable {
             LOG.log(Level.INFO, "dropping {0} connection(s) still open", frontDoor.openConnections());
         }
         frontDoor.close();
-        ownThreads.ifPresent(ServerThreads::close);
     }
 
     @Override

@@ -61,7 +61,10 @@ final class GenerateQuery {
         return new TurnRequest(sid, input, timeout, talkTimeout, cue, answerOncePlayed);
     }
 
-    /** {@code reply_at} or {@code interrupt_after_ms}: one moment to speak at, so not both. */
+    /**
+     * When the input is spoken: {@code reply_at} (an ISO-8601 instant) or {@code interrupt_after_ms} (into the
+     * far end's speech), one moment to speak at, so not both; neither, at once.
+     */
     private static SpeechCue cue(Map<String, String> query) throws BadParameter {
         String replyAt = query.get("reply_at");
         String interruptAfter = query.get("interrupt_after_ms");

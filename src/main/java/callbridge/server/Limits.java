@@ -37,11 +37,6 @@ public record Limits(int maxConnections, Duration requestTimeout, Duration webSo
         }
     }
 
-    /** The given connection cap and WebSocket idle timeout, the default request and write timeouts. */
-    public static Limits of(int maxConnections, Duration webSocketIdleTimeout) {
-        return new Limits(maxConnections, DEFAULT_REQUEST_TIMEOUT, webSocketIdleTimeout, DEFAULT_WRITE_TIMEOUT);
-    }
-
     private static boolean isPositive(Duration duration) {
         return !duration.isNegative() && !duration.isZero();
     }

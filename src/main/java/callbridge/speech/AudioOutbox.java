@@ -72,11 +72,6 @@ final class AudioOutbox {
         }
     }
 
-    /** Audio given and not yet taken by the connection, in bytes (8 per millisecond). */
-    int queuedBytes() {
-        return queuedBytes;
-    }
-
     private void queue(boolean commit) {
         byte[] audio = gathering.toByteArray();
         gathering.reset();

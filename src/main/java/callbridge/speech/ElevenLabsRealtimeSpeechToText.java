@@ -95,11 +95,6 @@ public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToTex
         this.sessionUri = sessionUri(realtimeUrl, modelId, languageCode);
     }
 
-    /** The URL each session connects to, query included. */
-    public URI sessionUri() {
-        return sessionUri;
-    }
-
     @Override
     public Session open(String label, Listener listener) {
         Objects.requireNonNull(listener, "listener");
@@ -110,7 +105,8 @@ public final class ElevenLabsRealtimeSpeechToText implements RealtimeSpeechToTex
                 sessionUri, limits, label, listener);
     }
 
-    private static URI sessionUri(URI realtimeUrl, String modelId, Optional<String> languageCode) {
+    /** The URL each session connects to, query included. */
+    static URI sessionUri(URI realtimeUrl, String modelId, Optional<String> languageCode) {
         String scheme = String.valueOf(realtimeUrl.getScheme()).toLowerCase();
         if (!scheme.equals("ws") && !scheme.equals("wss")) {
             throw new IllegalArgumentException("the realtime URL must be ws:// or wss://: " + realtimeUrl);

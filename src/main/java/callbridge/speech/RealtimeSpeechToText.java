@@ -42,9 +42,6 @@ public interface RealtimeSpeechToText {
         /** Asks for the words since the last commit; false once the session has failed or closed. */
         boolean commit();
 
-        /** True until the session has failed or been closed. */
-        boolean isOpen();
-
         /** Ends the session; nothing more is heard of it. Idempotent. */
         @Override
         void close();

@@ -146,11 +146,6 @@ final class ScribeRealtimeSession implements RealtimeSpeechToText.Session, WebSo
     }
 
     @Override
-    public boolean isOpen() {
-        return state.get() == State.OPEN;
-    }
-
-    @Override
     public void close() {
         State was = state.getAndSet(State.CLOSED);
         events.close();

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * One call's inbound {@code media} message as Twilio sends it
  * (https://www.twilio.com/docs/voice/media-streams/websocket-messages#media-message), written as UTF-8 into
- * an array this object keeps and rewrites for every frame: the one writer of that message, for
- * {@link TwilioMessages#media} and for {@code emulate}, whose per-frame work it is at 50 frames a second a
+ * an array this object keeps and rewrites for every frame: the one writer of that message, for {@code emulate}
+ * and the tests' stand-in for Twilio; {@code emulate}'s per-frame work it is at 50 frames a second a
  * call, so it allocates nothing. From one frame to the next only the sequence number, chunk, timestamp (as
  * decimal digits in strings, as Twilio sends numbers) and the base64 payload change, so the text between
  * them is constant bytes and the numbers' digits are written in place; the stream id is escaped once, here.

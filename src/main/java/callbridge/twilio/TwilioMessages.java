@@ -5,20 +5,21 @@ import callbridge.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Twilio's side of the media-stream JSON, with no I/O: the messages Twilio sends, written field for field
- * as Twilio's documentation shows them (https://www.twilio.com/docs/voice/media-streams/websocket-messages),
- * and the ones it accepts read back as {@link MediaStreamCommand}s. The server's side is
- * {@link MediaStreamCodec}: what either writes, the other reads. For {@code emulate} and the tests' stand-in
+ * Twilio's side of the media-stream JSON, with no I/O: the messages Twilio sends around a call's audio,
+ * written field for field as Twilio's documentation shows them
+ * (https://www.twilio.com/docs/voice/media-streams/websocket-messages), the audio itself being
+ * {@link MediaMessage}'s; and the ones it accepts read back as {@link MediaStreamCommand}s. The server's side
+ * is {@link MediaStreamCodec}: what either writes, the other reads. For {@code emulate} and the tests' stand-in
  * for Twilio.
  *
  * <p>Twilio writes {@code sequenceNumber}, {@code chunk} and {@code timestamp} as JSON strings, not numbers,
- * and so does this class: a server that reads them as numbers must fail here as it would in production.
+ * and so do this class and {@link MediaMessage}: a server that reads them as numbers must fail here as it
+ * would in production.
  * {@code sequenceNumber} counts every message after {@code connected} (which has none), starting at "1" for
  * {@code start}; {@code chunk} counts media messages from "1"; {@code timestamp} is milliseconds since the
  * stream began.
@@ -26,8 +27,6 @@ import java.util.Optional;
 public final class TwilioMessages {
     /** {@code <Connect><Stream>} streams the caller's audio only. */
     static final String INBOUND = "inbound";
-    /** The dtmf message names the track differently from media messages, as Twilio does. */
-    private static final String DTMF_TRACK = "inbound_track";
     /** Twilio only offers this format for bidirectional streams: 8 kHz mono G.711 mu-law. */
     private static final String ENCODING = "audio/x-mulaw";
 
@@ -50,21 +49,6 @@ public final class TwilioMessages {
         customParameters.forEach(parameters::put);
         start.putObject("mediaFormat").put("encoding", ENCODING).put("sampleRate", Frames.SAMPLE_RATE).put("channels", 1);
         return Json.write(message.put("streamSid", streamSid));
-    }
-
-    /** One frame of the caller's audio, raw mu-law; written by {@link MediaMessage}, as {@code emulate} writes every frame. */
-    public static String media(long sequenceNumber, String streamSid, long chunk, long timestampMillis, byte[] mulaw) {
-        MediaMessage message = new MediaMessage(streamSid);
-        int length = message.write(sequenceNumber, chunk, timestampMillis, Base64.getEncoder().encode(mulaw));
-        return new String(message.bytes(), 0, length, StandardCharsets.UTF_8);
-    }
-
-    /** A key the caller pressed; Twilio puts streamSid before sequenceNumber in this one. */
-    public static String dtmf(long sequenceNumber, String streamSid, String digit) {
-        ObjectNode message = Json.MAPPER.createObjectNode().put("event", "dtmf").put("streamSid", streamSid)
-                .put("sequenceNumber", Long.toString(sequenceNumber));
-        message.putObject("dtmf").put("track", DTMF_TRACK).put("digit", digit);
-        return Json.write(message);
     }
 
     /** The echo of a mark the server sent: playback has reached it (or the server sent {@code clear}). */

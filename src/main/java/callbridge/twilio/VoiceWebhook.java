@@ -46,11 +46,6 @@ public final class VoiceWebhook implements HttpHandler {
     private final StreamBinding binding;
     private final Consumer<String> streamExpected;
 
-    public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding) {
-        this(publicUrl, signatures, binding, callSid -> {
-        });
-    }
-
     /** @param streamExpected hears the CallSid of each call answered with a stream URL: its stream should come soon */
     public VoiceWebhook(Optional<URI> publicUrl, SignatureCheck signatures, StreamBinding binding,
                         Consumer<String> streamExpected) {

@@ -18,12 +18,8 @@ final class FrameReader {
     private final FrameDecoder decoder;
     private ByteBuffer bytes = ByteBuffer.allocate(INITIAL_BYTES);
 
-    /** Reads a client's frames, as the server does. */
-    FrameReader(InputStream in, int maxPayload) {
-        this(in, FrameDecoder.ofClientFrames(maxPayload));
-    }
-
-    private FrameReader(InputStream in, FrameDecoder decoder) {
+    /** Reads the frames {@code decoder} takes: a server's ({@link #ofServerFrames}) or a client's. */
+    FrameReader(InputStream in, FrameDecoder decoder) {
         this.in = in;
         this.decoder = decoder;
     }

@@ -1,6 +1,7 @@
 package callbridge.bench;
 
 import callbridge.metrics.HistogramSnapshot;
+import callbridge.metrics.HistogramSnapshots;
 import callbridge.testing.PrometheusScrape;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ record ServerScrape(PrometheusScrape scrape) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] -= before[i];
         }
-        return HistogramSnapshot.fromCumulative(now.upperBounds(), counts, now.sum() - then.sum());
+        return HistogramSnapshots.fromCumulative(now.upperBounds(), counts, scrape.sum(name) - earlier.scrape.sum(name));
     }
 
     long mediaReceived() {

@@ -26,15 +26,14 @@ class AnsweredCallsTest {
         answered.answered(sid(1));
         answered.answered(sid(2));
         assertEquals(2, answered.awaitingStream(registry));
-        registry.add(setup.open(sid(1), new FakeMediaStream("MZ1")));
+        new FakeMediaStream("MZ1").startCall(registry, setup, sid(1));
         assertEquals(1, answered.awaitingStream(registry), "its stream came");
     }
 
     @Test
     void answeredCall_thatEndedMeanwhile_awaitsNothing() {
         answered.answered(sid(1));
-        CallSession session = setup.open(sid(1), new FakeMediaStream("MZ1"));
-        registry.add(session);
+        CallSession session = new FakeMediaStream("MZ1").startCall(registry, setup, sid(1));
         registry.end(session, CallEnd.shutdown());
         assertEquals(0, answered.awaitingStream(registry));
     }
@@ -54,7 +53,7 @@ class AnsweredCallsTest {
             answered.answered(sid(i));
         }
         assertEquals(AnsweredCalls.MAX_REMEMBERED, answered.awaitingStream(registry));
-        registry.add(setup.open(sid(AnsweredCalls.MAX_REMEMBERED + 499), new FakeMediaStream("MZ1")));
+        new FakeMediaStream("MZ1").startCall(registry, setup, sid(AnsweredCalls.MAX_REMEMBERED + 499));
         assertEquals(AnsweredCalls.MAX_REMEMBERED - 1, answered.awaitingStream(registry), "the newest was kept");
     }
 

@@ -97,7 +97,7 @@ class BargeInTest {
     private CallSession open(FakeMediaStream stream, TextToSpeech tts) {
         CallServices fake = FakeMediaStream.services(time);
         CallServices services = new CallServices(fake.speechToText(), tts, Optional.empty(), time, time,
-                CallMetrics.registerIn(new MetricRegistry()));
+                CallMetrics.registerIn(new MetricRegistry()), Optional.empty());
         return FakeMediaStream.setup(services, new CallSetup.TurnTaking(Optional.empty(), Optional.of(MIN_FRAMES)))
                 .open("CA" + "1".repeat(32), stream, Map.of());
     }

@@ -46,9 +46,7 @@ class CallDomainTest {
     }
 
     private CallSession open(FakeMediaStream stream) {
-        CallSession session = setup.open(SID, stream);
-        calls.add(session);
-        return session;
+        return stream.startCall(calls, setup, SID);
     }
 
     /** Moves the clock and waits until the watchdog has looked at the calls at the new time. */
@@ -111,9 +109,8 @@ class CallDomainTest {
             }
         };
         FakeMediaStream first = new FakeMediaStream("MZ1");
-        CallSession session = new CallSetup(setup.segmenters(), setup.talkTimeout(), setup.services(), observer,
-                RecordedEnds.NONE, setup.turnTaking()).open(SID, first);
-        calls.add(session);
+        CallSession session = first.startCall(calls, new CallSetup(setup.segmenters(), setup.talkTimeout(),
+                setup.services(), observer, NoRecords.INSTANCE, setup.turnTaking()), SID);
         FakeMediaStream.speakTurn(session, 10);
         for (int i = 0; i < 4; i++) {
             session.onAudio(FakeMediaStream.SPEECH); // a turn begins on the first stream...
@@ -169,19 +166,21 @@ class CallDomainTest {
     }
 
     @Test
-    void newCall_waitsForADriver_untilItEnds() {
-        CallSession session = open(new FakeMediaStream("MZ1"));
-        assertEquals(1, calls.unclaimed().size());
-        calls.end(session, CallEnd.hungUp());
-        assertEquals(0, calls.unclaimed().size(), "an ended call is no longer handed out");
+    void newCall_waitsForADriver_untilItEnds() throws Exception {
+        CallDirectory directory = new CallDirectory(calls, time);
+        CallSession older = open(new FakeMediaStream("MZ1"));
+        CallSession newer = new FakeMediaStream("MZ2").startCall(calls, setup, "CA" + "3".repeat(32));
+        calls.end(older, CallEnd.hungUp());
+        assertEquals(Optional.of(newer.start()), directory.claimNext(Duration.ZERO, NEVER),
+                "the older call, ended, is no longer handed out");
+        assertEquals(Optional.empty(), directory.claimNext(Duration.ZERO, NEVER));
     }
 
     @Test
     void endedCalls_areRememberedWithinACount() {
         for (int i = 0; i <= CallRegistry.ENDED_REMEMBERED; i++) {
             String sid = "CA%032x".formatted(i);
-            CallSession session = setup.open(sid, new FakeMediaStream("MZ" + i));
-            calls.add(session);
+            CallSession session = new FakeMediaStream("MZ" + i).startCall(calls, setup, sid);
             calls.end(session, CallEnd.hungUp());
         }
         assertEquals(Optional.empty(), calls.endedEarlier("CA%032x".formatted(0)), "the eldest is forgotten");

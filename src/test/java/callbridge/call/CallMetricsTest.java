@@ -35,9 +35,9 @@ class CallMetricsTest {
         metrics.sttRequested(turn(NOW.minusSeconds(30), Turn.Ending.MAX_LENGTH), NOW);  // no window waited: not counted
         metrics.sttRequested(turn(NOW.minusSeconds(30), Turn.Ending.STREAM_END), NOW);
 
-        var delays = scrape().histogram("callbridge_turn_end_to_stt_seconds");
-        assertEquals(2, delays.count());
-        assertEquals(0.15, delays.sum(), 1e-9);
+        PrometheusScrape scrape = scrape();
+        assertEquals(2, scrape.histogram("callbridge_turn_end_to_stt_seconds").count());
+        assertEquals(0.15, scrape.sum("callbridge_turn_end_to_stt_seconds"), 1e-9);
     }
 
     @Test
@@ -47,8 +47,8 @@ class CallMetricsTest {
         metrics.sttRequested(turn(NOW.minus(SILENCE).minusMillis(12), Turn.Ending.SILENCE), NOW);
         metrics.sttRequested(turn(NOW.minus(SILENCE).minusMillis(3), Turn.Ending.MAX_LENGTH), NOW);
 
-        var delays = scrape().histogram("callbridge_turn_detected_to_stt_seconds");
-        assertEquals(2, delays.count());
-        assertEquals(0.015, delays.sum(), 1e-9);
+        PrometheusScrape scrape = scrape();
+        assertEquals(2, scrape.histogram("callbridge_turn_detected_to_stt_seconds").count());
+        assertEquals(0.015, scrape.sum("callbridge_turn_detected_to_stt_seconds"), 1e-9);
     }
 }

@@ -91,7 +91,7 @@ class ConversationTest {
 
             // Nobody is asking while the far end says this:
             call.speak(SpeechClips.load(SpeechClips.MANANA_NUEVE));
-            awaitUtterances(server.session(sid), 1);
+            server.awaitHeard(sid, 2); // the first, collected, and this one
 
             CompletableFuture<HttpResponse<String>> reply = server.generateLater(Map.of("sid", sid, "input", "¿Algo más?"));
             replyOncePlayed(call, SpeechClips.SI_GRACIAS);
@@ -127,13 +127,6 @@ class ConversationTest {
         call.speak(SpeechClips.load(clip));
     }
 
-    private static void awaitUtterances(CallSession session, int count) throws Exception {
-        Await.until(count + " utterance(s) heard", Duration.ofSeconds(20), () -> {
-            List<Utterance> queued = session.utterances().drain();
-            session.utterances().putBack(queued);
-            return queued.size() >= count;
-        });
-    }
 
 
     private static JsonNode ok(HttpResponse<String> response) throws Exception {

@@ -68,9 +68,7 @@ class EndedCallTest {
     }
 
     private CallSession open(CallRegistry registry) {
-        CallSession session = FakeMediaStream.setup(time, Duration.ofSeconds(50)).open(SID, new FakeMediaStream("MZ1"), Map.of());
-        registry.add(session);
-        return session;
+        return new FakeMediaStream("MZ1").startCall(registry, FakeMediaStream.setup(time, Duration.ofSeconds(50)), SID);
     }
 
     private static TurnRequest listen(Duration timeout) {
@@ -96,7 +94,7 @@ class EndedCallTest {
         CallRegistry registry = registry();
         registry.end(open(registry), CallEnd.hungUp());
         time.advance(CallRegistry.ENDED_RETENTION.plusSeconds(1));
-        Conversation conversation = new Conversation(registry, RecordedEnds.NONE, time);
+        Conversation conversation = new Conversation(registry, NoRecords.INSTANCE, time);
         assertEquals(TurnResult.CallEnded.earlier(SID, CallEnd.hungUp()), conversation.take(listen(LONG), NEVER));
     }
 
@@ -104,7 +102,7 @@ class EndedCallTest {
     void endedLately_withInputCuedForLater_isAnsweredAtOnce_notAtTheCue() throws Exception {
         CallRegistry registry = registry();
         registry.end(open(registry), CallEnd.hungUp());
-        Conversation conversation = new Conversation(registry, RecordedEnds.NONE, time);
+        Conversation conversation = new Conversation(registry, NoRecords.INSTANCE, time);
         TurnResult.CallEnded ended = assertInstanceOf(TurnResult.CallEnded.class,
                 conversation.take(say("hola", new SpeechCue.At(time.instant().plus(Duration.ofHours(1)))), NEVER));
         assertEquals(CallEnd.hungUp(), ended.end());

@@ -13,6 +13,7 @@ import callbridge.testing.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -48,18 +49,19 @@ public final class FakeMediaStream implements MediaStream {
         int[] turns = {0};
         SpeechToText stt = turn -> "turn " + (++turns[0]);
         TextToSpeech tts = (text, sink) -> sink.accept(new byte[text.length() * 320]);
-        return new CallServices(stt, tts, Optional.empty(), time, time, CallMetrics.registerIn(new MetricRegistry()));
+        return new CallServices(stt, tts, Optional.empty(), time, time, CallMetrics.registerIn(new MetricRegistry()), Optional.empty());
     }
 
     static CallSetup setup(ManualTime time, Duration talkTimeout) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
-                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time));
+                TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services(time), NoRecords.INSTANCE,
+                NoRecords.INSTANCE, CallSetup.TurnTaking.PROTOTYPE);
     }
 
     /** No records, turns taken as {@code turnTaking} says. */
     static CallSetup setup(CallServices services, CallSetup.TurnTaking turnTaking) {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(), TurnDetector.Settings.withSilence(SILENCE_FRAMES)),
-                Duration.ofMinutes(5), services, CallObserver.NONE, RecordedEnds.NONE, turnTaking);
+                Duration.ofMinutes(5), services, NoRecords.INSTANCE, NoRecords.INSTANCE, turnTaking);
     }
 
     /**
@@ -71,6 +73,23 @@ public final class FakeMediaStream implements MediaStream {
         return new CallSetup(() -> new TurnSegmenter(new NonSilenceVad(),
                 TurnDetector.Settings.withSilence(SILENCE_FRAMES)), talkTimeout, services, records, records,
                 CallSetup.TurnTaking.PROTOTYPE);
+    }
+
+    /**
+     * Starts the call {@code callSid} on this stream as a media stream's {@code start} does
+     * ({@link CallRegistry#start}), its session made by {@code setup}; fails unless it is a new call.
+     */
+    public CallSession startCall(CallRegistry registry, CallSetup setup, String callSid, Map<String, String> parameters) {
+        CallRegistry.StreamStart started = registry.start(callSid, this, () -> setup.open(callSid, this, parameters));
+        if (!(started instanceof CallRegistry.StreamStart.NewCall call)) {
+            throw new AssertionError("call " + callSid + " did not start: " + started);
+        }
+        return call.session();
+    }
+
+    /** {@link #startCall(CallRegistry, CallSetup, String, Map)} without custom parameters. */
+    public CallSession startCall(CallRegistry registry, CallSetup setup, String callSid) {
+        return startCall(registry, setup, callSid, Map.of());
     }
 
     /** Speaks {@code text} into the call as {@code /generate} does, without waiting for its mark; returns the mark. */

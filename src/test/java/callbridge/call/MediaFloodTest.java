@@ -4,7 +4,7 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
-import callbridge.twilio.TwilioMessages;
+import callbridge.testing.TestTwilioMessages;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -78,7 +78,7 @@ class MediaFloodTest {
             int at = (i * frame) % (speech.length - frame);
             byte[] payload = Arrays.copyOfRange(speech, at, at + frame);
             try {
-                call.sendText(TwilioMessages.media(i + 3, call.streamSid(), i + 1, i * 20L, payload));
+                call.sendText(TestTwilioMessages.media(i + 3, call.streamSid(), i + 1, i * 20L, payload));
             } catch (RuntimeException closed) {
                 return;
             }

@@ -153,7 +153,7 @@ class RealtimeTranscriptTest {
     void transcriber_usesRealtimeWords_andFallsBackToBatch_onFailureOrStall() throws Exception {
         UtteranceQueue utterances = new UtteranceQueue();
         SpeechToText batch = turn -> "batch words";
-        Transcriber transcriber = new Transcriber("CA1", batch, utterances, time, 3, CallListener.NONE,
+        Transcriber transcriber = new Transcriber("CA1", batch, utterances, time, 3, NoRecords.LISTENER,
                 () -> {
                 }, metrics);
 
@@ -237,11 +237,6 @@ class RealtimeTranscriptTest {
         @Override
         public boolean commit() {
             commits++;
-            return !closed;
-        }
-
-        @Override
-        public boolean isOpen() {
             return !closed;
         }
 

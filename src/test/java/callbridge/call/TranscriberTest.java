@@ -1,7 +1,9 @@
 package callbridge.call;
 
 import callbridge.audio.Turn;
+import callbridge.metrics.MetricRegistry;
 import callbridge.speech.SpeechToText;
+import callbridge.testing.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class TranscriberTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final String SID = "CA" + "7".repeat(32);
 
     @Test
     void tenTurnsWhileSpeechToTextIsStuck_threeWait_olderOnesBecomeErrors_allTenInOrder() throws Exception {
@@ -40,14 +45,21 @@ class TranscriberTest {
             return mulaw.length + " bytes heard";
         };
         UtteranceQueue utterances = new UtteranceQueue();
-        Transcriber transcriber = new Transcriber("CA1", stuck, utterances, Clock.fixed(T0, java.time.ZoneOffset.UTC), 3);
+        Transcriber transcriber = new Transcriber(SID, stuck, utterances, Clock.fixed(T0, java.time.ZoneOffset.UTC), 3,
+                NoRecords.LISTENER, () -> {
+        }, CallMetrics.registerIn(new MetricRegistry()));
 
-        transcriber.submit(1, turn(1));
+        transcriber.submit(1, turn(1), Optional.empty());
         assertTrue(firstEntered.await(5, TimeUnit.SECONDS), "turn 1 never reached speech-to-text");
-        for (int number = 2; number <= 10; number++) {
-            transcriber.submit(number, turn(number));
+        try (LogCapture log = LogCapture.of(Transcriber.class)) {
+            for (int number = 2; number <= 10; number++) {
+                transcriber.submit(number, turn(number), Optional.empty());
+            }
+            // Each drop is decided as the turn comes, and logged then: turns 2-7 gave up their audio.
+            assertEquals(6, log.records().stream().filter(r -> r.getLevel() == Level.WARNING
+                    && r.getMessage().contains("already waiting for speech-to-text")
+                    && List.of(r.getParameters()).contains(SID)).count(), LogCapture.messages(log.records()).toString());
         }
-        assertEquals(6, transcriber.dropped(), "turns 2-7 gave up their audio");
         release.countDown();
         transcriber.finish();
 

@@ -54,15 +54,4 @@ class UtteranceQueueTest {
         assertInstanceOf(UtteranceQueue.Heard.class, queue.takeAnswer(Instant.MIN, Duration.ZERO, new CompletableFuture<>()));
         assertEquals(new UtteranceQueue.Ended(List.of()), queue.takeAnswer(Instant.MIN, Duration.ofSeconds(5), new CompletableFuture<>()));
     }
-
-    @Test
-    void putBack_restoresDrainedUtterancesInOrder() throws Exception {
-        UtteranceQueue queue = new UtteranceQueue();
-        queue.add(utterance(1));
-        queue.add(utterance(2));
-        List<Utterance> drained = queue.drain();
-        queue.add(utterance(3));
-        queue.putBack(drained);
-        assertEquals(List.of(1, 2, 3), queue.drain().stream().map(Utterance::number).toList());
-    }
 }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,10 +75,8 @@ class RecordAssemblyBenchmark {
     }
 
     private CallSession open(CallServices services, String sid) {
-        CallSession session = FakeMediaStream.setup(Duration.ofHours(2), services, records)
-                .open(sid, new FakeMediaStream("MZ" + sid.substring(2)), Map.of());
-        calls.add(session);
-        return session;
+        return new FakeMediaStream("MZ" + sid.substring(2)).startCall(calls,
+                FakeMediaStream.setup(Duration.ofHours(2), services, records), sid);
     }
 
     /** When the record file of {@code sid} appeared, in {@link System#nanoTime()}. */

@@ -64,9 +64,8 @@ class RecordedEndTest {
         CallRegistry registry = new CallRegistry(time, sid -> {
         });
         registries.add(registry);
-        CallSession session = FakeMediaStream.setup(Duration.ofSeconds(50), FakeMediaStream.services(time), records)
-                .open(SID, new FakeMediaStream("MZ1"), Map.of());
-        registry.add(session);
+        CallSession session = new FakeMediaStream("MZ1").startCall(registry,
+                FakeMediaStream.setup(Duration.ofSeconds(50), FakeMediaStream.services(time), records), SID);
         registry.end(session, end);
     }
 
@@ -105,7 +104,7 @@ class RecordedEndTest {
 
     @Test
     void endedRecordInMemory_withoutARecordsDirectory_isKnown() throws Exception {
-        CallRecords records = CallRecords.inMemory(time);
+        CallRecords records = CallRecords.start(new CallRecords.Settings(Optional.empty(), false), time); // in memory only
         processes.add(records);
         endCall(records, CallEnd.hungUp());
         Await.until("the finished record", Duration.ofSeconds(5), () -> records.recordedEnd(SID).isPresent());

@@ -20,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -125,10 +124,8 @@ class RecordingAssemblyTest {
     }
 
     private CallSession open(String sid) {
-        CallSession session = FakeMediaStream.setup(Duration.ofMinutes(5), FakeMediaStream.services(time), records)
-                .open(sid, new FakeMediaStream("MZ" + sid.substring(2)), Map.of());
-        calls.add(session);
-        return session;
+        return new FakeMediaStream("MZ" + sid.substring(2)).startCall(calls,
+                FakeMediaStream.setup(Duration.ofMinutes(5), FakeMediaStream.services(time), records), sid);
     }
 
     /** A second of the far end's silence, then our speech: both sides have audio to write. */

@@ -95,17 +95,16 @@ class RecordingDiskTest {
     }
 
     /**
-     * Each call presses {@code digit}, and its session hears it: the key is in the call's record so far.
-     * Asked of the sessions, which need their media streams read, not of anything that could wait for a disk.
+     * Each call presses {@code digit}, and its session hears it: the key is in the call's record so far,
+     * which a live call keeps in memory (its journal), so asking waits for nothing but the media streams' reads.
      */
     private static void awaitEachPressed(TestCallbridge server, List<FakeTwilioCall> calls, String digit) throws Exception {
         for (FakeTwilioCall call : calls) {
             call.sendDtmf(digit);
         }
         for (FakeTwilioCall call : calls) {
-            Await.until(call.callSid() + " heard key " + digit, WAIT, () -> server.records().journal(call.callSid())
-                    .map(journal -> CallRecordJson.of(journal.snapshot()).path("turns").toString()
-                            .contains("\"digit\":\"" + digit + "\""))
+            Await.until(call.callSid() + " heard key " + digit, WAIT, () -> server.records().find(call.callSid())
+                    .map(soFar -> soFar.path("turns").toString().contains("\"digit\":\"" + digit + "\""))
                     .orElse(false));
         }
     }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.SimpleFormatter;
@@ -127,9 +126,8 @@ class RecordingFilesTest {
 
     /** A call whose both sides have audio to record. */
     private CallSession talk() throws Exception {
-        CallSession session = FakeMediaStream.setup(Duration.ofMinutes(5), FakeMediaStream.services(time), records)
-                .open(SID, new FakeMediaStream("MZ" + SID.substring(2)), Map.of());
-        calls.add(session);
+        CallSession session = new FakeMediaStream("MZ" + SID.substring(2)).startCall(calls,
+                FakeMediaStream.setup(Duration.ofMinutes(5), FakeMediaStream.services(time), records), SID);
         for (int i = 0; i < 50; i++) {
             time.advanceMillis(20);
             session.onAudio(FakeMediaStream.SPEECH);

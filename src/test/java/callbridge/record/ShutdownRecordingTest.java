@@ -49,7 +49,7 @@ class ShutdownRecordingTest {
             try (FileChannel stall = FileChannel.open(left, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 call.silence(Duration.ofMillis(200)); // the far end's side has audio to read
                 call.sendDtmf("1");                   // and the stream carries it in order: once heard, so was the audio
-                Await.until("the key heard", WAIT, () -> CallRecordJson.of(server.records().journal(sid).orElseThrow().snapshot())
+                Await.until("the key heard", WAIT, () -> server.records().find(sid).orElseThrow()
                         .path("turns").toString().contains("\"digit\":\"1\""));
                 call.close();
                 server.twilioRest().awaitUpdates(1, WAIT); // the call has ended and been completed

@@ -1,5 +1,6 @@
 package callbridge.server;
 
+import callbridge.testing.StandaloneServer;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -37,12 +37,11 @@ class FrontDoorTest {
     private static final byte[] HELLO = HexFormat.of().parseHex("810548656c6c6f");
 
     private final TestHandlers.Echo echo = new TestHandlers.Echo();
-    private CallbridgeServer server;
+    private StandaloneServer server;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", echo, "/ws", echo, "/test/hold", new TestHandlers.Hold(Duration.ofMillis(300))),
+        server = StandaloneServer.start(Map.of("/test/echo", echo, "/ws", echo, "/test/hold", new TestHandlers.Hold(Duration.ofMillis(300))),
                 Map.of("/ws", new EchoSocket()), Duration.ofSeconds(5), 10);
     }
 

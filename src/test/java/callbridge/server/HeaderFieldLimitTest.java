@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.http.RequestHeadReader;
 import callbridge.json.Json;
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -9,8 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class HeaderFieldLimitTest {
-    private static CallbridgeServer server;
+    private static StandaloneServer server;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", new TestHandlers.Echo()), Map.of(), Duration.ofSeconds(5), 10);
+        server = StandaloneServer.start(Map.of("/test/echo", new TestHandlers.Echo()), Map.of(), Duration.ofSeconds(5), 10);
     }
 
     @AfterAll

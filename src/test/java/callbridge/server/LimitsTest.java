@@ -3,6 +3,7 @@ package callbridge.server;
 import callbridge.http.RequestHeadReader;
 import callbridge.json.Json;
 import callbridge.testing.Await;
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,8 +12,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ class LimitsTest {
     /** The attacker's pace: one byte this often keeps every single read well inside any per-read timeout. */
     private static final Duration DRIBBLE = Duration.ofMillis(100);
 
-    private CallbridgeServer server;
+    private StandaloneServer server;
 
     @AfterEach
     void stopServer() {
@@ -49,8 +48,7 @@ class LimitsTest {
     private final TestHandlers.Echo echo = new TestHandlers.Echo();
 
     private void start(int maxConnections) throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", echo), Map.of(),
+        server = StandaloneServer.start(Map.of("/test/echo", echo), Map.of(),
                 new Limits(maxConnections, REQUEST_TIMEOUT, Duration.ofSeconds(5), Limits.DEFAULT_WRITE_TIMEOUT), new RelayDepartures());
     }
 

@@ -1,5 +1,6 @@
 package callbridge.server;
 
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ListenBacklogTest {
     private static final int BURST = 900;
 
-    private CallbridgeServer server;
+    private StandaloneServer server;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(), Map.of(),
+        server = StandaloneServer.start(Map.of(), Map.of(),
                 Duration.ofSeconds(5), BURST + 100);
     }
 

@@ -1,14 +1,13 @@
 package callbridge.server;
 
 import callbridge.json.Json;
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -25,12 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LoopbackOnlyFromRelayTest {
     private static final String ECHO = "GET /test/echo HTTP/1.1\r\nHost: test\r\n\r\n";
     private static final TestHandlers.Echo echo = new TestHandlers.Echo();
-    private static CallbridgeServer server;
+    private static StandaloneServer server;
+    /** The loopback port of the routes behind the front door. */
+    private static int backendPort;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", echo), Map.of(), Duration.ofSeconds(5), 10);
+        server = StandaloneServer.start(Map.of("/test/echo", echo, TestHandlers.LOCAL_PORT_PATH, TestHandlers.LOCAL_PORT), Map.of(),
+                Duration.ofSeconds(5), 10);
+        backendPort = TestHandlers.backendPort(server.port());
     }
 
     @AfterAll
@@ -42,7 +44,7 @@ class LoopbackOnlyFromRelayTest {
     void directToTheLoopbackPort_403AndClosed_handlerNeverRuns() throws Exception {
         echo.reset();
         for (String request : new String[]{ECHO, "GET /health HTTP/1.1\r\nHost: test\r\n\r\n"}) {
-            try (RawHttp raw = RawHttp.connect(server.backendAddress().getPort())) {
+            try (RawHttp raw = RawHttp.connect(backendPort)) {
                 RawHttp.Response response = raw.send(request).readResponse();
                 assertEquals(403, response.status(), response.toString());
                 assertEquals("only the front door may send requests here",

@@ -104,6 +104,29 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void scrape_countsWhoWaits_driversForNewCalls_andGeneratesForCallsNotHere() throws Exception {
+        PrometheusScrape idle = scrape(server, Optional.empty());
+        assertEquals(0, idle.value("callbridge_drivers_waiting"));
+        assertEquals(0, idle.value("callbridge_generate_waiting_for_call"));
+        CompletableFuture<HttpResponse<String>> driver = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.get("/calls/next?timeout=60", TestCallbridge.API_KEY);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        CompletableFuture<HttpResponse<String>> early = server.generateLater(
+                Map.of("sid", FakeTwilioCall.newCallSid(), "first", "true", "timeout", "60"));
+        Await.until("a driver and a /generate waiting, on /metrics", Duration.ofSeconds(10), () -> {
+            PrometheusScrape waiting = scrape(server, Optional.empty());
+            return waiting.value("callbridge_drivers_waiting") == 1 && waiting.value("callbridge_generate_waiting_for_call") == 1;
+        });
+        server.app().shutdown(Duration.ofSeconds(10)); // which lets both go at once
+        assertEquals(204, driver.get(10, TimeUnit.SECONDS).statusCode());
+        early.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void metricsKey_unset_scrapeIsOpen() throws Exception {
         HttpResponse<String> open = get(server, Optional.empty());
         assertEquals(200, open.statusCode(), open.body());
@@ -145,6 +168,7 @@ class MetricsEndpointTest {
     private static void everyFamilyIsNamedAndDocumented(PrometheusScrape scrape) {
         assertEquals(java.util.Set.of(
                 "callbridge_live_calls", "callbridge_draining", "callbridge_calls_needing_instance",
+                "callbridge_generate_waiting_for_call", "callbridge_drivers_waiting",
                 "callbridge_calls_ended_total", "callbridge_turns_detected_total",
                 "callbridge_turns_ended_total", "callbridge_turns_transcribed_total", "callbridge_stt_realtime_failures_total",
                 "callbridge_barge_ins_total",

@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.testing.Await;
 import callbridge.testing.OpenSockets;
+import callbridge.testing.StandaloneServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -11,8 +12,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,12 +33,12 @@ class PipelinedResetTest {
     private static final int CLIENTS = 5;
     private static final int BODY_BYTES = 32 << 20;
 
-    private CallbridgeServer server;
+    private StandaloneServer server;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/large", new Large(), "/test/echo", new TestHandlers.Echo()), Map.of(),
+        server = StandaloneServer.start(Map.of("/test/large", new Large(), "/test/echo", new TestHandlers.Echo(),
+                        TestHandlers.LOCAL_PORT_PATH, TestHandlers.LOCAL_PORT), Map.of(),
                 new Limits(100, LONG, LONG, LONG), new RelayDepartures());
     }
 
@@ -50,7 +49,7 @@ class PipelinedResetTest {
 
     @Test
     void pipelineNeverReadThenReset_noDescriptorLeftOnTheBackend() throws Exception {
-        int backendPort = server.backendAddress().getPort();
+        int backendPort = TestHandlers.backendPort(server.port());
         List<RawHttp> clients = new ArrayList<>();
         List<Thread> senders = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {

@@ -2,6 +2,7 @@ package callbridge.server;
 
 import callbridge.testing.Await;
 import callbridge.testing.OpenSockets;
+import callbridge.testing.StandaloneServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,15 +41,15 @@ class RelayDepartureTest {
 
     private final RelayDepartures departures = new RelayDepartures();
     private final AwaitDeparture awaitDeparture = new AwaitDeparture(departures);
-    private CallbridgeServer server;
+    private StandaloneServer server;
     private int backendPort;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/await-departure", awaitDeparture, "/test/large", new Large()), Map.of(),
+        server = StandaloneServer.start(Map.of("/test/await-departure", awaitDeparture, "/test/large", new Large(),
+                        TestHandlers.LOCAL_PORT_PATH, TestHandlers.LOCAL_PORT), Map.of(),
                 new Limits(100, Limits.DEFAULT_REQUEST_TIMEOUT, Duration.ofSeconds(5), WRITE_TIMEOUT), departures);
-        backendPort = server.backendAddress().getPort();
+        backendPort = TestHandlers.backendPort(server.port());
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package callbridge.server;
 
 import callbridge.json.Json;
+import callbridge.testing.StandaloneServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,13 +56,12 @@ class RelayTest {
     private static final TestHandlers.Stream STREAM = new TestHandlers.Stream();
     private static final TestHandlers.Hold HOLDER = new TestHandlers.Hold(HOLD);
 
-    private static CallbridgeServer server;
+    private static StandaloneServer server;
     private static HttpClient client;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", ECHO,
+        server = StandaloneServer.start(Map.of("/test/echo", ECHO,
                         "/test/chunked", TestHandlers.chunked(CHUNKED_PIECES),
                         "/test/stream", STREAM,
                         "/test/hold", HOLDER),
@@ -113,8 +112,8 @@ class RelayTest {
 
     @Test
     void health_afterStartDraining_answers404_forDisableOn404_whileLivenessStays200() throws Exception {
-        try (CallbridgeServer draining = startPlainServer()) {
-            draining.startDraining();
+        try (StandaloneServer draining = startPlainServer()) {
+            draining.server().startDraining();
             HttpResponse<String> response = client.send(
                     HttpRequest.newBuilder(uri(draining, "/health"))
                             .timeout(Duration.ofSeconds(10)).build(),
@@ -428,8 +427,8 @@ class RelayTest {
         assertEquals(0, ECHO.requests.get(), "requests that reached the handler");
     }
 
-    private static CallbridgeServer startPlainServer() throws IOException {
-        return CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(), Map.of(),
+    private static StandaloneServer startPlainServer() throws IOException {
+        return StandaloneServer.start(Map.of(), Map.of(),
                 Duration.ofSeconds(5), 10);
     }
 
@@ -437,7 +436,7 @@ class RelayTest {
         return uri(server, pathAndQuery);
     }
 
-    private static URI uri(CallbridgeServer on, String pathAndQuery) {
+    private static URI uri(StandaloneServer on, String pathAndQuery) {
         String host = InetAddress.getLoopbackAddress().getHostAddress();
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + on.port() + pathAndQuery);
     }

@@ -1,14 +1,13 @@
 package callbridge.server;
 
 import callbridge.testing.Await;
+import callbridge.testing.StandaloneServer;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +31,7 @@ class ShutdownWithDepartedClientsTest {
     void longPollsWhoseClientsLeft_doNotHoldTheShutdown() throws Exception {
         RelayDepartures departures = new RelayDepartures();
         GiveUpWhenClientLeaves longPoll = new GiveUpWhenClientLeaves(departures, 5);
-        CallbridgeServer server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/long-poll", longPoll), Map.of(), Limits.of(10, Duration.ofSeconds(5)), departures);
+        StandaloneServer server = StandaloneServer.start(Map.of("/test/long-poll", longPoll), Map.of(), StandaloneServer.limits(10, Duration.ofSeconds(5)), departures);
         try {
             for (int i = 0; i < 5; i++) {
                 try (RawHttp raw = RawHttp.connect(server.port())) {

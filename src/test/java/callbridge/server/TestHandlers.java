@@ -53,6 +53,34 @@ final class TestHandlers {
         }
     }
 
+    /** Where {@link #LOCAL_PORT} is served in the tests that need the port behind the front door. */
+    static final String LOCAL_PORT_PATH = "/test/local-port";
+
+    /** Answers 200 with the port it was served on, as text: where the loopback {@code HttpServer} listens. */
+    static final HttpHandler LOCAL_PORT = exchange -> {
+        byte[] port = Integer.toString(exchange.getLocalAddress().getPort()).getBytes(StandardCharsets.US_ASCII);
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(200, port.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(port);
+        }
+    };
+
+    /**
+     * The port of the loopback {@code HttpServer} behind the front door on {@code publicPort}, as a handler
+     * there sees it: asked once through the front door, of {@link #LOCAL_PORT} at {@link #LOCAL_PORT_PATH}.
+     */
+    static int backendPort(int publicPort) throws IOException {
+        try (RawHttp raw = RawHttp.connect(publicPort)) {
+            RawHttp.Response answer = raw.send("GET " + LOCAL_PORT_PATH + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+                    .readResponse();
+            if (answer.status() != 200) {
+                throw new IOException("no port from " + LOCAL_PORT_PATH + ": " + answer);
+            }
+            return Integer.parseInt(answer.bodyText());
+        }
+    }
+
     /** Answers with a chunked body ({@code sendResponseHeaders(200, 0)}), one flush per piece. */
     static HttpHandler chunked(List<byte[]> pieces) {
         return exchange -> {

@@ -1,5 +1,6 @@
 package callbridge.server;
 
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
@@ -7,8 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class UnsupportedRequestTest {
     private final TestHandlers.Echo echo = new TestHandlers.Echo();
-    private CallbridgeServer server;
+    private StandaloneServer server;
 
     @BeforeEach
     void startServer() throws IOException {
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of("/test/echo", echo), Map.of(), Duration.ofSeconds(5), 10);
+        server = StandaloneServer.start(Map.of("/test/echo", echo), Map.of(), Duration.ofSeconds(5), 10);
     }
 
     @AfterEach

@@ -4,7 +4,7 @@ import callbridge.audio.MuLaw;
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
 import callbridge.json.Json;
-import callbridge.server.CallbridgeServer;
+
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.Frame;
@@ -108,7 +108,7 @@ public final class FakeRealtimeStt implements AutoCloseable {
     public record Flood(int count, int chars) implements Fault {
     }
 
-    private final CallbridgeServer server;
+    private final StandaloneServer server;
     private final RawPeer deaf;
     private final RawPeer muted;
     private final ReentrantLock lock = new ReentrantLock();
@@ -127,7 +127,7 @@ public final class FakeRealtimeStt implements AutoCloseable {
     private volatile Function<byte[], String> partials = audio -> "hearing " + audio.length + " bytes";
 
     public FakeRealtimeStt() throws IOException {
-        this.server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
+        this.server = StandaloneServer.start(Map.of(),
                 Map.of(PATH, new Endpoint()), Duration.ofSeconds(60), 64);
         this.deaf = new RawPeer(true);
         this.muted = new RawPeer(false);

@@ -256,7 +256,7 @@ public final class FakeTwilioCall implements AutoCloseable {
 
     /** The caller pressed a key: "0"-"9", "*" or "#". */
     public void sendDtmf(String digit) {
-        send(sequence -> TwilioMessages.dtmf(sequence, streamSid, digit));
+        send(sequence -> TestTwilioMessages.dtmf(sequence, streamSid, digit));
     }
 
     /** Tells the server that playback reached its mark {@code name}. */
@@ -388,7 +388,7 @@ public final class FakeTwilioCall implements AutoCloseable {
         long chunk = chunks + 1;
         chunks = chunk; // before the send, so a server that has frame n sees streamedSoFar() >= n x 20 ms
         long timestampMillis = (chunk - 1) * FRAME.toMillis();
-        send(sequence -> TwilioMessages.media(sequence, streamSid, chunk, timestampMillis, frame));
+        send(sequence -> TestTwilioMessages.media(sequence, streamSid, chunk, timestampMillis, frame));
     }
 
     /** Sends a message built around the next sequence number, so numbers go out on the wire in order. */

@@ -2,7 +2,7 @@ package callbridge.testing;
 
 import callbridge.http.RequestHead;
 import callbridge.http.SimpleResponse;
-import callbridge.server.CallbridgeServer;
+
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.WebSocketHandshakeException;
@@ -55,7 +54,7 @@ class FakeTwilioCallTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RecordingEndpoint endpoint = new RecordingEndpoint();
-    private CallbridgeServer server;
+    private StandaloneServer server;
 
     @BeforeEach
     void startServer() throws IOException {
@@ -70,7 +69,7 @@ class FakeTwilioCallTest {
                 throw new AssertionError("a refused upgrade must not open");
             }
         };
-        server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
+        server = StandaloneServer.start(Map.of(),
                 Map.of("/media", endpoint, "/refuse", refusing), Duration.ofSeconds(30), 100);
     }
 

@@ -1,6 +1,7 @@
 package callbridge.testing;
 
 import callbridge.metrics.HistogramSnapshot;
+import callbridge.metrics.HistogramSnapshots;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,7 +92,12 @@ public final class PrometheusScrape {
             }
             cumulative[i] = (long) buckets.get(i).value();
         }
-        return HistogramSnapshot.fromCumulative(bounds, cumulative, sampleNamed(family, name + "_sum").value());
+        return HistogramSnapshots.fromCumulative(bounds, cumulative, sum(name));
+    }
+
+    /** The {@code _sum} of the histogram {@code name}: every observation added up, in seconds. */
+    public double sum(String name) {
+        return sampleNamed(family(name), name + "_sum").value();
     }
 
     private Sample sample(String name, Map<String, String> labels) {

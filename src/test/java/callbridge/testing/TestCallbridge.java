@@ -8,8 +8,11 @@ import callbridge.call.CallServices;
 import callbridge.call.CallSession;
 import callbridge.call.Calls;
 import callbridge.config.Config;
+import callbridge.json.Json;
 import callbridge.metrics.MetricRegistry;
 import callbridge.record.CallRecords;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -197,6 +200,24 @@ public final class TestCallbridge implements AutoCloseable {
     public CallSession session(String callSid) throws InterruptedException {
         return calls.registry().awaitCall(callSid, Duration.ofSeconds(5), new CompletableFuture<>())
                 .orElseThrow(() -> new AssertionError("no session for " + callSid));
+    }
+
+    /**
+     * Waits until the record so far of the call holds {@code count} utterances of the far end in all, heard
+     * and transcribed, collected or not: each is noted there as it joins the call's queue of utterances, by
+     * the same thread, just before. A way to see what nobody has collected yet without taking it.
+     */
+    public void awaitHeard(String callSid, int count) throws Exception {
+        Await.until(count + " utterance(s) of " + callSid + " heard", Duration.ofSeconds(20), () -> {
+            Optional<ObjectNode> record = records.find(callSid);
+            int heard = 0;
+            for (JsonNode turn : record.map(r -> r.path("turns")).orElse(Json.MAPPER.createArrayNode())) {
+                if (turn.path("side").asText().equals("far_end") && turn.path("kind").asText().equals("speech")) {
+                    heard++;
+                }
+            }
+            return heard >= count;
+        });
     }
 
     /** {@code GET /generate} with the right key and these query parameters. */

@@ -21,7 +21,7 @@ class MediaMessageTest {
     private static final String STREAM_SID = "MZ" + "0123456789abcdef".repeat(2);
     private static final byte[] PAYLOAD = Base64.getEncoder().encode(frameOf((byte) 0xFF));
 
-    /** The message as {@code TwilioMessages.media} concatenated it, kept as the reference. */
+    /** The message as one plain concatenation: the reference the reused array must match. */
     private static String concatenated(long sequence, String streamSid, long chunk, long timestamp, String payloadBase64) {
         return "{\"event\":\"media\",\"sequenceNumber\":\"" + sequence + "\",\"media\":{\"track\":\"inbound\",\"chunk\":\""
                 + chunk + "\",\"timestamp\":\"" + timestamp + "\",\"payload\":\"" + payloadBase64

@@ -1,6 +1,7 @@
 package callbridge.twilio;
 
 import callbridge.json.Json;
+import callbridge.testing.TestTwilioMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,14 +46,14 @@ class TwilioMessagesTest {
             frame[i] = (byte) (i * 7);
         }
         MediaStreamEvent.Media media = (MediaStreamEvent.Media) MediaStreamCodec.decode(
-                TwilioMessages.media(7, STREAM, 6, 100, frame)).orElseThrow();
+                TestTwilioMessages.media(7, STREAM, 6, 100, frame)).orElseThrow();
         assertEquals(List.of(STREAM, "inbound", 6L, 100L), List.of(media.streamSid(), media.track(), media.chunk(), media.timestampMillis()));
         assertArrayEquals(frame, media.payload());
     }
 
     @Test
     void dtmfMarkAndStop_areReadByTheServer() throws Exception {
-        assertEquals(Optional.of(new MediaStreamEvent.Dtmf(STREAM, "inbound_track", "#")), MediaStreamCodec.decode(TwilioMessages.dtmf(3, STREAM, "#")));
+        assertEquals(Optional.of(new MediaStreamEvent.Dtmf(STREAM, "inbound_track", "#")), MediaStreamCodec.decode(TestTwilioMessages.dtmf(3, STREAM, "#")));
         assertEquals(Optional.of(new MediaStreamEvent.Mark(STREAM, "endOfPlayback-1")),
                 MediaStreamCodec.decode(TwilioMessages.mark(4, STREAM, "endOfPlayback-1")));
         assertEquals(Optional.of(new MediaStreamEvent.Stop(STREAM, CALL)), MediaStreamCodec.decode(TwilioMessages.stop(5, STREAM, CALL, ACCOUNT)));
@@ -60,7 +61,7 @@ class TwilioMessagesTest {
 
     @Test
     void numbers_areStrings_asTwilioSendsThem() throws Exception {
-        JsonNode media = Json.MAPPER.readTree(TwilioMessages.media(12, STREAM, 11, 200, new byte[160]));
+        JsonNode media = Json.MAPPER.readTree(TestTwilioMessages.media(12, STREAM, 11, 200, new byte[160]));
         assertTrue(media.path("sequenceNumber").isTextual() && media.path("media").path("chunk").isTextual()
                 && media.path("media").path("timestamp").isTextual(), media.toString());
         JsonNode start = Json.MAPPER.readTree(TwilioMessages.start(1, STREAM, CALL, ACCOUNT, Map.of()));

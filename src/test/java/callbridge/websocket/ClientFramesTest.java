@@ -54,8 +54,8 @@ class ClientFramesTest {
             byte[] first = loop.serverIn.readNBytes(11);
             byte[] second = loop.serverIn.readNBytes(11);
             assertEquals(0x85, first[1] & 0xFF, "MASK bit and length 5");
-            assertEquals("Hello", new String(new FrameReader(new ByteArrayInputStream(first), LIMIT).read().payload(), StandardCharsets.UTF_8));
-            assertEquals("Hello", new String(new FrameReader(new ByteArrayInputStream(second), LIMIT).read().payload(), StandardCharsets.UTF_8));
+            assertEquals("Hello", new String(clientFrames(new ByteArrayInputStream(first)).read().payload(), StandardCharsets.UTF_8));
+            assertEquals("Hello", new String(clientFrames(new ByteArrayInputStream(second)).read().payload(), StandardCharsets.UTF_8));
             assertEquals(false, java.util.Arrays.equals(first, 2, 6, second, 2, 6), "a new masking key per frame");
         }
     }
@@ -78,7 +78,7 @@ class ClientFramesTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            FrameReader server = new FrameReader(loop.serverIn, LIMIT);
+            FrameReader server = clientFrames(loop.serverIn);
             Frame first = server.read();
             Frame second = server.read();
             assertEquals(Opcode.TEXT, first.opcode());
@@ -111,8 +111,8 @@ class ClientFramesTest {
             List<String> texts = new CopyOnWriteArrayList<>();
             Thread reader = Thread.ofVirtual().start(() -> loop.closed = loop.client.readUntilClosed(texts::add));
             loop.serverOut.write(Hex.bytes("01 03 48 65 6c  89 02 68 69  80 02 6c 6f  88 02 03 e8"));
-            Frame pong = new FrameReader(loop.serverIn, LIMIT).read();
-            Frame close = new FrameReader(loop.serverIn, LIMIT).read();
+            Frame pong = clientFrames(loop.serverIn).read();
+            Frame close = clientFrames(loop.serverIn).read();
             reader.join();
             assertEquals(List.of("Hello"), texts, "a ping between fragments does not split the message");
             assertEquals(Opcode.PONG, pong.opcode());
@@ -128,7 +128,7 @@ class ClientFramesTest {
         try (Loopback loop = Loopback.open()) {
             Thread reader = Thread.ofVirtual().start(() -> loop.closed = loop.client.readUntilClosed(text -> { }));
             loop.serverOut.write(Hex.bytes("82 01 00"));
-            Frame close = new FrameReader(loop.serverIn, LIMIT).read();
+            Frame close = clientFrames(loop.serverIn).read();
             reader.join();
             assertEquals(CloseCodes.UNSUPPORTED_DATA, CloseFrame.parse(close.payload()).code());
             assertEquals(CloseCodes.UNSUPPORTED_DATA, loop.closed.code());
@@ -141,7 +141,7 @@ class ClientFramesTest {
             loop.client.close(CloseCodes.NORMAL, "bye");
             loop.client.close(CloseCodes.GOING_AWAY, "again");
             assertThrows(java.io.IOException.class, () -> loop.client.sendText("late"));
-            Frame close = new FrameReader(loop.serverIn, LIMIT).read();
+            Frame close = clientFrames(loop.serverIn).read();
             assertEquals(new CloseFrame(CloseCodes.NORMAL, "bye"), CloseFrame.parse(close.payload()));
             loop.client.abort();
             assertEquals(-1, loop.serverIn.read(), "nothing after the close frame");
@@ -196,5 +196,10 @@ class ClientFramesTest {
             server.close();
             listener.close();
         }
+    }
+
+    /** Reads a client's frames, masked, as the server's decoder takes them. */
+    private static FrameReader clientFrames(InputStream in) {
+        return new FrameReader(in, FrameDecoder.ofClientFrames(LIMIT));
     }
 }

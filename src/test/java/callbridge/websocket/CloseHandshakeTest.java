@@ -1,6 +1,7 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
+
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CloseHandshakeTest {
     private static final EchoEndpoint ECHO = new EchoEndpoint();
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
+    private static final StandaloneServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
 
     /** RFC 6455 5.5.1: the reply "typically echos the status code it received"; the server then closes TCP (7.1.1). */
     @ParameterizedTest(name = "{0}")

@@ -1,7 +1,8 @@
 package callbridge.websocket;
 
 import callbridge.http.RequestHead;
-import callbridge.server.CallbridgeServer;
+import callbridge.testing.StandaloneServer;
+
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +31,7 @@ class ConcurrentSendTest {
     private static final String FLOOD_MESSAGE = "f".repeat(32 * 1024);
 
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/fan-out", new FanOutEndpoint(), "/flood", new FloodEndpoint()), Duration.ofSeconds(10));
+    private static final StandaloneServer server = TestServers.serving(Map.of("/fan-out", new FanOutEndpoint(), "/flood", new FloodEndpoint()), Duration.ofSeconds(10));
 
     @Test
     void sendsFromManyThreads_arriveAsWholeFramesInPerThreadOrder() throws Exception {

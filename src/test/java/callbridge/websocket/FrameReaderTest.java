@@ -61,10 +61,10 @@ class FrameReaderTest {
         for (Frame frame : frames) {
             byte[] encoded = FrameWriter.encode(frame, RawClient.RFC_MASK);
             for (int cut = 0; cut <= encoded.length; cut++) {
-                Frame read = new FrameReader(new SplitInputStream(encoded, cut), LIMIT).read();
+                Frame read = clientFrames(new SplitInputStream(encoded, cut)).read();
                 assertFrame(frame, read, frame.opcode() + " cut at " + cut);
             }
-            assertFrame(frame, new FrameReader(new SplitInputStream(encoded), LIMIT).read(), "one byte per read");
+            assertFrame(frame, clientFrames(new SplitInputStream(encoded)).read(), "one byte per read");
         }
     }
 
@@ -74,9 +74,9 @@ class FrameReaderTest {
         byte[] encoded = FrameWriter.encode(frame, RawClient.RFC_MASK);
         assertEquals("82 ff 00 00 00 00 00 01 00 00 37 fa 21 3d", Hex.of(Arrays.copyOf(encoded, 14)));
         for (int cut = 0; cut <= 20; cut++) {
-            assertFrame(frame, new FrameReader(new SplitInputStream(encoded, cut), LIMIT).read(), "cut at " + cut);
+            assertFrame(frame, clientFrames(new SplitInputStream(encoded, cut)).read(), "cut at " + cut);
         }
-        assertFrame(frame, new FrameReader(new SplitInputStream(encoded), LIMIT).read(), "one byte per read");
+        assertFrame(frame, clientFrames(new SplitInputStream(encoded)).read(), "one byte per read");
     }
 
     @Test
@@ -84,7 +84,7 @@ class FrameReaderTest {
         byte[] payload = FrameWriterTest.pattern(300);
         for (String key : List.of("00 00 00 00", "ff ff ff ff", "01 02 03 04", "80 00 00 01")) {
             Frame read = new FrameReader(new ByteArrayInputStream(
-                    FrameWriter.encode(Frame.of(Opcode.TEXT, payload), Hex.bytes(key))), LIMIT).read();
+                    FrameWriter.encode(Frame.of(Opcode.TEXT, payload), Hex.bytes(key))), FrameDecoder.ofClientFrames(LIMIT)).read();
             assertArrayEquals(payload, read.payload(), key);
         }
     }
@@ -140,7 +140,7 @@ class FrameReaderTest {
     }
 
     private static String outcome(Frame frame, byte[] bytes) throws IOException {
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(bytes), LIMIT);
+        FrameReader reader = clientFrames(new ByteArrayInputStream(bytes));
         try {
             Frame read = reader.read();
             if (read.fin() != frame.fin() || read.rsv() != frame.rsv() || read.opcode() != frame.opcode()
@@ -160,7 +160,7 @@ class FrameReaderTest {
             byte[] encoded = FrameWriter.encode(frame, RawClient.RFC_MASK);
             for (int length = 0; length < encoded.length; length++) {
                 byte[] truncated = Arrays.copyOf(encoded, length);
-                assertThrows(EOFException.class, () -> new FrameReader(new ByteArrayInputStream(truncated), LIMIT).read(),
+                assertThrows(EOFException.class, () -> clientFrames(new ByteArrayInputStream(truncated)).read(),
                         "truncated to " + length + " bytes");
             }
         }
@@ -194,12 +194,12 @@ class FrameReaderTest {
     }
 
     private static Frame read(String hex) throws IOException, ProtocolException {
-        return new FrameReader(new ByteArrayInputStream(Hex.bytes(hex)), LIMIT).read();
+        return clientFrames(new ByteArrayInputStream(Hex.bytes(hex))).read();
     }
 
     private static void assertCloseCode(int code, byte[] bytes) {
         ProtocolException e = assertThrows(ProtocolException.class,
-                () -> new FrameReader(new ByteArrayInputStream(bytes), LIMIT).read(), Hex.of(bytes));
+                () -> clientFrames(new ByteArrayInputStream(bytes)).read(), Hex.of(bytes));
         assertEquals(code, e.closeCode(), e.getMessage());
     }
 
@@ -255,5 +255,10 @@ class FrameReaderTest {
             position += count;
             return count;
         }
+    }
+
+    /** Reads a client's frames, masked, as the server's decoder takes them. */
+    private static FrameReader clientFrames(InputStream in) {
+        return new FrameReader(in, FrameDecoder.ofClientFrames(LIMIT));
     }
 }

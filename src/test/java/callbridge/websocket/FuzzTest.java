@@ -1,7 +1,8 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
+
 import callbridge.testing.Await;
+import callbridge.testing.StandaloneServer;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -65,8 +64,7 @@ class FuzzTest {
         Thread.UncaughtExceptionHandler previousHandler = Thread.getDefaultUncaughtExceptionHandler();
         Thread.setDefaultUncaughtExceptionHandler((thread, e) -> uncaught.add(e));
         EchoEndpoint echo = new EchoEndpoint();
-        try (CallbridgeServer server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                Map.of(), Map.of("/echo", echo), Duration.ofSeconds(30), 256)) {
+        try (StandaloneServer server = StandaloneServer.start(Map.of(), Map.of("/echo", echo), Duration.ofSeconds(30), 256)) {
             assertThreadDumpSeesConnections(server, dumps.resolve("sentinel.json"));
 
             Random random = new Random(SEED);
@@ -317,7 +315,7 @@ class FuzzTest {
      * Proves the thread dump can see a connection's (virtual) thread before trusting it to see none:
      * {@code Thread.getAllStackTraces()} lists platform threads only, so it would see nothing either way.
      */
-    private static void assertThreadDumpSeesConnections(CallbridgeServer server, Path file) throws Exception {
+    private static void assertThreadDumpSeesConnections(StandaloneServer server, Path file) throws Exception {
         try (RawClient sentinel = RawClient.open(server.port(), "/echo")) {
             sentinel.sendText("sentinel");
             sentinel.expectText("sentinel");

@@ -1,6 +1,7 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
+
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class IdleTimeoutTest {
     private static final Duration IDLE = Duration.ofMillis(300);
     private static final EchoEndpoint ECHO = new EchoEndpoint();
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), IDLE);
+    private static final StandaloneServer server = TestServers.serving(Map.of("/echo", ECHO), IDLE);
 
     @Test
     void idle_closesWith1001_andTheClientsReplyEndsTheConnection() throws Exception {

@@ -1,8 +1,9 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
-import org.junit.jupiter.api.AutoClose;
+
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
@@ -31,7 +32,7 @@ class JdkClientInteropTest {
     private static final long TIMEOUT_SECONDS = 5;
     private static final EchoEndpoint ECHO = new EchoEndpoint();
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
+    private static final StandaloneServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
 
     private final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
 

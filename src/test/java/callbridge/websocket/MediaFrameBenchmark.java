@@ -7,10 +7,10 @@ import callbridge.metrics.Counter;
 import callbridge.metrics.Histogram;
 import callbridge.metrics.MetricRegistry;
 import callbridge.testing.SpeechClips;
+import callbridge.testing.TestTwilioMessages;
 import callbridge.twilio.MalformedMessageException;
 import callbridge.twilio.MediaStreamCodec;
 import callbridge.twilio.MediaStreamEvent;
-import callbridge.twilio.TwilioMessages;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class MediaFrameBenchmark {
         List<String> messages = new ArrayList<>();
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
         for (int i = 0; i < FRAMES; i++) {
-            String message = TwilioMessages.media(i + 2, "MZ" + "0".repeat(32), i + 1, i * 20L, payloads.get(i));
+            String message = TestTwilioMessages.media(i + 2, "MZ" + "0".repeat(32), i + 1, i * 20L, payloads.get(i));
             messages.add(message);
             wire.writeBytes(FrameWriter.encode(Frame.of(Opcode.TEXT, message.getBytes(StandardCharsets.UTF_8)), MASK));
         }
@@ -69,7 +69,7 @@ class MediaFrameBenchmark {
         measure("base64 decode alone", () -> base64.stream().mapToLong(text -> Base64.getDecoder().decode(text).length).sum());
         measure("mu-law to PCM", () -> payloads.stream().mapToLong(p -> MuLaw.decode(p)[80]).sum());
         try (VoiceActivityDetector vad = WebRtcVad.create(3)) {
-            measure("WebRTC VAD (" + WebRtcVad.binding() + ")", () -> pcm.stream().filter(vad::isSpeech).count());
+            measure("WebRTC VAD (" + vad.getClass().getSimpleName() + ")", () -> pcm.stream().filter(vad::isSpeech).count());
         }
         measure("metrics per frame (2 clocks, 3 adds)", MediaFrameBenchmark::metricsHooks);
     }
@@ -104,7 +104,7 @@ class MediaFrameBenchmark {
     }
 
     private static long readFrames(byte[] frames) throws IOException, ProtocolException {
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), 64 * 1024);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), FrameDecoder.ofClientFrames(64 * 1024));
         long bytes = 0;
         for (int i = 0; i < FRAMES; i++) {
             bytes += reader.read().payload().length;
@@ -113,7 +113,7 @@ class MediaFrameBenchmark {
     }
 
     private static long assemble(byte[] frames) throws IOException, ProtocolException {
-        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), 64 * 1024);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(frames), FrameDecoder.ofClientFrames(64 * 1024));
         MessageAssembler assembler = new MessageAssembler(64 * 1024);
         long chars = 0;
         for (int i = 0; i < FRAMES; i++) {

@@ -1,6 +1,7 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
+
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,7 +31,7 @@ class ProtocolRulesTest {
 
     private static final EchoEndpoint ECHO = new EchoEndpoint();
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
+    private static final StandaloneServer server = TestServers.serving(Map.of("/echo", ECHO), Duration.ofSeconds(10));
 
     // ---- framing (RFC 6455 5.1, 5.2)
 

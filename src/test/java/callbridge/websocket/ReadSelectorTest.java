@@ -1,6 +1,7 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
+
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class ReadSelectorTest {
     private static final Duration PINGING_TIME = Duration.ofSeconds(30);
 
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
+    private static final StandaloneServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
 
     /**
      * An unfinished frame waits in a buffer of its own, sized from what the decoder still needs: the pieces
@@ -124,7 +125,7 @@ class ReadSelectorTest {
     }
 
     @AutoClose
-    private static final CallbridgeServer failing = TestServers.serving(Map.of("/echo", new EchoEndpoint(),
+    private static final StandaloneServer failing = TestServers.serving(Map.of("/echo", new EchoEndpoint(),
             "/fail", (connection, request) -> new WebSocketListener() {
                 @Override
                 public void onText(WebSocketConnection ws, String message) {

@@ -1,11 +1,10 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
 
+
+import callbridge.testing.StandaloneServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 
@@ -17,9 +16,9 @@ final class TestServers {
     private TestServers() {
     }
 
-    static CallbridgeServer serving(Map<String, WebSocketEndpoint> endpoints, Duration idleTimeout) {
+    static StandaloneServer serving(Map<String, WebSocketEndpoint> endpoints, Duration idleTimeout) {
         try {
-            return CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
+            return StandaloneServer.start(Map.of(),
                     endpoints, idleTimeout, 32);
         } catch (IOException e) {
             throw new UncheckedIOException("the test server did not start", e);

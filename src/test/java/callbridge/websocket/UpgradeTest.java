@@ -1,6 +1,7 @@
 package callbridge.websocket;
 
-import callbridge.server.CallbridgeServer;
+
+import callbridge.testing.StandaloneServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The opening handshake on the public port, over a raw socket against a real server (RFC 6455 4.2). */
 class UpgradeTest {
     @AutoClose
-    private static final CallbridgeServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
+    private static final StandaloneServer server = TestServers.serving(Map.of("/echo", new EchoEndpoint()), Duration.ofSeconds(10));
 
     @Test
     void upgrade_validRequest_is101WithTheRfcAcceptKeyThenEchoes() throws Exception {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketThreadsTest {
     private static CallbridgeServer serve(EchoEndpoint echo, ServerThreads threads) throws Exception {
         return CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Map.of(),
-                Map.of("/echo", echo), Limits.of(32, Duration.ofSeconds(10)), new RelayDepartures(), Map.of(), threads);
+                Map.of("/echo", echo), new Limits(32, Limits.DEFAULT_REQUEST_TIMEOUT, Duration.ofSeconds(10), Limits.DEFAULT_WRITE_TIMEOUT), new RelayDepartures(), Map.of(), threads);
     }
 
     @Test
