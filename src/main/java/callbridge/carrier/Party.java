@@ -77,11 +77,6 @@ final class Party {
         send(sequence -> TwilioMessages.mark(sequence, ids.streamSid(), markName));
     }
 
-    /** A key pressed on the other side of the call. */
-    void dtmf(String digit) throws IOException {
-        send(sequence -> TwilioMessages.dtmf(sequence, ids.streamSid(), digit));
-    }
-
     /** {@code stop}, then the closing handshake, as Twilio ends a stream; a party already gone is not an error. */
     void stop() {
         try {

@@ -1,7 +1,7 @@
 package callbridge.carrier;
 
 import callbridge.json.Json;
-import callbridge.server.CallbridgeServer;
+import callbridge.testing.StandaloneServer;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
 import callbridge.websocket.WebSocketEndpoint;
@@ -11,8 +11,6 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -78,7 +76,7 @@ final class StandInParty implements AutoCloseable {
     /** False: only {@code start} is read and kept, for a benchmark that must not measure the party's parsing. */
     private final boolean keepsMessages;
     private final CountDownLatch released = new CountDownLatch(1);
-    private final CallbridgeServer server;
+    private final StandaloneServer server;
     private final AtomicInteger webhookCalls = new AtomicInteger();
     /** Every stream opened to this party, in the order they started. */
     final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -89,8 +87,7 @@ final class StandInParty implements AutoCloseable {
         this.behaviour = behaviour;
         this.keepsMessages = keepsMessages;
         try {
-            server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    Map.of("/voice", this::webhook), Map.of("/stream", (connection, request) -> new Stream()),
+            server = StandaloneServer.start(Map.of("/voice", this::webhook), Map.of("/stream", (connection, request) -> new Stream()),
                     Duration.ofSeconds(60), 256);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,8 +1,8 @@
 package callbridge.carrier;
 
 import callbridge.json.Json;
-import callbridge.server.CallbridgeServer;
 import callbridge.testing.SpeechClips;
+import callbridge.testing.StandaloneServer;
 import callbridge.websocket.CloseCodes;
 import callbridge.websocket.CloseFrame;
 import callbridge.websocket.WebSocketConnection;
@@ -13,8 +13,6 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +40,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
     /** The call (counted from 0, in the order their streams start) answered with a malformed message; -1: none. */
     private final int malformedCall;
     private final AtomicInteger callsStarted = new AtomicInteger();
-    private final CallbridgeServer server;
+    private final StandaloneServer server;
     /** Every message the agent received, in order, across calls. */
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     final List<String> webhookForms = new CopyOnWriteArrayList<>();
@@ -53,8 +51,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
         this.hangUpAfter = hangUpAfter;
         this.malformedCall = malformedCall;
         try {
-            this.server = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                    Map.of("/voice", this::webhook), Map.of("/stream", new Stream()), Duration.ofSeconds(60), 64);
+            this.server = StandaloneServer.start(Map.of("/voice", this::webhook), Map.of("/stream", new Stream()), Duration.ofSeconds(60), 64);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
