@@ -28,7 +28,8 @@ import java.util.logging.LogManager;
  *
  * <p>Commands: {@code serve} (default) runs the server; {@code talk} places a call to a voice agent and plays
  * the user's side through the server's {@code /generate} ({@link TalkCommand}); {@code emulate} plays Twilio
- * against a server, one call or a load ({@link callbridge.emulate.Emulate}).
+ * against a server, one call or a load ({@link callbridge.emulate.Emulate}); {@code emulate agent} plays a tiny
+ * voice agent for {@code talk --local-agent} to call ({@link callbridge.agent.ExampleAgent}).
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger("callbridge");
@@ -42,7 +43,8 @@ public final class Main {
         int exitCode = switch (command) {
             case "serve" -> args.length > 1 ? unexpectedArgument(List.of(args).subList(1, args.length)) : serve();
             case "talk" -> TalkCommand.run(List.of(args).subList(1, args.length));
-            case "emulate" -> emulate(List.of(args).subList(1, args.length));
+            case "emulate" -> args.length > 1 && args[1].equals("agent")
+                    ? agent(List.of(args).subList(2, args.length)) : emulate(List.of(args).subList(1, args.length));
             case "help", "-h", "--help" -> usage(0);
             default -> unknownCommand(command);
         };
@@ -92,6 +94,11 @@ public final class Main {
     /** {@code emulate}: plays Twilio against a running server (see {@link callbridge.emulate.Emulate}). */
     private static int emulate(List<String> args) throws InterruptedException {
         return callbridge.emulate.Emulate.run(args, Config.rawSettings(), System.out, System.err, ShutdownSignals.install()).code;
+    }
+
+    /** {@code emulate agent}: a tiny example voice agent for {@code talk --local-agent} (see {@link callbridge.agent.ExampleAgent}). */
+    private static int agent(List<String> args) throws InterruptedException {
+        return callbridge.agent.ExampleAgent.run(args, Config.rawSettings(), System.out, System.err, ShutdownSignals.install()).code;
     }
 
     /** Settings that may be missing on purpose during local work, but never silently. */
@@ -148,7 +155,8 @@ public final class Main {
                 usage: java -jar callbridge.jar [serve | talk ... | emulate ...]
                   serve   run the server (the default); settings come from the environment and ./.env
                   talk    call a voice agent and play the user's side, turn by turn (talk --help)
-                  emulate play Twilio against a running server: calls, audio, load (emulate --help)""");
+                  emulate play Twilio against a running server: calls, audio, load (emulate --help);
+                          emulate agent plays a tiny voice agent for talk --local-agent (emulate agent --help)""");
         return exitCode;
     }
 

@@ -22,16 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * README.md's package map, kept true: each package of {@code src/main} refers only to the packages its row
  * below allows (besides itself, the JDK and the libraries). The rows follow the README's order (server;
  * talk and emulate; twilio; record; call; then websocket, http, speech, audio, config, json, time, logging,
- * metrics; carrier sits between talk and twilio), each package allowed those after it, with three choices narrower than the order: the call domain
+ * metrics; carrier sits between talk and twilio; agent, an example agent built on the server's front door, above
+ * server), each package allowed those after it, with three choices narrower than the order: the call domain
  * knows no WebSocket and no HTTP (adapters plug them in), knows nothing of the records that observe it, and
  * {@code talk} and {@code emulate}, clients of the server as a user's own tools would be, never see the call
- * domain. The composition root ({@code callbridge} itself) wires everything.
+ * domain, nor does the example agent. The composition root ({@code callbridge} itself) wires everything.
  */
 class PackageDependenciesTest {
     private static final Path MAIN = Path.of("src/main/java/callbridge");
     private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
             entry("server", Set.of("twilio", "record", "call", "websocket", "http", "speech", "audio", "config", "json",
                     "time", "logging", "metrics")),
+            entry("agent", Set.of("server", "twilio", "websocket", "http", "speech", "audio", "config", "json", "time",
+                    "logging", "metrics")),
             entry("talk", Set.of("carrier", "twilio", "websocket", "http", "speech", "audio", "config", "json", "time", "logging",
                     "metrics")),
             entry("emulate", Set.of("twilio", "websocket", "http", "speech", "audio", "config", "json", "time", "logging",

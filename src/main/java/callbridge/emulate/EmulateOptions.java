@@ -65,7 +65,8 @@ public record EmulateOptions(URI server, Optional<Path> audio, Optional<Duration
                 Prints a line per call when it ends, progress every 5 s, and the generator's own health: frames sent
                 late, by how much, and its CPU (a share of one core; per frame too from 10 calls on).
                 Relative paths are read from the directory emulate runs in. Exit codes: 0 every call went well,
-                1 a call failed, 2 a flag, setting or file is wrong, 3 no server answers at --server.""".formatted(DEFAULT_FROM, DEFAULT_TO);
+                1 a call failed, 2 a flag, setting or file is wrong, 3 no server answers at --server.
+                emulate agent plays the other side: a tiny voice agent for talk --local-agent (emulate agent --help).""".formatted(DEFAULT_FROM, DEFAULT_TO);
     }
 
     /** @throws UsageException naming the first flag or setting that is unknown or malformed */

@@ -1,0 +1,166 @@
+package callbridge.agent;
+
+import callbridge.json.Json;
+import callbridge.talk.Talk;
+import callbridge.testing.ClipRecognizer;
+import callbridge.testing.FakeElevenLabs;
+import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.ServerProcess;
+import callbridge.testing.SpeechClips;
+import callbridge.testing.TestCallbridge;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import static callbridge.testing.SpeechClips.HORARIO_APERTURA;
+import static callbridge.testing.SpeechClips.MANANA_NUEVE;
+import static callbridge.testing.SpeechClips.RESERVAR_MESA;
+import static callbridge.testing.SpeechClips.SI_GRACIAS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * README's walkthrough on one machine: {@code emulate agent --lines} (here in the test's process) called by
+ * {@code talk --local-agent} (a child process, as a user runs it), every line spoken and heard through the
+ * ElevenLabs stand-in, which speaks the committed clips for their texts so both the agent's VAD and the
+ * server's recogniser hear real speech.
+ */
+class ExampleAgentTalkTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    private Path dir;
+    private FakeTwilioRest twilio;
+    private FakeElevenLabs elevenLabs;
+    private ExampleAgent agent;
+    private final ByteArrayOutputStream agentOutput = new ByteArrayOutputStream();
+    private ServerProcess talk;
+
+    @BeforeEach
+    void startStandIns() throws IOException {
+        twilio = FakeTwilioRest.start(); // only so the environment helper has Twilio's settings: nothing calls it
+        elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, ExampleAgentTalkTest::clipFor);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (talk != null) {
+            talk.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        twilio.close();
+        elevenLabs.close();
+    }
+
+    @Test
+    void walkthrough_talkHangsUpWhenItsScriptIsDone_reportHasEveryTurn_agentHearsTheHangUp() throws Exception {
+        startAgent(RESERVAR_MESA, MANANA_NUEVE, SI_GRACIAS);
+
+        JsonNode report = runTalk(Talk.Exit.FINISHED, text(HORARIO_APERTURA), text(HORARIO_APERTURA));
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("local", report.path("carrier").asText(), report.toString());
+        assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + text(RESERVAR_MESA), "user: " + text(HORARIO_APERTURA),
+                "agent: " + text(MANANA_NUEVE), "user: " + text(HORARIO_APERTURA), "agent: " + text(SI_GRACIAS)),
+                turns(conversation));
+        String printed = agentOutput.toString(StandardCharsets.UTF_8);
+        assertEquals(2, printed.split("the caller spoke", -1).length - 1, printed);
+        assertTrue(printed.contains("the caller hung up"), printed);
+    }
+
+    @Test
+    void agentOutOfLines_hangsUpOnTheCallersNextTurn_talkReportsHungUp() throws Exception {
+        startAgent(RESERVAR_MESA, MANANA_NUEVE);
+
+        JsonNode report = runTalk(Talk.Exit.NOT_FINISHED, text(HORARIO_APERTURA), text(HORARIO_APERTURA), text(SI_GRACIAS));
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("hung_up", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + text(RESERVAR_MESA), "user: " + text(HORARIO_APERTURA),
+                "agent: " + text(MANANA_NUEVE), "user: " + text(HORARIO_APERTURA)), turns(conversation));
+        String printed = agentOutput.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("hangs up (no line left to say)"), printed);
+    }
+
+    @Test
+    void noSpeechKey_linesRefused_namingTheSettingAndWhereToGetIt() throws Exception {
+        Path lines = Files.write(dir.resolve("agent.txt"), List.of("Hola."));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        ExampleAgent.Exit exit = ExampleAgent.run(List.of("--port", "0", "--lines", lines.toString()), Map.of(),
+                new PrintStream(agentOutput, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new CountDownLatch(1));
+
+        assertEquals(ExampleAgent.Exit.USAGE, exit);
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("ELEVENLABS_API_KEY is not set") && said.contains("https://elevenlabs.io/app/settings/api-keys")
+                && said.contains("--audio"), said);
+        assertEquals(0, elevenLabs.ttsRequests().size());
+    }
+
+    private void startAgent(String... clips) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (String clip : clips) {
+            lines.add(text(clip));
+        }
+        Path file = Files.write(dir.resolve("agent.txt"), lines);
+        agent = ExampleAgent.start(List.of("--port", "0", "--lines", file.toString()),
+                Map.of("ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY, "ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString()),
+                new PrintStream(agentOutput, true, StandardCharsets.UTF_8));
+    }
+
+    private JsonNode runTalk(Talk.Exit expected, String... lines) throws Exception {
+        Path script = Files.write(dir.resolve("lines.txt"), List.of(lines));
+        String webhook = "http://localhost:" + agent.port() + ExampleAgent.WEBHOOK_PATH;
+        talk = ServerProcess.run(dir, environment(), List.of("talk", "--local-agent", webhook,
+                "--script", script.toString(), "--reply-gap", "0", "--report", dir.resolve("run.json").toString()));
+        assertEquals(expected.code, talk.awaitExit(WAIT), talk.log() + "\nthe agent printed:\n" + agentOutput);
+        return Json.MAPPER.readTree(dir.resolve("run.json").toFile());
+    }
+
+    private Map<String, String> environment() throws IOException {
+        Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, "example-agent-key");
+        environment.remove("TWILIO_ACCOUNT_SID");
+        environment.remove("TWILIO_API_BASE_URL");
+        try (ServerSocket socket = new ServerSocket(0)) {
+            environment.put("PORT", Integer.toString(socket.getLocalPort()));
+        }
+        environment.put("SILENCE_MS", "1000");
+        environment.put("RECORDS_DIR", dir.resolve("records").toString());
+        return environment;
+    }
+
+    /** The committed clip whose text this is (real speech, which the VAD hears), else the stand-in's usual sound. */
+    private static byte[] clipFor(String text) {
+        return SpeechClips.ALL.stream().filter(clip -> text(clip).equals(text)).findFirst()
+                .map(SpeechClips::load).orElseGet(() -> TestCallbridge.voiceFor(text));
+    }
+
+    private static String text(String clip) {
+        return SpeechClips.textOf(clip);
+    }
+
+    private static List<String> turns(JsonNode conversation) {
+        List<String> turns = new ArrayList<>();
+        conversation.path("turns").forEach(turn -> turns.add(turn.path("speaker").asText() + ": " + turn.path("text").asText()));
+        return turns;
+    }
+}
