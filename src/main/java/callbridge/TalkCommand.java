@@ -96,7 +96,9 @@ final class TalkCommand {
             Talk.checkServer(http, options.server().get(), config.apiKey().orElseThrow(() -> new UsageException(
                     "API_KEY is required with --server: the X-API-KEY that server's /generate expects")));
         } else if (config.elevenLabs().apiKey().isEmpty()) {
-            throw new UsageException("ELEVENLABS_API_KEY is required: the server talk starts transcribes and speaks with it");
+            throw new UsageException("ELEVENLABS_API_KEY is not set: the server talk starts hears the agent and speaks"
+                    + " the user's lines with ElevenLabs. Put a key (https://elevenlabs.io/app/settings/api-keys) in ./.env as"
+                    + " ELEVENLABS_API_KEY=... or in the environment; nothing was called");
         }
         return new Ready(options, config, calls, carrier, Talk.prepare(options, settings, http));
     }

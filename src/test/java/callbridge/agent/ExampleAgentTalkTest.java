@@ -116,6 +116,22 @@ class ExampleAgentTalkTest {
         assertEquals(0, elevenLabs.ttsRequests().size());
     }
 
+    @Test
+    void noSpeechKey_talkLocalAgent_saysWhatIsMissing_beforeCallingTheAgent() throws Exception {
+        startAgent(RESERVAR_MESA);
+        Map<String, String> environment = environment();
+        environment.remove("ELEVENLABS_API_KEY");
+        Path script = Files.write(dir.resolve("lines.txt"), List.of("Hola."));
+
+        talk = ServerProcess.run(dir, environment, List.of("talk", "--local-agent",
+                "http://localhost:" + agent.port() + ExampleAgent.WEBHOOK_PATH, "--script", script.toString()));
+
+        assertEquals(Talk.Exit.USAGE.code, talk.awaitExit(WAIT), talk.log());
+        assertTrue(talk.log().contains("ELEVENLABS_API_KEY is not set")
+                && talk.log().contains("https://elevenlabs.io/app/settings/api-keys"), talk.log());
+        assertEquals("", agentOutput.toString(StandardCharsets.UTF_8), "the agent was never called");
+    }
+
     private void startAgent(String... clips) throws Exception {
         List<String> lines = new ArrayList<>();
         for (String clip : clips) {
