@@ -103,6 +103,26 @@ class LocalAgentTalkTest {
     }
 
     @Test
+    void bargeIn_userCutsIntoTheGreeting_agentClears_carrierDropsTheRest_andReturnsTheMark() throws Exception {
+        agent = TwilioProtocolAgent.givingWay(RESERVAR_MESA, List.of(MANANA_NUEVE));
+        long greeting = SpeechClips.durationOf(SpeechClips.load(RESERVAR_MESA)).toMillis();
+
+        JsonNode report = runTalk(Talk.Exit.FINISHED, "[interrupt 800ms] Perdone, ¿a qué hora abren?");
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals(1, conversation.path("interruptions").asInt(), conversation.toString());
+        assertEquals(List.of("greeting"), agent.cleared, "the agent heard the user over its greeting and cleared it");
+        assertTrue(agent.received.stream().anyMatch(m -> m.path("event").asText().equals("mark")
+                && m.path("mark").path("name").asText().equals("greeting")), "the carrier returned the cleared mark");
+        // callbridge's side heard less than the clip: its middle never played, and the agent stopped soon after
+        // the user's first audio, where without the clear it would have talked on for the rest of the clip.
+        JsonNode cut = conversation.path("turns").path(0);
+        assertTrue(cut.path("text").asText().startsWith("(unknown audio"), cut.toString());
+        assertTrue(cut.path("kept_talking_ms").asLong() < greeting - 800 - 1_000, cut.toString());
+        assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), turns(conversation).getLast(), conversation.toString());
+    }
+
+    @Test
     void agentWebhookFails_theConversationEndsAtOnce_withTheReason() throws Exception {
         Path script = Files.write(dir.resolve("script.txt"), List.of("Hola."));
         try (ServerSocket refusing = new ServerSocket(0)) {

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * carrier's code: its webhook answers {@code <Connect><Stream>} with a {@code <Parameter>}; its stream
  * endpoint greets with a recorded clip, then answers each caller turn (speech, then half a second of
  * silence) with the next clip, all of a clip sent at once (the carrier must pace it) and followed by a mark.
- * It can hang up (close its stream) after a number of replies. What it received is kept for the test.
+ * It can hang up (close its stream) after a number of replies, and it can give way as real agents do: caller
+ * speech heard while its clip is still playing (before the clip's mark came back) makes it send {@code clear},
+ * once per clip, so Twilio drops what has not played and returns the mark. What it received is kept for the test.
  */
 final class TwilioProtocolAgent implements AutoCloseable {
     /** Silence frames after speech that end a caller's turn. */
@@ -39,13 +41,17 @@ final class TwilioProtocolAgent implements AutoCloseable {
     private final int hangUpAfter;
     /** The call (counted from 0, in the order their streams start) answered with a malformed message; -1: none. */
     private final int malformedCall;
+    private final boolean givesWay;
     private final AtomicInteger callsStarted = new AtomicInteger();
     private final StandaloneServer server;
     /** Every message the agent received, in order, across calls. */
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     final List<String> webhookForms = new CopyOnWriteArrayList<>();
+    /** The marks of the clips the agent cut short with {@code clear}. */
+    final List<String> cleared = new CopyOnWriteArrayList<>();
 
-    private TwilioProtocolAgent(String greeting, List<String> replies, int hangUpAfter, int malformedCall) {
+    private TwilioProtocolAgent(String greeting, List<String> replies, int hangUpAfter, int malformedCall, boolean givesWay) {
+        this.givesWay = givesWay;
         this.greeting = greeting;
         this.replies = List.copyOf(replies);
         this.hangUpAfter = hangUpAfter;
@@ -58,13 +64,18 @@ final class TwilioProtocolAgent implements AutoCloseable {
     }
 
     static TwilioProtocolAgent saying(String greeting, List<String> replies, int hangUpAfter) {
-        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, -1);
+        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, -1, false);
+    }
+
+    /** As {@link #saying}, giving way (sending {@code clear}) when the caller speaks over it. */
+    static TwilioProtocolAgent givingWay(String greeting, List<String> replies) {
+        return new TwilioProtocolAgent(greeting, replies, Integer.MAX_VALUE, -1, true);
     }
 
     /** This agent, but its call {@code index} (from 0) is answered with a message that is not JSON. */
     TwilioProtocolAgent breakingCall(int index) {
         server.close();
-        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, index);
+        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, index, givesWay);
     }
 
     URI webhook() {
@@ -101,6 +112,8 @@ final class TwilioProtocolAgent implements AutoCloseable {
         private int speechFrames;
         private int silentFrames;
         private final AtomicInteger repliesGiven = new AtomicInteger();
+        /** The mark of the clip still playing; null once Twilio has echoed it (or after a clear). */
+        private volatile String playing;
 
         @Override
         public void onText(WebSocketConnection connection, String text) {
@@ -126,6 +139,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
                         speak(connection, greeting, "greeting");
                     }
                 }
+                case "mark" -> playing = null;
                 case "media" -> heard(connection, Base64.getDecoder().decode(message.path("media").path("payload").asText()));
                 default -> {
                 }
@@ -138,6 +152,12 @@ final class TwilioProtocolAgent implements AutoCloseable {
                 silent &= b == SpeechClips.SILENCE;
             }
             if (!silent) {
+                String cutShort = playing;
+                if (givesWay && cutShort != null) {
+                    playing = null;
+                    cleared.add(cutShort);
+                    send(connection, Json.write(Json.MAPPER.createObjectNode().put("event", "clear").put("streamSid", streamSid)));
+                }
                 speechFrames++;
                 silentFrames = 0;
                 return;
@@ -156,6 +176,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
         /** The whole clip at once, in 20 ms media messages, then a mark: Twilio plays it at real time. */
         private void speak(WebSocketConnection connection, String clip, String mark) {
             byte[] audio = SpeechClips.load(clip);
+            playing = mark;
             Thread.ofVirtual().start(() -> {
                 try {
                     for (int from = 0; from < audio.length; from += FRAME_BYTES) {
@@ -170,6 +191,14 @@ final class TwilioProtocolAgent implements AutoCloseable {
                     // the call ended while the agent spoke
                 }
             });
+        }
+
+        private static void send(WebSocketConnection connection, String message) {
+            try {
+                connection.sendText(message);
+            } catch (IOException e) {
+                // the call has ended
+            }
         }
 
         @Override
