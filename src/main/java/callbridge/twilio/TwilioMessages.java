@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class TwilioMessages {
     /** {@code <Connect><Stream>} streams the caller's audio only. */
     static final String INBOUND = "inbound";
+    /** The dtmf message names the track differently from the start message, as Twilio does. */
+    private static final String DTMF_TRACK = "inbound_track";
     /** Twilio only offers this format for bidirectional streams: 8 kHz mono G.711 mu-law. */
     private static final String ENCODING = "audio/x-mulaw";
 
@@ -55,6 +57,17 @@ public final class TwilioMessages {
     public static String mark(long sequenceNumber, String streamSid, String name) {
         ObjectNode message = header("mark", sequenceNumber).put("streamSid", streamSid);
         message.putObject("mark").put("name", name);
+        return Json.write(message);
+    }
+
+    /**
+     * A key the caller pressed, one message per key as Twilio reports it; Twilio puts {@code streamSid} before
+     * {@code sequenceNumber} in this one, and names the track {@code inbound_track}, not {@code inbound}.
+     */
+    public static String dtmf(long sequenceNumber, String streamSid, String digit) {
+        ObjectNode message = Json.MAPPER.createObjectNode().put("event", "dtmf").put("streamSid", streamSid)
+                .put("sequenceNumber", Long.toString(sequenceNumber));
+        message.putObject("dtmf").put("track", DTMF_TRACK).put("digit", digit);
         return Json.write(message);
     }
 

@@ -256,7 +256,7 @@ public final class FakeTwilioCall implements AutoCloseable {
 
     /** The caller pressed a key: "0"-"9", "*" or "#". */
     public void sendDtmf(String digit) {
-        send(sequence -> TestTwilioMessages.dtmf(sequence, streamSid, digit));
+        send(sequence -> TwilioMessages.dtmf(sequence, streamSid, digit));
     }
 
     /** Tells the server that playback reached its mark {@code name}. */

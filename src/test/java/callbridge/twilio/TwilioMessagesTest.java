@@ -53,7 +53,7 @@ class TwilioMessagesTest {
 
     @Test
     void dtmfMarkAndStop_areReadByTheServer() throws Exception {
-        assertEquals(Optional.of(new MediaStreamEvent.Dtmf(STREAM, "inbound_track", "#")), MediaStreamCodec.decode(TestTwilioMessages.dtmf(3, STREAM, "#")));
+        assertEquals(Optional.of(new MediaStreamEvent.Dtmf(STREAM, "inbound_track", "#")), MediaStreamCodec.decode(TwilioMessages.dtmf(3, STREAM, "#")));
         assertEquals(Optional.of(new MediaStreamEvent.Mark(STREAM, "endOfPlayback-1")),
                 MediaStreamCodec.decode(TwilioMessages.mark(4, STREAM, "endOfPlayback-1")));
         assertEquals(Optional.of(new MediaStreamEvent.Stop(STREAM, CALL)), MediaStreamCodec.decode(TwilioMessages.stop(5, STREAM, CALL, ACCOUNT)));
