@@ -6,6 +6,7 @@ import callbridge.twilio.MediaStreamCommand;
 import callbridge.twilio.TwilioMessages;
 import callbridge.websocket.CloseFrame;
 
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,11 @@ final class LocalCall {
     private static final System.Logger LOG = System.getLogger(LocalCall.class.getName());
     /** A party that has not read a message for this long has stopped reading: the call is ended. */
     static final Duration WRITE_DEADLINE = Duration.ofSeconds(5);
+    /**
+     * Between two keys pressed: a phone's tone lasts some 100 ms with as long a gap after it, and Twilio
+     * reports each key once it has ended, so keys pressed in a row reach the agent this far apart.
+     */
+    static final Duration KEY_INTERVAL = Duration.ofMillis(200);
     /** How often the watchdog looks at the sends under way. */
     private static final Duration WATCH_EVERY = Duration.ofMillis(500);
 
@@ -88,6 +94,30 @@ final class LocalCall {
 
     boolean awaitEnd(Duration timeout) throws InterruptedException {
         return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The caller presses {@code digits}: each goes to the called party as a {@code dtmf} message, in order,
+     * {@link #KEY_INTERVAL} apart. The keys go nowhere else: the caller pressed them, and Twilio tells only the
+     * stream of the party that did not.
+     *
+     * @throws IOException when the call has ended, or the stream to the called party failed (which ends it)
+     */
+    void pressKeys(String digits) throws IOException, InterruptedException {
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > 0) {
+                Thread.sleep(KEY_INTERVAL); // a phone's pace, the one honest sleep: keys take time to press
+            }
+            if (endedBecause.get() != null) {
+                throw new IOException("the call ended before its keys were pressed: " + endedBecause.get());
+            }
+            try {
+                called.dtmf(digits.substring(i, i + 1));
+            } catch (IOException e) {
+                end("the stream to " + called.name() + " failed: " + e.getMessage());
+                throw e;
+            }
+        }
     }
 
     /** Ends the call for both parties, once: {@code stop} and a close to each, on a thread of its own. */

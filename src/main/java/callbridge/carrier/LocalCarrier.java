@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * A phone network on this machine: places {@code talk}'s calls to a voice agent that speaks Twilio's protocol
@@ -32,6 +33,8 @@ public final class LocalCarrier implements OutboundCalls {
     private static final System.Logger LOG = System.getLogger(LocalCarrier.class.getName());
     /** The account every local call belongs to: Twilio's shape, no account of anyone's. */
     public static final String ACCOUNT_SID = "AC" + "0".repeat(32);
+    /** The keys of a phone keypad, and the fourth column (A-D) some keypads have: what Twilio reports. */
+    private static final Pattern KEYS = Pattern.compile("[0-9*#A-D]+");
     /** Ended calls remembered for {@link #status}; older ones read as completed. */
     static final int KEEP_ENDED = 1_000;
 
@@ -111,6 +114,19 @@ public final class LocalCarrier implements OutboundCalls {
         if (call != null) {
             call.end("hung up by callbridge (the call was completed through the API)");
         }
+    }
+
+    /** Presses the caller's keys on the call: the agent's stream gets one {@code dtmf} message a key, in order. */
+    @Override
+    public void pressKeys(String callSid, String digits) throws IOException, InterruptedException {
+        if (!KEYS.matcher(digits).matches()) {
+            throw new IllegalArgumentException("not keys of a keypad (0-9 * # A-D): " + digits);
+        }
+        LocalCall call = calls.get(callSid);
+        if (call == null) {
+            throw new IOException("no call " + callSid + " on this carrier");
+        }
+        call.pressKeys(digits);
     }
 
     /** Why the call ended (who hung up, what broke a rule); empty while it lasts or when it is unknown here. */

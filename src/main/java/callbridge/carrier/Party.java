@@ -77,6 +77,11 @@ final class Party {
         send(sequence -> TwilioMessages.mark(sequence, ids.streamSid(), markName));
     }
 
+    /** A key the other party pressed, as Twilio reports it: one {@code dtmf} message a key. */
+    void dtmf(String digit) throws IOException {
+        send(sequence -> TwilioMessages.dtmf(sequence, ids.streamSid(), digit));
+    }
+
     /** {@code stop}, then the closing handshake, as Twilio ends a stream; a party already gone is not an error. */
     void stop() {
         try {

@@ -24,6 +24,19 @@ public interface OutboundCalls {
     void hangUp(String callSid) throws IOException;
 
     /**
+     * Presses {@code digits} on the caller's keypad, one key after another as a phone would: each reaches the
+     * called party's media stream as a {@code dtmf} message. Only a carrier that plays Twilio to the agent can:
+     * Twilio's REST API cannot send keys into a live {@code <Connect><Stream>} call without ending the stream
+     * (its {@code <Play digits>} replaces the call's TwiML), so by default this refuses.
+     *
+     * @param digits keys of {@code 0-9 * # A-D}
+     * @throws IOException when the call is over, or this carrier cannot press keys
+     */
+    default void pressKeys(String callSid, String digits) throws IOException, InterruptedException {
+        throw new IOException("keys cannot be pressed on a call through Twilio: its API would end the agent's media stream");
+    }
+
+    /**
      * Why the call ended, when the carrier knows more than its status: the local carrier says which party
      * hung up or broke which rule. Twilio's API tells only the status, so empty there, and while the call lasts.
      */
