@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * One call to the agent under test, played turn by turn: begin the user side, place the call, hear the agent's
- * greeting (unless the user goes first), then for each user line speak it through {@code /generate} and hear the
+ * greeting (unless the user goes first), then for each user line press its keys, if any, through the carrier,
+ * speak it through {@code /generate} and hear the
  * answer, after a human gap (or, on cue, cut into the agent's answer to the line before: that line's request
  * then returns once it has played, and the next one waits for the agent's speech to cut into), until the user
  * is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever ends it, the call is then completed at Twilio (unless it is over already) and the user side is told.
@@ -131,11 +132,14 @@ final class AgentCall {
         GenerateClient.LineCue cue = cutIn.map(GenerateClient.LineCue::cutIn).orElseGet(() -> pacing.reply(timeline.agentStoppedAt()));
         GenerateClient.LineCue asked = cutNext.isPresent() ? cue.answeredOncePlayed() : cue;
         setup.console().said(log.label(), new ConversationLog.Line(ConversationLog.Speaker.USER, say.text(),
-                setup.clock().instant(), Optional.empty(), Optional.empty()));
+                setup.clock().instant(), Optional.empty(), Optional.empty()).pressing(say.keys()));
+        if (!say.keys().isEmpty()) {
+            setup.calls().pressKeys(sid, say.keys());
+        }
         TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text(), asked));
         for (ConversationLog.Line said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
             if (said.speaker() == ConversationLog.Speaker.USER) {
-                log.add(said);
+                log.add(said.pressing(say.keys()));
                 setup.console().timed(log.label(), said);
             } else {
                 record(said);

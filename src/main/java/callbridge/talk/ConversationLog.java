@@ -19,11 +19,22 @@ final class ConversationLog {
     /**
      * One line said, by the user or the agent (an entry of the report's {@code turns}). {@code latencyMillis}
      * (the agent's only) runs from the end of our playback to its speech;
-     * {@code timings} are the other turn-taking measures that apply to it.
+     * {@code timings} are the other turn-taking measures that apply to it; {@code keys}, the keys the user
+     * pressed before saying it (empty: none).
      */
-    record Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings) {
+    record Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings,
+                String keys) {
+        Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings) {
+            this(speaker, text, at, latencyMillis, error, timings, "");
+        }
+
         Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error) {
             this(speaker, text, at, latencyMillis, error, Timings.NONE);
+        }
+
+        /** This line, with the keys the user pressed before it. */
+        Line pressing(String pressed) {
+            return new Line(speaker, text, at, latencyMillis, error, timings, pressed);
         }
     }
 

@@ -14,15 +14,27 @@ import java.util.regex.Pattern;
 /**
  * The user's lines from a plain text file: one a turn, in order; blank lines and {@code #} comments skipped.
  * A line that starts {@code [interrupt 800ms]} is said over the agent's answer to the line before it (or over
- * its greeting, when it is the first), 800 ms into it, instead of after the agent has finished.
+ * its greeting, when it is the first), 800 ms into it, instead of after the agent has finished. A line that
+ * starts {@code [dtmf 12#]} has the user press those keys, then say the words after the marker.
  */
 final class ScriptedUser implements UserSide {
     /** {@code [interrupt 800ms] words}: the marker, then the words said. */
     private static final Pattern INTERRUPT = Pattern.compile("\\[interrupt\\s+([0-9]{1,6})\\s*ms\\]\\s*(.*)", Pattern.CASE_INSENSITIVE);
     private static final String MARKER_START = "[interrupt";
+    /** At most this many keys a line: a card number or a menu path, not a keypad test. */
+    static final int MAX_KEYS = 32;
+    /** {@code [dtmf 12#] words}: the keys of a phone keypad (and its A-D column), then the words said. */
+    private static final Pattern DTMF = Pattern.compile("\\[dtmf\\s+([0-9*#A-D]{1," + MAX_KEYS + "})\\]\\s*(.*)", Pattern.CASE_INSENSITIVE);
+    private static final String DTMF_START = "[dtmf";
 
-    /** One line of the script; {@code cutIn} when it is said that far into the agent's speech. */
-    record Line(String text, Optional<Duration> cutIn) {
+    /**
+     * One line of the script; {@code cutIn} when it is said that far into the agent's speech; {@code keys} the
+     * user presses before saying it (empty: none).
+     */
+    record Line(String text, Optional<Duration> cutIn, String keys) {
+        Line(String text, Optional<Duration> cutIn) {
+            this(text, cutIn, "");
+        }
     }
 
     private final List<Line> lines;
@@ -46,6 +58,9 @@ final class ScriptedUser implements UserSide {
     }
 
     private static Line line(Path file, String line) throws UsageException {
+        if (line.toLowerCase(Locale.ROOT).startsWith(DTMF_START)) {
+            return keys(file, line);
+        }
         if (!line.toLowerCase(Locale.ROOT).startsWith(MARKER_START)) {
             return new Line(line, Optional.empty());
         }
@@ -62,13 +77,28 @@ final class ScriptedUser implements UserSide {
         return new Line(marked.group(2).strip(), Optional.of(Duration.ofMillis(millis)));
     }
 
+    private static Line keys(Path file, String line) throws UsageException {
+        Matcher marked = DTMF.matcher(line);
+        if (!marked.matches() || marked.group(2).isBlank()) {
+            throw new UsageException("the script " + file + " has a line that starts like keys pressed but is not: '" + line
+                    + "' (write [dtmf 12#] and the words to say after; keys are 0-9 * # A-D, at most " + MAX_KEYS + ")");
+        }
+        // Keypads print A-D in capitals, and Twilio reports them so.
+        return new Line(marked.group(2).strip(), Optional.empty(), marked.group(1).toUpperCase(Locale.ROOT));
+    }
+
+    /** True when any line presses keys: a carrier that cannot press them must refuse the script before dialling. */
+    static boolean pressesKeys(List<Line> lines) {
+        return lines.stream().anyMatch(line -> !line.keys().isEmpty());
+    }
+
     @Override
     public Move next() {
         if (next == lines.size()) {
             return new Done("script finished");
         }
         Line line = lines.get(next++);
-        return new Say(line.text(), next == lines.size());
+        return new Say(line.text(), next == lines.size(), line.keys());
     }
 
     @Override

@@ -69,7 +69,12 @@ public final class Talk {
         if (options.localAgent().isEmpty()) {
             checkTwilioCanReach(options.publicUrl(), settings);
         }
-        return new Talk(options, UserSides.prepare(options.source(), settings, http, options.maxTurns()), http);
+        List<UserSides.Plan> plans = UserSides.prepare(options.source(), settings, http, options.maxTurns());
+        if (options.localAgent().isEmpty() && plans.stream().anyMatch(UserSides.Plan::pressesKeys)) {
+            throw new UsageException("the script presses keys ([dtmf ...] lines), which only --local-agent can carry: Twilio's "
+                    + "API cannot send keys into a call's <Connect><Stream> without ending the agent's media stream");
+        }
+        return new Talk(options, plans, http);
     }
 
     /**

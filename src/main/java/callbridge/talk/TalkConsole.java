@@ -25,7 +25,8 @@ final class TalkConsole {
         turn.timings().keptTalking().ifPresent(ms -> notes.add("talked on " + ms + " ms after we cut in"));
         String noted = notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")";
         String error = turn.error().map(e -> " [" + e + "]").orElse("");
-        print(label, who + noted + ": " + turn.text() + error);
+        String keys = turn.keys().isEmpty() ? "" : "[keys " + turn.keys() + "] ";
+        print(label, who + noted + ": " + keys + turn.text() + error);
     }
 
     /** How our line, already shown as it was said, was timed against the agent's speech; nothing when it was not. */

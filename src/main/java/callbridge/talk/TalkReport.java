@@ -22,7 +22,7 @@ import java.util.List;
  *                     "detail", "finished", "user_turns", "median_latency_ms", "median_reply_gap_ms", "interruptions",
  *                     "turns": [{"speaker": "agent"|"user", "text", "at", "response_latency_ms"?, "error"?,
  *                                "reply_gap_ms"?, "planned_reply_gap_ms"?, "interrupted_after_ms"?,
- *                                "planned_interrupt_after_ms"?, "kept_talking_ms"?}],
+ *                                "planned_interrupt_after_ms"?, "kept_talking_ms"?, "dtmf"? (the keys pressed before it)}],
  *                     "errors": [...], ...extras such as "galtea_session_id",
  *                     "server_record": the server's record of the call (see the README's "Call records")}]}
  * </pre>
@@ -96,6 +96,9 @@ final class TalkReport {
             entry.put("at", turn.at().toString());
             turn.latencyMillis().ifPresent(ms -> entry.put("response_latency_ms", ms));
             turn.error().ifPresent(error -> entry.put("error", error));
+            if (!turn.keys().isEmpty()) {
+                entry.put("dtmf", turn.keys());
+            }
             ConversationLog.Timings timings = turn.timings();
             timings.replyGap().ifPresent(ms -> entry.put("reply_gap_ms", ms));
             timings.plannedReplyGap().ifPresent(ms -> entry.put("planned_reply_gap_ms", ms));

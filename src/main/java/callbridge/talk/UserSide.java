@@ -20,8 +20,12 @@ interface UserSide {
      * Say this into the call.
      *
      * @param last the user means it as their last words: if the agent then hangs up, the user was done
+     * @param keys pressed on the keypad before the words are said; empty: none
      */
-    record Say(String text, boolean last) implements Move {
+    record Say(String text, boolean last, String keys) implements Move {
+        Say(String text, boolean last) {
+            this(text, last, "");
+        }
     }
 
     /** The user is done; {@code reason} says why (script finished, goal reached, the simulator's stopping reason). */

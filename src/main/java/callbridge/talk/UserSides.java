@@ -25,8 +25,14 @@ final class UserSides {
     /** How long one LLM or Galtea request may take. */
     private static final Duration API_TIMEOUT = Duration.ofSeconds(60);
 
-    /** One conversation to run: its label in the output, and a fresh user side for it. */
-    record Plan(String label, Supplier<UserSide> user) {
+    /**
+     * One conversation to run: its label in the output, a fresh user side for it, and whether that user
+     * presses keys (a script's {@code [dtmf]} lines), which not every carrier can carry.
+     */
+    record Plan(String label, Supplier<UserSide> user, boolean pressesKeys) {
+        Plan(String label, Supplier<UserSide> user) {
+            this(label, user, false);
+        }
     }
 
     private UserSides() {
@@ -43,7 +49,8 @@ final class UserSides {
         return switch (source) {
             case UserSource.Script script -> {
                 List<ScriptedUser.Line> lines = ScriptedUser.read(script.file());
-                yield List.of(new Plan(script.file().getFileName().toString(), () -> new ScriptedUser(lines)));
+                yield List.of(new Plan(script.file().getFileName().toString(), () -> new ScriptedUser(lines),
+                        ScriptedUser.pressesKeys(lines)));
             }
             case UserSource.Persona persona -> List.of(persona(persona, settings, http, sleeper));
             case UserSource.Galtea galtea -> galtea(galtea, settings, http, maxTurns, sleeper);
