@@ -93,6 +93,31 @@ class LocalAgentTalkTest {
     }
 
     @Test
+    void dtmf_scriptPressesKeys_agentGetsEachAsADtmfEventOnItsStream_inOrder_reportShowsThem() throws Exception {
+        agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE), Integer.MAX_VALUE);
+
+        JsonNode report = runTalk(Talk.Exit.FINISHED, "[dtmf 42] Buenas tardes, ¿tienen mesa?");
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
+        // As Twilio reports a key: one dtmf message each, on the agent's own stream, the caller's track.
+        assertEquals(List.of("4", "2"), agent.keys.stream().map(key -> key.path("dtmf").path("digit").asText()).toList(),
+                agent.keys.toString());
+        for (JsonNode key : agent.keys) {
+            assertEquals(agent.streamSids.getFirst(), key.path("streamSid").asText(), key.toString());
+            assertEquals("inbound_track", key.path("dtmf").path("track").asText(), key.toString());
+        }
+        long first = Long.parseLong(agent.keys.get(0).path("sequenceNumber").asText());
+        assertTrue(Long.parseLong(agent.keys.get(1).path("sequenceNumber").asText()) > first, agent.keys.toString());
+        JsonNode said = conversation.path("turns").path(1);
+        assertEquals("user", said.path("speaker").asText(), conversation.toString());
+        assertEquals("42", said.path("dtmf").asText(), said.toString());
+        assertTrue(conversation.path("turns").path(0).path("dtmf").isMissingNode(), "only the turn that pressed them");
+        assertTrue(talk.logged(line -> line.equals("user : [keys 42] Buenas tardes, ¿tienen mesa?")), talk.log());
+        assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), turns(conversation).getLast(), conversation.toString());
+    }
+
+    @Test
     void agentHangsUp_midConversation_reportedAsHungUp_exit1() throws Exception {
         agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS), 1);
 

@@ -47,6 +47,10 @@ final class TwilioProtocolAgent implements AutoCloseable {
     /** Every message the agent received, in order, across calls. */
     final List<JsonNode> received = new CopyOnWriteArrayList<>();
     final List<String> webhookForms = new CopyOnWriteArrayList<>();
+    /** The keys the caller pressed, as Twilio reports them: each {@code dtmf} message, in the order it came. */
+    final List<JsonNode> keys = new CopyOnWriteArrayList<>();
+    /** The streamSid of each call's {@code start}, in order. */
+    final List<String> streamSids = new CopyOnWriteArrayList<>();
     /** The marks of the clips the agent cut short with {@code clear}. */
     final List<String> cleared = new CopyOnWriteArrayList<>();
 
@@ -127,6 +131,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
             switch (message.path("event").asText()) {
                 case "start" -> {
                     streamSid = message.path("start").path("streamSid").asText();
+                    streamSids.add(streamSid);
                     if (callsStarted.getAndIncrement() == malformedCall) {
                         Thread.ofVirtual().start(() -> {
                             try {
@@ -140,6 +145,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
                     }
                 }
                 case "mark" -> playing = null;
+                case "dtmf" -> keys.add(message);
                 case "media" -> heard(connection, Base64.getDecoder().decode(message.path("media").path("payload").asText()));
                 default -> {
                 }

@@ -95,6 +95,17 @@ class TalkProcessTest {
         assertEquals(List.of(), twilio.placedCalls());
     }
 
+    @Test
+    void keysPressed_throughTwilio_refusedBeforeDialling_exit2_sayingWhy() throws Exception {
+        Path script = Files.write(dir.resolve("script.txt"), List.of("Hola.", "[dtmf 42] Mi número de socio."));
+        talk = ServerProcess.run(dir, environment(freePort()), List.of("talk", "--script", script.toString()));
+
+        assertEquals(Talk.Exit.USAGE.code, talk.awaitExit(WAIT), talk.log());
+        assertTrue(talk.logged(line -> line.contains("presses keys ([dtmf ...] lines), which only --local-agent can carry")
+                && line.contains("without ending the agent's media stream")), talk.log());
+        assertEquals(List.of(), twilio.placedCalls());
+    }
+
     private Map<String, String> environment(int port) {
         Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, "talk-process-key");
         environment.put("PORT", Integer.toString(port));

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -40,6 +41,36 @@ class UserSidesTest {
         assertTrue(missing.getMessage().endsWith("none.txt: no such file"), missing.getMessage());
         Path empty = Files.write(dir.resolve("e.txt"), List.of("# only a comment", ""));
         assertTrue(assertThrows(UsageException.class, () -> ScriptedUser.read(empty)).getMessage().contains("has no lines"));
+    }
+
+    @Test
+    void script_dtmfMarker_pressesTheKeysBeforeTheWords() throws Exception {
+        Path file = Files.write(dir.resolve("s.txt"), List.of("[dtmf 12#] Mi número de socio", "Hola",
+                "[DTMF   *0abcd]   Ya está", "[dtmf " + "9".repeat(ScriptedUser.MAX_KEYS) + "] Adiós"));
+        List<ScriptedUser.Line> lines = ScriptedUser.read(file);
+        assertTrue(ScriptedUser.pressesKeys(lines));
+        ScriptedUser user = new ScriptedUser(lines);
+        assertEquals(new UserSide.Say("Mi número de socio", false, "12#"), user.next());
+        assertEquals(new UserSide.Say("Hola", false, ""), user.next());
+        assertEquals(new UserSide.Say("Ya está", false, "*0ABCD"), user.next(), "keypads print A-D in capitals");
+        assertEquals(new UserSide.Say("Adiós", true, "9".repeat(ScriptedUser.MAX_KEYS)), user.next());
+        assertEquals(Optional.empty(), user.nextCutsIn(), "keys are pressed after the agent finished, as any line");
+    }
+
+    @Test
+    void script_withoutKeys_pressesNone() throws Exception {
+        Path file = Files.write(dir.resolve("s.txt"), List.of("Hola", "Marco el 1 # no marker, just words"));
+        assertEquals(false, ScriptedUser.pressesKeys(ScriptedUser.read(file)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[dtmf] Hola", "[dtmf 12#]", "[dtmf 12#]   ", "[dtmf 1 2] Hola", "[dtmf 12x] Hola", "[dtmf E] Hola",
+            "[dtmf -1] Hola", "[dtmf12] Hola", "[dtmf 12 Hola", "[dtmf 123456789012345678901234567890123] Hola"})
+    void script_badDtmfMarker_isAUsageErrorQuotingTheLine(String line) throws Exception {
+        Path file = Files.write(dir.resolve("s.txt"), List.of("Hola", line));
+        UsageException e = assertThrows(UsageException.class, () -> ScriptedUser.read(file));
+        assertTrue(e.getMessage().contains("'" + line.strip() + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("[dtmf 12#]") && e.getMessage().contains("at most 32"), e.getMessage());
     }
 
     @ParameterizedTest(name = "\"{0}\" -> {1}")
