@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +44,8 @@ public final class CallSession {
     private final StreamPace pace;
     private final TextToSpeech textToSpeech;
     private final Playback playback;
+    /** {@link Playback#isPlaying}, made once: barge-in asks it lazily on the audio thread, every frame. */
+    private final BooleanSupplier ourSpeechPlaying;
     private final Clock clock;
     private final CallMetrics metrics;
     /** Guards the segmenter: audio arrives on the stream thread, but the call may be ended from any thread. */
@@ -83,6 +86,7 @@ public final class CallSession {
         this.textToSpeech = services.textToSpeech();
         this.pace = new StreamPace(clock, StreamPace.DEFAULT_BURST);
         this.playback = new Playback(() -> this.stream, clock, listener, metrics);
+        this.ourSpeechPlaying = playback::isPlaying;
         this.talkTimeout = talkTimeout;
         this.clock = clock;
         this.metrics = metrics;
@@ -196,9 +200,14 @@ public final class CallSession {
             List<Turn> finished = segmenter.accept(mulaw, now);
             boolean inTurn = segmenter.inTurn();
             // Sent before the turns it finished are committed, so each commit holds its turn's last audio.
-            realtime.ifPresent(r -> r.audio(mulaw, inTurn || !finished.isEmpty()));
-            finished.forEach(this::transcribeLater);
-            if (bargeIn.isPresent() && bargeIn.get().heard(inTurn, segmenter.speechFramesInTurn(), playback::isPlaying)) {
+            // Plain branches and loops, no lambdas: this runs every 20 ms for every call.
+            if (realtime.isPresent()) {
+                realtime.get().audio(mulaw, inTurn || !finished.isEmpty());
+            }
+            for (Turn turn : finished) {
+                transcribeLater(turn);
+            }
+            if (bargeIn.isPresent() && bargeIn.get().heard(inTurn, segmenter.speechFramesInTurn(), ourSpeechPlaying)) {
                 // Off the audio thread: a clear is a write to a peer that may not be reading.
                 Thread.ofVirtual().name("barge-in " + callSid).start(this::interruptPlayback);
             }
