@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * When the far end is speaking, as the call's turn detection sees it: the onset of its turn in progress and
@@ -24,8 +22,7 @@ final class FarEndSpeech {
     static final Duration STILL_SPEAKING = Duration.ofMillis(200);
 
     private final Clock clock;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Changes changes = new Changes();
     /**
      * The audio thread's own view, in plain fields it alone touches: each payload is compared with it, and
      * the lock is taken only when what waiters see changes (a few times a second at most, never per frame).
@@ -34,9 +31,9 @@ final class FarEndSpeech {
     private int lastSpeechFrames;
     private Instant lastSpeechFrameAt;
     private boolean wasSpeaking;
-    /** When the far end's turn in progress began (its first speech frame arrived); null between turns. Guarded by lock. */
+    /** When the far end's turn in progress began (its first speech frame arrived); null between turns. Guarded by changes. */
     private Instant turnStartedAt;
-    /** The far end is in a turn and spoke within {@link #STILL_SPEAKING}, as of the last payload; guarded by lock. */
+    /** The far end is in a turn and spoke within {@link #STILL_SPEAKING}, as of the last payload; guarded by changes. */
     private boolean speaking;
     private boolean callEnded;
 
@@ -65,7 +62,7 @@ final class FarEndSpeech {
         if (!turnBegan && !turnEnded && !speakingChanged) {
             return;
         }
-        lock.lock();
+        changes.lock();
         try {
             if (turnBegan) {
                 turnStartedAt = at;
@@ -73,21 +70,15 @@ final class FarEndSpeech {
                 turnStartedAt = null;
             }
             speaking = nowSpeaking;
-            changed.signalAll();
+            changes.signalAll();
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 
     /** The call has ended: no turn will start again, and waiters give up. */
     void close() {
-        lock.lock();
-        try {
-            callEnded = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changes.change(() -> callEnded = true);
     }
 
     /**
@@ -100,9 +91,9 @@ final class FarEndSpeech {
      */
     Optional<Instant> awaitTurnLasting(Duration length, Duration timeout, CompletableFuture<?> abandoned)
             throws InterruptedException {
-        abandoned.thenRun(this::wakeWaiters);
+        changes.wakeWhen(abandoned);
         Instant giveUpAt = clock.instant().plus(timeout);
-        lock.lock();
+        changes.lock();
         try {
             while (!callEnded && !abandoned.isDone()) {
                 Instant now = clock.instant();
@@ -119,20 +110,11 @@ final class FarEndSpeech {
                 if (!now.isBefore(giveUpAt)) {
                     return Optional.empty();
                 }
-                changed.awaitNanos(Duration.between(now, wakeAt).toNanos());
+                changes.awaitNanos(Duration.between(now, wakeAt).toNanos());
             }
             return Optional.empty();
         } finally {
-            lock.unlock();
-        }
-    }
-
-    private void wakeWaiters() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 }

@@ -8,8 +8,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * New calls that no driver has claimed yet, oldest first: what {@code GET /calls/next} hands out, each call
@@ -24,8 +22,7 @@ public final class UnclaimedCalls {
     private static final RateLimitedLog FORGOTTEN = RateLimitedLog.of(LOG, Level.WARNING);
 
     private final int maxUnclaimed;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Changes changes = new Changes();
     private final LinkedHashMap<String, CallStart> unclaimed = new LinkedHashMap<>();
     private int waiting;
     private long forgotten;
@@ -41,7 +38,7 @@ public final class UnclaimedCalls {
 
     /** A call has begun: it waits for a driver. */
     void add(CallStart call) {
-        lock.lock();
+        changes.lock();
         try {
             if (unclaimed.size() >= maxUnclaimed && !unclaimed.containsKey(call.callSid())) {
                 Iterator<CallStart> oldest = unclaimed.values().iterator();
@@ -52,19 +49,19 @@ public final class UnclaimedCalls {
                         dropped.callSid(), maxUnclaimed, forgotten);
             }
             unclaimed.putIfAbsent(call.callSid(), call);
-            changed.signalAll();
+            changes.signalAll();
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 
     /** A call has ended: nobody needs to claim it any more. */
     void ended(String callSid) {
-        lock.lock();
+        changes.lock();
         try {
             unclaimed.remove(callSid);
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 
@@ -74,16 +71,16 @@ public final class UnclaimedCalls {
      * driver. Empty at once once {@link #close closed}.
      */
     public Optional<CallStart> claim(Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
-        abandoned.thenRun(this::wakeAll);
+        changes.wakeWhen(abandoned);
         long nanos = timeout.toNanos();
-        lock.lock();
+        changes.lock();
         waiting++;
         try {
             while (unclaimed.isEmpty() || abandoned.isDone() || closed) {
                 if (nanos <= 0 || abandoned.isDone() || closed) {
                     return Optional.empty();
                 }
-                nanos = changed.awaitNanos(nanos);
+                nanos = changes.awaitNanos(nanos);
             }
             Iterator<CallStart> oldest = unclaimed.values().iterator();
             CallStart call = oldest.next();
@@ -91,8 +88,8 @@ public final class UnclaimedCalls {
             return Optional.of(call);
         } finally {
             waiting--;
-            changed.signalAll();
-            lock.unlock();
+            changes.signalAll();
+            changes.unlock();
         }
     }
 
@@ -104,16 +101,16 @@ public final class UnclaimedCalls {
         if (!stillLive) {
             return;
         }
-        lock.lock();
+        changes.lock();
         try {
             LinkedHashMap<String, CallStart> reordered = new LinkedHashMap<>();
             reordered.put(call.callSid(), call);
             reordered.putAll(unclaimed);
             unclaimed.clear();
             unclaimed.putAll(reordered);
-            changed.signalAll();
+            changes.signalAll();
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 
@@ -122,31 +119,16 @@ public final class UnclaimedCalls {
      * so none of them holds the shutdown for its grace.
      */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changes.change(() -> closed = true);
     }
 
     /** How many drivers are waiting in {@link #claim} right now. */
     int waiting() {
-        lock.lock();
+        changes.lock();
         try {
             return waiting;
         } finally {
-            lock.unlock();
-        }
-    }
-
-    private void wakeAll() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 }

@@ -6,8 +6,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A call's utterances in the order they were spoken, waiting to be collected. Once the call has ended and
@@ -42,30 +40,17 @@ public final class UtteranceQueue {
     public record NothingYet() implements Next {
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    private final Changes changes = new Changes();
     private final ArrayDeque<Utterance> queued = new ArrayDeque<>();
     private boolean closed;
 
     void add(Utterance utterance) {
-        lock.lock();
-        try {
-            queued.addLast(utterance);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changes.change(() -> queued.addLast(utterance));
     }
 
     /** No more utterances will come. */
     void close() {
-        lock.lock();
-        try {
-            closed = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        changes.change(() -> closed = true);
     }
 
     /**
@@ -75,16 +60,16 @@ public final class UtteranceQueue {
      * asked has gone away); {@link NothingYet} then, leaving the queue as it was.
      */
     public Next takeAnswer(Instant cut, Duration timeout, CompletableFuture<?> abandoned) throws InterruptedException {
-        abandoned.thenRun(this::wakeWaiters);
+        changes.wakeWhen(abandoned);
         long nanos = timeout.toNanos();
-        lock.lock();
+        changes.lock();
         try {
             int answer;
             while ((answer = firstStartedFrom(cut)) < 0 && !closed) {
                 if (nanos <= 0 || abandoned.isDone()) {
                     return new NothingYet();
                 }
-                nanos = changed.awaitNanos(nanos);
+                nanos = changes.awaitNanos(nanos);
             }
             if (abandoned.isDone()) {
                 return new NothingYet();
@@ -95,7 +80,7 @@ public final class UtteranceQueue {
             List<Utterance> before = removeFirst(answer);
             return new Heard(queued.removeFirst(), before);
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 
@@ -119,24 +104,15 @@ public final class UtteranceQueue {
         return removed;
     }
 
-    private void wakeWaiters() {
-        lock.lock();
-        try {
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Everything queued now, removed from the queue, without waiting. */
     public List<Utterance> drain() {
-        lock.lock();
+        changes.lock();
         try {
             List<Utterance> all = new ArrayList<>(queued);
             queued.clear();
             return all;
         } finally {
-            lock.unlock();
+            changes.unlock();
         }
     }
 }
