@@ -46,6 +46,8 @@ final class AgentCall implements WebSocketListener {
     private int nextClip;
     /** True from sending a clip until its mark comes back: the caller is hearing the agent. */
     private boolean speaking;
+    /** Hangs up {@link #HANG_UP_AFTER_LAST_LINE} after the last line played; one a call, ended with the call. */
+    private volatile Thread hangUpTimer;
 
     AgentCall(List<Clip> clips, PrintStream out) {
         this.clips = clips;
@@ -95,8 +97,8 @@ final class AgentCall implements WebSocketListener {
     /** Twilio echoes a mark once the audio before it has played. */
     private void played(WebSocketConnection connection, String mark) {
         speaking = false;
-        if (mark.equals(MARK_PREFIX + clips.size())) {
-            Thread.ofVirtual().name("agent hang-up " + callSid).start(() -> {
+        if (mark.equals(MARK_PREFIX + clips.size()) && hangUpTimer == null) {
+            hangUpTimer = Thread.ofVirtual().name("agent hang-up " + callSid).start(() -> {
                 try {
                     Thread.sleep(HANG_UP_AFTER_LAST_LINE);
                     hangUp(connection, "its last line was said " + HANG_UP_AFTER_LAST_LINE.toSeconds() + " s ago");
@@ -138,5 +140,8 @@ final class AgentCall implements WebSocketListener {
     @Override
     public void onClose(WebSocketConnection connection, CloseFrame status) {
         ear.close();
+        if (hangUpTimer != null) {
+            hangUpTimer.interrupt(); // the caller hung up first: nothing left to wait for
+        }
     }
 }

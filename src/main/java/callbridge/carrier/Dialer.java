@@ -6,12 +6,14 @@ import callbridge.twilio.StreamInstruction;
 import callbridge.websocket.ClientConnection;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,8 @@ import java.util.Optional;
 final class Dialer {
     /** Twilio waits 15 s for a webhook; the upgrade gets as long. */
     static final Duration TIMEOUT = Duration.ofSeconds(15);
-    /** A TwiML answer larger than this is not one (Twilio's own limit is 64 KB). */
-    private static final int MAX_TWIML_CHARS = 64 * 1024;
+    /** A TwiML answer larger than this is not one (Twilio's own limit is 64 KB); no more of it is read. */
+    private static final int MAX_TWIML_BYTES = 64 * 1024;
 
     private final HttpClient http;
     private final Optional<String> authToken;
@@ -55,22 +57,27 @@ final class Dialer {
 
     private String post(String name, URI webhook, Map<String, String> form) throws IOException, InterruptedException {
         HttpRequest request = CallArrival.webhookRequest(webhook, webhook, form, authToken, timeout);
-        HttpResponse<String> answer;
+        HttpResponse<InputStream> answer;
+        byte[] bytes;
         try {
-            answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
             throw new IOException(name + "'s webhook " + webhook + " did not answer within " + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
             throw new IOException(name + "'s webhook " + webhook + " cannot be reached: " + e, e);
         }
+        try (InputStream in = answer.body()) {
+            bytes = in.readNBytes(MAX_TWIML_BYTES + 1);
+        }
+        String body = new String(bytes, StandardCharsets.UTF_8);
         if (answer.statusCode() != 200) {
             throw new IOException(name + "'s webhook " + webhook + " answered HTTP " + answer.statusCode() + ": "
-                    + shortened(answer.body()));
+                    + shortened(body));
         }
-        if (answer.body().length() > MAX_TWIML_CHARS) {
-            throw new IOException(name + "'s webhook answered " + answer.body().length() + " characters, more than TwiML's 64 KB");
+        if (bytes.length > MAX_TWIML_BYTES) {
+            throw new IOException(name + "'s webhook answered more than TwiML's 64 KB");
         }
-        return answer.body();
+        return body;
     }
 
     /** The stream the TwiML connects, or why there is none to follow. */

@@ -167,19 +167,38 @@ final class Direction {
     }
 
     /**
-     * What falls due at one moment: a frame to send (or none), and the marks whose audio has played.
-     *
-     * @param speech     the speaker's audio, not silence between
-     * @param readyNanos when the frame could have gone out (see {@link Output#frame})
+     * What falls due at one moment: a frame to send (or none), and the marks whose audio has played. {@link #run}
+     * fills one and the same for every frame it sends (no allocation per frame); {@link #poll} a new one.
      */
-    record Due(Optional<byte[]> frame, boolean speech, long readyNanos, List<String> marks) {
-        private static final Due NOTHING = new Due(Optional.empty(), false, 0, List.of());
+    static final class Due {
+        private byte[] frame;
+        private boolean speech;
+        private long readyNanos;
+        private List<String> marks = List.of();
+
+        Optional<byte[]> frame() {
+            return Optional.ofNullable(frame);
+        }
+
+        /** The speaker's audio, not silence between. */
+        boolean speech() {
+            return speech;
+        }
+
+        /** When the frame could have gone out (see {@link Output#frame}). */
+        long readyNanos() {
+            return readyNanos;
+        }
+
+        List<String> marks() {
+            return marks;
+        }
     }
 
     /** Sends frames and echoes marks as they fall due, until {@link #stop} or a failure of {@code output}. */
     void run(Output output) throws Exception {
+        Due due = new Due();
         while (true) {
-            Due due;
             long now;
             lock.lock();
             try {
@@ -194,15 +213,15 @@ final class Direction {
                     }
                     changed.awaitNanos(wake - now);
                 }
-                due = dueAt(now);
+                dueAt(now, due);
             } finally {
                 lock.unlock();
             }
-            if (due.frame().isPresent()) {
-                output.frame(due.frame().get(), now, due.speech(), due.readyNanos());
+            if (due.frame != null) {
+                output.frame(due.frame, now, due.speech, due.readyNanos);
             }
-            if (!due.marks().isEmpty()) {
-                output.marksPlayed(due.marks());
+            if (!due.marks.isEmpty()) {
+                output.marksPlayed(due.marks);
             }
         }
     }
@@ -214,7 +233,9 @@ final class Direction {
     Due poll(long now) {
         lock.lock();
         try {
-            return dueAt(now);
+            Due due = new Due();
+            dueAt(now, due);
+            return due;
         } finally {
             lock.unlock();
         }
@@ -230,8 +251,8 @@ final class Direction {
         }
     }
 
-    /** Takes the frame and the marks due at {@code now}, if any. Under the lock. */
-    private Due dueAt(long now) {
+    /** Takes the frame and the marks due at {@code now}, if any, into {@code due}. Under the lock. */
+    private void dueAt(long now, Due due) {
         byte[] frame = null;
         boolean speech = false;
         long ready = 0;
@@ -250,9 +271,11 @@ final class Direction {
             ready = silenceDue;
             silenceDue = Math.max(silenceDue + FRAME_NANOS, now - FRAME_NANOS);
         }
-        List<String> marks = playback.reachedMarks(now);
-        pendingMarks -= marks.size();
-        return frame == null && marks.isEmpty() ? Due.NOTHING : new Due(Optional.ofNullable(frame), speech, ready, marks);
+        due.frame = frame;
+        due.speech = speech;
+        due.readyNanos = ready;
+        due.marks = playback.reachedMarks(now);
+        pendingMarks -= due.marks.size();
     }
 
     /** When something is next due: the head frame, a silence frame, or a mark. Under the lock. */

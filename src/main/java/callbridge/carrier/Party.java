@@ -1,5 +1,6 @@
 package callbridge.carrier;
 
+import callbridge.audio.Frames;
 import callbridge.twilio.CallIds;
 import callbridge.twilio.MediaMessage;
 import callbridge.twilio.TwilioMessages;
@@ -26,6 +27,8 @@ final class Party {
     private final ReentrantLock sendLock = new ReentrantLock();
     /** Rewritten for every frame (guarded by {@link #sendLock}): a frame's send allocates nothing but its base64. */
     private final MediaMessage media;
+    /** A frame's payload in base64, rewritten for every frame under {@link #sendLock}: no array made per frame. */
+    private final byte[] payload = new byte[4 * ((Frames.SAMPLES + 2) / 3)];
     /** {@code start} was message 1. Guarded by {@link #sendLock}. */
     private long sequence = 1;
     private long chunks;
@@ -58,9 +61,9 @@ final class Party {
 
     /** One 20 ms frame of what the other party says, as Twilio sends the caller's audio: 160 mu-law bytes. */
     void media(byte[] frame, long now) throws IOException {
-        byte[] payload = Base64.getEncoder().encode(frame);
         sendLock.lock();
         try {
+            Base64.getEncoder().encode(frame, payload); // frame: always one whole 20 ms frame (Direction pads a part)
             sendingSince = now;
             chunks++;
             // Twilio's timestamp: milliseconds since the stream began.
