@@ -64,13 +64,14 @@ final class AgentCall implements WebSocketListener {
             return;
         }
         switch (event.orElse(null)) {
-            case MediaStreamEvent.Start start -> {
+            // One start a stream: a second would greet again, and enough of them would run out of lines.
+            case MediaStreamEvent.Start start when streamSid == null -> {
                 streamSid = start.streamSid();
                 callSid = start.callSid();
                 out.println("agent: call " + callSid + " started");
                 speakNext(connection);
             }
-            case MediaStreamEvent.Media media -> heard(connection, media.payload());
+            case MediaStreamEvent.Media media when streamSid != null -> heard(connection, media.payload());
             case MediaStreamEvent.Mark mark -> played(connection, mark.name());
             case MediaStreamEvent.Stop stop -> out.println("agent: call " + callSid + ": the caller hung up");
             case null, default -> {
