@@ -50,8 +50,6 @@ final class CallJournal implements CallListener {
     private int ourSpeeches;
     private int sessions = 1;
     private int streamRestarts;
-    /** The keys being pressed now, if the last turn was a key: the next key joins it. */
-    private KeysPressed keys;
     private CallEnd end;
     private Instant endedAt;
     /** Where the current stream's audio begins on the recording's timeline, in samples; see {@link #farEndAudio}. */
@@ -201,16 +199,13 @@ final class CallJournal implements CallListener {
     public void keyPressed(String digit, Instant at) {
         lock.lock();
         try {
-            if (keys != null && !turns.isEmpty() && turns.getLast() == keys) {
-                if (held >= maxTurns) {
-                    dropped++;
-                    return;
+            CallRecord.Key key = new CallRecord.Key(digit, at);
+            if (!turns.isEmpty() && turns.getLast() instanceof KeysPressed pressed) { // the next key of a run joins it
+                if (hold()) {
+                    pressed.keys().add(key);
                 }
-                held++;
-                keys.keys().add(new CallRecord.Key(digit, at));
             } else {
-                keys = new KeysPressed(new ArrayList<>(List.of(new CallRecord.Key(digit, at))));
-                add(keys);
+                add(new KeysPressed(new ArrayList<>(List.of(key))));
             }
         } finally {
             lock.unlock();
@@ -355,12 +350,20 @@ final class CallJournal implements CallListener {
 
     /** With the lock held: notes a turn, unless the record is full; true if it was noted. */
     private boolean add(Noted turn) {
+        if (!hold()) {
+            return false;
+        }
+        turns.add(turn);
+        return true;
+    }
+
+    /** With the lock held: takes room for one entry (a turn, or a key joining a run), or counts it dropped. */
+    private boolean hold() {
         if (held >= maxTurns) {
             dropped++;
             return false;
         }
         held++;
-        turns.add(turn);
         return true;
     }
 

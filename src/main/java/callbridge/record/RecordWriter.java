@@ -101,22 +101,22 @@ final class RecordWriter {
             queue(ended);
             return;
         }
-        boolean start;
+        String refused; // why the recording is dropped, or null when it is finished
         lock.lock();
         try {
-            start = !closed && finishing.size() < MAX_FINISHING;
-            if (start) {
+            refused = closed ? "the server is shutting down"
+                    : finishing.size() >= MAX_FINISHING ? MAX_FINISHING + " recordings were being finished" : null;
+            if (refused == null) {
                 finishing.put(journal, ended);
             }
         } finally {
             lock.unlock();
         }
-        if (start) {
+        if (refused == null) {
             Thread.ofVirtual().name("recording " + record.callSid()).start(() -> finish(journal));
         } else {
             journal.recording().discard();
-            WRITE_FAILED.log("call {0}: recording dropped: {1}", record.callSid(),
-                    closed ? "the server is shutting down" : MAX_FINISHING + " recordings were being finished");
+            WRITE_FAILED.log("call {0}: recording dropped: {1}", record.callSid(), refused);
             queue(ended);
         }
     }

@@ -149,7 +149,7 @@ public final class MediaStreamCodec {
         return bounded(required(node, field), field, MAX_SID_CHARS);
     }
 
-    private static String bounded(String value, String what, int maxChars) throws MalformedMessageException {
+    static String bounded(String value, String what, int maxChars) throws MalformedMessageException {
         if (value.length() > maxChars) {
             throw new MalformedMessageException(what + " longer than " + maxChars + " characters");
         }

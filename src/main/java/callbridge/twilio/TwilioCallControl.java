@@ -59,23 +59,14 @@ public final class TwilioCallControl implements CallControl, OutboundCalls {
 
     @Override
     public String place(String to, String from, URI webhook, boolean record) throws IOException {
-        try {
-            return call("place a call to " + to, () -> Call.creator(accountSid, new PhoneNumber(to), new PhoneNumber(from), webhook)
-                    .setRecord(record)
-                    .create(client)).getSid();
-        } catch (CallControlException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        return outbound("place a call to " + to, () -> Call.creator(accountSid, new PhoneNumber(to), new PhoneNumber(from), webhook)
+                .setRecord(record)
+                .create(client)).getSid();
     }
 
     @Override
     public CallStatus status(String callSid) throws IOException {
-        Call call;
-        try {
-            call = call("fetch " + callSid, () -> Call.fetcher(accountSid, callSid).fetch(client));
-        } catch (CallControlException e) {
-            throw new IOException(e.getMessage(), e);
-        }
+        Call call = outbound("fetch " + callSid, () -> Call.fetcher(accountSid, callSid).fetch(client));
         if (call.getStatus() == null) {
             throw new IOException("Twilio's answer for " + callSid + " has no known status");
         }
@@ -86,6 +77,15 @@ public final class TwilioCallControl implements CallControl, OutboundCalls {
     public void hangUp(String callSid) throws IOException {
         try {
             complete(callSid);
+        } catch (CallControlException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** {@link #call}, for {@link OutboundCalls}: its failure as the {@link IOException} that interface speaks. */
+    private static <T> T outbound(String what, Supplier<T> request) throws IOException {
+        try {
+            return call(what, request);
         } catch (CallControlException e) {
             throw new IOException(e.getMessage(), e);
         }

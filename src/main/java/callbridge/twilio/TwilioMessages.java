@@ -81,16 +81,21 @@ public final class TwilioMessages {
     /**
      * What a server asked of Twilio, or empty for an event Twilio does not take. A field the message lacks
      * reads as empty (a mark with no name, a media message with no audio): Twilio does not document what it
-     * does then, so the message is passed on as it came.
+     * does then, so the message is passed on as it came. The stream id and a mark's name are held to the
+     * bounds {@link MediaStreamCodec} reads them with: the server would refuse the echo of a longer one, and
+     * the peer that sent it would have us hold it for as long as its mark is pending.
      *
-     * @throws MalformedMessageException when the text is not a JSON object, or the audio is not base64
+     * @throws MalformedMessageException when the text is not a JSON object, the audio is not base64, or the
+     *                                   stream id or a mark's name is longer than the server reads
      */
     public static Optional<MediaStreamCommand> decode(String text) throws MalformedMessageException {
         JsonNode message = MediaStreamCodec.jsonObject(text);
-        String streamSid = message.path("streamSid").asText("");
+        String streamSid = MediaStreamCodec.bounded(message.path("streamSid").asText(""), "streamSid",
+                MediaStreamCodec.MAX_SID_CHARS);
         return switch (message.path("event").asText("")) {
             case "media" -> Optional.of(new MediaStreamCommand.Media(streamSid, payload(message.path("media"))));
-            case "mark" -> Optional.of(new MediaStreamCommand.Mark(streamSid, message.path("mark").path("name").asText("")));
+            case "mark" -> Optional.of(new MediaStreamCommand.Mark(streamSid, MediaStreamCodec.bounded(
+                    message.path("mark").path("name").asText(""), "mark name", MediaStreamCodec.MAX_MARK_NAME_CHARS)));
             case "clear" -> Optional.of(new MediaStreamCommand.Clear(streamSid));
             default -> Optional.empty();
         };

@@ -268,10 +268,11 @@ class CallRecordTest {
         journal.keyPressed("2", time.instant());
         journal.speaking("mark-2", "two", time.instant());
         journal.speaking("mark-3", "three", time.instant());
+        journal.keyPressed("3", time.instant()); // would join the run of keys, but the record is full
         CallRecord record = journal.snapshot();
         assertEquals(2, record.turns().size(), record.toString());
         assertEquals(List.of("1", "2"), ((CallRecord.Keys) record.turns().get(1)).keys().stream().map(CallRecord.Key::digit).toList());
-        assertEquals(2, record.turnsDropped());
+        assertEquals(3, record.turnsDropped());
     }
 
     @Test

@@ -93,6 +93,15 @@ class TwilioMessagesTest {
         assertEquals(0, media.payload().length);
     }
 
+    @Test
+    void decode_bounds_theStreamIdAndMarkName_asTheServerReadsThem() throws Exception {
+        String longest = "m".repeat(MediaStreamCodec.MAX_MARK_NAME_CHARS);
+        assertEquals(Optional.of(new MediaStreamCommand.Mark(STREAM, longest)), TwilioMessages.decode(MediaStreamCodec.mark(STREAM, longest)));
+        assertThrows(MalformedMessageException.class, () -> TwilioMessages.decode(MediaStreamCodec.mark(STREAM, longest + "m")));
+        String longSid = "MZ" + "0".repeat(MediaStreamCodec.MAX_SID_CHARS - 1);
+        assertThrows(MalformedMessageException.class, () -> TwilioMessages.decode(MediaStreamCodec.clear(longSid)));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not json", "[]", "null", "{\"event\":\"clear\"} trailing", "{\"event\":\"media\",\"media\":{\"payload\":\"%%%\"}}"})
     void decode_malformed_throws(String text) {
