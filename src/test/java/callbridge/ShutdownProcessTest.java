@@ -323,29 +323,30 @@ class ShutdownProcessTest {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /**
-     * A /generate waiting for the call's first utterance. It asks again on 409: {@link #awaitHeld} probes
-     * with a /generate of its own, which holds the call for an instant if it gets there first.
-     */
+    /** A /generate waiting for the call's first utterance. */
     private static CompletableFuture<HttpResponse<String>> waitForFirstUtterance(int port, String callSid) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                while (true) {
-                    HttpResponse<String> answer = generate(port, "sid=" + callSid + "&first=true&timeout=120");
-                    if (answer.statusCode() != 409) {
-                        return answer;
-                    }
-                }
+                return generate(port, "sid=" + callSid + "&first=true&timeout=120");
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("/generate for " + callSid + " failed", e);
             }
         }, WAITERS);
     }
 
-    /** Waits until a /generate holds the call: another one, not waiting at all, is then refused with 409. */
+    /** Waits until a /generate holds the call, as {@code GET /calls} lists it. */
     private static void awaitHeld(int port, String callSid) throws Exception {
-        Await.until("a /generate waits on " + callSid, WAIT,
-                () -> generate(port, "sid=" + callSid + "&timeout=0").statusCode() == 409);
+        Await.until("a /generate waits on " + callSid, WAIT, () -> {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/calls"))
+                    .header("X-API-KEY", API_KEY).build();
+            JsonNode calls = Json.MAPPER.readTree(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode call : calls.path("calls")) {
+                if (call.path("call_sid").asText().equals(callSid)) {
+                    return call.path("generating").asBoolean();
+                }
+            }
+            return false;
+        });
     }
 
     private static void report(String measurement) {

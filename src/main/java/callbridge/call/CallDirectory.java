@@ -19,7 +19,7 @@ public final class CallDirectory {
      * @param age   since its stream started
      */
     public record LiveCall(String callSid, String streamSid, Optional<String> from, Optional<String> to, String state,
-                           Duration age) {
+                           boolean generating, Duration age) {
     }
 
     private final CallRegistry registry;
@@ -36,7 +36,7 @@ public final class CallDirectory {
                 .map(session -> {
                     CallStart start = session.start();
                     return new LiveCall(session.callSid(), session.streamSid(), start.from(), start.to(), session.state(),
-                            Duration.between(start.startedAt(), clock.instant()));
+                            session.turnHeld(), Duration.between(start.startedAt(), clock.instant()));
                 })
                 .sorted(Comparator.comparing(LiveCall::age).reversed())
                 .toList();

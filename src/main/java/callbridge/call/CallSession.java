@@ -288,6 +288,11 @@ public final class CallSession {
         return turnInProgress.compareAndSet(false, true);
     }
 
+    /** A /generate holds the call now: a driver is serving it. */
+    boolean turnHeld() {
+        return turnInProgress.get();
+    }
+
     void endTurn() {
         touch();
         turnInProgress.set(false);

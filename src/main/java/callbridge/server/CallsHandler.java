@@ -25,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * the same {@code X-API-KEY} as {@code /generate}.
  * <ul>
  * <li>{@code /calls}: the live calls, {@code {"calls": [{"call_sid", "stream_sid", "from", "to", "state",
- * "age_s", "turns"}]}}, oldest first.
+ * "generating", "age_s", "turns"}]}}, oldest first.
  * <li>{@code /calls/{CallSid}}: the call's record ({@link CallRecordJson}), so far for a live
  * call; 404 for a call this server does not know, 400 for a malformed CallSid.
  * <li>{@code /calls/next?timeout=S}: waits up to S seconds (default 30, at most 600) for a call no driver has
@@ -87,6 +87,7 @@ public final class CallsHandler implements HttpHandler {
             ObjectNode node = list.addObject();
             CallRecordJson.putCall(node, call.callSid(), call.streamSid(), call.from(), call.to());
             node.put("state", call.state());
+            node.put("generating", call.generating());
             node.put("age_s", call.age().toSeconds());
             node.put("turns", records.turnsSoFar(call.callSid()));
         }

@@ -93,10 +93,13 @@ class GenerateAbandonTest {
         return socket;
     }
 
-    /** Until a /generate holds the call: another one, not waiting at all, is then refused with 409. */
+    /**
+     * Until the /generate holds the call. Watched, not probed with a second request: a probe that reached the
+     * call first would hold it for an instant and turn the long poll away with 409.
+     */
     private void awaitHeld(String callSid) throws Exception {
-        Await.until("a /generate waits on " + callSid, Duration.ofSeconds(10),
-                () -> server.generate(Map.of("sid", callSid, "timeout", "0")).statusCode() == 409);
+        CallSession session = server.session(callSid);
+        Await.until("a /generate waits on " + callSid, Duration.ofSeconds(10), session::turnHeld);
     }
 
     /** Asks until the call is no longer held; returns how long that took. */

@@ -172,15 +172,9 @@ class GenerateStatusTest {
         }
     }
 
-    /** Until a /generate holds the call: probed by claiming its turn for an instant, as a second one would. */
+    /** Until a /generate holds the call (watched: a probe that claimed it, even for an instant, could turn it away). */
     private void awaitHeld(String callSid) throws Exception {
         CallSession session = server.session(callSid);
-        Await.until("a /generate holds " + callSid, Duration.ofSeconds(10), () -> {
-            if (session.beginTurn()) {
-                session.endTurn();
-                return false;
-            }
-            return true;
-        });
+        Await.until("a /generate holds " + callSid, Duration.ofSeconds(10), session::turnHeld);
     }
 }

@@ -80,7 +80,12 @@ class CallsRouteTest {
             assertEquals("+15005550001", live.path("from").asText());
             assertEquals("+15005550002", live.path("to").asText());
             assertEquals("listening", live.path("state").asText());
+            assertFalse(live.path("generating").asBoolean(true), live.toString());
             assertTrue(live.path("age_s").asLong() >= 0, live.toString());
+            CompletableFuture<HttpResponse<String>> driver = server.generateLater(
+                    Map.of("sid", call.callSid(), "first", "true", "timeout", "60"));
+            Await.until("a driver listed as generating", Duration.ofSeconds(10),
+                    () -> json(get("/calls")).path("calls").path(0).path("generating").asBoolean());
 
             JsonNode soFar = json(get("/calls/" + call.callSid()));
             assertTrue(soFar.path("live").asBoolean(), soFar.toString());
