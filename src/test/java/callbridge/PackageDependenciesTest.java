@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,46 +16,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static java.util.Map.entry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * README.md's package map, kept true: each package of {@code src/main} refers only to the packages its row
- * below allows (besides itself, the JDK and the libraries). The rows follow the README's order (server;
- * talk and emulate; twilio; record; call; then websocket, http, speech, audio, config, json, time, logging,
- * metrics; carrier sits between talk and twilio; agent, an example agent built on the server's front door, above
- * server), each package allowed those after it, with three choices narrower than the order: the call domain
- * knows no WebSocket and no HTTP (adapters plug them in), knows nothing of the records that observe it, and
- * {@code talk} and {@code emulate}, clients of the server as a user's own tools would be, never see the call
- * domain, nor does the example agent. The composition root ({@code callbridge} itself) wires everything.
+ * README.md's package map, kept true: each package of {@code src/main} refers only to the packages the map
+ * allows it (besides itself, the JDK and the libraries). The map is read from the README itself, so the
+ * table a reader learns the layout from cannot drift from the code: a package may use every package listed
+ * after it, except those its row's last column names. The composition root ({@code callbridge} itself, the
+ * table's first row) wires everything.
  */
 class PackageDependenciesTest {
     private static final Path MAIN = Path.of("src/main/java/callbridge");
-    private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
-            entry("server", Set.of("twilio", "record", "call", "websocket", "http", "speech", "audio", "config", "json",
-                    "time", "logging", "metrics")),
-            entry("agent", Set.of("server", "twilio", "websocket", "http", "speech", "audio", "config", "json", "time",
-                    "logging", "metrics")),
-            entry("talk", Set.of("carrier", "twilio", "websocket", "http", "speech", "audio", "config", "json", "time", "logging",
-                    "metrics")),
-            entry("emulate", Set.of("twilio", "websocket", "http", "speech", "audio", "config", "json", "time", "logging",
-                    "metrics")),
-            entry("carrier", Set.of("twilio", "websocket", "http", "speech", "audio", "config", "json", "time", "logging",
-                    "metrics")),
-            entry("twilio", Set.of("record", "call", "websocket", "http", "speech", "audio", "config", "json", "time",
-                    "logging", "metrics")),
-            entry("record", Set.of("call", "websocket", "http", "speech", "audio", "config", "json", "time", "logging",
-                    "metrics")),
-            entry("call", Set.of("speech", "audio", "config", "json", "time", "logging", "metrics")),
-            entry("websocket", Set.of("http", "speech", "audio", "config", "json", "time", "logging", "metrics")),
-            entry("http", Set.of("speech", "audio", "config", "json", "time", "logging", "metrics")),
-            entry("speech", Set.of("audio", "config", "json", "time", "logging", "metrics")),
-            entry("audio", Set.of("config", "json", "time", "logging", "metrics")),
-            entry("config", Set.of("json", "time", "logging", "metrics")),
-            entry("json", Set.of("time", "logging", "metrics")),
-            entry("time", Set.of("logging", "metrics")),
-            entry("logging", Set.of("metrics")),
-            entry("metrics", Set.of()));
+    private static final Path README = Path.of("README.md");
+    private static final String TABLE_HEAD = "| package | its one job |";
+    private static final Pattern PACKAGE_NAME = Pattern.compile("`([a-z]+)/`");
+    private static final Map<String, Set<String>> MAY_USE = mayUse(readme());
     /** A name of one of our packages, in an import or written out in code ({@code callbridge.emulate.Emulate.run}). */
     private static final Pattern REFERENCE = Pattern.compile("\\bcallbridge\\.([a-z]+)\\.");
     /** String and character literals, text blocks first; then comments: what refers to nothing. */
@@ -71,7 +47,7 @@ class PackageDependenciesTest {
             }
             Set<String> allowed = MAY_USE.get(from);
             if (allowed == null) {
-                violations.add("callbridge." + from + " has no row in the table: say where it sits in README.md's map");
+                violations.add("callbridge." + from + " has no row in README.md's package map: say where it sits");
                 continue;
             }
             Matcher reference = REFERENCE.matcher(code(file));
@@ -84,6 +60,32 @@ class PackageDependenciesTest {
             }
         }
         assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void everyPackageInTheMap_exists() throws IOException {
+        Set<String> packages = new TreeSet<>();
+        try (Stream<Path> entries = Files.list(MAIN)) {
+            entries.filter(Files::isDirectory).forEach(dir -> packages.add(dir.getFileName().toString()));
+        }
+        assertEquals(packages, new TreeSet<>(MAY_USE.keySet()), "README.md's package map and src/main's packages");
+    }
+
+    @Test
+    void map_allowsWhatComesAfter_minusItsRowsNever() {
+        Map<String, Set<String>> map = mayUse("""
+                intro
+                | package | its one job | never uses |
+                |---|---|---|
+                | `callbridge` | root | |
+                | `a/` | first | `c/` |
+                | `b/`, `c/` | second and third | |
+                | `d/` | last | |
+
+                | package | its one job | a later table is not the map |
+                | `e/` | | |
+                """);
+        assertEquals(Map.of("a", Set.of("b", "d"), "b", Set.of("c", "d"), "c", Set.of("d"), "d", Set.of()), map);
     }
 
     @Test
@@ -112,6 +114,55 @@ class PackageDependenciesTest {
     private static String code(Path file) {
         try {
             return NOT_CODE.matcher(Files.readString(file)).replaceAll(" ");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The map's rows in order: each package ({@code `server/`}) may use those of the rows after it and those
+     * after it in its own row ({@code `json/`, `time/`}), minus the packages its last column names.
+     */
+    private static Map<String, Set<String>> mayUse(String readme) {
+        List<String> order = new ArrayList<>();
+        Map<String, Set<String>> never = new HashMap<>();
+        boolean inTable = false;
+        for (String line : readme.split("\n")) {
+            if (line.startsWith(TABLE_HEAD) && order.isEmpty()) {
+                inTable = true;
+            } else if (inTable && !line.startsWith("|")) {
+                break;
+            } else if (inTable && !line.startsWith("|---")) {
+                String[] cells = line.split("\\|", -1);
+                List<String> row = names(cells[1]);
+                Set<String> refused = Set.copyOf(names(cells[cells.length - 2]));
+                for (String name : row) {
+                    order.add(name);
+                    never.put(name, refused);
+                }
+            }
+        }
+        Map<String, Set<String>> allowed = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            Set<String> after = new TreeSet<>(order.subList(i + 1, order.size()));
+            after.removeAll(never.get(order.get(i)));
+            allowed.put(order.get(i), after);
+        }
+        return allowed;
+    }
+
+    private static List<String> names(String cell) {
+        List<String> names = new ArrayList<>();
+        Matcher name = PACKAGE_NAME.matcher(cell);
+        while (name.find()) {
+            names.add(name.group(1));
+        }
+        return names;
+    }
+
+    private static String readme() {
+        try {
+            return Files.readString(README);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

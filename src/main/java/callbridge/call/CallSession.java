@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,6 +69,8 @@ public final class CallSession {
     private final AtomicInteger turnsDetected = new AtomicInteger();
     /** Why the call ended, once it has: the first end decides it ({@link #decideEnd}), for good. */
     private final AtomicReference<CallEnd> end = new AtomicReference<>();
+    /** Done once {@link #end} is decided: what a wait that only makes sense while the call lives also waits on. */
+    private final CompletableFuture<CallEnd> ended = new CompletableFuture<>();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
     private final AtomicBoolean turnInProgress = new AtomicBoolean();
     private volatile Instant lastActivity;
@@ -327,12 +330,22 @@ public final class CallSession {
      * caller then {@linkplain #windDown winds the session down}, once.
      */
     boolean decideEnd(CallEnd reason) {
+        boolean decided;
         audioLock.lock();
         try {
-            return end.compareAndSet(null, reason);
+            decided = end.compareAndSet(null, reason);
         } finally {
             audioLock.unlock();
         }
+        if (decided) {
+            ended.complete(reason); // outside the lock: waiters it wakes run no code of the call's under it
+        }
+        return decided;
+    }
+
+    /** Completes when the call's end is decided, with why. */
+    CompletableFuture<CallEnd> ended() {
+        return ended;
     }
 
     /**

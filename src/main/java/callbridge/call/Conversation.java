@@ -142,11 +142,9 @@ public final class Conversation {
         return switch (cue) {
             case SpeechCue.Now now -> new Cued(true, Optional.empty());
             case SpeechCue.At at -> {
-                // A call that has already ended has no moment to wait for: speaking fails at once, and the
-                // answer says the call is over, as it does without a cue.
-                if (!session.hasEnded()) {
-                    pauseUntil(at.instant(), deadline, clientGone);
-                }
+                // A call that ends before the moment (or has already) has nothing to wait for: speaking then
+                // fails at once, and the answer says the call is over, as it does without a cue.
+                pauseUntil(at.instant(), deadline, CompletableFuture.anyOf(clientGone, session.ended()));
                 yield new Cued(true, Optional.empty());
             }
             case SpeechCue.IntoFarEndSpeech into -> {
@@ -156,15 +154,15 @@ public final class Conversation {
         };
     }
 
-    /** Waits until {@code instant} (or the deadline, if sooner); a client that leaves ends the wait at once. */
-    private void pauseUntil(Instant instant, Deadline deadline, CompletableFuture<?> clientGone) throws InterruptedException {
+    /** Waits until {@code instant} (or the deadline, if sooner); {@code cutShort} (the client left, the call ended) ends it at once. */
+    private void pauseUntil(Instant instant, Deadline deadline, CompletableFuture<?> cutShort) throws InterruptedException {
         Duration untilThen = Duration.between(clock.instant(), instant);
         Duration wait = untilThen.compareTo(deadline.remaining()) < 0 ? untilThen : deadline.remaining();
         if (wait.isNegative() || wait.isZero()) {
             return; // already past: the driver was slower than the gap it asked for
         }
         try {
-            clientGone.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+            cutShort.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // the moment has come
         } catch (ExecutionException e) {

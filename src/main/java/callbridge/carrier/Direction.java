@@ -36,8 +36,6 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Direction {
     /** How far ahead of playback a speaker may send; more ends the call, so a flood holds bounded memory. */
     static final Duration MAX_QUEUED = Duration.ofSeconds(120);
-    /** Marks waiting for playback at most: one a {@code /generate} turn is the usual. */
-    static final int MAX_PENDING_MARKS = 1_000;
     static final long UNDERRUN_SLACK = Duration.ofMillis(10).toNanos();
     private static final long FRAME_NANOS = Frames.DURATION.toNanos();
     private static final int FRAME_BYTES = Frames.SAMPLES;
@@ -75,7 +73,6 @@ final class Direction {
     private long freeAt = Long.MIN_VALUE;
     /** When the next silence frame is due, while nothing of the speaker's is queued. */
     private long silenceDue;
-    private int pendingMarks;
     private Optional<String> overflow = Optional.empty();
     private boolean over;
 
@@ -122,9 +119,9 @@ final class Direction {
     void mark(String name, long now) {
         lock.lock();
         try {
-            playback.mark(name, now);
-            if (++pendingMarks > MAX_PENDING_MARKS) {
-                overflow = Optional.of(speaker + " sent more than " + MAX_PENDING_MARKS + " marks that are still to play");
+            if (!playback.mark(name, now)) {
+                overflow = Optional.of(speaker + " sent more than " + PlaybackBuffer.MAX_PENDING_MARKS
+                        + " marks that are still to play");
             }
             changed.signal();
         } finally {
@@ -138,7 +135,6 @@ final class Direction {
         try {
             frames.clear();
             freeAt = Math.min(freeAt, now);
-            pendingMarks = 0;
             return playback.clear(now);
         } finally {
             lock.unlock();
@@ -275,7 +271,6 @@ final class Direction {
         due.speech = speech;
         due.readyNanos = ready;
         due.marks = playback.reachedMarks(now);
-        pendingMarks -= due.marks.size();
     }
 
     /** When something is next due: the head frame, a silence frame, or a mark. Under the lock. */

@@ -163,7 +163,11 @@ final class EmulatedCall {
                     replies.serverAudio(now);
                     playback.audio(media.payload(), now);
                 }
-                case MediaStreamCommand.Mark mark -> playback.mark(mark.name(), now);
+                case MediaStreamCommand.Mark mark -> {
+                    if (!playback.mark(mark.name(), now)) {
+                        problems.incrementAndGet(); // a flood of marks no audio reaches: counted, not kept
+                    }
+                }
                 case MediaStreamCommand.Clear clear -> {
                     clears.incrementAndGet();
                     echoNow = playback.clear(now);

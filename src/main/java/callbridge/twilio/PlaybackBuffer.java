@@ -22,6 +22,11 @@ import java.util.OptionalLong;
  * it to a WAV, the tests need only the timing. Not thread-safe: its user guards it.
  */
 public final class PlaybackBuffer {
+    /**
+     * Marks waiting for playback at most: one a turn is the usual. Twilio documents no bound; a stand-in for
+     * it must have one, or a peer that sends marks and no audio to reach them holds memory without end.
+     */
+    public static final int MAX_PENDING_MARKS = 1_000;
     private static final long NANOS_PER_BYTE = 1_000_000_000L / Frames.SAMPLE_RATE;
 
     private record PendingMark(String name, long dueNanos) {
@@ -53,9 +58,16 @@ public final class PlaybackBuffer {
         }
     }
 
-    /** A mark the server sent, arrived at {@code now}: reached once the audio before it has played. */
-    public void mark(String name, long now) {
+    /**
+     * A mark the server sent, arrived at {@code now}: reached once the audio before it has played. False, and
+     * not kept, when {@link #MAX_PENDING_MARKS} are already waiting: the caller decides what a flood costs the peer.
+     */
+    public boolean mark(String name, long now) {
+        if (marks.size() >= MAX_PENDING_MARKS) {
+            return false;
+        }
         marks.add(new PendingMark(name, Math.max(playsUntil, now)));
+        return true;
     }
 
     /** Marks whose audio has played by {@code now}, in the order they were sent, removed from the buffer. */

@@ -1,5 +1,6 @@
 package callbridge.agent;
 
+import callbridge.audio.Wav;
 import callbridge.json.Json;
 import callbridge.talk.Talk;
 import callbridge.testing.ClipRecognizer;
@@ -98,6 +99,26 @@ class ExampleAgentTalkTest {
                 "agent: " + text(MANANA_NUEVE), "user: " + text(HORARIO_APERTURA)), turns(conversation));
         String printed = agentOutput.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("hangs up (no line left to say)"), printed);
+    }
+
+    @Test
+    void audioRecordings_areTheAgentsLines_withNoSpeechKey_andAreNamedAsTheyPlay() throws Exception {
+        List<String> files = new ArrayList<>();
+        for (String clip : List.of(RESERVAR_MESA, SI_GRACIAS)) {
+            files.add(Files.write(dir.resolve(clip + ".wav"), Wav.fromMuLaw(SpeechClips.load(clip))).toString());
+        }
+        agent = ExampleAgent.start(List.of("--port", "0", "--audio", String.join(",", files)), Map.of(),
+                new PrintStream(agentOutput, true, StandardCharsets.UTF_8));
+        assertEquals(0, elevenLabs.ttsRequests().size(), "recordings are played as they are");
+
+        JsonNode report = runTalk(Talk.Exit.FINISHED, text(HORARIO_APERTURA));
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + text(RESERVAR_MESA), "user: " + text(HORARIO_APERTURA), "agent: " + text(SI_GRACIAS)),
+                turns(conversation));
+        String printed = agentOutput.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains(RESERVAR_MESA + ".wav") && printed.contains(SI_GRACIAS + ".wav"), printed);
     }
 
     @Test

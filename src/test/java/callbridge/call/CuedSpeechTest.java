@@ -1,6 +1,7 @@
 package callbridge.call;
 
 import callbridge.json.Json;
+import callbridge.testing.Await;
 import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
@@ -134,6 +135,25 @@ class CuedSpeechTest {
             JsonNode played = ok(server.generate(Map.of("sid", call.callSid(), "input", "Hola.",
                     "reply_at", "2020-01-01T00:00:00Z", "answer", "played")));
             assertEquals("played", played.path("playback").path("outcome").asText(), played.toString());
+        }
+    }
+
+    @Test
+    void replyAt_theCallEndsWhileWaiting_answersAtOnceThatItEnded_andNothingIsSaid() throws Exception {
+        try (FakeTwilioCall call = server.call()) {
+            call.silenceWhenIdle(true);
+            // Far later than the test may last: only the call's end can answer this request in time.
+            Instant replyAt = Instant.now().plus(Duration.ofMinutes(10));
+            CompletableFuture<HttpResponse<String>> waiting = server.generateLater(Map.of("sid", call.callSid(),
+                    "input", "Vale.", "reply_at", replyAt.toString(), "timeout", "600"));
+            Await.until("the /generate waiting for its moment", Duration.ofSeconds(10),
+                    () -> server.session(call.callSid()).turnHeld());
+            call.stop();
+
+            JsonNode answer = ok(waiting.get(10, TimeUnit.SECONDS));
+            assertEquals("call_ended", answer.path("kind").asText(), answer.toString());
+            assertEquals("hung up", answer.path("reason").asText(), answer.toString());
+            assertEquals(List.of(), server.elevenLabs().ttsRequests(), "nothing was spoken into the ended call");
         }
     }
 

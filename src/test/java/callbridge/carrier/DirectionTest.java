@@ -1,6 +1,7 @@
 package callbridge.carrier;
 
 import callbridge.audio.MuLaw;
+import callbridge.twilio.PlaybackBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -108,7 +109,7 @@ class DirectionTest {
     @Test
     void marksPendingPastTheBound_overflow() {
         direction.audio(speech(1, 1), 0);
-        for (int i = 0; i < Direction.MAX_PENDING_MARKS; i++) {
+        for (int i = 0; i < PlaybackBuffer.MAX_PENDING_MARKS; i++) {
             direction.mark("m" + i, 0);
         }
         assertTrue(direction.overflow().isEmpty());

@@ -38,8 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the far end and the stand-ins did, and a stereo recording with each side where it was heard.
  */
 class CallRecordFlowTest {
-    /** Two 20 ms frames: how far a measured latency may be from the scripted one. */
+    /** Two 20 ms frames: how far below the scripted time a measured one may be (the VAD decides per frame). */
     private static final long TOLERANCE_MS = 40;
+    /**
+     * How far above it: a loaded machine (the suite runs many servers at once) only ever delays a thread, by
+     * tens of milliseconds; a wrong measurement is off by a silence window, a delay or a clip.
+     */
+    private static final long LOAD_SLACK_MS = 200;
     private static final Duration SILENCE_WINDOW = Duration.ofMillis(1_000);
     private static final Duration STT_DELAY = Duration.ofMillis(300);
     private static final Duration TTS_DELAY = Duration.ofMillis(200);
@@ -214,14 +219,14 @@ class CallRecordFlowTest {
         ClipRecognizer.recognize(pcm);
         long recognising = Duration.ofNanos(System.nanoTime() - started).toMillis();
         long latency = turn.path("stt_latency_ms").asLong();
-        assertTrue(latency >= STT_DELAY.toMillis() && latency <= STT_DELAY.toMillis() + recognising + TOLERANCE_MS,
+        assertTrue(latency >= STT_DELAY.toMillis() && latency <= STT_DELAY.toMillis() + recognising + LOAD_SLACK_MS,
                 "speech-to-text latency: expected " + STT_DELAY.toMillis() + " ms plus " + recognising
-                        + " ms of recognising (+ " + TOLERANCE_MS + "), got " + latency + " ms");
+                        + " ms of recognising (+ up to " + LOAD_SLACK_MS + "), got " + latency + " ms");
     }
 
     private static void assertNear(long expected, long actual, String what) {
-        assertTrue(Math.abs(expected - actual) <= TOLERANCE_MS, what + ": expected " + expected + " ms (± " + TOLERANCE_MS
-                + "), got " + actual + " ms");
+        assertTrue(actual >= expected - TOLERANCE_MS && actual <= expected + LOAD_SLACK_MS, what + ": expected "
+                + expected + " ms (- " + TOLERANCE_MS + ", + " + LOAD_SLACK_MS + "), got " + actual + " ms");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

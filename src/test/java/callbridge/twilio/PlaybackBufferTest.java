@@ -7,6 +7,8 @@ import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Twilio's playback on a clock the test moves: 8 bytes a millisecond, marks after their audio, clear. */
 class PlaybackBufferTest {
@@ -64,5 +66,19 @@ class PlaybackBufferTest {
         assertEquals(1600, playback.receivedBytes());
         assertEquals(1200, playback.droppedBytes());
         assertEquals(List.of(), playback.reachedMarks(1_000 * MS));
+    }
+
+    @Test
+    void marksPastTheBound_areRefused_andThoseKeptAreStillReached() {
+        PlaybackBuffer playback = new PlaybackBuffer(false);
+        playback.audio(new byte[800], 0);
+        for (int i = 0; i < PlaybackBuffer.MAX_PENDING_MARKS; i++) {
+            assertTrue(playback.mark("m" + i, 0));
+        }
+        assertFalse(playback.mark("one-more", 0));
+        List<String> reached = playback.reachedMarks(100 * MS);
+        assertEquals(PlaybackBuffer.MAX_PENDING_MARKS, reached.size());
+        assertEquals("m999", reached.getLast());
+        assertTrue(playback.mark("after", 100 * MS), "room again once they are reached");
     }
 }
