@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * One call to the agent under test, played turn by turn: begin the user side, place the call, hear the agent's
  * greeting (unless the user goes first), then for each user line press its keys, if any, through the carrier,
- * speak it through {@code /generate} and hear the
+ * speak it through {@code /generate} (unless the keys are all it does) and hear the
  * answer, after a human gap (or, on cue, cut into the agent's answer to the line before: that line's request
  * then returns once it has played, and the next one waits for the agent's speech to cut into), until the user
  * is done, {@code --max-turns}, the call ends, a timeout, an error or an interrupt. Whatever ends it, the call is then completed at Twilio (unless it is over already) and the user side is told.
@@ -100,7 +100,7 @@ final class AgentCall {
         // How far into the agent's next speech our next line cuts in; a script may cut into the greeting.
         Optional<Duration> cutIn = setup.userFirst() ? Optional.empty() : user.nextCutsIn();
         if (!setup.userFirst() && cutIn.isEmpty()) {
-            hearGreeting(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
+            hearUnprompted(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
         }
         for (int turn = 1; turn <= setup.maxTurns(); turn++) {
             UserSide.Move move = cutIn.isPresent() ? user.interject() : user.next();
@@ -111,9 +111,14 @@ final class AgentCall {
                 case UserSide.Say say -> {
                     saidLastLine = say.last();
                     // Known before the line is said: a request whose answer is to be cut into must return once played.
-                    Optional<Duration> cutNext = turn == setup.maxTurns() ? Optional.empty()
+                    Optional<Duration> cutNext = turn == setup.maxTurns() || !user.nextCanCutIn() ? Optional.empty()
                             : pacing.cutIntoAnswer(say, user.nextCutsIn());
-                    say(user, sid, answerBy, say, cutIn, cutNext);
+                    if (say.keysOnly()) {
+                        // Never cued to cut in (nextCanCutIn): keys alone wait for the agent to finish.
+                        press(user, sid, answerBy, say, cutNext);
+                    } else {
+                        say(user, sid, answerBy, say, cutIn, cutNext);
+                    }
                     cutIn = cutNext;
                 }
             }
@@ -149,6 +154,25 @@ final class AgentCall {
     }
 
     /**
+     * Presses keys without a word: a human gap after the agent stopped, as before a spoken reply, then the keys
+     * through the carrier, then a {@code /generate} without input for what the agent says after them (none when
+     * the next line cuts into that speech: its own request waits for it). Nothing is synthesised or played.
+     */
+    private void press(UserSide user, String sid, Instant answerBy, UserSide.Say say, Optional<Duration> cutNext)
+            throws Stop, IOException, InterruptedException {
+        GenerateClient.LineCue cue = pacing.reply(timeline.agentStoppedAt());
+        // A person's pause, the one honest sleep: the server holds a spoken line itself, but never sees keys.
+        Thread.sleep(Pacing.pauseBeforeKeys(cue, setup.clock().instant()));
+        Instant pressedAt = setup.clock().instant();
+        setup.calls().pressKeys(sid, say.keys());
+        // Shown once pressed: keys the carrier could not press (the call ended) were never part of the conversation.
+        record(timeline.pressed(cue, pressedAt).pressing(say.keys()));
+        if (cutNext.isEmpty()) {
+            hearUnprompted(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
+        }
+    }
+
+    /**
      * The answer to {@code request}, sent again while Twilio is still connecting the call (a line said
      * before the call connected was never heard, and a greeting cannot come before the call does).
      */
@@ -165,8 +189,8 @@ final class AgentCall {
         }
     }
 
-    /** The agent's greeting: recorded, then told to the user side. */
-    private void hearGreeting(UserSide user, TurnAnswer answer) throws Stop, IOException, InterruptedException {
+    /** What the agent said with no words of ours to answer (its greeting, or after keys): recorded, then told to the user side. */
+    private void hearUnprompted(UserSide user, TurnAnswer answer) throws Stop, IOException, InterruptedException {
         switch (answer) {
             case TurnAnswer.Heard heard -> timeline.heard(heard.earlier(), Optional.of(heard), setup.clock().instant())
                     .forEach(this::record);

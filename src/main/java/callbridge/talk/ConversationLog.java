@@ -20,7 +20,7 @@ final class ConversationLog {
      * One line said, by the user or the agent (an entry of the report's {@code turns}). {@code latencyMillis}
      * (the agent's only) runs from the end of our playback to its speech;
      * {@code timings} are the other turn-taking measures that apply to it; {@code keys}, the keys the user
-     * pressed before saying it (empty: none).
+     * pressed before saying it (empty: none), with {@code text} empty when the keys were the whole turn.
      */
     record Line(Speaker speaker, String text, Instant at, Optional<Long> latencyMillis, Optional<String> error, Timings timings,
                 String keys) {

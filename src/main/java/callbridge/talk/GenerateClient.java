@@ -103,7 +103,10 @@ final class GenerateClient {
         }
     }
 
-    /** Waits for the agent's first words (its greeting). */
+    /**
+     * Waits for the agent's next words without saying any: its greeting, or what it says after keys pressed alone
+     * (a request without input takes the far end's next utterance, whenever it began).
+     */
     TurnAnswer listen(String callSid) throws IOException, InterruptedException {
         return ask(callSid, Map.of("first", "true"), Duration.ZERO);
     }

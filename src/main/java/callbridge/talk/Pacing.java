@@ -34,6 +34,22 @@ final class Pacing {
     }
 
     /**
+     * How long to wait from {@code now} before pressing keys alone for a reply cued as {@code cue}: a spoken line
+     * is held by the server until {@code reply_at}, but keys go through the carrier and the server never sees
+     * them, so talk waits itself. It reads {@code reply_at} (the server's clock) on its own clock, which is the
+     * same clock when the server runs beside it, as with {@code --local-agent}, the one carrier that presses
+     * keys; never longer than the gap drawn, nor less than nothing, so a clock that differs costs a person's
+     * pause at most. Usually little is left: talk hears the agent only once its end of turn was recognised.
+     */
+    static Duration pauseBeforeKeys(GenerateClient.LineCue cue, Instant now) {
+        if (cue.replyAt().isEmpty() || cue.plannedGap().isEmpty()) {
+            return Duration.ZERO;
+        }
+        Duration left = Duration.between(now, cue.replyAt().get());
+        return left.isNegative() ? Duration.ZERO : left.compareTo(cue.plannedGap().get()) > 0 ? cue.plannedGap().get() : left;
+    }
+
+    /**
      * How far into the agent's answer to the line now being said the user's next line cuts in, if it does:
      * as the script marks it, or else by a draw with {@code --interrupt-probability}. Never after the last line.
      */

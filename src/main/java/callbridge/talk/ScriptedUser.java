@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  * The user's lines from a plain text file: one a turn, in order; blank lines and {@code #} comments skipped.
  * A line that starts {@code [interrupt 800ms]} is said over the agent's answer to the line before it (or over
  * its greeting, when it is the first), 800 ms into it, instead of after the agent has finished. A line that
- * starts {@code [dtmf 12#]} has the user press those keys, then say the words after the marker.
+ * starts {@code [dtmf 12#]} has the user press those keys, then say the words after the marker; with no words
+ * ({@code [dtmf 1]} alone) the user only presses them, as a caller answers "press 1 for reservations". One
+ * marker a line: keys are pressed once the agent has finished, never cut into its speech.
  */
 final class ScriptedUser implements UserSide {
     /** {@code [interrupt 800ms] words}: the marker, then the words said. */
@@ -29,11 +31,16 @@ final class ScriptedUser implements UserSide {
 
     /**
      * One line of the script; {@code cutIn} when it is said that far into the agent's speech; {@code keys} the
-     * user presses before saying it (empty: none).
+     * user presses before saying it (empty: none); {@code text} empty when the keys are all the line does.
      */
     record Line(String text, Optional<Duration> cutIn, String keys) {
         Line(String text, Optional<Duration> cutIn) {
             this(text, cutIn, "");
+        }
+
+        /** Keys and no words; never cut in, since a line marked {@code [interrupt ...]} must have words. */
+        boolean keysOnly() {
+            return text.isBlank();
         }
     }
 
@@ -69,6 +76,7 @@ final class ScriptedUser implements UserSide {
             throw new UsageException("the script " + file + " has a line that starts like an interruption but is not one: '"
                     + line + "' (write [interrupt 800ms] and the words to say)");
         }
+        refuseSecondMarker(file, line, marked.group(2));
         long millis = Long.parseLong(marked.group(1));
         if (millis > GenerateClient.MAX_CUT_IN.toMillis()) {
             throw new UsageException("the script " + file + " cuts in " + millis + " ms into the agent's speech; at most "
@@ -79,12 +87,26 @@ final class ScriptedUser implements UserSide {
 
     private static Line keys(Path file, String line) throws UsageException {
         Matcher marked = DTMF.matcher(line);
-        if (!marked.matches() || marked.group(2).isBlank()) {
+        if (!marked.matches()) {
             throw new UsageException("the script " + file + " has a line that starts like keys pressed but is not: '" + line
-                    + "' (write [dtmf 12#] and the words to say after; keys are 0-9 * # A-D, at most " + MAX_KEYS + ")");
+                    + "' (write [dtmf 12#], then the words to say after, if any; keys are 0-9 * # A-D, at most " + MAX_KEYS + ")");
         }
-        // Keypads print A-D in capitals, and Twilio reports them so.
+        refuseSecondMarker(file, line, marked.group(2));
+        // Keypads print A-D in capitals, and Twilio reports them so. No words: the keys are the whole turn.
         return new Line(marked.group(2).strip(), Optional.empty(), marked.group(1).toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * Refuses a marker after a marker: the grammar takes one a line, so the second would be said aloud as words.
+     * Pressing keys and cutting in never go together: the carrier presses keys whenever asked, while only the
+     * server knows when the agent is speaking, so keys are pressed once it has finished.
+     */
+    private static void refuseSecondMarker(Path file, String line, String words) throws UsageException {
+        String start = words.strip().toLowerCase(Locale.ROOT);
+        if (start.startsWith(DTMF_START) || start.startsWith(MARKER_START)) {
+            throw new UsageException("the script " + file + " has a line with two markers: '" + line
+                    + "' (one a line: keys are pressed once the agent has finished, so a line cannot both press keys and cut in)");
+        }
     }
 
     /** True when any line presses keys: a carrier that cannot press them must refuse the script before dialling. */
@@ -104,5 +126,11 @@ final class ScriptedUser implements UserSide {
     @Override
     public Optional<Duration> nextCutsIn() {
         return next == lines.size() ? Optional.empty() : lines.get(next).cutIn();
+    }
+
+    /** Not when the next line only presses keys: they wait for the agent to finish (see {@link #refuseSecondMarker}). */
+    @Override
+    public boolean nextCanCutIn() {
+        return next == lines.size() || !lines.get(next).keysOnly();
     }
 }

@@ -25,7 +25,8 @@ final class TalkConsole {
         turn.timings().keptTalking().ifPresent(ms -> notes.add("talked on " + ms + " ms after we cut in"));
         String noted = notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")";
         String error = turn.error().map(e -> " [" + e + "]").orElse("");
-        String keys = turn.keys().isEmpty() ? "" : "[keys " + turn.keys() + "] ";
+        // Keys pressed alone show as the keys and nothing after them: no empty words to read.
+        String keys = turn.keys().isEmpty() ? "" : "[keys " + turn.keys() + "]" + (turn.text().isEmpty() ? "" : " ");
         print(label, who + noted + ": " + keys + turn.text() + error);
     }
 

@@ -22,7 +22,8 @@ import java.util.List;
  *                     "detail", "finished", "user_turns", "median_latency_ms", "median_reply_gap_ms", "interruptions",
  *                     "turns": [{"speaker": "agent"|"user", "text", "at", "response_latency_ms"?, "error"?,
  *                                "reply_gap_ms"?, "planned_reply_gap_ms"?, "interrupted_after_ms"?,
- *                                "planned_interrupt_after_ms"?, "kept_talking_ms"?, "dtmf"? (the keys pressed before it)}],
+ *                                "planned_interrupt_after_ms"?, "kept_talking_ms"?, "dtmf"? (the keys pressed before it;
+ *                                with "text": "" when the keys were the whole turn)}],
  *                     "errors": [...], ...extras such as "galtea_session_id",
  *                     "server_record": the server's record of the call (see the README's "Call records")}]}
  * </pre>

@@ -32,7 +32,10 @@ final class TurnTimeline {
         return agentStoppedAt;
     }
 
-    /** What the agent said without a line of ours (its greeting): {@code earlier}, then the answer, if any. */
+    /**
+     * What the agent said without a line of ours (its greeting, or after keys pressed alone): {@code earlier},
+     * then the answer, if any, with the latency the server gives (none when nothing of ours played before it).
+     */
     List<Line> heard(List<Spoken> earlier, Optional<TurnAnswer.Heard> answer, Instant now) {
         List<Line> turns = new ArrayList<>();
         earlier.forEach(spoken -> turns.add(agent(spoken, now, Optional.empty(), Optional.empty())));
@@ -90,6 +93,18 @@ final class TurnTimeline {
             unansweredLineEndedAt = ours.flatMap(TurnAnswer.OurSpeech::endedAt);
         }
         return turns;
+    }
+
+    /**
+     * Our turn of keys pressed alone, cued as {@code cue}: no words. The server never sees keys (the carrier
+     * carries them) and nothing of ours played, so every measure that needs our first audio or our playback's
+     * end is absent (our reply gap, the latency of the agent's answer: see {@link #heard}); only the gap we
+     * planned is kept.
+     */
+    Line pressed(GenerateClient.LineCue cue, Instant now) {
+        return new Line(Speaker.USER, "", now, Optional.empty(), Optional.empty(),
+                new Timings(Optional.empty(), cue.plannedGap().map(Duration::toMillis), Optional.empty(), Optional.empty(),
+                        Optional.empty()));
     }
 
     /** The agent's speech; its end becomes the reference of our next reply's gap. */

@@ -19,12 +19,24 @@ interface UserSide {
     /**
      * Say this into the call.
      *
+     * @param text the words; empty when the user only presses {@code keys} (a caller answering "press 1")
      * @param last the user means it as their last words: if the agent then hangs up, the user was done
      * @param keys pressed on the keypad before the words are said; empty: none
      */
     record Say(String text, boolean last, String keys) implements Move {
+        public Say {
+            if (text.isBlank() && keys.isEmpty()) {
+                throw new IllegalArgumentException("a move says words, presses keys, or both");
+            }
+        }
+
         Say(String text, boolean last) {
             this(text, last, "");
+        }
+
+        /** Keys pressed without a word: nothing is spoken, and the agent's answer is waited for as after its greeting. */
+        boolean keysOnly() {
+            return text.isBlank();
         }
     }
 
@@ -63,6 +75,14 @@ interface UserSide {
      */
     default Optional<Duration> nextCutsIn() {
         return Optional.empty();
+    }
+
+    /**
+     * False when the user's next move cannot be said over the agent (keys pressed alone wait for it to finish):
+     * then no cut-in is drawn for it ({@code --interrupt-probability}).
+     */
+    default boolean nextCanCutIn() {
+        return true;
     }
 
     /** The conversation is over: {@code ending} says how. Called once, after a failure too. */

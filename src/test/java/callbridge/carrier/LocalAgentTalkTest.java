@@ -118,6 +118,34 @@ class LocalAgentTalkTest {
     }
 
     @Test
+    void keysAlone_theUserPressesAndSaysNothing_theMenuAnswersTheKey_thenTheConversationGoesOn() throws Exception {
+        agent = TwilioProtocolAgent.menu(RESERVAR_MESA, Map.of("1", MANANA_NUEVE), List.of(SI_GRACIAS));
+
+        JsonNode report = runTalk(Talk.Exit.FINISHED, "[dtmf 1]", "Para dos, gracias.");
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA), "user: ", "agent: " + SpeechClips.textOf(MANANA_NUEVE),
+                "user: Para dos, gracias.", "agent: " + SpeechClips.textOf(SI_GRACIAS)), turns(conversation));
+        assertEquals(2, conversation.path("user_turns").asInt(), conversation.toString());
+        JsonNode pressed = conversation.path("turns").path(1);
+        assertEquals("1", pressed.path("dtmf").asText(), pressed.toString());
+        // No audio of ours, so nothing the server measures from it: no reply gap, no latency of the answer to the keys.
+        assertTrue(pressed.path("reply_gap_ms").isMissingNode(), pressed.toString());
+        assertTrue(conversation.path("turns").path(2).path("response_latency_ms").isMissingNode(), conversation.toString());
+        assertTrue(conversation.path("turns").path(4).path("response_latency_ms").isNumber(), conversation.toString());
+        assertTrue(talk.logged(line -> line.equals("user : [keys 1]")), talk.log());
+
+        // The agent got the key and no speech for it: it answered the key, then the one spoken line, once each.
+        assertEquals(List.of("1"), agent.keys.stream().map(key -> key.path("dtmf").path("digit").asText()).toList());
+        assertEquals(List.of("greeting", "key-1", "reply-0"), agent.received.stream()
+                .filter(m -> m.path("event").asText().equals("mark")).map(m -> m.path("mark").path("name").asText()).toList());
+        // Only the spoken line was synthesised: keys alone make no text-to-speech request.
+        assertEquals(List.of("Para dos, gracias."), elevenLabs.ttsRequests().stream()
+                .map(request -> request.body().path("text").asText()).toList());
+    }
+
+    @Test
     void agentHangsUp_midConversation_reportedAsHungUp_exit1() throws Exception {
         agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS), 1);
 

@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * silence) with the next clip, all of a clip sent at once (the carrier must pace it) and followed by a mark.
  * It can hang up (close its stream) after a number of replies, and it can give way as real agents do: caller
  * speech heard while its clip is still playing (before the clip's mark came back) makes it send {@code clear},
- * once per clip, so Twilio drops what has not played and returns the mark. What it received is kept for the test.
+ * once per clip, so Twilio drops what has not played and returns the mark. As a phone menu does, it can answer
+ * a key the caller pressed with a clip of its own ("press 1 for reservations"). What it received is kept for the test.
  */
 final class TwilioProtocolAgent implements AutoCloseable {
     /** Silence frames after speech that end a caller's turn. */
@@ -42,6 +43,8 @@ final class TwilioProtocolAgent implements AutoCloseable {
     /** The call (counted from 0, in the order their streams start) answered with a malformed message; -1: none. */
     private final int malformedCall;
     private final boolean givesWay;
+    /** The clip said when the caller presses a key, by key; keys not in it are only kept. */
+    private final Map<String, String> keyReplies;
     private final AtomicInteger callsStarted = new AtomicInteger();
     private final StandaloneServer server;
     /** Every message the agent received, in order, across calls. */
@@ -54,8 +57,10 @@ final class TwilioProtocolAgent implements AutoCloseable {
     /** The marks of the clips the agent cut short with {@code clear}. */
     final List<String> cleared = new CopyOnWriteArrayList<>();
 
-    private TwilioProtocolAgent(String greeting, List<String> replies, int hangUpAfter, int malformedCall, boolean givesWay) {
+    private TwilioProtocolAgent(String greeting, List<String> replies, int hangUpAfter, int malformedCall, boolean givesWay,
+                                Map<String, String> keyReplies) {
         this.givesWay = givesWay;
+        this.keyReplies = Map.copyOf(keyReplies);
         this.greeting = greeting;
         this.replies = List.copyOf(replies);
         this.hangUpAfter = hangUpAfter;
@@ -68,18 +73,23 @@ final class TwilioProtocolAgent implements AutoCloseable {
     }
 
     static TwilioProtocolAgent saying(String greeting, List<String> replies, int hangUpAfter) {
-        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, -1, false);
+        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, -1, false, Map.of());
+    }
+
+    /** As {@link #saying}, and a phone menu too: a key the caller presses is answered with its clip in {@code keyReplies}. */
+    static TwilioProtocolAgent menu(String greeting, Map<String, String> keyReplies, List<String> replies) {
+        return new TwilioProtocolAgent(greeting, replies, Integer.MAX_VALUE, -1, false, keyReplies);
     }
 
     /** As {@link #saying}, giving way (sending {@code clear}) when the caller speaks over it. */
     static TwilioProtocolAgent givingWay(String greeting, List<String> replies) {
-        return new TwilioProtocolAgent(greeting, replies, Integer.MAX_VALUE, -1, true);
+        return new TwilioProtocolAgent(greeting, replies, Integer.MAX_VALUE, -1, true, Map.of());
     }
 
     /** This agent, but its call {@code index} (from 0) is answered with a message that is not JSON. */
     TwilioProtocolAgent breakingCall(int index) {
         server.close();
-        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, index, givesWay);
+        return new TwilioProtocolAgent(greeting, replies, hangUpAfter, index, givesWay, keyReplies);
     }
 
     URI webhook() {
@@ -145,7 +155,13 @@ final class TwilioProtocolAgent implements AutoCloseable {
                     }
                 }
                 case "mark" -> playing = null;
-                case "dtmf" -> keys.add(message);
+                case "dtmf" -> {
+                    keys.add(message);
+                    String digit = message.path("dtmf").path("digit").asText();
+                    if (keyReplies.containsKey(digit)) {
+                        speak(connection, keyReplies.get(digit), "key-" + digit);
+                    }
+                }
                 case "media" -> heard(connection, Base64.getDecoder().decode(message.path("media").path("payload").asText()));
                 default -> {
                 }

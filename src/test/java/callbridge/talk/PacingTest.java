@@ -75,6 +75,25 @@ class PacingTest {
         assertEquals(GenerateClient.LineCue.AT_ONCE, new Pacing(HumanPace.DEFAULT, new Random(1)).reply(Optional.empty()));
     }
 
+    @ParameterizedTest(name = "reply_at +{0} ms, gap {1} ms -> wait {2} ms")
+    @CsvSource(delimiter = '|', textBlock = """
+            500   | 500 | 500
+            200   | 500 | 200
+            0     | 500 | 0
+            -300  | 500 | 0
+            9000  | 500 | 500
+            """)
+    void pauseBeforeKeys_whatIsLeftOfTheGap_neverMoreThanTheGap_neverLessThanNothing(long replyAtFromNow, long gap, long expected) {
+        Instant now = STOPPED.plusSeconds(1);
+        GenerateClient.LineCue cue = GenerateClient.LineCue.replyAt(now.plusMillis(replyAtFromNow), Duration.ofMillis(gap));
+        assertEquals(Duration.ofMillis(expected), Pacing.pauseBeforeKeys(cue, now));
+    }
+
+    @Test
+    void pauseBeforeKeys_atOnce_whenNoGapIsCued() {
+        assertEquals(Duration.ZERO, Pacing.pauseBeforeKeys(GenerateClient.LineCue.AT_ONCE, STOPPED));
+    }
+
     @Test
     void cutIntoAnswer_scriptedWins_drawnByProbability_neverAfterTheLastLine() {
         UserSide.Say line = new UserSide.Say("Hola", false);

@@ -58,6 +58,24 @@ class TurnTimelineTest {
     }
 
     @Test
+    void keysPressedAlone_onlyThePlannedGap_noMeasureThatNeedsOurAudio_theAgentsAnswerWithoutLatency() {
+        TurnTimeline timeline = new TurnTimeline();
+        timeline.heard(List.of(), Optional.of(heard(List.of(), spoken("Pulse 1 para reservas", 0, 3000), Optional.empty(),
+                Optional.empty())), NOW);
+        GenerateClient.LineCue gap = GenerateClient.LineCue.replyAt(at(3400), Duration.ofMillis(400));
+
+        Line pressed = timeline.pressed(gap, NOW).pressing("1");
+
+        assertEquals(List.of("user:  planned=400"), describe(List.of(pressed)));
+        assertEquals("1", pressed.keys());
+        // The answer to a /generate without input: the server timed no playback of ours, so no latency.
+        List<Line> answer = timeline.heard(List.of(), Optional.of(heard(List.of(), spoken("Reservas, dígame", 4200, 5500),
+                Optional.empty(), Optional.empty())), NOW);
+        assertEquals(List.of("agent: Reservas, dígame"), describe(answer));
+        assertEquals(Optional.of(at(5500)), timeline.agentStoppedAt(), "the next reply's gap runs from the answer to the keys");
+    }
+
+    @Test
     void anOldServer_withoutTimes_givesNoMeasures_butEveryTurn() {
         TurnTimeline timeline = new TurnTimeline();
         List<Line> turns = timeline.line("Hola", GenerateClient.LineCue.AT_ONCE, heard(List.of(new TurnAnswer.Spoken("Eh", Optional.empty(), Optional.empty(), Optional.empty())),

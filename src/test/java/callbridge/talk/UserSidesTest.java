@@ -63,14 +63,43 @@ class UserSidesTest {
         assertEquals(false, ScriptedUser.pressesKeys(ScriptedUser.read(file)));
     }
 
+    @Test
+    void script_dtmfMarkerAlone_onlyPressesTheKeys_andIsNeverCutIn() throws Exception {
+        Path file = Files.write(dir.resolve("s.txt"), List.of("Hola", "[dtmf 1]", "  [DTMF #b]   ", "Gracias", "[dtmf 0]"));
+        List<ScriptedUser.Line> lines = ScriptedUser.read(file);
+        assertTrue(ScriptedUser.pressesKeys(lines));
+        ScriptedUser user = new ScriptedUser(lines);
+        assertEquals(new UserSide.Say("Hola", false), user.next());
+        assertEquals(false, user.nextCanCutIn(), "keys alone wait for the agent to finish: no cut-in is drawn for them");
+        UserSide.Say keys = (UserSide.Say) user.next();
+        assertEquals(new UserSide.Say("", false, "1"), keys);
+        assertTrue(keys.keysOnly());
+        assertEquals(new UserSide.Say("", false, "#B"), user.next());
+        assertEquals(true, user.nextCanCutIn());
+        assertEquals(new UserSide.Say("Gracias", false), user.next());
+        assertEquals(new UserSide.Say("", true, "0"), user.next(), "keys alone can be the last turn");
+        assertEquals(true, user.nextCanCutIn(), "nothing follows");
+    }
+
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"[dtmf] Hola", "[dtmf 12#]", "[dtmf 12#]   ", "[dtmf 1 2] Hola", "[dtmf 12x] Hola", "[dtmf E] Hola",
-            "[dtmf -1] Hola", "[dtmf12] Hola", "[dtmf 12 Hola", "[dtmf 123456789012345678901234567890123] Hola"})
+    @ValueSource(strings = {"[dtmf] Hola", "[dtmf ]", "[dtmf]", "[dtmf 1 2] Hola", "[dtmf 12x] Hola", "[dtmf E] Hola",
+            "[dtmf -1] Hola", "[dtmf12] Hola", "[dtmf 12 Hola", "[dtmf 123456789012345678901234567890123] Hola",
+            "[dtmf 123456789012345678901234567890123]"})
     void script_badDtmfMarker_isAUsageErrorQuotingTheLine(String line) throws Exception {
         Path file = Files.write(dir.resolve("s.txt"), List.of("Hola", line));
         UsageException e = assertThrows(UsageException.class, () -> ScriptedUser.read(file));
         assertTrue(e.getMessage().contains("'" + line.strip() + "'"), e.getMessage());
         assertTrue(e.getMessage().contains("[dtmf 12#]") && e.getMessage().contains("at most 32"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[interrupt 800ms] [dtmf 1]", "[dtmf 1] [interrupt 800ms]", "[dtmf 1] [interrupt 800ms] Perdone",
+            "[interrupt 800ms] [DTMF 1] Perdone", "[dtmf 1] [dtmf 2]"})
+    void script_keysAndCutInOnOneLine_isAUsageError_notWordsSaidAloud(String line) throws Exception {
+        Path file = Files.write(dir.resolve("s.txt"), List.of("Hola", line));
+        UsageException e = assertThrows(UsageException.class, () -> ScriptedUser.read(file));
+        assertTrue(e.getMessage().contains("'" + line + "'") && e.getMessage().contains("cannot both press keys and cut in"),
+                e.getMessage());
     }
 
     @ParameterizedTest(name = "\"{0}\" -> {1}")
