@@ -84,8 +84,18 @@ final class Caller implements Runnable {
 
     /** POSTs the webhook as Twilio would for an inbound call; its TwiML's stream. */
     private TwilioDialer.Stream webhook() throws Exception {
+        HttpResponse<String> response = postWebhook(deployment, trace.callSid(), FakeTwilioRest.AUTH_TOKEN);
+        trace.answered("POST " + WEBHOOK, response);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("the webhook answered " + response.statusCode() + ": " + response.body());
+        }
+        return TwilioDialer.streamOf(response.body());
+    }
+
+    /** The voice webhook of an inbound call, signed with {@code authToken} over the public URL, as Twilio signs it. */
+    static HttpResponse<String> postWebhook(Deployment deployment, String callSid, String authToken) throws Exception {
         Map<String, String> form = new LinkedHashMap<>();
-        form.put("CallSid", trace.callSid());
+        form.put("CallSid", callSid);
         form.put("AccountSid", FakeTwilioRest.ACCOUNT_SID);
         form.put("From", "+15005550001");
         form.put("To", "+15005550002");
@@ -95,16 +105,11 @@ final class Caller implements Runnable {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header(TwilioSignature.HEADER, TwilioSignature.sign(FakeTwilioRest.AUTH_TOKEN, url, form))
+                .header(TwilioSignature.HEADER, TwilioSignature.sign(authToken, url, form))
                 .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
                         .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
                         .collect(Collectors.joining("&"))))
                 .build();
-        HttpResponse<String> response = deployment.http().send(request, HttpResponse.BodyHandlers.ofString());
-        trace.answered("POST " + WEBHOOK, response);
-        if (response.statusCode() != 200) {
-            throw new AssertionError("the webhook answered " + response.statusCode() + ": " + response.body());
-        }
-        return TwilioDialer.streamOf(response.body());
+        return deployment.http().send(request, HttpResponse.BodyHandlers.ofString());
     }
 }
