@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param failure     what went wrong, if anything did (the call could not start, the WAV not be written)
  * @param heard       audio the server sent
  * @param cleared     of that, audio a {@code clear} dropped before it played
- * @param problems    server messages Twilio would have ignored or refused (malformed, unknown events)
+ * @param problems    server messages Twilio would have ignored or refused (malformed, unknown events), and
+ *                    marks past {@link callbridge.twilio.PlaybackBuffer#MAX_PENDING_MARKS} still to play
  * @param replies     how soon the server's audio came after the caller stopped talking
  * @param wav         where what the server said was written
  */

@@ -139,7 +139,7 @@ final class AgentCall {
         setup.console().said(log.label(), new ConversationLog.Line(ConversationLog.Speaker.USER, say.text(),
                 setup.clock().instant(), Optional.empty(), Optional.empty()).pressing(say.keys()));
         if (!say.keys().isEmpty()) {
-            setup.calls().pressKeys(sid, say.keys());
+            pressKeys(user, sid, say.keys());
         }
         TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().say(sid, say.text(), asked));
         for (ConversationLog.Line said : timeline.line(say.text(), asked, answer, setup.clock().instant())) {
@@ -164,11 +164,42 @@ final class AgentCall {
         // A person's pause, the one honest sleep: the server holds a spoken line itself, but never sees keys.
         Thread.sleep(Pacing.pauseBeforeKeys(cue, setup.clock().instant()));
         Instant pressedAt = setup.clock().instant();
-        setup.calls().pressKeys(sid, say.keys());
-        // Shown once pressed: keys the carrier could not press (the call ended) were never part of the conversation.
-        record(timeline.pressed(cue, pressedAt).pressing(say.keys()));
-        if (cutNext.isEmpty()) {
-            hearUnprompted(user, onceConnected(sid, answerBy, () -> setup.generate().listen(sid)));
+        pressKeys(user, sid, say.keys());
+        ConversationLog.Line pressed = timeline.pressed(cue, pressedAt).pressing(say.keys());
+        if (cutNext.isPresent()) {
+            record(pressed);
+            return;
+        }
+        TurnAnswer answer = onceConnected(sid, answerBy, () -> setup.generate().listen(sid));
+        // The agent may have gone on after the pause talk took for its end (a menu read on after a breath): what
+        // it began before the keys is not their answer. Keys go only through the local carrier, on this
+        // machine's clock, which is the server's.
+        while (answer instanceof TurnAnswer.Heard heard && heard.reply().startedAt().filter(pressedAt::isAfter).isPresent()) {
+            hearUnprompted(user, answer);
+            answer = onceConnected(sid, answerBy, () -> setup.generate().listen(sid));
+        }
+        record(pressed);
+        hearUnprompted(user, answer);
+    }
+
+    /**
+     * Presses {@code keys} through the carrier. When the call ended first (the agent hung up during our pause),
+     * the server's answer says how, as it does after a spoken line: the conversation ends as hung up, not as
+     * an error of ours.
+     */
+    private void pressKeys(UserSide user, String sid, String keys) throws Stop, IOException, InterruptedException {
+        try {
+            setup.calls().pressKeys(sid, keys);
+        } catch (IOException e) {
+            if (setup.calls().endedBecause(sid).isEmpty()) {
+                throw e;
+            }
+            TurnAnswer answer;
+            do { // what the agent said before hanging up, then its end; silence means the server still has the call
+                answer = setup.generate().listen(sid);
+                hearUnprompted(user, answer);
+            } while (answer instanceof TurnAnswer.Heard);
+            throw e;
         }
     }
 

@@ -105,7 +105,7 @@ final class ScriptedUser implements UserSide {
         String start = words.strip().toLowerCase(Locale.ROOT);
         if (start.startsWith(DTMF_START) || start.startsWith(MARKER_START)) {
             throw new UsageException("the script " + file + " has a line with two markers: '" + line
-                    + "' (one a line: keys are pressed once the agent has finished, so a line cannot both press keys and cut in)");
+                    + "' (one marker a line; keys are pressed once the agent has finished, so no line both presses keys and cuts in)");
         }
     }
 
@@ -128,9 +128,9 @@ final class ScriptedUser implements UserSide {
         return next == lines.size() ? Optional.empty() : lines.get(next).cutIn();
     }
 
-    /** Not when the next line only presses keys: they wait for the agent to finish (see {@link #refuseSecondMarker}). */
+    /** Not when the next line presses keys, with words or without: keys wait for the agent to finish (see {@link #refuseSecondMarker}). */
     @Override
     public boolean nextCanCutIn() {
-        return next == lines.size() || !lines.get(next).keysOnly();
+        return next == lines.size() || lines.get(next).keys().isEmpty();
     }
 }

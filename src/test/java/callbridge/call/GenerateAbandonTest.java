@@ -76,11 +76,23 @@ class GenerateAbandonTest {
     }
 
     @Test
-    void longPollAbandonedBeforeTheCallExists_answeredNothing_laterCallUnaffected() throws Exception {
+    void longPollAbandonedBeforeTheCallExists_takesNothingFromTheCallWhenItComes() throws Exception {
         String callSid = FakeTwilioCall.newCallSid();
         Socket abandoned = sendGenerate("sid=" + callSid + "&first=true&timeout=" + LONG_TIMEOUT);
+        Await.until("the abandoned request waiting for its call", Duration.ofSeconds(10),
+                () -> server.calls().waitingForCalls() == 1);
         abandoned.close();
-        assertEquals(204, server.generate(Map.of("sid", callSid, "timeout", "0")).statusCode());
+        Await.until("the abandoned request gone", Duration.ofSeconds(10),
+                () -> server.calls().waitingForCalls() == 0);
+
+        try (FakeTwilioCall call = server.call(callSid)) {
+            call.silenceWhenIdle(true);
+            call.speak(SpeechClips.load(SpeechClips.SI_GRACIAS));
+            // The first utterance is still there for the driver that asks now: nobody answered the one that left.
+            HttpResponse<String> first = server.generate(Map.of("sid", callSid, "first", "true", "timeout", "20"));
+            assertEquals(200, first.statusCode(), first.body());
+            assertEquals(SpeechClips.textOf(SpeechClips.SI_GRACIAS), Json.MAPPER.readTree(first.body()).path("response").asText());
+        }
     }
 
     /** Sends a /generate on a raw socket and leaves it waiting; the test then closes the socket. */

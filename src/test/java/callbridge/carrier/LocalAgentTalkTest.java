@@ -146,6 +146,18 @@ class LocalAgentTalkTest {
     }
 
     @Test
+    void agentHangsUpBeforeTheKeys_reportedAsHungUp_notAsAnError() throws Exception {
+        agent = TwilioProtocolAgent.greetingThenHangingUp(RESERVAR_MESA);
+
+        JsonNode report = runTalk(Talk.Exit.NOT_FINISHED, "[dtmf 1]", "Gracias.");
+
+        JsonNode conversation = report.path("conversations").path(0);
+        assertEquals("hung_up", conversation.path("outcome").asText(), conversation.toString());
+        assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA)), turns(conversation), "no key was pressed");
+        assertEquals(List.of(), agent.keys);
+    }
+
+    @Test
     void agentHangsUp_midConversation_reportedAsHungUp_exit1() throws Exception {
         agent = TwilioProtocolAgent.saying(RESERVAR_MESA, List.of(MANANA_NUEVE, SI_GRACIAS), 1);
 

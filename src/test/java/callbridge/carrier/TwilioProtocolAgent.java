@@ -39,7 +39,9 @@ final class TwilioProtocolAgent implements AutoCloseable {
 
     private final String greeting;
     private final List<String> replies;
+    /** Replies given before the agent hangs up at the caller's next turn; {@link #AFTER_GREETING}: once its greeting has played. */
     private final int hangUpAfter;
+    private static final int AFTER_GREETING = -1;
     /** The call (counted from 0, in the order their streams start) answered with a malformed message; -1: none. */
     private final int malformedCall;
     private final boolean givesWay;
@@ -79,6 +81,11 @@ final class TwilioProtocolAgent implements AutoCloseable {
     /** As {@link #saying}, and a phone menu too: a key the caller presses is answered with its clip in {@code keyReplies}. */
     static TwilioProtocolAgent menu(String greeting, Map<String, String> keyReplies, List<String> replies) {
         return new TwilioProtocolAgent(greeting, replies, Integer.MAX_VALUE, -1, false, keyReplies);
+    }
+
+    /** Says its greeting, and hangs up once the caller has heard it out, before the caller can answer. */
+    static TwilioProtocolAgent greetingThenHangingUp(String greeting) {
+        return new TwilioProtocolAgent(greeting, List.of(), AFTER_GREETING, -1, false, Map.of());
     }
 
     /** As {@link #saying}, giving way (sending {@code clear}) when the caller speaks over it. */
@@ -154,7 +161,12 @@ final class TwilioProtocolAgent implements AutoCloseable {
                         speak(connection, greeting, "greeting");
                     }
                 }
-                case "mark" -> playing = null;
+                case "mark" -> {
+                    playing = null;
+                    if (hangUpAfter == AFTER_GREETING && message.path("mark").path("name").asText().equals("greeting")) {
+                        connection.close(CloseCodes.NORMAL, "the agent hangs up");
+                    }
+                }
                 case "dtmf" -> {
                     keys.add(message);
                     String digit = message.path("dtmf").path("digit").asText();

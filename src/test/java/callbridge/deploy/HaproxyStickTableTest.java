@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's stick table remembers a CallSid only once an instance has accepted a request of its call:
- * anyone on the internet can send requests that name a CallSid, and each one remembered would take a place
- * a live call needs (the table holds 100k and forgets the oldest). Read through HAProxy's runtime API.
+ * The README's stick table remembers a CallSid only once an instance has accepted a request of its call and
+ * has the call: anyone on the internet can send requests that name a CallSid, and each one remembered would
+ * take a place a live call needs (the table holds 100k and forgets the oldest); an instance that answers "not
+ * here" would take a live call's entry from the instance that has it. Read through HAProxy's runtime API.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class HaproxyStickTableTest {
@@ -43,7 +44,7 @@ class HaproxyStickTableTest {
     }
 
     @Test
-    void forgedRequests_leaveNoEntry_aSignedWebhookAndADriversEarlyRequestLeaveOne() throws Exception {
+    void forgedOrUnknownCalls_leaveNoEntry_signedWebhooksLeaveOne() throws Exception {
         deployment = Deployment.start(directory, Map.of());
         String forgedWebhook = FakeTwilioCall.newCallSid();
         String forgedStream = FakeTwilioCall.newCallSid();
@@ -60,13 +61,18 @@ class HaproxyStickTableTest {
         String inbound = FakeTwilioCall.newCallSid();
         HttpResponse<String> answered = Caller.postWebhook(deployment, inbound, FakeTwilioRest.AUTH_TOKEN);
         assertEquals(200, answered.statusCode(), answered.body());
-        // A driver's request for a call that is not there yet is answered 204: remembered where it was answered.
+        // A driver's request for a call that is not there (yet) is answered 204 "unknown": that instance does not
+        // have the call, and must not take its entry from the one that will. The webhook then leaves the entry.
         String placed = FakeTwilioCall.newCallSid();
         HttpResponse<String> early = Driver.get(deployment, "/generate?sid=" + placed + "&timeout=0");
         assertEquals(204, early.statusCode(), early.body());
+        assertEquals("unknown", early.headers().firstValue("X-Callbridge-Call").orElseThrow());
+        assertEquals(Map.of(inbound, instanceOf(answered)), stickTable(),
+                "only the call an instance accepted, not " + List.of(forgedWebhook, forgedStream, forgedRecord, placed));
+        HttpResponse<String> placedAnswered = Caller.postWebhook(deployment, placed, FakeTwilioRest.AUTH_TOKEN);
+        assertEquals(200, placedAnswered.statusCode(), placedAnswered.body());
 
-        assertEquals(Map.of(inbound, instanceOf(answered), placed, instanceOf(early)), stickTable(),
-                "only the calls an instance accepted, not " + List.of(forgedWebhook, forgedStream, forgedRecord));
+        assertEquals(Map.of(inbound, instanceOf(answered), placed, instanceOf(placedAnswered)), stickTable());
     }
 
     private static String instanceOf(HttpResponse<String> response) {

@@ -80,7 +80,7 @@ class EmulateHostileServerTest {
         String ended = printed.await(line -> line.contains("mark(s) echoed"), Duration.ZERO);
         assertTrue(ended.contains("server closed the stream (1000 flood over)"), ended);
         assertTrue(ended.contains(" 0 mark(s) echoed"), "the audio before the marks never played: " + ended);
-        assertTrue(ended.contains((FLOOD - PlaybackBuffer.MAX_PENDING_MARKS + 1) + " bad message(s)"),
+        assertTrue(ended.contains(", " + (FLOOD - PlaybackBuffer.MAX_PENDING_MARKS + 1) + " bad message(s)"),
                 "the marks past the bound and the message Twilio would refuse: " + ended);
     }
 

@@ -81,6 +81,16 @@ class UserSidesTest {
         assertEquals(true, user.nextCanCutIn(), "nothing follows");
     }
 
+    @Test
+    void script_keysWithWords_areNeverCutIn_either() throws Exception {
+        ScriptedUser user = new ScriptedUser(ScriptedUser.read(Files.write(dir.resolve("s.txt"),
+                List.of("Hola", "[dtmf 12#] Mi número de socio", "Gracias"))));
+        user.next();
+        assertEquals(false, user.nextCanCutIn(), "keys are pressed once the agent has finished, words or not");
+        user.next();
+        assertEquals(true, user.nextCanCutIn());
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"[dtmf] Hola", "[dtmf ]", "[dtmf]", "[dtmf 1 2] Hola", "[dtmf 12x] Hola", "[dtmf E] Hola",
             "[dtmf -1] Hola", "[dtmf12] Hola", "[dtmf 12 Hola", "[dtmf 123456789012345678901234567890123] Hola",
@@ -98,7 +108,7 @@ class UserSidesTest {
     void script_keysAndCutInOnOneLine_isAUsageError_notWordsSaidAloud(String line) throws Exception {
         Path file = Files.write(dir.resolve("s.txt"), List.of("Hola", line));
         UsageException e = assertThrows(UsageException.class, () -> ScriptedUser.read(file));
-        assertTrue(e.getMessage().contains("'" + line + "'") && e.getMessage().contains("cannot both press keys and cut in"),
+        assertTrue(e.getMessage().contains("'" + line + "'") && e.getMessage().contains("one marker a line"),
                 e.getMessage());
     }
 
