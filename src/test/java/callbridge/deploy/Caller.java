@@ -4,19 +4,17 @@ import callbridge.testing.FakeTwilioCall;
 import callbridge.testing.FakeTwilioRest;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TwilioDialer;
+import callbridge.twilio.CallArrival;
+import callbridge.twilio.CallIds;
 import callbridge.twilio.TwilioSignature;
 
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Twilio and the person on the phone, for one call through the load balancer. Twilio's part: the voice
@@ -94,22 +92,10 @@ final class Caller implements Runnable {
 
     /** The voice webhook of an inbound call, signed with {@code authToken} over the public URL, as Twilio signs it. */
     static HttpResponse<String> postWebhook(Deployment deployment, String callSid, String authToken) throws Exception {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("CallSid", callSid);
-        form.put("AccountSid", FakeTwilioRest.ACCOUNT_SID);
-        form.put("From", "+15005550001");
-        form.put("To", "+15005550002");
-        form.put("CallStatus", "ringing");
-        form.put("Direction", "inbound");
-        String url = deployment.publicUrl() + WEBHOOK;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header(TwilioSignature.HEADER, TwilioSignature.sign(authToken, url, form))
-                .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()
-                        .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
-                        .collect(Collectors.joining("&"))))
-                .build();
-        return deployment.http().send(request, HttpResponse.BodyHandlers.ofString());
+        URI url = URI.create(deployment.publicUrl() + WEBHOOK);
+        Map<String, String> form = CallArrival.form(new CallIds(callSid, FakeTwilioCall.newStreamSid(), FakeTwilioRest.ACCOUNT_SID),
+                "+15005550001", "+15005550002", true);
+        return deployment.http().send(CallArrival.webhookRequest(url, url, form, Optional.of(authToken), Duration.ofSeconds(30)),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

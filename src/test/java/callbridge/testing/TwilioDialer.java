@@ -1,21 +1,19 @@
 package callbridge.testing;
 
+import callbridge.twilio.CallArrival;
+import callbridge.twilio.CallIds;
 import callbridge.twilio.StreamInstruction;
 import callbridge.twilio.TwilioPaths;
 import callbridge.twilio.TwilioSignature;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * How Twilio sets up a call's media stream, for tests: it POSTs the voice webhook (signed, as Twilio signs
@@ -59,25 +57,15 @@ public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) 
 
     /** Asks the voice webhook about an inbound call {@code callSid}; fails unless it answers with a stream. */
     public Stream webhook(String callSid) throws IOException {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("CallSid", callSid);
-        form.put("AccountSid", FakeTwilioCall.ACCOUNT_SID);
-        form.put("From", "+15005550001");
-        form.put("To", "+15005550002");
-        form.put("CallStatus", "ringing");
-        form.put("Direction", "inbound");
-        return webhook(form);
+        return webhook(CallArrival.form(new CallIds(callSid, FakeTwilioCall.newStreamSid(), FakeTwilioCall.ACCOUNT_SID),
+                "+15005550001", "+15005550002", true));
     }
 
     /** POSTs the voice webhook with Twilio's {@code form} fields, signed; fails unless it answers with a stream. */
     public Stream webhook(Map<String, String> form) throws IOException {
-        String signedUrl = publicUrl.map(URI::toString).orElse("http://127.0.0.1:" + port) + WEBHOOK_PATH;
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + WEBHOOK_PATH))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header(TwilioSignature.HEADER, TwilioSignature.sign(authToken, signedUrl, form))
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form)))
-                .build();
+        URI signedUrl = URI.create(publicUrl.map(URI::toString).orElse("http://127.0.0.1:" + port) + WEBHOOK_PATH);
+        HttpRequest request = CallArrival.webhookRequest(URI.create("http://127.0.0.1:" + port + WEBHOOK_PATH), signedUrl, form,
+                Optional.of(authToken), Duration.ofSeconds(10));
         HttpResponse<String> response;
         try {
             response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -108,11 +96,5 @@ public record TwilioDialer(int port, Optional<URI> publicUrl, String authToken) 
         }
         int query = stream.url().indexOf('?');
         return new Stream(query < 0 ? stream.url() : stream.url().substring(0, query), stream.parameters());
-    }
-
-    private static String encode(Map<String, String> form) {
-        return form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
     }
 }
