@@ -1,11 +1,9 @@
 package callbridge.agent;
 
 import callbridge.audio.Wav;
-import callbridge.json.Json;
 import callbridge.talk.Talk;
-import callbridge.testing.ClipRecognizer;
 import callbridge.testing.FakeElevenLabs;
-import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.LocalTalk;
 import callbridge.testing.ServerProcess;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
@@ -18,11 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,32 +39,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server's recogniser hear real speech.
  */
 class ExampleAgentTalkTest {
-    private static final Duration WAIT = Duration.ofSeconds(90);
-
     @TempDir
     private Path dir;
-    private FakeTwilioRest twilio;
+    private LocalTalk local;
     private FakeElevenLabs elevenLabs;
     private ExampleAgent agent;
     private final ByteArrayOutputStream agentOutput = new ByteArrayOutputStream();
-    private ServerProcess talk;
 
     @BeforeEach
     void startStandIns() throws IOException {
-        twilio = FakeTwilioRest.start(); // only so the environment helper has Twilio's settings: nothing calls it
-        elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, ExampleAgentTalkTest::clipFor);
+        local = LocalTalk.start(dir, ExampleAgentTalkTest::clipFor);
+        elevenLabs = local.elevenLabs();
     }
 
     @AfterEach
     void stopEverything() {
-        if (talk != null) {
-            talk.close();
-        }
+        local.close();
         if (agent != null) {
             agent.close();
         }
-        twilio.close();
-        elevenLabs.close();
     }
 
     @Test
@@ -81,7 +71,7 @@ class ExampleAgentTalkTest {
         assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
         assertEquals(List.of("agent: " + text(RESERVAR_MESA), "user: " + text(HORARIO_APERTURA),
                 "agent: " + text(MANANA_NUEVE), "user: " + text(HORARIO_APERTURA), "agent: " + text(SI_GRACIAS)),
-                turns(conversation));
+                LocalTalk.turns(conversation));
         String printed = agentOutput.toString(StandardCharsets.UTF_8);
         assertEquals(2, printed.split("the caller spoke", -1).length - 1, printed);
         assertTrue(printed.contains("the caller hung up"), printed);
@@ -96,7 +86,7 @@ class ExampleAgentTalkTest {
         JsonNode conversation = report.path("conversations").path(0);
         assertEquals("hung_up", conversation.path("outcome").asText(), conversation.toString());
         assertEquals(List.of("agent: " + text(RESERVAR_MESA), "user: " + text(HORARIO_APERTURA),
-                "agent: " + text(MANANA_NUEVE), "user: " + text(HORARIO_APERTURA)), turns(conversation));
+                "agent: " + text(MANANA_NUEVE), "user: " + text(HORARIO_APERTURA)), LocalTalk.turns(conversation));
         String printed = agentOutput.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains("hangs up (no line left to say)"), printed);
     }
@@ -107,7 +97,8 @@ class ExampleAgentTalkTest {
         for (String clip : List.of(RESERVAR_MESA, SI_GRACIAS)) {
             files.add(Files.write(dir.resolve(clip + ".wav"), Wav.fromMuLaw(SpeechClips.load(clip))).toString());
         }
-        agent = ExampleAgent.start(List.of("--port", "0", "--audio", String.join(",", files)), Map.of(),
+        // A speech key and the stand-in at hand: recordings still make no speech request.
+        agent = ExampleAgent.start(List.of("--port", "0", "--audio", String.join(",", files)), speech(),
                 new PrintStream(agentOutput, true, StandardCharsets.UTF_8));
         assertEquals(0, elevenLabs.ttsRequests().size(), "recordings are played as they are");
 
@@ -116,7 +107,7 @@ class ExampleAgentTalkTest {
         JsonNode conversation = report.path("conversations").path(0);
         assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
         assertEquals(List.of("agent: " + text(RESERVAR_MESA), "user: " + text(HORARIO_APERTURA), "agent: " + text(SI_GRACIAS)),
-                turns(conversation));
+                LocalTalk.turns(conversation));
         String printed = agentOutput.toString(StandardCharsets.UTF_8);
         assertTrue(printed.contains(RESERVAR_MESA + ".wav") && printed.contains(SI_GRACIAS + ".wav"), printed);
     }
@@ -126,7 +117,9 @@ class ExampleAgentTalkTest {
         Path lines = Files.write(dir.resolve("agent.txt"), List.of("Hola."));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        ExampleAgent.Exit exit = ExampleAgent.run(List.of("--port", "0", "--lines", lines.toString()), Map.of(),
+        // The stand-in at hand but no key: refused before any speech request.
+        ExampleAgent.Exit exit = ExampleAgent.run(List.of("--port", "0", "--lines", lines.toString()),
+                Map.of("ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString()),
                 new PrintStream(agentOutput, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 new CountDownLatch(1));
 
@@ -140,14 +133,14 @@ class ExampleAgentTalkTest {
     @Test
     void noSpeechKey_talkLocalAgent_saysWhatIsMissing_beforeCallingTheAgent() throws Exception {
         startAgent(RESERVAR_MESA);
-        Map<String, String> environment = environment();
+        Map<String, String> environment = local.environment();
         environment.remove("ELEVENLABS_API_KEY");
         Path script = Files.write(dir.resolve("lines.txt"), List.of("Hola."));
 
-        talk = ServerProcess.run(dir, environment, List.of("talk", "--local-agent",
+        ServerProcess talk = local.start(environment, List.of("talk", "--local-agent",
                 "http://localhost:" + agent.port() + ExampleAgent.WEBHOOK_PATH, "--script", script.toString()));
 
-        assertEquals(Talk.Exit.USAGE.code, talk.awaitExit(WAIT), talk.log());
+        assertEquals(Talk.Exit.USAGE.code, talk.awaitExit(LocalTalk.WAIT), talk.log());
         assertTrue(talk.log().contains("ELEVENLABS_API_KEY is not set")
                 && talk.log().contains("https://elevenlabs.io/app/settings/api-keys"), talk.log());
         assertEquals("", agentOutput.toString(StandardCharsets.UTF_8), "the agent was never called");
@@ -159,30 +152,18 @@ class ExampleAgentTalkTest {
             lines.add(text(clip));
         }
         Path file = Files.write(dir.resolve("agent.txt"), lines);
-        agent = ExampleAgent.start(List.of("--port", "0", "--lines", file.toString()),
-                Map.of("ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY, "ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString()),
+        agent = ExampleAgent.start(List.of("--port", "0", "--lines", file.toString()), speech(),
                 new PrintStream(agentOutput, true, StandardCharsets.UTF_8));
     }
 
-    private JsonNode runTalk(Talk.Exit expected, String... lines) throws Exception {
-        Path script = Files.write(dir.resolve("lines.txt"), List.of(lines));
-        String webhook = "http://localhost:" + agent.port() + ExampleAgent.WEBHOOK_PATH;
-        talk = ServerProcess.run(dir, environment(), List.of("talk", "--local-agent", webhook,
-                "--script", script.toString(), "--reply-gap", "0", "--report", dir.resolve("run.json").toString()));
-        assertEquals(expected.code, talk.awaitExit(WAIT), talk.log() + "\nthe agent printed:\n" + agentOutput);
-        return Json.MAPPER.readTree(dir.resolve("run.json").toFile());
+    /** The agent's settings for speaking through the stand-in. */
+    private Map<String, String> speech() {
+        return Map.of("ELEVENLABS_API_KEY", FakeElevenLabs.API_KEY, "ELEVENLABS_BASE_URL", elevenLabs.baseUrl().toString());
     }
 
-    private Map<String, String> environment() throws IOException {
-        Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, "example-agent-key");
-        environment.remove("TWILIO_ACCOUNT_SID");
-        environment.remove("TWILIO_API_BASE_URL");
-        try (ServerSocket socket = new ServerSocket(0)) {
-            environment.put("PORT", Integer.toString(socket.getLocalPort()));
-        }
-        environment.put("SILENCE_MS", "1000");
-        environment.put("RECORDS_DIR", dir.resolve("records").toString());
-        return environment;
+    private JsonNode runTalk(Talk.Exit expected, String... lines) throws Exception {
+        return local.run(URI.create("http://localhost:" + agent.port() + ExampleAgent.WEBHOOK_PATH), expected.code,
+                log -> log + "\nthe agent printed:\n" + agentOutput, lines);
     }
 
     /** The committed clip whose text this is (real speech, which the VAD hears), else the stand-in's usual sound. */
@@ -193,11 +174,5 @@ class ExampleAgentTalkTest {
 
     private static String text(String clip) {
         return SpeechClips.textOf(clip);
-    }
-
-    private static List<String> turns(JsonNode conversation) {
-        List<String> turns = new ArrayList<>();
-        conversation.path("turns").forEach(turn -> turns.add(turn.path("speaker").asText() + ": " + turn.path("text").asText()));
-        return turns;
     }
 }

@@ -2,10 +2,8 @@ package callbridge.carrier;
 
 import callbridge.json.Json;
 import callbridge.talk.Talk;
-import callbridge.testing.ClipRecognizer;
-import callbridge.testing.FakeElevenLabs;
 import callbridge.testing.FakeGaltea;
-import callbridge.testing.FakeTwilioRest;
+import callbridge.testing.LocalTalk;
 import callbridge.testing.ServerProcess;
 import callbridge.testing.SpeechClips;
 import callbridge.testing.TestCallbridge;
@@ -19,7 +17,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,31 +33,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ElevenLabs stand-in, the agent's clips played at real time by the carrier.
  */
 class LocalAgentTalkTest {
-    private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
     private Path dir;
-    private FakeTwilioRest twilio;
-    private FakeElevenLabs elevenLabs;
+    private LocalTalk local;
     private TwilioProtocolAgent agent;
     private ServerProcess talk;
 
     @BeforeEach
     void startStandIns() throws IOException {
-        twilio = FakeTwilioRest.start(); // only so the environment helper has Twilio's settings: nothing calls it
-        elevenLabs = FakeElevenLabs.start(ClipRecognizer::recognize, TestCallbridge::voiceFor);
+        local = LocalTalk.start(dir, TestCallbridge::voiceFor);
     }
 
     @AfterEach
     void stopEverything() {
-        if (talk != null) {
-            talk.close();
-        }
+        local.close();
         if (agent != null) {
             agent.close();
         }
-        twilio.close();
-        elevenLabs.close();
     }
 
     @Test
@@ -75,7 +65,7 @@ class LocalAgentTalkTest {
         assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
         assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA),
                 "user: Buenas tardes, ¿tienen mesa?", "agent: " + SpeechClips.textOf(MANANA_NUEVE),
-                "user: Para dos, gracias.", "agent: " + SpeechClips.textOf(SI_GRACIAS)), turns(conversation));
+                "user: Para dos, gracias.", "agent: " + SpeechClips.textOf(SI_GRACIAS)), LocalTalk.turns(conversation));
         assertTrue(conversation.path("turns").path(2).path("response_latency_ms").isNumber(), conversation.toString());
         // The server's record: the same turns, heard from the far end.
         assertEquals(5, conversation.path("server_record").path("turns").size(), conversation.path("server_record").toString());
@@ -114,7 +104,7 @@ class LocalAgentTalkTest {
         assertEquals("42", said.path("dtmf").asText(), said.toString());
         assertTrue(conversation.path("turns").path(0).path("dtmf").isMissingNode(), "only the turn that pressed them");
         assertTrue(talk.logged(line -> line.equals("user : [keys 42] Buenas tardes, ¿tienen mesa?")), talk.log());
-        assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), turns(conversation).getLast(), conversation.toString());
+        assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), LocalTalk.turns(conversation).getLast(), conversation.toString());
     }
 
     @Test
@@ -126,7 +116,7 @@ class LocalAgentTalkTest {
         JsonNode conversation = report.path("conversations").path(0);
         assertEquals("user_done", conversation.path("outcome").asText(), conversation.toString());
         assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA), "user: ", "agent: " + SpeechClips.textOf(MANANA_NUEVE),
-                "user: Para dos, gracias.", "agent: " + SpeechClips.textOf(SI_GRACIAS)), turns(conversation));
+                "user: Para dos, gracias.", "agent: " + SpeechClips.textOf(SI_GRACIAS)), LocalTalk.turns(conversation));
         assertEquals(2, conversation.path("user_turns").asInt(), conversation.toString());
         JsonNode pressed = conversation.path("turns").path(1);
         assertEquals("1", pressed.path("dtmf").asText(), pressed.toString());
@@ -141,7 +131,7 @@ class LocalAgentTalkTest {
         assertEquals(List.of("greeting", "key-1", "reply-0"), agent.received.stream()
                 .filter(m -> m.path("event").asText().equals("mark")).map(m -> m.path("mark").path("name").asText()).toList());
         // Only the spoken line was synthesised: keys alone make no text-to-speech request.
-        assertEquals(List.of("Para dos, gracias."), elevenLabs.ttsRequests().stream()
+        assertEquals(List.of("Para dos, gracias."), local.elevenLabs().ttsRequests().stream()
                 .map(request -> request.body().path("text").asText()).toList());
     }
 
@@ -153,7 +143,7 @@ class LocalAgentTalkTest {
 
         JsonNode conversation = report.path("conversations").path(0);
         assertEquals("hung_up", conversation.path("outcome").asText(), conversation.toString());
-        assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA)), turns(conversation), "no key was pressed");
+        assertEquals(List.of("agent: " + SpeechClips.textOf(RESERVAR_MESA)), LocalTalk.turns(conversation), "no key was pressed");
         assertEquals(List.of(), agent.keys);
     }
 
@@ -184,7 +174,7 @@ class LocalAgentTalkTest {
         JsonNode cut = conversation.path("turns").path(0);
         assertTrue(cut.path("text").asText().startsWith("(unknown audio"), cut.toString());
         assertTrue(cut.path("kept_talking_ms").asLong() < greeting - 800 - 1_000, cut.toString());
-        assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), turns(conversation).getLast(), conversation.toString());
+        assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), LocalTalk.turns(conversation).getLast(), conversation.toString());
     }
 
     @Test
@@ -193,10 +183,10 @@ class LocalAgentTalkTest {
         try (ServerSocket refusing = new ServerSocket(0)) {
             String webhook = "http://127.0.0.1:" + refusing.getLocalPort() + "/missing";
             refusing.close(); // nothing listens there now
-            talk = ServerProcess.run(dir, environment(), List.of("talk", "--local-agent", webhook, "--script", script.toString(),
+            talk = local.start(local.environment(), List.of("talk", "--local-agent", webhook, "--script", script.toString(),
                     "--report", dir.resolve("report.json").toString()));
         }
-        assertEquals(Talk.Exit.NOT_FINISHED.code, talk.awaitExit(WAIT), talk.log());
+        assertEquals(Talk.Exit.NOT_FINISHED.code, talk.awaitExit(LocalTalk.WAIT), talk.log());
         JsonNode conversation = Json.MAPPER.readTree(dir.resolve("report.json").toFile()).path("conversations").path(0);
         assertEquals("error", conversation.path("outcome").asText(), conversation.toString());
         assertTrue(conversation.toString().contains("the agent's webhook"), conversation.toString());
@@ -211,14 +201,14 @@ class LocalAgentTalkTest {
                 new FakeGaltea.TestCase("tc-3", "cancel", List.of("Quiero cancelar.")));
         JsonNode report;
         try (FakeGaltea galtea = FakeGaltea.withTests(Map.of("t", cases))) {
-            Map<String, String> environment = environment();
+            Map<String, String> environment = local.environment();
             environment.put("GALTEA_API_KEY", FakeGaltea.API_KEY);
             environment.put("GALTEA_API_URL", galtea.baseUrl().toString());
-            talk = ServerProcess.run(dir, environment, List.of("talk", "--local-agent", agent.webhook().toString(),
+            talk = local.start(environment, List.of("talk", "--local-agent", agent.webhook().toString(),
                     "--galtea-version", "v", "--galtea-test", "t", "--parallel", "3", "--reply-gap", "0",
                     "--report", dir.resolve("report.json").toString()));
             // One call broke: talk says so in its exit code, and never waits on it.
-            assertEquals(Talk.Exit.NOT_FINISHED.code, talk.awaitExit(WAIT), talk.log());
+            assertEquals(Talk.Exit.NOT_FINISHED.code, talk.awaitExit(LocalTalk.WAIT), talk.log());
             report = Json.MAPPER.readTree(dir.resolve("report.json").toFile());
         }
 
@@ -229,7 +219,7 @@ class LocalAgentTalkTest {
                 assertTrue(conversation.toString().contains("the carrier says: the agent sent a malformed message (not JSON"),
                         conversation.toString());
             } else {
-                List<String> turns = turns(conversation);
+                List<String> turns = LocalTalk.turns(conversation);
                 assertEquals(3, turns.size(), "greeting, the user's line, the answer: " + conversation);
                 assertEquals("agent: " + SpeechClips.textOf(MANANA_NUEVE), turns.get(2));
             }
@@ -238,30 +228,8 @@ class LocalAgentTalkTest {
     }
 
     private JsonNode runTalk(Talk.Exit expected, String... lines) throws Exception {
-        Path script = Files.write(dir.resolve("script.txt"), List.of(lines));
-        talk = ServerProcess.run(dir, environment(), List.of("talk", "--local-agent", agent.webhook().toString(),
-                "--script", script.toString(), "--reply-gap", "0", "--report", dir.resolve("report.json").toString()));
-        assertEquals(expected.code, talk.awaitExit(WAIT), talk.log());
-        return Json.MAPPER.readTree(dir.resolve("report.json").toFile());
-    }
-
-    private Map<String, String> environment() throws IOException {
-        Map<String, String> environment = ServerProcess.environmentFor(twilio, elevenLabs, "local-agent-key");
-        environment.remove("TWILIO_ACCOUNT_SID");
-        environment.remove("TWILIO_API_BASE_URL");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        environment.put("PORT", Integer.toString(port));
-        environment.put("SILENCE_MS", "1000");
-        environment.put("RECORDS_DIR", dir.resolve("records").toString());
-        return environment;
-    }
-
-    private static List<String> turns(JsonNode conversation) {
-        List<String> turns = new ArrayList<>();
-        conversation.path("turns").forEach(turn -> turns.add(turn.path("speaker").asText() + ": " + turn.path("text").asText()));
-        return turns;
+        JsonNode report = local.run(agent.webhook(), expected.code, log -> log, lines);
+        talk = local.process();
+        return report;
     }
 }
