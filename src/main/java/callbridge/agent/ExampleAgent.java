@@ -1,6 +1,6 @@
 package callbridge.agent;
 
-import callbridge.audio.WavInput;
+import callbridge.audio.AudioFile;
 import callbridge.config.Config;
 import callbridge.config.ConfigException;
 import callbridge.config.UsageException;
@@ -17,13 +17,13 @@ import com.sun.net.httpserver.HttpExchange;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +121,7 @@ public final class ExampleAgent implements AutoCloseable {
     private static void webhook(HttpExchange exchange) throws IOException {
         String host = exchange.getRequestHeaders().getFirst("Host");
         byte[] twiml = TwiML.connectStream("ws://" + host + STREAM_PATH, Map.of()).getBytes(StandardCharsets.UTF_8);
-        exchange.getRequestBody().readAllBytes();
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream()); // the form is not needed: none of it is held
         exchange.getResponseHeaders().set("Content-Type", "text/xml");
         exchange.sendResponseHeaders(200, twiml.length);
         try (var body = exchange.getResponseBody()) {
@@ -132,13 +132,7 @@ public final class ExampleAgent implements AutoCloseable {
     private static List<Clip> recordings(List<Path> files) throws UsageException {
         List<Clip> clips = new ArrayList<>();
         for (Path file : files) {
-            try {
-                clips.add(new Clip(file.getFileName().toString(), WavInput.toMuLaw8k(Files.readAllBytes(file))));
-            } catch (IOException e) {
-                throw new UsageException("--audio " + file + " (" + file.toAbsolutePath() + ") cannot be read: " + e.getMessage());
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--audio " + file + ": " + e.getMessage());
-            }
+            clips.add(new Clip(file.getFileName().toString(), AudioFile.readMuLaw8k(file)));
         }
         return clips;
     }

@@ -68,10 +68,6 @@ public final class LocalCarrier implements OutboundCalls {
         return new LocalCarrier(agentWebhook, dialer, frames);
     }
 
-    public URI agentWebhook() {
-        return agentWebhook;
-    }
-
     /**
      * Calls the agent, then connects {@code webhook}'s stream to it. {@code to} and {@code from} are only what
      * both webhooks are told; {@code record} is not supported here (the server's own recording is kept).

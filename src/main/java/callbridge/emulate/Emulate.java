@@ -1,5 +1,6 @@
 package callbridge.emulate;
 
+import callbridge.audio.AudioFile;
 import callbridge.config.UsageException;
 import callbridge.config.WritableDirectory;
 

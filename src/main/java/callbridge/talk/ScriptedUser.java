@@ -37,11 +37,6 @@ final class ScriptedUser implements UserSide {
         Line(String text, Optional<Duration> cutIn) {
             this(text, cutIn, "");
         }
-
-        /** Keys and no words; never cut in, since a line marked {@code [interrupt ...]} must have words. */
-        boolean keysOnly() {
-            return text.isBlank();
-        }
     }
 
     private final List<Line> lines;

@@ -1,5 +1,6 @@
 package callbridge.emulate;
 
+import callbridge.audio.AudioFile;
 import callbridge.audio.Wav;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,5 @@
-package callbridge.emulate;
+package callbridge.audio;
 
-import callbridge.audio.WavInput;
 import callbridge.config.UsageException;
 
 import java.io.IOException;
@@ -10,24 +9,24 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reads {@code --audio}: a regular file of at most {@link #MAX_BYTES}, decoded by {@link WavInput}. A device
+ * Reads {@code --audio} ({@code emulate}'s caller, {@code emulate agent}'s lines): a regular file of at most {@link #MAX_BYTES}, decoded by {@link WavInput}. A device
  * ({@code /dev/zero}) or a FIFO never ends, so reading one whole would hang or fill memory: only regular files
  * are read, and never more than the cap even if the file grows while it is read. Each refusal says what is
- * wrong with the file, and where it was looked for: a relative name is read from the directory emulate was
+ * wrong with the file, and where it was looked for: a relative name is read from the directory the command was
  * started in.
  */
-final class AudioFile {
+public final class AudioFile {
     /**
      * 64 MiB: {@link WavInput#MAX_DURATION} of 16 kHz mono 16-bit PCM takes 19 MB, of 44.1 kHz stereo 106 MB;
      * a larger file is better converted to 8 or 16 kHz mono first than held whole in memory.
      */
-    static final long MAX_BYTES = 64L << 20;
+    public static final long MAX_BYTES = 64L << 20;
 
     private AudioFile() {
     }
 
     /** The file's audio as 8 kHz mu-law. */
-    static byte[] readMuLaw8k(Path file) throws UsageException {
+    public static byte[] readMuLaw8k(Path file) throws UsageException {
         try {
             return WavInput.toMuLaw8k(read(file));
         } catch (IllegalArgumentException e) {
