@@ -30,8 +30,6 @@ import java.util.Optional;
 final class Dialer {
     /** Twilio waits 15 s for a webhook; the upgrade gets as long. */
     static final Duration TIMEOUT = Duration.ofSeconds(15);
-    /** A TwiML answer larger than this is not one (Twilio's own limit is 64 KB); no more of it is read. */
-    private static final int MAX_TWIML_BYTES = 64 * 1024;
 
     private final HttpClient http;
     private final Optional<String> authToken;
@@ -66,15 +64,13 @@ final class Dialer {
         } catch (IOException e) {
             throw new IOException(name + "'s webhook " + webhook + " cannot be reached: " + e, e);
         }
-        try (InputStream in = answer.body()) {
-            bytes = in.readNBytes(MAX_TWIML_BYTES + 1);
-        }
+        bytes = CallArrival.readAnswer(answer);
         String body = new String(bytes, StandardCharsets.UTF_8);
         if (answer.statusCode() != 200) {
             throw new IOException(name + "'s webhook " + webhook + " answered HTTP " + answer.statusCode() + ": "
                     + shortened(body));
         }
-        if (bytes.length > MAX_TWIML_BYTES) {
+        if (bytes.length > CallArrival.MAX_TWIML_BYTES) {
             throw new IOException(name + "'s webhook answered more than TwiML's 64 KB");
         }
         return body;

@@ -6,11 +6,13 @@ import callbridge.twilio.StreamInstruction;
 import callbridge.websocket.ClientConnection;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -53,12 +55,17 @@ final class CallStarter {
         HttpRequest request = CallArrival.webhookRequest(URI.create(server.getScheme() + "://" + server.getRawAuthority()
                 + EmulateOptions.WEBHOOK_PATH), options.webhookUrl(), CallArrival.form(ids, options.from(), options.to(), true),
                 options.signing(), TIMEOUT);
-        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<InputStream> answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        byte[] bytes = CallArrival.readAnswer(answer);
+        String body = new String(bytes, 0, Math.min(bytes.length, CallArrival.MAX_TWIML_BYTES), StandardCharsets.UTF_8);
         if (answer.statusCode() != 200) {
-            throw new IOException("the webhook answered " + answer.statusCode() + ": " + answer.body().strip());
+            throw new IOException("the webhook answered " + answer.statusCode() + ": " + body.strip());
+        }
+        if (bytes.length > CallArrival.MAX_TWIML_BYTES) {
+            throw new IOException("the webhook answered more than TwiML's 64 KB");
         }
         try {
-            return StreamInstruction.parse(answer.body());
+            return StreamInstruction.parse(body);
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }

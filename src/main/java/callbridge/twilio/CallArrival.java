@@ -4,10 +4,12 @@ import callbridge.websocket.ClientConnection;
 import callbridge.websocket.WebSocketClient;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,7 +25,19 @@ import java.util.stream.Collectors;
  * written once here.
  */
 public final class CallArrival {
+    /** A TwiML answer larger than this is not one (Twilio's own limit is 64 KB); no more of it is read. */
+    public static final int MAX_TWIML_BYTES = 64 * 1024;
     private CallArrival() {
+    }
+
+    /**
+     * A webhook's answer body, read to one byte past {@link #MAX_TWIML_BYTES} at most: a server cannot make
+     * those who play Twilio hold more. Longer than the limit when the server sent more.
+     */
+    public static byte[] readAnswer(HttpResponse<InputStream> answer) throws IOException {
+        try (InputStream in = answer.body()) {
+            return in.readNBytes(MAX_TWIML_BYTES + 1);
+        }
     }
 
     /**

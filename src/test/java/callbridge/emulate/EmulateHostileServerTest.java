@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -82,6 +83,37 @@ class EmulateHostileServerTest {
         assertTrue(ended.contains(" 0 mark(s) echoed"), "the audio before the marks never played: " + ended);
         assertTrue(ended.contains(", " + (FLOOD - PlaybackBuffer.MAX_PENDING_MARKS + 1) + " bad message(s)"),
                 "the marks past the bound and the message Twilio would refuse: " + ended);
+    }
+
+    @Test
+    void webhookAnswerPastTwimlsLimit_isRefused_unread() throws Exception {
+        hostile = CallbridgeServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                Map.of(TwilioPaths.VOICE_WEBHOOK, EmulateHostileServerTest::endlessTwiml), Map.of(),
+                new Limits(8, Limits.DEFAULT_REQUEST_TIMEOUT, Duration.ofSeconds(60), Limits.DEFAULT_WRITE_TIMEOUT),
+                new RelayDepartures(), Map.of(), threads);
+        PrintedLines printed = new PrintedLines();
+
+        Emulate.Exit exit = Emulate.run(List.of("--server", "http://127.0.0.1:" + hostile.port()), Map.of(),
+                printed.stream, printed.stream, new CountDownLatch(1));
+
+        assertEquals(Emulate.Exit.CALLS_FAILED, exit);
+        printed.await(line -> line.contains("the webhook answered more than TwiML's 64 KB"), Duration.ZERO);
+    }
+
+    /** TwiML that never ends: a comment the server streams for as long as the client reads. */
+    private static void endlessTwiml(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+        exchange.getResponseHeaders().set("Content-Type", "text/xml");
+        exchange.sendResponseHeaders(200, 0); // chunked: no length
+        byte[] filler = "<!-- ".concat("x".repeat(8_186)).concat(" -->").getBytes(StandardCharsets.US_ASCII);
+        try (OutputStream body = exchange.getResponseBody()) {
+            body.write("<?xml version=\"1.0\"?><Response>".getBytes(StandardCharsets.US_ASCII));
+            while (true) {
+                body.write(filler); // ends when the client stops reading and closes
+            }
+        } catch (IOException e) {
+            // the client went away, as it should once it has read past the limit
+        }
     }
 
     private static void webhook(HttpExchange exchange) throws IOException {
