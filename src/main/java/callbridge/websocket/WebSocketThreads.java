@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link WebSocketConnection}), and stops them once the server is closed.
  */
 public final class WebSocketThreads implements AutoCloseable {
-    /** How long {@link #close} waits for each thread to end. */
+    /** How long {@link #close} waits for its threads to end, all of them together. */
     private static final Duration STOP_PATIENCE = Duration.ofSeconds(2);
 
     private final ReadSelector[] readers;
@@ -69,13 +69,20 @@ public final class WebSocketThreads implements AutoCloseable {
         for (ReadSelector reader : readers) {
             reader.stop();
         }
+        // One patience for them all, not one each: a host with many cores must not wait many times over.
+        long deadline = System.nanoTime() + STOP_PATIENCE.toNanos();
         try {
-            sweeper.awaitStopped(STOP_PATIENCE);
+            sweeper.awaitStopped(untilDeadline(deadline));
             for (ReadSelector reader : readers) {
-                reader.awaitStopped(STOP_PATIENCE);
+                reader.awaitStopped(untilDeadline(deadline));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What is left of the patience; none once it is spent ({@code Thread.join(Duration)} then does not wait). */
+    private static Duration untilDeadline(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 }
