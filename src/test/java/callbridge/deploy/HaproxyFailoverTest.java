@@ -114,9 +114,9 @@ class HaproxyFailoverTest {
     }
 
     /**
-     * CallSids of new calls that HAProxy sends to {@code instance}: asking for each one's record
-     * ({@code GET /calls/{CallSid}}, which the instance answers 404) puts the CallSid in the stick table, as
-     * a driver's {@code /generate} does when it comes before its call's webhook.
+     * CallSids of new calls that HAProxy sends to {@code instance}, found by asking for each one's record
+     * ({@code GET /calls/{CallSid}}, answered 404 by the instance, which stores nothing in the stick table):
+     * the consistent hash alone sends the call's webhook there too, while the instance is up.
      */
     private List<String> callSidsSentTo(String instance) throws Exception {
         List<String> callSids = new ArrayList<>();
