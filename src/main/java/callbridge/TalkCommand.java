@@ -85,10 +85,6 @@ final class TalkCommand {
         Config config = Config.fromSettings(settings);
         Optional<LocalCarrier> carrier = options.localAgent().map(agent ->
                 LocalCarrier.to(agent, config.twilio().authToken().map(Secret::value), http));
-        if (carrier.isPresent() && options.server().isEmpty()) {
-            // The server talk starts is reached on loopback: its webhook and streams are where the carrier goes.
-            options = options.withPublicUrl(URI.create("http://127.0.0.1:" + config.server().port()));
-        }
         OutboundCalls calls = carrier.isPresent() ? carrier.get() : TwilioCallControl.from(config.twilio()).orElseThrow(() -> new UsageException(
                 "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required to place calls (or call an agent on this machine"
                         + " with --local-agent URL)"));
@@ -121,17 +117,21 @@ final class TalkCommand {
             services = completingAt(ready.carrier().get(), services);
         }
         try {
-            app = Callbridge.start(config.withApiKey(key).withPublicUrl(ready.options().publicUrl()),
+            // A local call reaches this server on loopback at whatever port it got (PORT=0 picks one): its TwiML
+            // names the stream on the Host the carrier came to, not on a PUBLIC_URL meant for Twilio.
+            Optional<URI> publicUrl = ready.carrier().isPresent() ? Optional.empty() : Optional.of(ready.options().publicUrl());
+            app = Callbridge.start(config.withApiKey(key).withPublicUrl(publicUrl),
                     new InetSocketAddress(config.server().port()), Callbridge.calls(config, services), metrics);
         } catch (BindException e) {
             System.err.println("talk: PORT " + config.server().port() + " is in use (" + e.getMessage()
                     + "): stop what holds it, set PORT to another, or give --server the callbridge already running there");
             return Talk.Exit.USAGE.code;
         }
+        URI server = URI.create("http://127.0.0.1:" + app.port());
         LOG.log(Level.INFO, "callbridge listening on port {0,number,#} for talk; " + (ready.carrier().isPresent()
-                ? "the local carrier reaches it at {1}" : "Twilio reaches it at {1}"), app.port(), ready.options().publicUrl());
+                ? "the local carrier reaches it at {1}" : "Twilio reaches it at {1}"), app.port(),
+                ready.carrier().isPresent() ? server : ready.options().publicUrl());
         try {
-            URI server = URI.create("http://127.0.0.1:" + app.port());
             return ready.talk().run(server, key, ready.calls(), System.out, stopRequested, Clock.systemUTC()).code;
         } finally {
             app.shutdown(config.server().shutdownGrace());

@@ -58,8 +58,8 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
      */
     public record Server(int port, Optional<URI> publicUrl, int maxConnections, Duration requestTimeout,
                          Duration mediaIdleTimeout, Duration shutdownGrace, Duration drainTimeout, String instanceId) {
-        public Server withPublicUrl(URI url) {
-            return new Server(port, Optional.of(url), maxConnections, requestTimeout, mediaIdleTimeout, shutdownGrace,
+        public Server withPublicUrl(Optional<URI> url) {
+            return new Server(port, url, maxConnections, requestTimeout, mediaIdleTimeout, shutdownGrace,
                     drainTimeout, instanceId);
         }
     }
@@ -206,8 +206,11 @@ public record Config(Server server, Twilio twilio, ElevenLabs elevenLabs, Turns 
         return from(new Settings(settings));
     }
 
-    /** Returns the config with {@code publicUrl} as the address Twilio reaches the server at. */
-    public Config withPublicUrl(URI publicUrl) {
+    /**
+     * Returns the config with {@code publicUrl} as the address Twilio reaches the server at; empty: each
+     * request's own {@code Host}, as for calls placed on this machine.
+     */
+    public Config withPublicUrl(Optional<URI> publicUrl) {
         return new Config(server.withPublicUrl(publicUrl), twilio, elevenLabs, turns, apiKey, records, observability);
     }
 

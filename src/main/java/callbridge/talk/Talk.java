@@ -87,8 +87,10 @@ public final class Talk {
         TalkConsole console = new TalkConsole(out, plans.size() > 1);
         GenerateClient generate = new GenerateClient(http, server, apiKey, options.turnTimeout(), options.requestTimeout(),
                 options.talkTimeout());
+        // A local call's carrier reaches the server where talk does; Twilio reaches it at its public address.
+        URI webhookBase = options.localAgent().isPresent() ? server : options.publicUrl();
         AgentCall.Setup setup = new AgentCall.Setup(options.to(), options.from(),
-                URI.create(options.publicUrl() + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
+                URI.create(webhookBase + VOICE_WEBHOOK_PATH), options.record(), options.userFirst(),
                 options.maxTurns(), calls, generate, console, clock, options.pace());
         options.localAgent().ifPresent(agent -> console.plain("-- local call: no Twilio; the local carrier calls the agent at " + agent));
         List<ConversationLog> logs = TalkRun.run(plans, options.parallel(), setup, stopRequested);

@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  * What one {@code talk} run was asked to do: the flags over their settings (environment, {@code .env}),
  * each checked here so a mistake is reported before anything is dialled, naming the flag and its setting.
  *
- * @param publicUrl   where Twilio fetches the call's instructions: {@code <publicUrl>/twilio-voice}
+ * @param publicUrl   where Twilio fetches the call's instructions: {@code <publicUrl>/twilio-voice}; not used by a
+ *                    local call, whose carrier reaches the server where talk does
  * @param server      a running callbridge to talk through; empty: {@code talk} starts its own
  * @param localAgent  the agent's voice webhook, called through the local carrier instead of Twilio
  * @param maxTurns    user lines at most
@@ -109,12 +110,6 @@ public record TalkOptions(String to, String from, URI publicUrl, Optional<URI> s
                 v.seconds(TalkFlag.TALK_TIMEOUT, Duration.ofSeconds(DEFAULT_TALK_TIMEOUT_SECONDS), 1, 86_400),
                 v.integer(TalkFlag.PARALLEL, 1, 1, 100),
                 v.optional(TalkFlag.REPORT).map(Path::of), pace(v));
-    }
-
-    /** The same run with Twilio's webhooks on {@code publicUrl}: a local call's own server, once its port is known. */
-    public TalkOptions withPublicUrl(URI url) {
-        return new TalkOptions(to, from, url, server, localAgent, record, source, userFirst, maxTurns, turnTimeout,
-                requestTimeout, talkTimeout, parallel, report, pace);
     }
 
     private static HumanPace pace(FlagValues v) throws UsageException {
