@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -67,9 +66,10 @@ public final class CallSession {
     /** The far end's turns and speech as they come, for a /generate that cuts into its speech. */
     private final FarEndSpeech farEndSpeech;
     private final AtomicInteger turnsDetected = new AtomicInteger();
-    /** Why the call ended, once it has: the first end decides it ({@link #decideEnd}), for good. */
-    private final AtomicReference<CallEnd> end = new AtomicReference<>();
-    /** Done once {@link #end} is decided: what a wait that only makes sense while the call lives also waits on. */
+    /**
+     * Why the call ended, once it has: the first end decides it ({@link #decideEnd}), for good. A future, so that
+     * a wait that only makes sense while the call lives (a {@code reply_at} pause) also wakes on it.
+     */
     private final CompletableFuture<CallEnd> ended = new CompletableFuture<>();
     /** One /generate at a time per call: a second one gets 409 Conflict. */
     private final AtomicBoolean turnInProgress = new AtomicBoolean();
@@ -180,7 +180,7 @@ public final class CallSession {
     }
 
     public boolean hasEnded() {
-        return end.get() != null;
+        return ended.isDone();
     }
 
     /**
@@ -188,7 +188,7 @@ public final class CallSession {
      * {@code /generate} answers, the registry remembers and the record keeps are all this.
      */
     public Optional<CallEnd> whyEnded() {
-        return Optional.ofNullable(end.get());
+        return Optional.ofNullable(ended.getNow(null));
     }
 
     /** Inbound audio: any finished turn goes off to be transcribed. */
@@ -330,17 +330,14 @@ public final class CallSession {
      * caller then {@linkplain #windDown winds the session down}, once.
      */
     boolean decideEnd(CallEnd reason) {
-        boolean decided;
         audioLock.lock();
         try {
-            decided = end.compareAndSet(null, reason);
+            // Under the lock, so no audio is taken once it is decided. Its only dependents are waits to wake
+            // (a reply_at pause's anyOf): completing it runs no code of the call's under the lock.
+            return ended.complete(reason);
         } finally {
             audioLock.unlock();
         }
-        if (decided) {
-            ended.complete(reason); // outside the lock: waiters it wakes run no code of the call's under it
-        }
-        return decided;
     }
 
     /** Completes when the call's end is decided, with why. */
