@@ -135,11 +135,22 @@ final class Playback {
         return true;
     }
 
-    /** True while some speech of ours is being sent, or sent and not yet played (its mark not back). */
+    /**
+     * True while some speech of ours is being sent, or sent and not yet played (its mark not back). Barge-in
+     * asks on every frame of a far-end turn that began over us: a plain loop, no stream made per frame.
+     */
     boolean isPlaying() {
         lock.lock();
         try {
-            return !speaking.isEmpty() || pendingMarks.keySet().stream().anyMatch(mark -> !clearedMarks.contains(mark));
+            if (!speaking.isEmpty()) {
+                return true;
+            }
+            for (String mark : pendingMarks.keySet()) {
+                if (!clearedMarks.contains(mark)) {
+                    return true;
+                }
+            }
+            return false;
         } finally {
             lock.unlock();
         }
