@@ -99,6 +99,10 @@ class LocalAgentTalkTest {
         }
         long first = Long.parseLong(agent.keys.get(0).path("sequenceNumber").asText());
         assertTrue(Long.parseLong(agent.keys.get(1).path("sequenceNumber").asText()) > first, agent.keys.toString());
+        // Pressed at a phone's pace (LocalCall.KEY_INTERVAL, 200 ms), not back to back: a late first key only
+        // shortens the gap seen here, so the bound is half the interval.
+        long gapMillis = (agent.keyArrivals.get(1) - agent.keyArrivals.get(0)) / 1_000_000;
+        assertTrue(gapMillis >= LocalCall.KEY_INTERVAL.toMillis() / 2, "keys " + gapMillis + " ms apart");
         JsonNode said = conversation.path("turns").path(1);
         assertEquals("user", said.path("speaker").asText(), conversation.toString());
         assertEquals("42", said.path("dtmf").asText(), said.toString());

@@ -59,6 +59,8 @@ class LocalCarrierFaultTest {
                 Arguments.of(200, "<Response><Connect></Connect></Response>", "a <Connect> without a <Stream url>"),
                 Arguments.of(200, "<Response></Response>", "an empty <Response>"),
                 Arguments.of(200, "<Response><Hangup/></Response>", "hung up at once"),
+                Arguments.of(200, "<Response><Reject reason=\"busy\"/></Response>", "rejected the call"),
+                Arguments.of(200, "<Response><Play>https://example.com/a.mp3</Play></Response>", "begins with <Play>"),
                 Arguments.of(200, "<Response>" + " ".repeat(64 * 1024) + "<Hangup/></Response>", "more than TwiML's 64 KB"),
                 Arguments.of(200, "<Response><Connect><Stream url=\"wss://elsewhere.example/s\"/></Connect></Response>",
                         "speaks no TLS"),

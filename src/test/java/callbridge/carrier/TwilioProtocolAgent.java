@@ -54,6 +54,8 @@ final class TwilioProtocolAgent implements AutoCloseable {
     final List<String> webhookForms = new CopyOnWriteArrayList<>();
     /** The keys the caller pressed, as Twilio reports them: each {@code dtmf} message, in the order it came. */
     final List<JsonNode> keys = new CopyOnWriteArrayList<>();
+    /** When each key's message arrived ({@link System#nanoTime}), in the order of {@link #keys}. */
+    final List<Long> keyArrivals = new CopyOnWriteArrayList<>();
     /** The streamSid of each call's {@code start}, in order. */
     final List<String> streamSids = new CopyOnWriteArrayList<>();
     /** The marks of the clips the agent cut short with {@code clear}. */
@@ -168,6 +170,7 @@ final class TwilioProtocolAgent implements AutoCloseable {
                     }
                 }
                 case "dtmf" -> {
+                    keyArrivals.add(System.nanoTime());
                     keys.add(message);
                     String digit = message.path("dtmf").path("digit").asText();
                     if (keyReplies.containsKey(digit)) {

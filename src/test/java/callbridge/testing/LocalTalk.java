@@ -61,6 +61,8 @@ public final class LocalTalk implements AutoCloseable {
         environment.remove("TWILIO_API_BASE_URL");
         environment.put("PORT", "0"); // talk's own server takes a free port as it binds: no port picked early to race for
         environment.put("SILENCE_MS", "1000");
+        // The carrier signs its webhooks and streams as Twilio does (it has TWILIO_AUTH_TOKEN): the server checks them.
+        environment.put("TWILIO_VALIDATE_SIGNATURES", "true");
         environment.put("RECORDS_DIR", dir.resolve("records").toString());
         return environment;
     }
